@@ -1,0 +1,1 @@
+"""Netral: supervision of the political neutrality of public officials during elections."""

@@ -1,0 +1,167 @@
+"""Who sees what: the ONLY place in Netral that decides scope (STYLE.md §1.5).
+
+Views and the API get scoped objects only through the `*_visible_to(user)` list
+functions and the `access_*(user, ...)` getters below. A getter raises Http404 for
+both "missing" and "not yours", so an officer cannot probe another region's data.
+tests/test_scoping_lint.py fails if a view or API module queries a scoped model
+directly.
+
+Jurisdiction is a prefix rule over Kemendagri codes (DOMAIN.md §10): an assignment
+over region "64.08" (Kab. Kutai Timur) covers "64.08" and every code starting with
+"64.08.". An assignment without a region covers the whole country.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from netral.accounts.models import Assignment, Role, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from netral.audit.models import AuditEntry
+    from netral.registry.models import Region
+
+    AnyUser = User | AnonymousUser
+
+from django.db import models
+
+
+class Perm(models.TextChoices):
+    """Capabilities, checked only here (saleor-style permission codes)."""
+
+    VIEW = "VIEW", _("Melihat data dalam yurisdiksi")
+    VIEW_AUDIT = "VIEW_AUDIT", _("Melihat jejak audit")
+    MANAGE_OFFICIALS = "MANAGE_OFFICIALS", _("Mengelola registri pejabat")
+    MANAGE_DECLARATIONS = "MANAGE_DECLARATIONS", _("Mengelola deklarasi dan sosialisasi")
+    HANDLE_CASES = "HANDLE_CASES", _("Menangani laporan dan temuan")
+    ADMINISTER = "ADMINISTER", _("Administrasi sistem")
+
+
+_SUPERVISOR = {Perm.VIEW, Perm.VIEW_AUDIT, Perm.HANDLE_CASES, Perm.MANAGE_DECLARATIONS}
+_AD_HOC_SUPERVISOR = {Perm.VIEW, Perm.HANDLE_CASES, Perm.MANAGE_DECLARATIONS}
+_REGENCY_STAFF = {Perm.VIEW, Perm.MANAGE_OFFICIALS, Perm.MANAGE_DECLARATIONS}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.BAWASLU_RI: frozenset(_SUPERVISOR),
+    Role.BAWASLU_PROVINSI: frozenset(_SUPERVISOR),
+    Role.BAWASLU_KABKOTA: frozenset(_SUPERVISOR),
+    Role.PANWASLU_KECAMATAN: frozenset(_AD_HOC_SUPERVISOR),
+    Role.PANWASLU_KELDESA: frozenset(_AD_HOC_SUPERVISOR),
+    Role.KESBANGPOL: frozenset(_REGENCY_STAFF),
+    Role.BKPSDM: frozenset(_REGENCY_STAFF),
+    Role.DPMD: frozenset(_REGENCY_STAFF),
+    Role.INSPEKTORAT: frozenset({Perm.VIEW, Perm.VIEW_AUDIT}),
+    Role.AUDITOR: frozenset({Perm.VIEW, Perm.VIEW_AUDIT}),
+    Role.ADMIN: frozenset(Perm),
+}
+
+NATIONAL = None  # marker: the whole country
+
+
+def _assignments(user: AnyUser) -> list[Assignment]:
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: list[Assignment] | None = getattr(user, "_netral_assignments", None)
+    if cached is None:
+        cached = list(Assignment.objects.filter(user_id=user.pk).only("role", "region_id"))
+        user._netral_assignments = cached  # type: ignore[union-attr]
+    return cached
+
+
+def jurisdiction_codes(user: AnyUser, perm: Perm = Perm.VIEW) -> set[str] | None:
+    """Region codes where `user` holds `perm`: None means everywhere, an empty set nowhere."""
+    codes: set[str] = set()
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return NATIONAL
+    for assignment in _assignments(user):
+        if perm not in ROLE_PERMISSIONS[assignment.role]:
+            continue
+        if assignment.region_id is None:
+            return NATIONAL
+        codes.add(assignment.region_id)
+    # Drop codes already covered by a broader one ("64.08.01" under "64.08").
+    return {c for c in codes if not any(c.startswith(o + ".") for o in codes)}
+
+
+def has_perm(user: AnyUser, perm: Perm) -> bool:
+    codes = jurisdiction_codes(user, perm)
+    return codes is NATIONAL or bool(codes)
+
+
+def region_q(user: AnyUser, field: str, perm: Perm = Perm.VIEW) -> Q:
+    """A filter keeping rows whose region code `field` lies in the user's jurisdiction."""
+    codes = jurisdiction_codes(user, perm)
+    if codes is NATIONAL:
+        return Q()
+    if not codes:
+        return Q(pk__in=[])
+    condition = Q()
+    for code in sorted(codes):
+        condition |= Q(**{field: code})
+        condition |= Q(**{f"{field}__startswith": code + "."})
+    return condition
+
+
+def covers(user: AnyUser, region_code: str | None, perm: Perm = Perm.VIEW) -> bool:
+    """Whether `region_code` lies in the user's jurisdiction for `perm`."""
+    codes = jurisdiction_codes(user, perm)
+    if codes is NATIONAL:
+        return True
+    if region_code is None:
+        return False
+    return any(region_code == c or region_code.startswith(c + ".") for c in codes)
+
+
+def require_perm(user: AnyUser, perm: Perm) -> None:
+    """404, not 403: an officer without the capability learns nothing about the page."""
+    if not has_perm(user, perm):
+        raise Http404
+
+
+# --- regions -------------------------------------------------------------------------
+
+
+def regions_managed_by(user: AnyUser, perm: Perm = Perm.VIEW) -> QuerySet[Region]:
+    """The root regions of the user's jurisdiction (provinces when national)."""
+    from netral.registry.models import Region
+
+    codes = jurisdiction_codes(user, perm)
+    if codes is NATIONAL:
+        return Region.objects.filter(parent__isnull=True)
+    return Region.objects.filter(code__in=codes)
+
+
+# --- users ---------------------------------------------------------------------------
+
+
+def users_visible_to(user: AnyUser) -> QuerySet[User]:
+    """Officers whose assignment lies in the viewer's jurisdiction."""
+    if not has_perm(user, Perm.VIEW):
+        return User.objects.none()
+    return User.objects.filter(
+        pk__in=Assignment.objects.filter(region_q(user, "region__code")).values("user_id")
+    ).order_by("username")
+
+
+# --- audit ---------------------------------------------------------------------------
+
+
+def audit_entries_visible_to(user: AnyUser) -> QuerySet[AuditEntry]:
+    from netral.audit.models import AuditEntry
+
+    if not has_perm(user, Perm.VIEW_AUDIT):
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(region_q(user, "region_code", Perm.VIEW_AUDIT))
+
+
+def access_audit_chain(user: AnyUser, chain_key: str) -> QuerySet[AuditEntry]:
+    entries = audit_entries_visible_to(user).filter(chain_key=chain_key).order_by("seq")
+    if not entries.exists():
+        raise Http404
+    return entries

@@ -1,0 +1,149 @@
+"""Writing to the audit trail: `audit_record` is called by every service that changes state."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from netral.audit.hashing import GENESIS, entry_digest
+from netral.audit.models import AuditEntry
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from netral.accounts.models import User
+
+_MAX_RETRIES = 20
+
+
+def chain_key_for(obj: models.Model) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def _jsonable(value: Any) -> Any:
+    # Round-trip so the stored JSON and the hashed value are the same thing.
+    return None if value is None else json.loads(json.dumps(value, default=str))
+
+
+def audit_record(
+    *,
+    obj: models.Model,
+    action: str,
+    actor: User | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    region_code: str | None = None,
+    note: str = "",
+) -> AuditEntry:
+    """Append one entry to the object's chain. Must run inside the caller's transaction."""
+    chain_key = chain_key_for(obj)
+    before, after = _jsonable(before), _jsonable(after)
+    for _attempt in range(_MAX_RETRIES):
+        last = (
+            AuditEntry.objects.filter(chain_key=chain_key)
+            .order_by("-seq")
+            .values_list("seq", "hash")
+            .first()
+        )
+        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        # Microsecond precision in UTC, so the value read back hashes the same.
+        now = timezone.now().astimezone(UTC)
+        entry = AuditEntry(
+            chain_key=chain_key,
+            seq=seq,
+            created_at=now,
+            actor=actor,
+            actor_label=str(actor) if actor else "sistem",
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            region_code=region_code,
+            before=before,
+            after=after,
+            note=note,
+            prev_hash=prev_hash,
+        )
+        entry.hash = _digest(entry)
+        try:
+            with transaction.atomic():
+                entry.save(force_insert=True)
+        except IntegrityError:
+            continue  # another writer took this seq; re-read the chain head and retry
+        return entry
+    raise RuntimeError(f"could not append to audit chain {chain_key}")
+
+
+def _digest(entry: AuditEntry) -> str:
+    return entry_digest(
+        chain_key=entry.chain_key,
+        seq=entry.seq,
+        created_at=entry.created_at,
+        actor_id=entry.actor_id,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        region_code=entry.region_code,
+        before=entry.before,
+        after=entry.after,
+        note=entry.note,
+        prev_hash=entry.prev_hash,
+    )
+
+
+@dataclass
+class ChainBreak:
+    chain_key: str
+    seq: int
+    entry_id: int
+    problem: str
+
+
+@dataclass
+class VerifyResult:
+    entries: int = 0
+    chains: int = 0
+    breaks: list[ChainBreak] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks
+
+
+def audit_verify(*, progress: Any = None) -> VerifyResult:
+    """Recompute every hash and link; report edits, deletions and reordering."""
+    result = VerifyResult()
+    total = AuditEntry.objects.count()
+    current_chain: str | None = None
+    expected_seq = 1
+    prev_hash = GENESIS
+    entries: Iterator[AuditEntry] = (
+        AuditEntry.objects.order_by("chain_key", "seq").iterator(chunk_size=5000)
+    )
+    for entry in entries:
+        if entry.chain_key != current_chain:
+            current_chain, expected_seq, prev_hash = entry.chain_key, 1, GENESIS
+            result.chains += 1
+        result.entries += 1
+        if entry.seq != expected_seq:
+            result.breaks.append(ChainBreak(
+                entry.chain_key, entry.seq, entry.pk,
+                f"urutan melompat: diharapkan #{expected_seq}, ditemukan #{entry.seq}",
+            ))
+        if entry.prev_hash != prev_hash:
+            result.breaks.append(ChainBreak(
+                entry.chain_key, entry.seq, entry.pk,
+                "hash sebelumnya tidak cocok (entri sebelumnya diubah atau dihapus)",
+            ))
+        if _digest(entry) != entry.hash:
+            result.breaks.append(ChainBreak(
+                entry.chain_key, entry.seq, entry.pk, "isi entri tidak cocok dengan hash-nya",
+            ))
+        expected_seq, prev_hash = entry.seq + 1, entry.hash
+        if progress is not None:
+            progress(result.entries, total)
+    return result

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from netral.demo import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set (idempotent). Every demo account uses the same documented password."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = demo_load()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo siap: {result.officers} akun petugas, {result.officials} pejabat, "
+            f"{result.elections} pemilihan. Kata sandi semua akun demo: {DEMO_PASSWORD}"
+        ))
+        self.stdout.write("Contoh: bawaslu.kutim, bawaslu.bogor, bawaslu.ri, admin")

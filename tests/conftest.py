@@ -1,0 +1,116 @@
+"""The shared test cast (STYLE.md §1.5), after healthchecks:
+
+- alice: Bawaslu officer of Kab. Kutai Timur (64.08), read-write
+- bob: auditor of Kab. Kutai Timur, read-only
+- charlie: Bawaslu officer of Kab. Bogor (32.01), another regency
+- dora: Bawaslu RI, the whole country
+- anon: the public (the plain `client` fixture)
+
+The test database holds the 1,024 regions of tests/fixtures/regions/wilayah-sample.csv
+(provinces 32, 61, 62, 64 and everything under Bogor, Ketapang, Kotawaringin Barat and
+Kutai Timur), loaded once per database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from netral.accounts.models import Role, User
+from tests.factories import UserFactory
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE_REGIONS = FIXTURES / "regions" / "wilayah-sample.csv"
+KUTAI_TIMUR = "64.08"
+BOGOR = "32.01"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from netral.registry.services.regions_load import regions_load
+
+    with django_db_blocker.unblock():
+        regions_load(path=SAMPLE_REGIONS, edition="sample")
+
+
+@pytest.fixture
+def alice(db: Any) -> User:
+    return UserFactory(username="alice", role=Role.BAWASLU_KABKOTA, region=KUTAI_TIMUR)
+
+
+@pytest.fixture
+def bob(db: Any) -> User:
+    return UserFactory(username="bob", role=Role.AUDITOR, region=KUTAI_TIMUR)
+
+
+@pytest.fixture
+def charlie(db: Any) -> User:
+    return UserFactory(username="charlie", role=Role.BAWASLU_KABKOTA, region=BOGOR)
+
+
+@pytest.fixture
+def dora(db: Any) -> User:
+    return UserFactory(username="dora", role=Role.BAWASLU_RI, region=None)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def alice_client(alice: User) -> Client:
+    return client_for(alice)
+
+
+@pytest.fixture
+def charlie_client(charlie: User) -> Client:
+    return client_for(charlie)
+
+
+@pytest.fixture
+def dora_client(dora: User) -> Client:
+    return client_for(dora)
+
+
+# --- browser (Playwright driving Debian's chromium) ---------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("REQUIRE_BROWSER=1 but Debian's chromium is not installed")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the live server's DB
+    # access from test code is synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -1,0 +1,103 @@
+"""Jurisdiction: an officer of Kab. Kutai Timur never sees anything scoped to Kab. Bogor."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.http import Http404
+
+from netral.accounts import access
+from netral.accounts.models import Role, User
+from netral.audit.services import audit_record
+from netral.registry.models import Region
+from tests.factories import UserFactory
+
+
+def _entry_in(region_code: str) -> str:
+    region = Region.objects.get(code=region_code)
+    with transaction.atomic():
+        entry = audit_record(obj=region, action="test.touched", actor=None,
+                             region_code=region_code)
+    return entry.chain_key
+
+
+@pytest.mark.django_db
+class TestJurisdiction:
+    def test_a_regency_officer_sees_only_their_regency(
+        self, alice: User, charlie: User, dora: User
+    ) -> None:
+        # given
+        kutim = _entry_in("64.08.04.2001")
+        bogor = _entry_in("32.01.01")
+        # when
+        seen_by_alice = set(access.audit_entries_visible_to(alice).values_list("chain_key",
+                                                                               flat=True))
+        seen_by_dora = set(access.audit_entries_visible_to(dora).values_list("chain_key",
+                                                                             flat=True))
+        # then
+        assert kutim in seen_by_alice
+        assert bogor not in seen_by_alice
+        assert {kutim, bogor} <= seen_by_dora
+
+    def test_another_regions_object_is_a_404_like_a_missing_one(self, alice: User) -> None:
+        bogor = _entry_in("32.01.01")
+        with pytest.raises(Http404):
+            access.access_audit_chain(alice, bogor)
+        with pytest.raises(Http404):
+            access.access_audit_chain(alice, "registry.region:99")
+
+    def test_the_prefix_rule_does_not_leak_to_lookalike_codes(self) -> None:
+        # 64.0 is not a code, but 64.08 must not cover 64.081... nor 64.09
+        user = UserFactory(username="k", role=Role.BAWASLU_KABKOTA, region="64.08")
+        assert access.covers(user, "64.08.04")
+        assert access.covers(user, "64.08")
+        assert not access.covers(user, "64.09")
+        assert not access.covers(user, "64")
+        assert not access.covers(user, "64.080")
+
+    def test_the_read_only_auditor_cannot_handle_cases(self, bob: User) -> None:
+        assert access.has_perm(bob, access.Perm.VIEW_AUDIT)
+        assert not access.has_perm(bob, access.Perm.HANDLE_CASES)
+        assert not access.has_perm(bob, access.Perm.MANAGE_OFFICIALS)
+
+    def test_anonymous_and_inactive_users_see_nothing(self, alice: User) -> None:
+        from django.contrib.auth.models import AnonymousUser
+
+        _entry_in("64.08")
+        assert not access.audit_entries_visible_to(AnonymousUser()).exists()
+        alice.is_active = False
+        alice.save()
+        fresh = User.objects.get(pk=alice.pk)
+        assert not access.audit_entries_visible_to(fresh).exists()
+
+    def test_officers_are_listed_only_within_jurisdiction(
+        self, alice: User, charlie: User, dora: User
+    ) -> None:
+        assert set(access.users_visible_to(alice)) == {alice}
+        assert {alice, charlie} <= set(access.users_visible_to(dora))
+
+    def test_a_nested_assignment_is_covered_by_the_broader_one(self) -> None:
+        user = UserFactory(username="multi", role=Role.BAWASLU_KABKOTA, region="64.08")
+        UserFactory(username="multi", role=Role.PANWASLU_KECAMATAN, region="64.08.04")
+        assert access.jurisdiction_codes(User.objects.get(username="multi")) == {"64.08"}
+        assert user.pk
+
+
+@pytest.mark.django_db
+class TestScopedViews:
+    def test_the_audit_timeline_of_another_regency_is_a_404(
+        self, alice_client, charlie_client  # type: ignore[no-untyped-def]
+    ) -> None:
+        bogor = _entry_in("32.01.01")
+        assert charlie_client.get(f"/audit/{bogor}/").status_code == 200
+        assert alice_client.get(f"/audit/{bogor}/").status_code == 404
+        assert alice_client.get("/audit/registry.region:nope/").status_code == 404
+
+    def test_the_recent_audit_page_lists_only_the_officers_region(
+        self, alice_client  # type: ignore[no-untyped-def]
+    ) -> None:
+        kutim = _entry_in("64.08")
+        bogor = _entry_in("32.01")
+        body = alice_client.get("/audit/").content.decode()
+        assert kutim in body
+        assert bogor not in body
