@@ -17,16 +17,20 @@ def _ceiling(path: Path, db: Path) -> float:
     rows = list(csv.reader(io.StringIO(gzip.decompress(path.read_bytes()).decode())))[1:]
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("CREATE TABLE region (code varchar(13) PRIMARY KEY, name varchar(120), "
-                 "name_folded varchar(120), level varchar(10), parent_id varchar(13), "
-                 "edition varchar(60))")
+    conn.execute(
+        "CREATE TABLE region (code varchar(13) PRIMARY KEY, name varchar(120), "
+        "name_folded varchar(120), level varchar(10), parent_id varchar(13), "
+        "edition varchar(60))"
+    )
     conn.execute("CREATE INDEX r1 ON region(name_folded)")
     conn.execute("CREATE INDEX r2 ON region(level, code)")
     conn.execute("CREATE INDEX r3 ON region(parent_id)")
     start = time.perf_counter()
     with conn:
-        conn.executemany("INSERT INTO region VALUES (?,?,?,?,?,?)",
-                         ((c, n, n.lower(), lv, p or None, "x") for c, n, lv, p in rows))
+        conn.executemany(
+            "INSERT INTO region VALUES (?,?,?,?,?,?)",
+            ((c, n, n.lower(), lv, p or None, "x") for c, n, lv, p in rows),
+        )
     elapsed = time.perf_counter() - start
     conn.close()
     return elapsed

@@ -10,7 +10,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_AUTOREFRESH = True
 
 import tempfile as _tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 # A throwaway key directory per test process, so tests never touch var/keys.
-NETRAL_SIGNING_KEY_DIR = Path(_tempfile.mkdtemp(prefix="netral-keys-"))  # noqa: F405
-MEDIA_ROOT = Path(_tempfile.mkdtemp(prefix="netral-media-"))  # noqa: F405
+NETRAL_SIGNING_KEY_DIR = Path(_tempfile.mkdtemp(prefix="netral-keys-"))
+MEDIA_ROOT = Path(_tempfile.mkdtemp(prefix="netral-media-"))

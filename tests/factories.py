@@ -4,7 +4,7 @@ from typing import Any
 
 import factory
 
-from netral.accounts.models import Assignment, Role, User
+from netral.accounts.models import Assignment, User
 from netral.registry.models import Official, SubjectType
 from netral.registry.text import fold
 

@@ -10,10 +10,23 @@ ROOT = Path(__file__).resolve().parents[1] / "netral"
 
 # Every model whose rows belong to a jurisdiction. Add new scoped models here.
 SCOPED_MODELS = [
-    "AuditEntry", "Official", "Agency", "Assignment", "User", "SocialAccount",
-    "PositionHistory", "ImportJob",
-    "Declaration", "Signature", "Event", "PledgeTemplate",
-    "Report", "Case", "Evidence", "Recommendation", "Sanction",
+    "AuditEntry",
+    "Official",
+    "Agency",
+    "Assignment",
+    "User",
+    "SocialAccount",
+    "PositionHistory",
+    "ImportJob",
+    "Declaration",
+    "Signature",
+    "Event",
+    "PledgeTemplate",
+    "Report",
+    "Case",
+    "Evidence",
+    "Recommendation",
+    "Sanction",
 ]
 PATTERN = re.compile(r"\b(" + "|".join(SCOPED_MODELS) + r")\.(objects|_default_manager)\b")
 

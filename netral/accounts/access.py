@@ -67,10 +67,11 @@ NATIONAL = None  # marker: the whole country
 def _assignments(user: AnyUser) -> list[Assignment]:
     if not user.is_authenticated or not user.is_active:
         return []
+    # Cached on the user object for the request; a new request loads a fresh user.
     cached: list[Assignment] | None = getattr(user, "_netral_assignments", None)
     if cached is None:
         cached = list(Assignment.objects.filter(user_id=user.pk).only("role", "region_id"))
-        user._netral_assignments = cached  # type: ignore[union-attr]
+        setattr(user, "_netral_assignments", cached)  # noqa: B010
     return cached
 
 

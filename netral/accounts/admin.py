@@ -14,7 +14,7 @@ class AssignmentInline(admin.TabularInline[Assignment, User]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     inlines = [AssignmentInline]
     list_display = ("username", "full_name", "email", "is_active", "is_demo")
     list_filter = ("is_active", "is_staff", "is_demo", "assignments__role")

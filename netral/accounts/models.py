@@ -20,8 +20,12 @@ class User(AbstractUser):
     full_name = models.CharField(_("nama lengkap"), max_length=200, blank=True)
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
     is_demo = models.BooleanField(
-        _("akun demo"), default=False, db_index=True,
-        help_text=_("Dibuat oleh `netral demo`; selama ada akun demo, setiap halaman memberi tanda."),
+        _("akun demo"),
+        default=False,
+        db_index=True,
+        help_text=_(
+            "Dibuat oleh `netral demo`; selama ada akun demo, setiap halaman memberi tanda."
+        ),
     )
 
     class Meta:
@@ -61,7 +65,9 @@ class Assignment(BaseModel):
         help_text=_("Kosong berarti seluruh Indonesia."),
     )
     unit_name = models.CharField(
-        _("nama satuan kerja"), max_length=200, blank=True,
+        _("nama satuan kerja"),
+        max_length=200,
+        blank=True,
         help_text=_("Mis. Bawaslu Kabupaten Kutai Timur"),
     )
 

@@ -121,8 +121,8 @@ def audit_verify(*, progress: Any = None) -> VerifyResult:
     current_chain: str | None = None
     expected_seq = 1
     prev_hash = GENESIS
-    entries: Iterator[AuditEntry] = (
-        AuditEntry.objects.order_by("chain_key", "seq").iterator(chunk_size=5000)
+    entries: Iterator[AuditEntry] = AuditEntry.objects.order_by("chain_key", "seq").iterator(
+        chunk_size=5000
     )
     for entry in entries:
         if entry.chain_key != current_chain:
@@ -130,19 +130,32 @@ def audit_verify(*, progress: Any = None) -> VerifyResult:
             result.chains += 1
         result.entries += 1
         if entry.seq != expected_seq:
-            result.breaks.append(ChainBreak(
-                entry.chain_key, entry.seq, entry.pk,
-                f"urutan melompat: diharapkan #{expected_seq}, ditemukan #{entry.seq}",
-            ))
+            result.breaks.append(
+                ChainBreak(
+                    entry.chain_key,
+                    entry.seq,
+                    entry.pk,
+                    f"urutan melompat: diharapkan #{expected_seq}, ditemukan #{entry.seq}",
+                )
+            )
         if entry.prev_hash != prev_hash:
-            result.breaks.append(ChainBreak(
-                entry.chain_key, entry.seq, entry.pk,
-                "hash sebelumnya tidak cocok (entri sebelumnya diubah atau dihapus)",
-            ))
+            result.breaks.append(
+                ChainBreak(
+                    entry.chain_key,
+                    entry.seq,
+                    entry.pk,
+                    "hash sebelumnya tidak cocok (entri sebelumnya diubah atau dihapus)",
+                )
+            )
         if _digest(entry) != entry.hash:
-            result.breaks.append(ChainBreak(
-                entry.chain_key, entry.seq, entry.pk, "isi entri tidak cocok dengan hash-nya",
-            ))
+            result.breaks.append(
+                ChainBreak(
+                    entry.chain_key,
+                    entry.seq,
+                    entry.pk,
+                    "isi entri tidak cocok dengan hash-nya",
+                )
+            )
         expected_seq, prev_hash = entry.seq + 1, entry.hash
         if progress is not None:
             progress(result.entries, total)

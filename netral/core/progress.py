@@ -13,9 +13,9 @@ def noop_progress(done: int, total: int | None) -> None:
     """Default callback: report nothing."""
 
 
-def tqdm_progress(desc: str, *, unit: str = "baris", disable: bool | None = None) -> tuple[
-    ProgressCallback, Callable[[], None]
-]:
+def tqdm_progress(
+    desc: str, *, unit: str = "baris", disable: bool | None = None
+) -> tuple[ProgressCallback, Callable[[], None]]:
     """A (callback, close) pair that drives a tqdm bar on stderr."""
     from tqdm import tqdm
 

@@ -19,11 +19,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {
-        "assignments": assignments_of(user=request.user),
-        "regions": access.regions_managed_by(request.user),
-        "can_audit": access.has_perm(request.user, access.Perm.VIEW_AUDIT),
-    })
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "assignments": assignments_of(user=request.user),
+            "regions": access.regions_managed_by(request.user),
+            "can_audit": access.has_perm(request.user, access.Perm.VIEW_AUDIT),
+        },
+    )
 
 
 @never_cache
@@ -35,6 +39,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": str(exc.__class__.__name__)},
-                            status=503)
+        return JsonResponse(
+            {"status": "error", "database": str(exc.__class__.__name__)}, status=503
+        )
     return JsonResponse({"status": "ok", "database": connection.vendor})

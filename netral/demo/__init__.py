@@ -26,18 +26,66 @@ DEMO_OFFICERS: list[tuple[str, str, Role, str | None, str]] = [
     ("admin", "Administrator Sistem", Role.ADMIN, None, "Sekretariat Netral"),
     ("bawaslu.ri", "Rahmat Bagja (demo)", Role.BAWASLU_RI, None, "Bawaslu RI"),
     ("auditor", "Auditor Nasional", Role.AUDITOR, None, "Inspektorat Utama"),
-    ("bawaslu.kaltim", "Hari Dermanto", Role.BAWASLU_PROVINSI, "64", "Bawaslu Provinsi Kalimantan Timur"),
-    ("bawaslu.kutim", "Andi Mappasessu", Role.BAWASLU_KABKOTA, "64.08", "Bawaslu Kabupaten Kutai Timur"),
-    ("panwascam.sangattautara", "Siti Rahmah", Role.PANWASLU_KECAMATAN, "64.08.04", "Panwaslu Kecamatan Sangatta Utara"),
-    ("pkd.sangattautara", "Yusuf Kalalo", Role.PANWASLU_KELDESA, "64.08.04.2001", "PKD Desa Sangatta Utara"),
-    ("kesbangpol.kutim", "Dewi Lestari", Role.KESBANGPOL, "64.08", "Kesbangpol Kabupaten Kutai Timur"),
+    (
+        "bawaslu.kaltim",
+        "Hari Dermanto",
+        Role.BAWASLU_PROVINSI,
+        "64",
+        "Bawaslu Provinsi Kalimantan Timur",
+    ),
+    (
+        "bawaslu.kutim",
+        "Andi Mappasessu",
+        Role.BAWASLU_KABKOTA,
+        "64.08",
+        "Bawaslu Kabupaten Kutai Timur",
+    ),
+    (
+        "panwascam.sangattautara",
+        "Siti Rahmah",
+        Role.PANWASLU_KECAMATAN,
+        "64.08.04",
+        "Panwaslu Kecamatan Sangatta Utara",
+    ),
+    (
+        "pkd.sangattautara",
+        "Yusuf Kalalo",
+        Role.PANWASLU_KELDESA,
+        "64.08.04.2001",
+        "PKD Desa Sangatta Utara",
+    ),
+    (
+        "kesbangpol.kutim",
+        "Dewi Lestari",
+        Role.KESBANGPOL,
+        "64.08",
+        "Kesbangpol Kabupaten Kutai Timur",
+    ),
     ("bkpsdm.kutim", "Bambang Irawan", Role.BKPSDM, "64.08", "BKPSDM Kabupaten Kutai Timur"),
     ("dpmd.kutim", "Nur Aini", Role.DPMD, "64.08", "DPMD Kabupaten Kutai Timur"),
-    ("inspektorat.kutim", "Rudi Hartono", Role.INSPEKTORAT, "64.08", "Inspektorat Kabupaten Kutai Timur"),
+    (
+        "inspektorat.kutim",
+        "Rudi Hartono",
+        Role.INSPEKTORAT,
+        "64.08",
+        "Inspektorat Kabupaten Kutai Timur",
+    ),
     ("bawaslu.bogor", "Ridwan Fauzi", Role.BAWASLU_KABKOTA, "32.01", "Bawaslu Kabupaten Bogor"),
     ("dpmd.bogor", "Asep Saepudin", Role.DPMD, "32.01", "DPMD Kabupaten Bogor"),
-    ("bawaslu.ketapang", "Yohanes Lado", Role.BAWASLU_KABKOTA, "61.04", "Bawaslu Kabupaten Ketapang"),
-    ("bawaslu.kobar", "Muhammad Arif", Role.BAWASLU_KABKOTA, "62.01", "Bawaslu Kabupaten Kotawaringin Barat"),
+    (
+        "bawaslu.ketapang",
+        "Yohanes Lado",
+        Role.BAWASLU_KABKOTA,
+        "61.04",
+        "Bawaslu Kabupaten Ketapang",
+    ),
+    (
+        "bawaslu.kobar",
+        "Muhammad Arif",
+        Role.BAWASLU_KABKOTA,
+        "62.01",
+        "Bawaslu Kabupaten Kotawaringin Barat",
+    ),
 ]
 
 DEMO_REGENCIES = ["64.08", "32.01", "61.04", "62.01"]
@@ -54,7 +102,7 @@ class DemoResult:
 @transaction.atomic
 def demo_load() -> DemoResult:
     result = DemoResult()
-    if not Region.objects.filter(code__in=DEMO_REGENCIES).count() == len(DEMO_REGENCIES):
+    if Region.objects.filter(code__in=DEMO_REGENCIES).count() != len(DEMO_REGENCIES):
         regions_load()
         result.notes.append("wilayah dimuat")
     result.officers = _officers()
@@ -67,32 +115,51 @@ def _officers() -> int:
     for username, full_name, role, region, unit in DEMO_OFFICERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"full_name": full_name, "is_demo": True,
-                      "email": f"{username}@demo.netral.invalid"},
+            defaults={
+                "full_name": full_name,
+                "is_demo": True,
+                "email": f"{username}@demo.netral.invalid",
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.is_staff = role == Role.ADMIN
             user.is_superuser = role == Role.ADMIN
             user.save()
-            audit_record(obj=user, action="user.created", actor=None,
-                         after={"username": username, "role": role, "region": region},
-                         region_code=region, note="netral demo")
-        Assignment.objects.get_or_create(user=user, role=role, region_id=region,
-                                         defaults={"unit_name": unit})
+            audit_record(
+                obj=user,
+                action="user.created",
+                actor=None,
+                after={"username": username, "role": role, "region": region},
+                region_code=region,
+                note="netral demo",
+            )
+        Assignment.objects.get_or_create(
+            user=user, role=role, region_id=region, defaults={"unit_name": unit}
+        )
     return len(DEMO_OFFICERS)
 
 
 def _elections() -> int:
     ElectionEvent.objects.get_or_create(
-        name="Pemilu 2024", regime=Regime.PEMILU,
-        defaults={"campaign_start": dt.date(2023, 11, 28), "campaign_end": dt.date(2024, 2, 10),
-                  "voting_day": dt.date(2024, 2, 14), "recap_end": dt.date(2024, 3, 20)},
+        name="Pemilu 2024",
+        regime=Regime.PEMILU,
+        defaults={
+            "campaign_start": dt.date(2023, 11, 28),
+            "campaign_end": dt.date(2024, 2, 10),
+            "voting_day": dt.date(2024, 2, 14),
+            "recap_end": dt.date(2024, 3, 20),
+        },
     )
     ElectionEvent.objects.get_or_create(
-        name="Pilkada Serentak 2024", regime=Regime.PILKADA,
-        defaults={"campaign_start": dt.date(2024, 9, 25), "campaign_end": dt.date(2024, 11, 23),
-                  "voting_day": dt.date(2024, 11, 27), "recap_end": dt.date(2024, 12, 16)},
+        name="Pilkada Serentak 2024",
+        regime=Regime.PILKADA,
+        defaults={
+            "campaign_start": dt.date(2024, 9, 25),
+            "campaign_end": dt.date(2024, 11, 23),
+            "voting_day": dt.date(2024, 11, 27),
+            "recap_end": dt.date(2024, 12, 16),
+        },
     )
     return 2
 
@@ -100,18 +167,54 @@ def _elections() -> int:
 # A few named officials per demo regency (fictitious people, real places and offices).
 _DEMO_OFFICIALS: list[tuple[str, str, str, str, str, str]] = [
     # (type, name, nip, position, agency, region)
-    (SubjectType.CAMAT, "Hasanuddin, S.Sos.", "197805122005011003", "Camat Sangatta Utara",
-     "Pemerintah Kabupaten Kutai Timur", "64.08.04"),
-    (SubjectType.PNS, "Ratna Sari Dewi, S.Pd.", "198403222009022004", "Guru Ahli Muda",
-     "Dinas Pendidikan Kabupaten Kutai Timur", "64.08.04"),
-    (SubjectType.PNS, "Ir. Syamsuddin", "197001101995031002", "Kepala Dinas Pekerjaan Umum",
-     "Dinas Pekerjaan Umum Kabupaten Kutai Timur", "64.08"),
-    (SubjectType.LURAH, "Muhammad Yamin", "198107072006041005", "Lurah Teluk Lingga",
-     "Pemerintah Kabupaten Kutai Timur", "64.08.04.1010"),
-    (SubjectType.CAMAT, "Dadang Supriatna", "197512302002121002", "Camat Cibinong",
-     "Pemerintah Kabupaten Bogor", "32.01.01"),
-    (SubjectType.PNS, "Euis Kurniasih", "198806152011012008", "Analis Kebijakan",
-     "Badan Kesatuan Bangsa dan Politik Kabupaten Bogor", "32.01"),
+    (
+        SubjectType.CAMAT,
+        "Hasanuddin, S.Sos.",
+        "197805122005011003",
+        "Camat Sangatta Utara",
+        "Pemerintah Kabupaten Kutai Timur",
+        "64.08.04",
+    ),
+    (
+        SubjectType.PNS,
+        "Ratna Sari Dewi, S.Pd.",
+        "198403222009022004",
+        "Guru Ahli Muda",
+        "Dinas Pendidikan Kabupaten Kutai Timur",
+        "64.08.04",
+    ),
+    (
+        SubjectType.PNS,
+        "Ir. Syamsuddin",
+        "197001101995031002",
+        "Kepala Dinas Pekerjaan Umum",
+        "Dinas Pekerjaan Umum Kabupaten Kutai Timur",
+        "64.08",
+    ),
+    (
+        SubjectType.LURAH,
+        "Muhammad Yamin",
+        "198107072006041005",
+        "Lurah Teluk Lingga",
+        "Pemerintah Kabupaten Kutai Timur",
+        "64.08.04.1010",
+    ),
+    (
+        SubjectType.CAMAT,
+        "Dadang Supriatna",
+        "197512302002121002",
+        "Camat Cibinong",
+        "Pemerintah Kabupaten Bogor",
+        "32.01.01",
+    ),
+    (
+        SubjectType.PNS,
+        "Euis Kurniasih",
+        "198806152011012008",
+        "Analis Kebijakan",
+        "Badan Kesatuan Bangsa dan Politik Kabupaten Bogor",
+        "32.01",
+    ),
 ]
 
 
@@ -120,46 +223,95 @@ def _officials() -> int:
     for subject_type, name, nip, position, agency_name, region in _DEMO_OFFICIALS:
         agency, _created = Agency.objects.get_or_create(
             name_folded=fold(agency_name),
-            defaults={"name": agency_name, "kind": AgencyKind.KAB_KOTA,
-                      "region_id": region[:5]},
+            defaults={"name": agency_name, "kind": AgencyKind.KAB_KOTA, "region_id": region[:5]},
         )
         Official.objects.get_or_create(
             nip=nip,
-            defaults={"subject_type": subject_type, "name": name, "name_folded": fold(name),
-                      "position": position, "agency": agency, "region_id": region},
+            defaults={
+                "subject_type": subject_type,
+                "name": name,
+                "name_folded": fold(name),
+                "position": position,
+                "agency": agency,
+                "region_id": region,
+            },
         )
         count += 1
     # Every village of Kutai Timur gets a kepala desa, and Kab. Bogor's first kecamatan too,
     # so the coverage views have something to count.
     villages = Region.objects.filter(level="DESA").filter(
-        code__startswith="64.08.") | Region.objects.filter(level="DESA",
-                                                           code__startswith="32.01.01.")
+        code__startswith="64.08."
+    ) | Region.objects.filter(level="DESA", code__startswith="32.01.01.")
     desa_agency_kind = AgencyKind.DESA
     for village in villages.order_by("code"):
         agency, _created = Agency.objects.get_or_create(
             name_folded=fold(f"Pemerintah Desa {village.name} {village.code}"),
-            defaults={"name": f"Pemerintah Desa {village.name} ({village.code})",
-                      "kind": desa_agency_kind, "region_id": village.code,
-                      "ppk_name": "Bupati"},
+            defaults={
+                "name": f"Pemerintah Desa {village.name} ({village.code})",
+                "kind": desa_agency_kind,
+                "region_id": village.code,
+                "ppk_name": "Bupati",
+            },
         )
         head = f"Kepala Desa {village.name}"
         _official, created = Official.objects.get_or_create(
-            agency=agency, subject_type=SubjectType.KEPALA_DESA,
-            defaults={"name": _village_head_name(village.code), "name_folded": "",
-                      "position": head, "region_id": village.code},
+            agency=agency,
+            subject_type=SubjectType.KEPALA_DESA,
+            defaults={
+                "name": _village_head_name(village.code),
+                "name_folded": "",
+                "position": head,
+                "region_id": village.code,
+            },
         )
         if created:
-            Official.objects.filter(pk=_official.pk).update(
-                name_folded=fold(_official.name))
+            Official.objects.filter(pk=_official.pk).update(name_folded=fold(_official.name))
         count += 1
     return count
 
 
-_GIVEN = ["Abdul", "Agus", "Bambang", "Darmawan", "Edi", "Fransiskus", "Hendra", "Iwan",
-          "Jumadi", "Kusnadi", "Lukman", "Markus", "Nurdin", "Paulus", "Rahmat", "Sulaiman",
-          "Taufik", "Usman", "Wahyudi", "Yakobus", "Siti", "Maria", "Rina", "Nurhayati"]
-_FAMILY = ["Saputra", "Hidayat", "Siregar", "Lumban", "Pratama", "Wijaya", "Kurniawan",
-           "Setiawan", "Nugroho", "Rahman", "Sinaga", "Daeng", "Lamaya", "Tambunan"]
+_GIVEN = [
+    "Abdul",
+    "Agus",
+    "Bambang",
+    "Darmawan",
+    "Edi",
+    "Fransiskus",
+    "Hendra",
+    "Iwan",
+    "Jumadi",
+    "Kusnadi",
+    "Lukman",
+    "Markus",
+    "Nurdin",
+    "Paulus",
+    "Rahmat",
+    "Sulaiman",
+    "Taufik",
+    "Usman",
+    "Wahyudi",
+    "Yakobus",
+    "Siti",
+    "Maria",
+    "Rina",
+    "Nurhayati",
+]
+_FAMILY = [
+    "Saputra",
+    "Hidayat",
+    "Siregar",
+    "Lumban",
+    "Pratama",
+    "Wijaya",
+    "Kurniawan",
+    "Setiawan",
+    "Nugroho",
+    "Rahman",
+    "Sinaga",
+    "Daeng",
+    "Lamaya",
+    "Tambunan",
+]
 
 
 def _village_head_name(code: str) -> str:

@@ -31,8 +31,13 @@ class ElectionEvent(BaseModel):
     voting_day = models.DateField(_("hari pemungutan suara"))
     recap_end = models.DateField(_("akhir rekapitulasi"), null=True, blank=True)
     region = models.ForeignKey(
-        "registry.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("cakupan wilayah"), help_text=_("Kosong untuk pemilihan nasional."),
+        "registry.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cakupan wilayah"),
+        help_text=_("Kosong untuk pemilihan nasional."),
     )
 
     class Meta:

@@ -44,9 +44,9 @@ def regions_with_ancestry(*, regions: list[Region]) -> list[RegionWithAncestry]:
     ]
 
 
-def region_search(*, query: str, limit: int = 20, within: str | None = None) -> list[
-    RegionWithAncestry
-]:
+def region_search(
+    *, query: str, limit: int = 20, within: str | None = None
+) -> list[RegionWithAncestry]:
     """Regions by code (exact or prefix) or by name (case- and accent-insensitive, partial)."""
     query = query.strip()
     if not query:

@@ -9,7 +9,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents and collapse spaces: 'Pëngadilan  Négeri' -> 'pengadilan negeri'."""
+    """Lower-case, strip accents, collapse spaces: 'Pëngadilan  Négeri' -> 'pengadilan negeri'."""
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.replace("\u2019", "'")

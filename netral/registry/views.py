@@ -11,7 +11,8 @@ from netral.registry import selectors
 def region_search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     results = selectors.region_search(query=query, limit=30)
-    template = "registry/_region_results.html" if request.htmx else "registry/region_search.html"
+    partial = request.headers.get("HX-Request") == "true"
+    template = "registry/_region_results.html" if partial else "registry/region_search.html"
     return render(request, template, {"query": query, "results": results})
 
 

@@ -16,8 +16,7 @@ from tests.factories import UserFactory
 def _entry_in(region_code: str) -> str:
     region = Region.objects.get(code=region_code)
     with transaction.atomic():
-        entry = audit_record(obj=region, action="test.touched", actor=None,
-                             region_code=region_code)
+        entry = audit_record(obj=region, action="test.touched", actor=None, region_code=region_code)
     return entry.chain_key
 
 
@@ -30,10 +29,12 @@ class TestJurisdiction:
         kutim = _entry_in("64.08.04.2001")
         bogor = _entry_in("32.01.01")
         # when
-        seen_by_alice = set(access.audit_entries_visible_to(alice).values_list("chain_key",
-                                                                               flat=True))
-        seen_by_dora = set(access.audit_entries_visible_to(dora).values_list("chain_key",
-                                                                             flat=True))
+        seen_by_alice = set(
+            access.audit_entries_visible_to(alice).values_list("chain_key", flat=True)
+        )
+        seen_by_dora = set(
+            access.audit_entries_visible_to(dora).values_list("chain_key", flat=True)
+        )
         # then
         assert kutim in seen_by_alice
         assert bogor not in seen_by_alice
@@ -86,7 +87,9 @@ class TestJurisdiction:
 @pytest.mark.django_db
 class TestScopedViews:
     def test_the_audit_timeline_of_another_regency_is_a_404(
-        self, alice_client, charlie_client  # type: ignore[no-untyped-def]
+        self,
+        alice_client,
+        charlie_client,  # type: ignore[no-untyped-def]
     ) -> None:
         bogor = _entry_in("32.01.01")
         assert charlie_client.get(f"/audit/{bogor}/").status_code == 200
@@ -94,7 +97,8 @@ class TestScopedViews:
         assert alice_client.get("/audit/registry.region:nope/").status_code == 404
 
     def test_the_recent_audit_page_lists_only_the_officers_region(
-        self, alice_client  # type: ignore[no-untyped-def]
+        self,
+        alice_client,  # type: ignore[no-untyped-def]
     ) -> None:
         kutim = _entry_in("64.08")
         bogor = _entry_in("32.01")

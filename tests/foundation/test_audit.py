@@ -14,9 +14,20 @@ from netral.registry.models import Region
 
 
 def test_the_digest_is_stable_for_the_same_content() -> None:
-    kwargs = dict(chain_key="x:1", seq=1, created_at=dt.datetime(2024, 2, 14, tzinfo=dt.UTC),
-                  actor_id=None, action="a", object_type="x", object_id="1", region_code="64",
-                  before=None, after={"b": 1, "a": [1, 2]}, note="", prev_hash=GENESIS)
+    kwargs = dict(
+        chain_key="x:1",
+        seq=1,
+        created_at=dt.datetime(2024, 2, 14, tzinfo=dt.UTC),
+        actor_id=None,
+        action="a",
+        object_type="x",
+        object_id="1",
+        region_code="64",
+        before=None,
+        after={"b": 1, "a": [1, 2]},
+        note="",
+        prev_hash=GENESIS,
+    )
     assert entry_digest(**kwargs) == entry_digest(**kwargs)  # type: ignore[arg-type]
     # golden value: changing the canonical form breaks every stored chain
     assert entry_digest(**kwargs) == (  # type: ignore[arg-type]
@@ -28,8 +39,14 @@ def test_the_digest_is_stable_for_the_same_content() -> None:
 def _record(region: Region, n: int) -> list[AuditEntry]:
     with transaction.atomic():
         return [
-            audit_record(obj=region, action=f"test.step{i}", actor=None,
-                         before={"i": i}, after={"i": i + 1}, region_code=region.code)
+            audit_record(
+                obj=region,
+                action=f"test.step{i}",
+                actor=None,
+                before={"i": i},
+                after={"i": i + 1},
+                region_code=region.code,
+            )
             for i in range(n)
         ]
 

@@ -92,8 +92,13 @@ def test_the_packaged_file_holds_the_whole_country() -> None:
     for row in rows:
         levels[row.level] = levels.get(row.level, 0) + 1
     # Kepmendagri 300.2.2-2430/2025 (netral/registry/data/SOURCE.md)
-    assert levels == {"PROVINSI": 38, "KABKOTA": 514, "KECAMATAN": 7285,
-                      "KELURAHAN": 8496, "DESA": 75266}
+    assert levels == {
+        "PROVINSI": 38,
+        "KABKOTA": 514,
+        "KECAMATAN": 7285,
+        "KELURAHAN": 8496,
+        "DESA": 75266,
+    }
 
 
 @pytest.mark.django_db
@@ -102,8 +107,9 @@ class TestRegionLookup:
         region = selectors.region_get(code="64.08.04.2001")
         assert region is not None
         label = selectors.region_with_ancestry(region=region).label
-        assert label == ("Desa Sangatta Utara, Kec. Sangatta Utara, Kab. Kutai Timur, "
-                         "Prov. Kalimantan Timur")
+        assert label == (
+            "Desa Sangatta Utara, Kec. Sangatta Utara, Kab. Kutai Timur, Prov. Kalimantan Timur"
+        )
 
     def test_search_is_case_and_accent_insensitive_and_partial(self) -> None:
         labels = [i.label for i in selectors.region_search(query="SANGÀTTA ut")]

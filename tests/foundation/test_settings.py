@@ -18,9 +18,13 @@ ROOT = Path(__file__).resolve().parents[2]
 def _import_settings(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
     environ.update({"NETRAL_VAR_DIR": str(tmp_path), **overrides})
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-c", "import config.settings"],
-        cwd=ROOT, env=environ, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

@@ -41,8 +41,9 @@ class TestShell:
     def test_an_officer_logs_in_sees_their_jurisdiction_and_logs_out(
         self, client: Client, alice: User
     ) -> None:
-        response = client.post("/masuk/", {"username": "alice", "password": TEST_PASSWORD},
-                               follow=True)
+        response = client.post(
+            "/masuk/", {"username": "alice", "password": TEST_PASSWORD}, follow=True
+        )
         body = response.content.decode()
         assert "Kab. Kutai Timur" in body
         client.post("/keluar/")
@@ -53,10 +54,14 @@ class TestShell:
         assert "nama pengguna dan sandi yang benar" in body.lower()
 
     def test_password_change(self, alice_client: Client, alice: User) -> None:
-        response = alice_client.post("/akun/sandi/", {
-            "old_password": TEST_PASSWORD, "new_password1": "Kutim-2024-baru!",
-            "new_password2": "Kutim-2024-baru!",
-        })
+        response = alice_client.post(
+            "/akun/sandi/",
+            {
+                "old_password": TEST_PASSWORD,
+                "new_password1": "Kutim-2024-baru!",
+                "new_password2": "Kutim-2024-baru!",
+            },
+        )
         assert response.status_code == 302
         alice.refresh_from_db()
         assert alice.check_password("Kutim-2024-baru!")

@@ -9,58 +9,200 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('registry', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=200, verbose_name='nama lengkap')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='telepon')),
-                ('is_demo', models.BooleanField(db_index=True, default=False, help_text='Dibuat oleh `netral demo`; selama ada akun demo, setiap halaman memberi tanda.', verbose_name='akun demo')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="nama lengkap"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="telepon")),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        help_text="Dibuat oleh `netral demo`; selama ada akun demo, setiap halaman memberi tanda.",
+                        verbose_name="akun demo",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pengguna',
-                'verbose_name_plural': 'pengguna',
+                "verbose_name": "pengguna",
+                "verbose_name_plural": "pengguna",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(choices=[('BAWASLU_RI', 'Bawaslu RI'), ('BAWASLU_PROVINSI', 'Bawaslu Provinsi'), ('BAWASLU_KABKOTA', 'Bawaslu Kabupaten/Kota'), ('PANWASLU_KECAMATAN', 'Panwaslu Kecamatan'), ('PANWASLU_KELDESA', 'Panwaslu Kelurahan/Desa (PKD)'), ('KESBANGPOL', 'Kesbangpol'), ('BKPSDM', 'BKPSDM'), ('DPMD', 'DPMD'), ('INSPEKTORAT', 'Inspektorat'), ('AUDITOR', 'Auditor (hanya baca)'), ('ADMIN', 'Administrator sistem')], max_length=32, verbose_name='peran')),
-                ('unit_name', models.CharField(blank=True, help_text='Mis. Bawaslu Kabupaten Kutai Timur', max_length=200, verbose_name='nama satuan kerja')),
-                ('region', models.ForeignKey(blank=True, help_text='Kosong berarti seluruh Indonesia.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='wilayah yurisdiksi')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("BAWASLU_RI", "Bawaslu RI"),
+                            ("BAWASLU_PROVINSI", "Bawaslu Provinsi"),
+                            ("BAWASLU_KABKOTA", "Bawaslu Kabupaten/Kota"),
+                            ("PANWASLU_KECAMATAN", "Panwaslu Kecamatan"),
+                            ("PANWASLU_KELDESA", "Panwaslu Kelurahan/Desa (PKD)"),
+                            ("KESBANGPOL", "Kesbangpol"),
+                            ("BKPSDM", "BKPSDM"),
+                            ("DPMD", "DPMD"),
+                            ("INSPEKTORAT", "Inspektorat"),
+                            ("AUDITOR", "Auditor (hanya baca)"),
+                            ("ADMIN", "Administrator sistem"),
+                        ],
+                        max_length=32,
+                        verbose_name="peran",
+                    ),
+                ),
+                (
+                    "unit_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Mis. Bawaslu Kabupaten Kutai Timur",
+                        max_length=200,
+                        verbose_name="nama satuan kerja",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Kosong berarti seluruh Indonesia.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.region",
+                        verbose_name="wilayah yurisdiksi",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'penugasan',
-                'verbose_name_plural': 'penugasan',
-                'constraints': [models.UniqueConstraint(fields=('user', 'role', 'region'), name='assignment_unique_user_role_region'), models.UniqueConstraint(condition=models.Q(('region__isnull', True)), fields=('user', 'role'), name='assignment_unique_user_role_national')],
+                "verbose_name": "penugasan",
+                "verbose_name_plural": "penugasan",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "role", "region"), name="assignment_unique_user_role_region"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("region__isnull", True)),
+                        fields=("user", "role"),
+                        name="assignment_unique_user_role_national",
+                    ),
+                ],
             },
         ),
     ]

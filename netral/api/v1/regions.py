@@ -18,8 +18,9 @@ class RegionOut(Schema):
 
 def _out(item: selectors.RegionWithAncestry) -> RegionOut:
     r = item.region
-    return RegionOut(code=r.code, name=r.name, level=r.level, parent_code=r.parent_id,
-                     label=item.label)
+    return RegionOut(
+        code=r.code, name=r.name, level=r.level, parent_code=r.parent_id, label=item.label
+    )
 
 
 @router.get("/", response=list[RegionOut], summary="Search regions by name or code")

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,29 +14,60 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('chain_key', models.CharField(max_length=120, verbose_name='rantai')),
-                ('seq', models.PositiveIntegerField(verbose_name='urutan')),
-                ('created_at', models.DateTimeField(verbose_name='waktu')),
-                ('actor_label', models.CharField(blank=True, max_length=200, verbose_name='nama pelaku')),
-                ('action', models.CharField(max_length=80, verbose_name='tindakan')),
-                ('object_type', models.CharField(max_length=80, verbose_name='jenis objek')),
-                ('object_id', models.CharField(max_length=64, verbose_name='ID objek')),
-                ('region_code', models.CharField(blank=True, max_length=13, null=True, verbose_name='kode wilayah')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='sebelum')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='sesudah')),
-                ('note', models.TextField(blank=True, verbose_name='catatan')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='pelaku')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("chain_key", models.CharField(max_length=120, verbose_name="rantai")),
+                ("seq", models.PositiveIntegerField(verbose_name="urutan")),
+                ("created_at", models.DateTimeField(verbose_name="waktu")),
+                (
+                    "actor_label",
+                    models.CharField(blank=True, max_length=200, verbose_name="nama pelaku"),
+                ),
+                ("action", models.CharField(max_length=80, verbose_name="tindakan")),
+                ("object_type", models.CharField(max_length=80, verbose_name="jenis objek")),
+                ("object_id", models.CharField(max_length=64, verbose_name="ID objek")),
+                (
+                    "region_code",
+                    models.CharField(
+                        blank=True, max_length=13, null=True, verbose_name="kode wilayah"
+                    ),
+                ),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="sebelum")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="sesudah")),
+                ("note", models.TextField(blank=True, verbose_name="catatan")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pelaku",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entri audit',
-                'verbose_name_plural': 'jejak audit',
-                'indexes': [models.Index(fields=['region_code', 'created_at'], name='audit_region_time'), models.Index(fields=['created_at'], name='audit_time')],
-                'constraints': [models.UniqueConstraint(fields=('chain_key', 'seq'), name='audit_unique_chain_seq')],
+                "verbose_name": "entri audit",
+                "verbose_name_plural": "jejak audit",
+                "indexes": [
+                    models.Index(fields=["region_code", "created_at"], name="audit_region_time"),
+                    models.Index(fields=["created_at"], name="audit_time"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("chain_key", "seq"), name="audit_unique_chain_seq"
+                    )
+                ],
             },
         ),
     ]

@@ -5,32 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0002_officials'),
+        ("registry", "0002_officials"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ElectionEvent',
+            name="ElectionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('regime', models.CharField(choices=[('PEMILU', 'Pemilu (UU 7/2017)'), ('PILKADA', 'Pilkada (UU 1/2015 jo. UU 10/2016)')], max_length=10, verbose_name='rezim')),
-                ('name', models.CharField(max_length=200, verbose_name='nama')),
-                ('campaign_start', models.DateField(verbose_name='awal kampanye')),
-                ('campaign_end', models.DateField(verbose_name='akhir kampanye')),
-                ('voting_day', models.DateField(verbose_name='hari pemungutan suara')),
-                ('recap_end', models.DateField(blank=True, null=True, verbose_name='akhir rekapitulasi')),
-                ('region', models.ForeignKey(blank=True, help_text='Kosong untuk pemilihan nasional.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='cakupan wilayah')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "regime",
+                    models.CharField(
+                        choices=[
+                            ("PEMILU", "Pemilu (UU 7/2017)"),
+                            ("PILKADA", "Pilkada (UU 1/2015 jo. UU 10/2016)"),
+                        ],
+                        max_length=10,
+                        verbose_name="rezim",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nama")),
+                ("campaign_start", models.DateField(verbose_name="awal kampanye")),
+                ("campaign_end", models.DateField(verbose_name="akhir kampanye")),
+                ("voting_day", models.DateField(verbose_name="hari pemungutan suara")),
+                (
+                    "recap_end",
+                    models.DateField(blank=True, null=True, verbose_name="akhir rekapitulasi"),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Kosong untuk pemilihan nasional.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.region",
+                        verbose_name="cakupan wilayah",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pemilihan',
-                'verbose_name_plural': 'pemilihan',
-                'ordering': ['-voting_day'],
+                "verbose_name": "pemilihan",
+                "verbose_name_plural": "pemilihan",
+                "ordering": ["-voting_day"],
             },
         ),
     ]

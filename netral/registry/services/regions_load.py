@@ -95,35 +95,47 @@ def parse_regions(stream: IO[str], *, known_codes: set[str]) -> list[RegionRow]:
     if header is None:
         raise RegionFileError([_("Baris 1: berkas kosong.")])
     if [h.strip().lower() for h in header] != HEADER:
-        raise RegionFileError([
-            _("Baris 1: kepala kolom harus %(expected)s, ditemukan %(found)s.")
-            % {"expected": ",".join(HEADER), "found": ",".join(header)}
-        ])
+        raise RegionFileError(
+            [
+                _("Baris 1: kepala kolom harus %(expected)s, ditemukan %(found)s.")
+                % {"expected": ",".join(HEADER), "found": ",".join(header)}
+            ]
+        )
     rows: list[RegionRow] = []
     seen: set[str] = set()
     for line, record in enumerate(reader, start=2):
         if not record:
             continue
         if len(record) != 4:
-            errors.append(_("Baris %(line)d: harus 4 kolom, ditemukan %(n)d.")
-                          % {"line": line, "n": len(record)})
+            errors.append(
+                _("Baris %(line)d: harus 4 kolom, ditemukan %(n)d.")
+                % {"line": line, "n": len(record)}
+            )
             continue
         code, name, level_raw, parent = (v.strip() for v in record)
         level = _LEVELS.get(level_raw.lower())
         if not REGION_CODE_RE.match(code):
-            errors.append(_("Baris %(line)d, kolom kode: format kode wilayah tidak sah %(code)r.")
-                          % {"line": line, "code": code})
+            errors.append(
+                _("Baris %(line)d, kolom kode: format kode wilayah tidak sah %(code)r.")
+                % {"line": line, "code": code}
+            )
             continue
         if level is None:
-            errors.append(_("Baris %(line)d, kolom level: tingkat tidak dikenal %(level)r.")
-                          % {"line": line, "level": level_raw})
+            errors.append(
+                _("Baris %(line)d, kolom level: tingkat tidak dikenal %(level)r.")
+                % {"line": line, "level": level_raw}
+            )
             continue
         segments = code.split(".")
-        if len(segments) != _SEGMENTS[level] or (
-            level == RegionLevel.KELURAHAN and not segments[-1].startswith("1")
-        ) or (level == RegionLevel.DESA and segments[-1][0] not in "23"):
-            errors.append(_("Baris %(line)d: kode %(code)s tidak sesuai tingkat %(level)s.")
-                          % {"line": line, "code": code, "level": level_raw})
+        if (
+            len(segments) != _SEGMENTS[level]
+            or (level == RegionLevel.KELURAHAN and not segments[-1].startswith("1"))
+            or (level == RegionLevel.DESA and segments[-1][0] not in "23")
+        ):
+            errors.append(
+                _("Baris %(line)d: kode %(code)s tidak sesuai tingkat %(level)s.")
+                % {"line": line, "code": code, "level": level_raw}
+            )
             continue
         if not name:
             errors.append(_("Baris %(line)d, kolom nama: nama kosong.") % {"line": line})
@@ -136,12 +148,15 @@ def parse_regions(stream: IO[str], *, known_codes: set[str]) -> list[RegionRow]:
             )
             continue
         if expected_parent and expected_parent not in seen and expected_parent not in known_codes:
-            errors.append(_("Baris %(line)d, kolom parent_kode: induk %(parent)s tidak ada.")
-                          % {"line": line, "parent": expected_parent})
+            errors.append(
+                _("Baris %(line)d, kolom parent_kode: induk %(parent)s tidak ada.")
+                % {"line": line, "parent": expected_parent}
+            )
             continue
         if code in seen:
-            errors.append(_("Baris %(line)d, kolom kode: kode %(code)s ganda.")
-                          % {"line": line, "code": code})
+            errors.append(
+                _("Baris %(line)d, kolom kode: kode %(code)s ganda.") % {"line": line, "code": code}
+            )
             continue
         seen.add(code)
         rows.append(RegionRow(line, code, name, level, expected_parent))
@@ -172,8 +187,14 @@ def regions_load(
     to_update: list[Region] = []
     for row in rows:
         result.counts[row.level] = result.counts.get(row.level, 0) + 1
-        region = Region(code=row.code, name=row.name, name_folded=fold(row.name),
-                        level=row.level, parent_id=row.parent_code, edition=edition)
+        region = Region(
+            code=row.code,
+            name=row.name,
+            name_folded=fold(row.name),
+            level=row.level,
+            parent_id=row.parent_code,
+            edition=edition,
+        )
         old = existing.get(row.code)
         if old is None:
             to_create.append(region)
@@ -186,12 +207,12 @@ def regions_load(
     with transaction.atomic():
         # Rows are in code order, so a parent is always written before its children.
         for start in range(0, len(to_create), _BATCH):
-            batch = to_create[start:start + _BATCH]
+            batch = to_create[start : start + _BATCH]
             Region.objects.bulk_create(batch, batch_size=_BATCH)
             done += len(batch)
             progress(done, result.total)
         for start in range(0, len(to_update), _BATCH):
-            batch = to_update[start:start + _BATCH]
+            batch = to_update[start : start + _BATCH]
             Region.objects.bulk_update(
                 batch, ["name", "name_folded", "level", "parent", "edition"], batch_size=500
             )

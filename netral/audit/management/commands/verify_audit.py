@@ -18,7 +18,9 @@ class Command(BaseCommand):
         finally:
             close()
         for brk in result.breaks:
-            self.stderr.write(f"RUSAK {brk.chain_key} #{brk.seq} (id {brk.entry_id}): {brk.problem}")
+            self.stderr.write(
+                f"RUSAK {brk.chain_key} #{brk.seq} (id {brk.entry_id}): {brk.problem}"
+            )
         summary = f"{result.entries} entri dalam {result.chains} rantai diperiksa"
         if not result.ok:
             raise CommandError(f"{summary}; {len(result.breaks)} kerusakan ditemukan.")

@@ -8,12 +8,16 @@ from netral.demo import DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo data set (idempotent). Every demo account uses the same documented password."
+    help = (
+        "Load the demo data set (idempotent). Every demo account uses the same documented password."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = demo_load()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo siap: {result.officers} akun petugas, {result.officials} pejabat, "
-            f"{result.elections} pemilihan. Kata sandi semua akun demo: {DEMO_PASSWORD}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo siap: {result.officers} akun petugas, {result.officials} pejabat, "
+                f"{result.elections} pemilihan. Kata sandi semua akun demo: {DEMO_PASSWORD}"
+            )
+        )
         self.stdout.write("Contoh: bawaslu.kutim, bawaslu.bogor, bawaslu.ri, admin")

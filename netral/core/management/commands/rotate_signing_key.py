@@ -13,6 +13,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         store = key_store()
         kid = store.rotate()
-        self.stdout.write(self.style.SUCCESS(
-            f"Kunci aktif baru: {kid} ({len(store.key_ids())} kunci tersimpan di {store.directory})"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Kunci aktif baru: {kid} "
+                f"({len(store.key_ids())} kunci tersimpan di {store.directory})"
+            )
+        )
