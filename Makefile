@@ -37,10 +37,12 @@ lint: install
 bench: install
 	$(BIN)/python -m bench
 
+# Project-level catalogue (templates/, core apps). Apps with their own locale/ run makemessages
+# in their folder. Then fill the English and compile.
 messages: install
-	cd netral && ../$(BIN)/netral makemessages -l en --no-obsolete
-	$(BIN)/netral makemessages -l en --no-obsolete
-	$(BIN)/netral compilemessages
+	$(BIN)/netral makemessages -l en --no-obsolete -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'bench/*' \
+	  -i 'netral/declarations/*' -i 'netral/cases/*' -i 'netral/dashboards/*' -i 'netral/monitoring/*'
+	$(BIN)/python scripts/fill_po.py
 
 docs: install
 	$(BIN)/python scripts/gen_cli_docs.py
