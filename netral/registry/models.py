@@ -144,17 +144,20 @@ class Official(models.Model):
     name = models.CharField(_("nama"), max_length=200)
     name_folded = models.CharField(max_length=200, editable=False)
     # Identifiers (DOMAIN.md §11): each optional, unique when present.
-    nip = models.CharField(_("NIP"), max_length=18, null=True, blank=True, unique=True)
-    ni_pppk = models.CharField(_("NI PPPK"), max_length=18, null=True, blank=True, unique=True)
-    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True, unique=True)
-    nrp = models.CharField(_("NRP"), max_length=30, null=True, blank=True, unique=True)
+    # Uniqueness is declared as partial unique indexes (Meta.constraints), not `unique=True`:
+    # named indexes can be dropped and rebuilt around a bulk import into an empty table.
+    nip = models.CharField(_("NIP"), max_length=18, null=True, blank=True)
+    ni_pppk = models.CharField(_("NI PPPK"), max_length=18, null=True, blank=True)
+    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)
+    nrp = models.CharField(_("NRP"), max_length=30, null=True, blank=True)
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
     position_category = models.CharField(_("kategori jabatan"), max_length=16, blank=True,
                                          choices=PositionCategory.choices)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="officials", verbose_name=_("instansi"))
+    # Indexed by official_region_type (region, subject_type), which also serves subtree ranges.
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("wilayah tugas"))
+                               db_index=False, verbose_name=_("wilayah tugas"))
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -167,6 +170,16 @@ class Official(models.Model):
         indexes = [
             models.Index(fields=["region", "subject_type"], name="official_region_type"),
             models.Index(fields=["name_folded"], name="official_name"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["nip"], condition=models.Q(nip__isnull=False),
+                                    name="official_nip_unique"),
+            models.UniqueConstraint(fields=["ni_pppk"], condition=models.Q(ni_pppk__isnull=False),
+                                    name="official_ni_pppk_unique"),
+            models.UniqueConstraint(fields=["nik"], condition=models.Q(nik__isnull=False),
+                                    name="official_nik_unique"),
+            models.UniqueConstraint(fields=["nrp"], condition=models.Q(nrp__isnull=False),
+                                    name="official_nrp_unique"),
         ]
 
     def __str__(self) -> str:
@@ -219,3 +232,57 @@ class PositionHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.official_id} {self.position} (s.d. {self.valid_until:%Y-%m-%d})"
+
+
+# --- bulk import jobs (STYLE.md §1.9, saleor ExportFile) ---------------------------
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "PENDING", _("Menunggu")
+    RUNNING = "RUNNING", _("Sedang diproses")
+    DONE = "DONE", _("Selesai")
+    FAILED = "FAILED", _("Gagal")
+
+
+class ImportJob(models.Model):
+    """One upload of an officials file; the web page polls it for progress."""
+
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("diunggah oleh"))
+    # The uploader's jurisdiction root for MANAGE_OFFICIALS (None = national); scopes the job.
+    region_code = models.CharField(_("wilayah"), max_length=13, null=True, blank=True)
+    file = models.FileField(_("berkas"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("nama berkas"), max_length=255)
+    dry_run = models.BooleanField(_("hanya validasi"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices,
+                              default=ImportStatus.PENDING)
+    phase = models.CharField(_("tahap"), max_length=40, blank=True)
+    processed = models.PositiveIntegerField(_("baris diproses"), default=0)
+    total = models.PositiveIntegerField(_("jumlah baris"), null=True, blank=True)
+    summary = models.JSONField(_("ringkasan"), default=dict, blank=True)
+    error_count = models.PositiveIntegerField(_("jumlah kesalahan"), default=0)
+    errors = models.JSONField(_("kesalahan (awal)"), default=list, blank=True)
+    error_file = models.FileField(_("berkas kesalahan"), upload_to="imports/errors/%Y/%m/",
+                                  blank=True)
+    message = models.TextField(_("pesan"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("impor pejabat")
+        verbose_name_plural = _("impor pejabat")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.DONE, ImportStatus.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 0
+        return min(100, self.processed * 100 // self.total)
