@@ -13,6 +13,7 @@ Kutai Timur), loaded once per database.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -37,6 +38,35 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
     with django_db_blocker.unblock():
         regions_load(path=SAMPLE_REGIONS, edition="sample")
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_on_sqlite(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Transactional tests end with a flush, which SQLite runs as DELETE: the append-only
+    triggers would refuse it. Drop them just before the flush and recreate them for the
+    next test (inside a normal test's transaction the recreation is rolled back with it)."""
+    uses_db = request.node.get_closest_marker("django_db") or any(
+        f in request.fixturenames for f in ("db", "transactional_db", "live_server")
+    )
+    if not uses_db:
+        yield
+        return
+    from django.db import connection
+
+    triggers = importlib.import_module(
+        "netral.audit.migrations.0002_auditentry_append_only_triggers"
+    )
+    if connection.vendor != "sqlite":
+        yield
+        return
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock(), connection.cursor() as cur:
+        for sql in triggers.SQLITE:
+            cur.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+    yield
+    with blocker.unblock(), connection.cursor() as cur:
+        for sql in triggers.SQLITE_REVERSE:
+            cur.execute(sql)
 
 
 @pytest.fixture

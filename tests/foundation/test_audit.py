@@ -104,3 +104,17 @@ class TestAuditTrail:
         _record(Region.objects.get(code="64.08"), 2)
         call_command("verify_audit")
         assert "semua utuh" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_append_only_holds_outside_a_test_transaction_too() -> None:
+    # given: a committed entry (transactional test; the flush afterwards must still work)
+    from netral.registry.services.regions_load import regions_load
+    from tests.conftest import SAMPLE_REGIONS
+
+    regions_load(path=SAMPLE_REGIONS, edition="sample")
+    entry = _record(Region.objects.get(code="64.08"), 1)[0]
+    # then
+    with pytest.raises(DatabaseError):
+        AuditEntry.objects.filter(pk=entry.pk).update(note="tampered")
+    assert audit_verify().ok

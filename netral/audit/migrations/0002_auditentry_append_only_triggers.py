@@ -1,4 +1,8 @@
-"""Refuse UPDATE and DELETE on audit entries at the database level (both vendors)."""
+"""Refuse UPDATE and DELETE on audit entries at the database level (both vendors).
+
+TRUNCATE is not a row operation; in production, revoke the TRUNCATE privilege from the
+application's PostgreSQL role (docs/decisions/0003-audit-hash-chain-per-object.md).
+"""
 
 from __future__ import annotations
 
@@ -19,12 +23,9 @@ POSTGRES = [
        BEGIN RAISE EXCEPTION 'audit_auditentry is append-only'; END; $$ LANGUAGE plpgsql""",
     """CREATE TRIGGER audit_entry_no_change BEFORE UPDATE OR DELETE ON audit_auditentry
        FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()""",
-    """CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_auditentry
-       FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_append_only()""",
 ]
 POSTGRES_REVERSE = [
     "DROP TRIGGER IF EXISTS audit_entry_no_change ON audit_auditentry",
-    "DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_auditentry",
     "DROP FUNCTION IF EXISTS audit_entry_append_only()",
 ]
 
