@@ -1,4 +1,4 @@
-"""Docs stay complete (datasette-style): every environment variable and every command is documented."""
+"""Docs stay complete (datasette-style): every environment variable and command is documented."""
 
 from __future__ import annotations
 

@@ -9,8 +9,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(
-    [ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"]
-    + list((ROOT / "netral").glob("*/locale/en/LC_MESSAGES/django.po"))
+    [
+        ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po",
+        *(ROOT / "netral").glob("*/locale/en/LC_MESSAGES/django.po"),
+    ]
 )
 
 
