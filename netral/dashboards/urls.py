@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from netral.dashboards import views
 
 app_name = "dashboards"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("dasbor/", views.dashboard, name="dashboard"),
+    path("dasbor/laporan.<str:fmt>", views.report_download, name="report"),
+]

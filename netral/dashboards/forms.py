@@ -1,0 +1,66 @@
+"""Dashboard filters: region (drill-down), election event and period."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from netral.elections.models import ElectionEvent
+from netral.registry.models import REGION_CODE_RE
+
+from .selectors import DashboardFilters
+
+MAP_METRICS = [
+    ("cases_per_1000", _("Perkara per 1.000 pejabat")),
+    ("pledge_coverage", _("Cakupan ikrar (%)")),
+    ("officials", _("Jumlah pejabat")),
+]
+
+
+class DashboardFilterForm(forms.Form):
+    region = forms.CharField(label=_("Kode wilayah"), required=False, max_length=13)
+    event = forms.ModelChoiceField(
+        label=_("Pemilihan"),
+        queryset=ElectionEvent.objects.order_by("-voting_day"),
+        required=False,
+        empty_label=_("Semua pemilihan"),
+    )
+    date_from = forms.DateField(
+        label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    metric = forms.ChoiceField(label=_("Peta menurut"), choices=MAP_METRICS, required=False)
+
+    def clean_region(self) -> str:
+        code: str = self.cleaned_data["region"].strip()
+        if code and not REGION_CODE_RE.match(code):
+            raise forms.ValidationError(
+                _("Kode wilayah tidak dikenal: %(code)s"), params={"code": code}
+            )
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error(
+                "date_to",
+                _("Tanggal akhir harus sama dengan atau setelah tanggal awal."),
+            )
+        return data
+
+    def filters(self) -> DashboardFilters:
+        data = self.cleaned_data
+        return DashboardFilters(
+            region_code=data.get("region") or None,
+            event=data.get("event"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+
+    def map_metric(self) -> str:
+        return str(self.cleaned_data.get("metric") or MAP_METRICS[0][0])

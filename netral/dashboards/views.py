@@ -1,0 +1,105 @@
+"""Dashboard, evaluation report, exports and the public transparency page.
+
+Each view parses its input, calls one selector (which scopes through accounts/access.py)
+and renders; the report and the page format the same `Dashboard` object.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from netral.core.http import AuthenticatedHttpRequest
+
+from . import maps, report, selectors
+from .forms import MAP_METRICS, DashboardFilterForm
+from .tables import Dashboard
+
+
+def _filters(request: HttpRequest) -> DashboardFilterForm:
+    form = DashboardFilterForm(request.GET)  # every filter is optional: empty is valid
+    form.is_valid()
+    return form
+
+
+def _query(form: DashboardFilterForm, **overrides: str) -> str:
+    params = {k: v for k, v in form.data.items() if v}
+    params.update(overrides)
+    return urlencode({k: v for k, v in params.items() if v})
+
+
+def _page_context(
+    request: HttpRequest, form: DashboardFilterForm, dash: Dashboard, metric: str
+) -> dict[str, object]:
+    base = reverse("dashboards:dashboard")
+
+    def href(code: str) -> str:
+        return f"{base}?{_query(form, region=code)}"
+
+    metric_label = dict(MAP_METRICS)[metric]
+    the_map = maps.dashboard_map(
+        units=dash.units,
+        child_level=dash.child_level,
+        scope_code=dash.scope_code,
+        scope_name=dash.scope_name,
+        metric=metric,
+        title=f"{metric_label} · {dash.scope_name}",
+        href=href,
+    )
+    return {
+        "form": form,
+        "dash": dash,
+        "map": the_map,
+        "map_svg": mark_safe(the_map.svg),  # noqa: S308  built by maps.py, every value escaped
+        "metric": metric,
+        "metric_label": metric_label,
+        "metrics": MAP_METRICS,
+        "attribution": maps.ATTRIBUTION,
+        "query": _query(form),
+        "drill": {u.code: href(u.code) for u in dash.units if u.code != dash.scope_code},
+        "crumb_href": {c: href(c or "") for c, _n in dash.breadcrumbs},
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = _filters(request)
+    if not form.is_valid():
+        return render(
+            request, "dashboards/dashboard.html", {"form": form, "dash": None}, status=400
+        )
+    dash = selectors.dashboard_build(user=request.user, filters=form.filters())
+    context = _page_context(request, form, dash, form.map_metric())
+    template = (
+        "dashboards/_body.html"
+        if request.headers.get("HX-Request") == "true"
+        else "dashboards/dashboard.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def report_download(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
+    form = _filters(request)
+    if not form.is_valid():
+        raise Http404
+    dash = selectors.dashboard_build(user=request.user, filters=form.filters())
+    name = report.filename(dash)
+    if fmt == "pdf":
+        body = report.report_pdf(dashboard=dash, metric=form.map_metric())
+        response = HttpResponse(body, content_type="application/pdf")
+    elif fmt == "xlsx":
+        body = report.report_xlsx(dashboard=dash)
+        response = HttpResponse(body, content_type=report.XLSX_CONTENT_TYPE)
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
