@@ -80,3 +80,11 @@ class TestShell:
         from config import settings as prod
 
         assert prod.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_indonesian_until_the_user_chooses(client: Client) -> None:
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="id"' in body
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en"' in client.get("/").content.decode()
