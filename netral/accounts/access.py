@@ -166,3 +166,81 @@ def access_audit_chain(user: AnyUser, chain_key: str) -> QuerySet[AuditEntry]:
     if not entries.exists():
         raise Http404
     return entries
+
+
+# --- declarations (issue 4) ----------------------------------------------------------
+# Events, their signatures and regional pledge texts belong to the event's (or text's)
+# region: read with VIEW over it, written with MANAGE_DECLARATIONS over it. Standard
+# (national) texts are readable by every officer and never written here.
+
+if TYPE_CHECKING:
+    from netral.declarations.models import Event, PledgeTemplate, Signature
+
+
+def events_visible_to(user: AnyUser, *, write: bool = False) -> QuerySet[Event]:
+    from netral.declarations.models import Event
+
+    perm = Perm.MANAGE_DECLARATIONS if write else Perm.VIEW
+    if not has_perm(user, perm):
+        return Event.objects.none()
+    return Event.objects.filter(region_q(user, "region_id", perm))
+
+
+def access_event(user: AnyUser, event_id: int, *, write: bool = False) -> Event:
+    event = (events_visible_to(user, write=write).filter(pk=event_id)
+             .select_related("region", "election_event").first())
+    if event is None:
+        raise Http404
+    return event
+
+
+def signatures_visible_to(user: AnyUser, *, write: bool = False) -> QuerySet[Signature]:
+    from netral.declarations.models import Signature
+
+    perm = Perm.MANAGE_DECLARATIONS if write else Perm.VIEW
+    if not has_perm(user, perm):
+        return Signature.objects.none()
+    return Signature.objects.filter(region_q(user, "event__region_id", perm))
+
+
+def access_signature(user: AnyUser, signature_id: int, *, write: bool = False) -> Signature:
+    signature = (signatures_visible_to(user, write=write).filter(pk=signature_id)
+                 .select_related("event", "template").first())
+    if signature is None:
+        raise Http404
+    return signature
+
+
+def pledge_templates_visible_to(user: AnyUser, *, write: bool = False
+                                ) -> QuerySet[PledgeTemplate]:
+    from netral.declarations.models import PledgeTemplate
+
+    perm = Perm.MANAGE_DECLARATIONS if write else Perm.VIEW
+    if not has_perm(user, perm):
+        return PledgeTemplate.objects.none()
+    own = PledgeTemplate.objects.filter(region__isnull=False).filter(
+        region_q(user, "region_id", perm))
+    if write:
+        return own
+    return own | PledgeTemplate.objects.filter(region__isnull=True)
+
+
+def access_pledge_template(user: AnyUser, template_id: int, *, write: bool = False
+                           ) -> PledgeTemplate:
+    template = pledge_templates_visible_to(user, write=write).filter(pk=template_id).first()
+    if template is None:
+        raise Http404
+    return template
+
+
+def access_declarations_region(user: AnyUser, code: str, *, write: bool = True) -> Region:
+    """A region where the user may create (write) or read declarations data."""
+    from netral.registry.models import Region
+
+    perm = Perm.MANAGE_DECLARATIONS if write else Perm.VIEW
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise Http404
+    if not covers(user, region.code, perm):
+        raise Http404
+    return region

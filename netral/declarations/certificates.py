@@ -1,0 +1,82 @@
+"""Certificates for stored signatures: groups signatures by their template page and
+stamps them (pdf.py). Reads only; `verify_url(code)` builds the absolute public URL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from netral.declarations import pdf, signing
+from netral.declarations.models import PledgeKind, Signature, SignatureMethod
+
+VerifyUrl = Callable[[str], str]
+
+
+def template_cache_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "declarations" / "certificate-templates"
+
+
+def _template_html(signature: Signature) -> str:
+    kind = signature.pledge_snapshot.get("kind", "")
+    label = str(PledgeKind(kind).label) if kind in PledgeKind.values else kind
+    return pdf.template_html(pledge=signature.pledge_snapshot, event=signature.event_snapshot,
+                             kind_label=label)
+
+
+def _fields(signature: Signature, verify_url: VerifyUrl) -> pdf.CertificateFields:
+    line = ", ".join(p for p in (signature.signer_title, signature.signer_institution) if p)
+    method = SignatureMethod(signature.method).label
+    return pdf.CertificateFields(
+        signer_name=signature.signer_name,
+        signer_line=line,
+        signed_at=signing.format_time(signature.signed_at).replace("T", " ").replace(
+            "Z", " UTC"),
+        method=str(method),
+        code=str(signature.code),
+        verify_url=verify_url(str(signature.code)),
+        status_note=_("DICABUT") if signature.revoked_at else "",
+    )
+
+
+def _groups(signatures: Sequence[Signature], verify_url: VerifyUrl
+            ) -> list[tuple[bytes, list[pdf.CertificateFields]]]:
+    # Certificates are rendered in the default language (Indonesian), whatever the viewer.
+    with translation.override(settings.LANGUAGE_CODE):
+        by_html: dict[str, list[pdf.CertificateFields]] = {}
+        for signature in signatures:
+            by_html.setdefault(_template_html(signature), []).append(
+                _fields(signature, verify_url))
+        cache = template_cache_dir()
+        return [(pdf.template_pdf_cached(html, cache), items) for html, items in by_html.items()]
+
+
+def certificate_for(*, signature: Signature, verify_url: VerifyUrl) -> bytes:
+    return pdf.certificates_pdf(_groups([signature], verify_url))
+
+
+def certificates_merged(*, signatures: Sequence[Signature], verify_url: VerifyUrl) -> bytes:
+    return pdf.certificates_pdf(_groups(signatures, verify_url))
+
+
+def certificate_filename(signature: Signature) -> str:
+    name = re.sub(r"[^A-Za-z0-9]+", "-", signature.signer_name).strip("-")[:60] or "penanda"
+    return f"sertifikat-{name}-{str(signature.code)[:8]}.pdf"
+
+
+def certificates_zip(*, signatures: Sequence[Signature], verify_url: VerifyUrl) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        cache = template_cache_dir()
+        templates: dict[str, bytes] = {}
+        files = []
+        for signature in signatures:
+            html = _template_html(signature)
+            if html not in templates:
+                templates[html] = pdf.template_pdf_cached(html, cache)
+            files.append((certificate_filename(signature),
+                          pdf.certificate_pdf(templates[html], _fields(signature, verify_url))))
+    return pdf.certificates_zip(files)

@@ -1,0 +1,309 @@
+"""Reads for declarations: checklists, verification, coverage, an official's pledges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
+
+from django.db.models import Q, QuerySet
+
+from netral.declarations import signing
+from netral.declarations.models import Event, EventParticipant, PledgeTemplate, Signature
+from netral.registry.models import ASN_TYPES, Official, Region, RegionLevel, SubjectType
+
+if TYPE_CHECKING:
+    import uuid
+
+    from netral.elections.models import ElectionEvent
+
+
+# --- events --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    participant: EventParticipant
+    official: Official
+    cells: list[tuple[PledgeTemplate, Signature | None]]
+
+    @property
+    def signed_all(self) -> bool:
+        return all(sig is not None for _t, sig in self.cells)
+
+
+def event_pledges(*, event: Event) -> list[PledgeTemplate]:
+    return list(event.pledges.order_by("title", "version"))
+
+
+def event_checklist(*, event: Event, query: str = "", limit: int | None = None
+                    ) -> list[ChecklistRow]:
+    """The expected participants, each with their (active) signature per pledge text."""
+    from netral.registry.text import fold
+
+    pledges = event_pledges(event=event)
+    participants = (EventParticipant.objects.filter(event=event)
+                    .select_related("official", "official__region", "official__agency")
+                    .order_by("official__region_id", "official__name"))
+    if query:
+        participants = participants.filter(official__name_folded__contains=fold(query))
+    if limit is not None:
+        participants = participants[:limit]
+    rows = list(participants)
+    official_ids = [p.official_id for p in rows]
+    signed: dict[tuple[int, int], Signature] = {}
+    for sig in Signature.objects.filter(official_id__in=official_ids,
+                                        template__in=pledges, revoked_at__isnull=True):
+        if sig.official_id is not None:
+            signed[(sig.official_id, sig.template_id)] = sig
+    return [
+        ChecklistRow(p, p.official, [(t, signed.get((p.official_id, t.pk))) for t in pledges])
+        for p in rows
+    ]
+
+
+def event_signatures(*, event: Event) -> QuerySet[Signature]:
+    return (Signature.objects.filter(event=event)
+            .select_related("template", "evidence").order_by("signed_at", "id"))
+
+
+def event_summary(*, event: Event) -> dict[str, int]:
+    signatures = Signature.objects.filter(event=event)
+    return {
+        "participants": event.participants.count(),
+        "present": event.participants.filter(present=True).count(),
+        "signatures": signatures.filter(revoked_at__isnull=True).count(),
+        "revoked": signatures.filter(revoked_at__isnull=False).count(),
+        "signers": signatures.filter(revoked_at__isnull=True, official__isnull=False)
+        .values("official_id").distinct().count(),
+    }
+
+
+# --- public verification -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verification:
+    signature: Signature | None
+    status: signing.VerificationStatus | None  # None: no such code
+
+
+def signature_verify(*, code: uuid.UUID) -> Verification:
+    signature = Signature.objects.filter(code=code).first()
+    if signature is None:
+        return Verification(None, None)
+    return Verification(signature, signing.verification_status(signature))
+
+
+# --- the official's profile ----------------------------------------------------------
+
+
+def official_pledges(*, official: Official) -> list[Signature]:
+    """Every signature of this official, newest first, revoked ones included (marked)."""
+    return list(Signature.objects.filter(official=official)
+                .select_related("event").order_by("-signed_at"))
+
+
+# --- coverage ------------------------------------------------------------------------
+
+
+class Share(TypedDict):
+    total: int
+    signed: int
+    share: float | None  # signed / total, None when total is 0
+
+
+class AgencyShare(Share):
+    agency_id: int | None
+    agency: str
+
+
+class RegionShare(TypedDict):
+    code: str
+    name: str
+    level: str
+    desa: Share
+    perangkat_desa: Share
+    asn: Share
+
+
+class Unsigned(TypedDict):
+    official_id: int | None
+    name: str
+    position: str
+    region_code: str
+    region_name: str
+    agency: str
+
+
+class Coverage(TypedDict):
+    region: dict[str, str]
+    election_event: dict[str, object] | None
+    desa: Share
+    perangkat_desa: Share
+    asn: Share
+    asn_by_agency: list[AgencyShare]
+    regions: dict[str, RegionShare]
+    not_signed: dict[str, list[Unsigned]]
+
+
+def _share(total: int, signed: int) -> Share:
+    return {"total": total, "signed": signed,
+            "share": round(signed / total, 4) if total else None}
+
+
+def _subtree(field: str, code: str) -> Q:
+    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
+
+
+def signed_official_ids(*, region: Region, election_event: ElectionEvent | None) -> set[int]:
+    """Officials of the subtree with an active signature at an event of that election."""
+    qs = Signature.objects.filter(revoked_at__isnull=True, official__isnull=False).filter(
+        _subtree("official__region_id", region.code))
+    if election_event is not None:
+        qs = qs.filter(event__election_event=election_event)
+    return {pk for pk in qs.values_list("official_id", flat=True) if pk is not None}
+
+
+def coverage(*, region: Region, election_event: ElectionEvent | None) -> Coverage:
+    """Who signed, for a region subtree and an election (None: any event).
+
+    - desa: share of desa (level DESA) whose kepala desa signed;
+    - perangkat_desa: share of registered perangkat desa who signed;
+    - asn: share of ASN (PNS, PPPK, camat, lurah) who signed, also per agency;
+    - regions: the same three shares per child region, keyed by region code (the shape the
+      dashboards map draws; documented in docs/declarations.md);
+    - not_signed: who has not, per group.
+    """
+    signed = signed_official_ids(region=region, election_event=election_event)
+    depth = region.code.count(".") + 1
+    child_len = len(region.code) + (5 if depth == 3 else 3)
+
+    def child_of(code: str) -> str:
+        return code[:child_len] if len(code) > len(region.code) else region.code
+
+    desa_rows = list(Region.objects.filter(_subtree("code", region.code), level=RegionLevel.DESA)
+                     .values_list("code", "name"))
+    names = dict(Region.objects.filter(parent_id=region.code).values_list("code", "name"))
+    names[region.code] = region.name
+    officials = list(Official.objects.filter(_subtree("region_id", region.code), is_active=True)
+                     .filter(subject_type__in=[SubjectType.KEPALA_DESA,
+                                               SubjectType.PERANGKAT_DESA, *ASN_TYPES])
+                     .select_related("agency", "region")
+                     .only("pk", "name", "position", "subject_type", "region_id",
+                           "region__name", "agency_id", "agency__name")
+                     .order_by("region_id", "name"))
+
+    head_by_desa: dict[str, list[Official]] = {}
+    perangkat: list[Official] = []
+    asn: list[Official] = []
+    for o in officials:
+        if o.subject_type == SubjectType.KEPALA_DESA:
+            head_by_desa.setdefault(o.region_id, []).append(o)
+        elif o.subject_type == SubjectType.PERANGKAT_DESA:
+            perangkat.append(o)
+        else:
+            asn.append(o)
+
+    per_region: dict[str, dict[str, list[int]]] = {}
+
+    def bump(code: str, group: str, is_signed: bool) -> None:
+        counts = per_region.setdefault(child_of(code), {
+            "desa": [0, 0], "perangkat_desa": [0, 0], "asn": [0, 0]})
+        counts[group][0] += 1
+        counts[group][1] += int(is_signed)
+
+    def unsigned(o: Official) -> Unsigned:
+        return {"official_id": o.pk, "name": o.name, "position": o.position,
+                "region_code": o.region_id, "region_name": o.region.name,
+                "agency": o.agency.name if o.agency else ""}
+
+    not_signed: dict[str, list[Unsigned]] = {"kepala_desa": [], "perangkat_desa": [],
+                                             "asn": []}
+    desa_signed = 0
+    for code, name in desa_rows:
+        heads = head_by_desa.get(code, [])
+        ok = any(h.pk in signed for h in heads)
+        desa_signed += ok
+        bump(code, "desa", ok)
+        if not ok:
+            if heads:
+                not_signed["kepala_desa"].extend(unsigned(h) for h in heads)
+            else:
+                not_signed["kepala_desa"].append(
+                    {"official_id": None, "name": "", "position": "", "region_code": code,
+                     "region_name": name, "agency": ""})
+    for o in perangkat:
+        bump(o.region_id, "perangkat_desa", o.pk in signed)
+        if o.pk not in signed:
+            not_signed["perangkat_desa"].append(unsigned(o))
+    agencies: dict[int | None, list[int]] = {}
+    agency_names: dict[int | None, str] = {}
+    for o in asn:
+        ok = o.pk in signed
+        bump(o.region_id, "asn", ok)
+        tally = agencies.setdefault(o.agency_id, [0, 0])
+        tally[0] += 1
+        tally[1] += int(ok)
+        agency_names[o.agency_id] = o.agency.name if o.agency else ""
+        if not ok:
+            not_signed["asn"].append(unsigned(o))
+
+    regions: dict[str, RegionShare] = {}
+    for code in sorted(per_region):
+        counts = per_region[code]
+        regions[code] = {
+            "code": code, "name": names.get(code, ""), "level": _level_of(code),
+            "desa": _share(*counts["desa"]),
+            "perangkat_desa": _share(*counts["perangkat_desa"]),
+            "asn": _share(*counts["asn"]),
+        }
+    return {
+        "region": {"code": region.code, "name": region.name, "level": region.level},
+        "election_event": None if election_event is None else {
+            "id": election_event.pk, "name": election_event.name},
+        "desa": _share(len(desa_rows), desa_signed),
+        "perangkat_desa": _share(len(perangkat), len(perangkat) - len(not_signed[
+            "perangkat_desa"])),
+        "asn": _share(len(asn), len(asn) - len(not_signed["asn"])),
+        "asn_by_agency": sorted(
+            ({"agency_id": k, "agency": agency_names[k], **_share(v[0], v[1])}
+             for k, v in agencies.items()),
+            key=lambda a: (a["share"] if a["share"] is not None else 2.0, a["agency"])),
+        "regions": regions,
+        "not_signed": not_signed,
+    }
+
+
+def _level_of(code: str) -> str:
+    parts = code.split(".")
+    if len(parts) == 1:
+        return RegionLevel.PROVINSI
+    if len(parts) == 2:
+        return RegionLevel.KABKOTA
+    if len(parts) == 3:
+        return RegionLevel.KECAMATAN
+    return RegionLevel.KELURAHAN if parts[3].startswith("1") else RegionLevel.DESA
+
+
+def coverage_rows(*, cov: Coverage) -> list[list[object]]:
+    """Flat rows for the CSV/XLSX export: a summary block, then who has not signed."""
+    rows: list[list[object]] = [["bagian", "kode_wilayah", "nama_wilayah", "total",
+                                 "sudah", "persen", "nama", "jabatan", "instansi"]]
+    for code, item in cov["regions"].items():
+        for group, share in (("desa", item["desa"]), ("perangkat_desa", item["perangkat_desa"]),
+                             ("asn", item["asn"])):
+            rows.append([f"cakupan_{group}", code, item["name"], share["total"],
+                         share["signed"], _pct(share["share"]), "", "", ""])
+    for agency in cov["asn_by_agency"]:
+        rows.append(["cakupan_asn_instansi", "", "", agency["total"], agency["signed"],
+                     _pct(agency["share"]), "", "", agency["agency"]])
+    for group, people in cov["not_signed"].items():
+        for person in people:
+            rows.append([f"belum_{group}", person["region_code"], person["region_name"], "",
+                         "", "", person["name"], person["position"], person["agency"]])
+    return rows
+
+
+def _pct(share: float | None) -> str:
+    return "" if share is None else f"{share * 100:.1f}"
+

@@ -1,0 +1,123 @@
+"""The canonical record of a pledge signature and its seal (pure: no database).
+
+The record holds only what a public verifier needs: the text signed, the signer's display
+name, title and institution, the event, the method, the time and the verification code.
+It never holds NIP, NIK or NRP (DOMAIN.md §11: personal identifiers). The seal is an
+Ed25519 signature over the canonical JSON of the record (netral.core.sealing), with the key
+id stored beside it so that old signatures stay verifiable after a key rotation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import UTC
+from enum import StrEnum
+from typing import Any, Protocol
+
+from netral.core import sealing
+
+RECORD_VERSION = 1
+
+
+class VerificationStatus(StrEnum):
+    VALID = "VALID"
+    REVOKED = "REVOKED"
+    INVALID = "INVALID"
+
+
+class SignatureFields(Protocol):
+    """The stored fields of a Signature that the seal covers."""
+
+    code: Any
+    pledge_snapshot: Any
+    event_snapshot: Any
+    signer_name: str
+    signer_title: str
+    signer_institution: str
+    method: str
+    signed_at: dt.datetime
+    seal_key_id: str
+    seal_signature: str
+    seal_digest: str
+    seal_algorithm: str
+    revoked_at: dt.datetime | None
+
+
+def format_time(value: dt.datetime) -> str:
+    """UTC, whole seconds, ISO 8601 with a Z: the same string on every database."""
+    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def canonical_record(
+    *,
+    code: str,
+    pledge: dict[str, Any],
+    event: dict[str, Any],
+    signer_name: str,
+    signer_title: str,
+    signer_institution: str,
+    method: str,
+    signed_at: dt.datetime,
+) -> dict[str, Any]:
+    return {
+        "v": RECORD_VERSION,
+        "code": str(code),
+        "pledge": {
+            "title": pledge["title"],
+            "kind": pledge["kind"],
+            "version": pledge["version"],
+            "preamble": pledge.get("preamble", ""),
+            "points": list(pledge["points"]),
+            "closing": pledge.get("closing", ""),
+        },
+        "event": {
+            "code": str(event["code"]),
+            "title": event["title"],
+            "date": event["date"],
+            "venue": event.get("venue", ""),
+            "region": event["region"],
+            "organiser": event.get("organiser", ""),
+        },
+        "signer": {
+            "name": signer_name,
+            "title": signer_title,
+            "institution": signer_institution,
+        },
+        "method": method,
+        "signed_at": format_time(signed_at),
+    }
+
+
+def record_of(signature: SignatureFields) -> dict[str, Any]:
+    """Rebuild the canonical record from a stored signature's own fields."""
+    return canonical_record(
+        code=str(signature.code),
+        pledge=signature.pledge_snapshot,
+        event=signature.event_snapshot,
+        signer_name=signature.signer_name,
+        signer_title=signature.signer_title,
+        signer_institution=signature.signer_institution,
+        method=signature.method,
+        signed_at=signature.signed_at,
+    )
+
+
+def seal_of(signature: SignatureFields) -> sealing.Seal:
+    return sealing.Seal(
+        key_id=signature.seal_key_id,
+        signature=signature.seal_signature,
+        digest=signature.seal_digest,
+        algorithm=signature.seal_algorithm,
+    )
+
+
+def verification_status(signature: SignatureFields) -> VerificationStatus:
+    """INVALID when the stored record no longer matches its seal (tampered), else
+    REVOKED or VALID."""
+    record = record_of(signature)
+    stored = seal_of(signature)
+    if sealing.digest(record) != stored.digest or not sealing.verify(record, stored):
+        return VerificationStatus.INVALID
+    if signature.revoked_at is not None:
+        return VerificationStatus.REVOKED
+    return VerificationStatus.VALID
