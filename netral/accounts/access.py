@@ -183,7 +183,7 @@ def events_visible_to(user: AnyUser, *, write: bool = False) -> QuerySet[Event]:
     perm = Perm.MANAGE_DECLARATIONS if write else Perm.VIEW
     if not has_perm(user, perm):
         return Event.objects.none()
-    return Event.objects.filter(region_q(user, "region_id", perm))
+    return Event.objects.filter(region_q(user, "region__code", perm))
 
 
 def access_event(user: AnyUser, event_id: int, *, write: bool = False) -> Event:
@@ -200,7 +200,7 @@ def signatures_visible_to(user: AnyUser, *, write: bool = False) -> QuerySet[Sig
     perm = Perm.MANAGE_DECLARATIONS if write else Perm.VIEW
     if not has_perm(user, perm):
         return Signature.objects.none()
-    return Signature.objects.filter(region_q(user, "event__region_id", perm))
+    return Signature.objects.filter(region_q(user, "event__region__code", perm))
 
 
 def access_signature(user: AnyUser, signature_id: int, *, write: bool = False) -> Signature:
@@ -219,7 +219,7 @@ def pledge_templates_visible_to(user: AnyUser, *, write: bool = False
     if not has_perm(user, perm):
         return PledgeTemplate.objects.none()
     own = PledgeTemplate.objects.filter(region__isnull=False).filter(
-        region_q(user, "region_id", perm))
+        region_q(user, "region__code", perm))
     if write:
         return own
     return own | PledgeTemplate.objects.filter(region__isnull=True)

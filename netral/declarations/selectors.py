@@ -152,13 +152,14 @@ def _share(total: int, signed: int) -> Share:
 
 
 def _subtree(field: str, code: str) -> Q:
+    """`field` is a region code path such as "code" or "region__code"."""
     return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
 
 
 def signed_official_ids(*, region: Region, election_event: ElectionEvent | None) -> set[int]:
     """Officials of the subtree with an active signature at an event of that election."""
     qs = Signature.objects.filter(revoked_at__isnull=True, official__isnull=False).filter(
-        _subtree("official__region_id", region.code))
+        _subtree("official__region__code", region.code))
     if election_event is not None:
         qs = qs.filter(event__election_event=election_event)
     return {pk for pk in qs.values_list("official_id", flat=True) if pk is not None}
@@ -185,7 +186,7 @@ def coverage(*, region: Region, election_event: ElectionEvent | None) -> Coverag
                      .values_list("code", "name"))
     names = dict(Region.objects.filter(parent_id=region.code).values_list("code", "name"))
     names[region.code] = region.name
-    officials = list(Official.objects.filter(_subtree("region_id", region.code), is_active=True)
+    officials = list(Official.objects.filter(_subtree("region__code", region.code), is_active=True)
                      .filter(subject_type__in=[SubjectType.KEPALA_DESA,
                                                SubjectType.PERANGKAT_DESA, *ASN_TYPES])
                      .select_related("agency", "region")

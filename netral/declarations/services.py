@@ -251,7 +251,7 @@ def participant_rule_queryset(rule: dict[str, Any]) -> Any:
 
     region = rule["region"]
     return Official.objects.filter(
-        Q(region_id=region) | Q(region_id__startswith=region + "."),
+        Q(region_id=region) | Q(region__code__startswith=region + "."),
         is_active=True, subject_type__in=rule["subject_types"],
     )
 
