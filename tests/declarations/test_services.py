@@ -231,7 +231,8 @@ def test_institutional_signatories_need_no_registry_entry_but_sign_once(alice: A
     sig = services.signature_institutional(event=ev, template=tpl, actor=alice,
                                            name="Ardiansyah Sulaiman", title="Bupati",
                                            institution="Pemerintah Kabupaten Kutai Timur")
-    assert sig.official is None and sig.method == SignatureMethod.INSTITUTIONAL
+    assert sig.official is None
+    assert sig.method == SignatureMethod.INSTITUTIONAL
     with pytest.raises(ApplicationError, match="sudah menandatangani"):
         services.signature_institutional(event=ev, template=tpl, actor=alice,
                                          name="ardiansyah sulaiman", title="Bupati",
@@ -251,15 +252,17 @@ def _link(alice: Any) -> tuple[Any, Any, services.InvitationLink]:
 
 def test_online_signing_with_the_emailed_code(alice: Any, django_capture_on_commit_callbacks: Any
                                               ) -> None:
-    ev, person, link = _link(alice)
+    ev, _person, link = _link(alice)
     invitation = services.invitation_get(token=link.token)
     with django_capture_on_commit_callbacks(execute=True):
         sent = services.otp_send(invitation=invitation)
-    assert sent.channel == "email" and sent.masked_destination == "k***@example.test"
+    assert sent.channel == "email"
+    assert sent.masked_destination == "k***@example.test"
     assert mail.outbox[-1].to == ["kades@example.test"]
     code = _code_from_outbox()
     stored = SigningInvitation.objects.get(pk=invitation.pk)
-    assert code not in stored.otp_hash and stored.otp_hash  # hashed only
+    assert code not in stored.otp_hash
+    assert stored.otp_hash
     sigs = services.signature_sign_online(invitation=invitation, code=code,
                                           templates=list(ev.pledges.all()))
     assert len(sigs) == 2
@@ -268,7 +271,7 @@ def test_online_signing_with_the_emailed_code(alice: Any, django_capture_on_comm
 
 
 def test_a_reused_code_is_refused(alice: Any, django_capture_on_commit_callbacks: Any) -> None:
-    ev, _person, link = _link(alice)
+    _ev, _person, link = _link(alice)
     invitation = services.invitation_get(token=link.token)
     with django_capture_on_commit_callbacks(execute=True):
         services.otp_send(invitation=invitation)
@@ -350,7 +353,8 @@ def test_the_sms_channel_uses_the_logging_sender(alice: Any, settings: Any,
     ev, person = _event_with_participant(alice, phone="081234567890")
     link = services.invitation_create(event=ev, official=person, actor=alice)
     sent = services.otp_send(invitation=services.invitation_get(token=link.token))
-    assert sent.channel == "sms" and sent.masked_destination.endswith("890")
+    assert sent.channel == "sms"
+    assert sent.masked_destination.endswith("890")
 
 
 def test_invitations_are_emailed_to_participants_who_have_not_signed(
