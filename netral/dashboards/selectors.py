@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models.functions import Substr, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,10 +24,11 @@ from netral.elections.models import ElectionEvent
 from netral.registry.models import Official, PositionCategory, Region, RegionLevel, SubjectType
 from netral.registry.selectors import region_get, region_with_ancestry
 
-from .tables import Chart, Dashboard, Figure, Table, UnitRow, rate
+from .tables import Cell, Chart, Dashboard, Figure, Table, UnitRow, rate
 
 if TYPE_CHECKING:
     from netral.accounts.access import AnyUser
+    from netral.declarations.models import Signature
 
 # Code length of the units one level below a scope of the given code length (DOMAIN.md §10).
 _CHILD_LEN = {0: 2, 2: 5, 5: 8, 8: 13}
@@ -120,8 +121,27 @@ def _officials_visible_to(user: AnyUser) -> QuerySet[Official]:
     return Official.objects.filter(access.region_q(user, "region__code"))
 
 
-def _officials(user: AnyUser, scope: Scope) -> QuerySet[Official]:
-    return _officials_visible_to(user).filter(scope.q("region__code"), is_active=True)
+def officials_in_scope(
+    *, user: AnyUser, scope: Scope, active_only: bool = True
+) -> QuerySet[Official]:
+    qs = _officials_visible_to(user).filter(scope.q("region__code"))
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def signatures_in_scope(*, user: AnyUser, filters: DashboardFilters) -> QuerySet[Signature]:
+    """Active (not revoked) signatures the user may see, of the chosen event and period."""
+    sigs = access.signatures_visible_to(user).filter(revoked_at__isnull=True)
+    if filters.event is not None:
+        sigs = sigs.filter(event__election_event=filters.event)
+    if filters.date_from:
+        sigs = sigs.filter(signed_at__date__gte=filters.date_from)
+    if filters.date_to:
+        sigs = sigs.filter(signed_at__date__lte=filters.date_to)
+    return sigs
+
+
+def _count_by(qs: QuerySet[Any], field: str) -> Counter[str]:
+    return Counter(dict(qs.values_list(field).annotate(n=Count("pk")).order_by()))
 
 
 def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
@@ -138,12 +158,25 @@ def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
         generated_at=timezone.now(),
         breadcrumbs=_breadcrumbs(user, scope),
     )
-    officials = _officials(user, scope)
+    officials = officials_in_scope(user=user, scope=scope)
+    signatures = signatures_in_scope(user=user, filters=filters)
+    # Pledge coverage: officials of the scope with at least one active signature the user
+    # may see (DOMAIN.md §9: signing is practice, not a statutory duty; coverage is a
+    # prevention indicator, not a compliance rate).
+    pledged = officials.filter(
+        pk__in=signatures.filter(official__isnull=False).values("official_id")
+    )
 
-    # Per child unit: officials (the denominator of every "per 1.000" rate).
+    # Per child unit: officials are the denominator of every "per 1.000" rate.
     per_unit = _by_unit(officials, "region_id", scope)
+    pledged_unit = _by_unit(pledged, "region_id", scope)
     units = [
-        UnitRow(code=u.code, name=u.short_name, officials=per_unit.get(u.code, 0))
+        UnitRow(
+            code=u.code,
+            name=u.short_name,
+            officials=per_unit.get(u.code, 0),
+            pledged=pledged_unit.get(u.code, 0),
+        )
         for u in scope.units
     ]
     if scope.code and per_unit.get(scope.code):
@@ -152,20 +185,47 @@ def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
                 code=scope.code,
                 name=_("%(scope)s (tingkat ini)") % {"scope": scope.name},
                 officials=per_unit[scope.code],
+                pledged=pledged_unit.get(scope.code, 0),
             )
         )
     dashboard.units = units
     total_officials = sum(u.officials for u in units)
+    total_pledged = sum(u.pledged for u in units)
 
-    dashboard.figures.append(Figure("officials", _("Pejabat terdaftar"), total_officials))
-    dashboard.tables.append(_region_table(units))
-    dashboard.tables.append(_officials_by_type(officials))
-    dashboard.tables.append(_officials_by_category(officials))
-    dashboard.tables.append(_officials_by_agency(officials))
+    dashboard.figures += [
+        Figure("officials", _("Pejabat terdaftar"), total_officials),
+        Figure("pledged", _("Pejabat berikrar"), total_pledged),
+        Figure("pledge_coverage", _("Cakupan ikrar"), rate(total_pledged, total_officials), " %"),
+    ]
+    type_officials = _count_by(officials, "subject_type")
+    type_pledged = _count_by(pledged, "subject_type")
+    cat_officials = _count_by(officials, "position_category")
+    cat_pledged = _count_by(pledged, "position_category")
+    dashboard.tables += [
+        _region_table(units),
+        _breakdown_table(
+            "by_subject_type",
+            _("Per jenis subjek"),
+            _("Jenis subjek"),
+            [(c.value, str(c.label)) for c in SubjectType],
+            type_officials,
+            type_pledged,
+        ),
+        _breakdown_table(
+            "by_position_category",
+            _("Per kategori jabatan"),
+            _("Kategori jabatan"),
+            [*((c.value, str(c.label)) for c in PositionCategory), ("", _("Tanpa kategori"))],
+            cat_officials,
+            cat_pledged,
+        ),
+        _officials_by_agency(officials),
+        _signatures_trend(signatures, scope),
+    ]
     dashboard.gaps.append(
         _(
-            "Metrik penanganan perkara (DOMAIN.md §12) dan cakupan ikrar belum tersedia: "
-            "modul perkara dan deklarasi belum terpasang."
+            "Metrik penanganan perkara (DOMAIN.md §12) belum tersedia: "
+            "modul perkara belum terpasang."
         )
     )
     return dashboard
@@ -212,38 +272,49 @@ def _region_table(units: list[UnitRow]) -> Table:
     )
 
 
-def _officials_by_type(officials: QuerySet[Any]) -> Table:
-    counts = dict(officials.values_list("subject_type").annotate(n=Count("pk")).order_by())
-    total = sum(counts.values())
-    rows: list[list[object]] = []
-    for choice in SubjectType:
-        n = counts.get(choice.value, 0)
-        if n:
-            rows.append([str(choice.label), n, rate(n, total)])
+def _breakdown_table(
+    key: str,
+    title: str,
+    label: str,
+    choices: list[tuple[str, str]],
+    officials: Counter[str],
+    pledged: Counter[str],
+) -> Table:
+    rows: list[list[Cell]] = []
+    for value, name in choices:
+        n = officials.get(value, 0)
+        if n or pledged.get(value, 0):
+            p = pledged.get(value, 0)
+            rows.append([name, n, p, rate(p, n)])
     return Table(
-        key="officials_by_type",
-        title=_("Pejabat per jenis subjek"),
-        columns=[_("Jenis subjek"), _("Pejabat"), _("Porsi (%)")],
-        rows=rows,  # type: ignore[arg-type]
-        chart=Chart("doughnut", 0, (1,)),
+        key=key,
+        title=title,
+        columns=[label, _("Pejabat"), _("Pejabat berikrar"), _("Cakupan ikrar (%)")],
+        rows=rows,
+        chart=Chart("hbar", 0, (1, 2)),
     )
 
 
-def _officials_by_category(officials: QuerySet[Any]) -> Table:
-    counts = dict(officials.values_list("position_category").annotate(n=Count("pk")).order_by())
-    rows: list[list[object]] = []
-    for choice in PositionCategory:
-        n = counts.get(choice.value, 0)
-        if n:
-            rows.append([str(choice.label), n])
-    if counts.get(""):
-        rows.append([_("Tanpa kategori"), counts[""]])
+def _signatures_trend(signatures: QuerySet[Signature], scope: Scope) -> Table:
+    """Pledge signatures per month, by the signer's place (the official's region, else the
+    event's region)."""
+    in_scope = signatures
+    if scope.code is not None:  # (an empty Q() would swallow the OR below)
+        by_official = scope.q("official__region__code")
+        by_event = Q(official__isnull=True) & scope.q("event__region__code")
+        in_scope = signatures.filter(by_official | by_event)
+    rows = (
+        in_scope.annotate(month=TruncMonth("signed_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
     return Table(
-        key="officials_by_category",
-        title=_("Pejabat per kategori jabatan"),
-        columns=[_("Kategori jabatan"), _("Pejabat")],
-        rows=rows,  # type: ignore[arg-type]
-        chart=Chart("bar", 0, (1,)),
+        key="signatures_by_month",
+        title=_("Tanda tangan ikrar per bulan"),
+        columns=[_("Bulan"), _("Tanda tangan")],
+        rows=[[month.strftime("%Y-%m"), n] for month, n in rows],
+        chart=Chart("line", 0, (1,)),
     )
 
 

@@ -9,3 +9,7 @@ urlpatterns = [
     path("dasbor/", views.dashboard, name="dashboard"),
     path("dasbor/laporan.<str:fmt>", views.report_download, name="report"),
 ]
+urlpatterns += [
+    path("dasbor/ekspor/", views.export_index, name="exports"),
+    path("dasbor/ekspor/<slug:key>.<str:fmt>", views.export_download, name="export"),
+]

@@ -9,7 +9,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -17,7 +24,7 @@ from django.views.decorators.http import require_GET
 
 from netral.core.http import AuthenticatedHttpRequest
 
-from . import maps, report, selectors
+from . import exports, maps, report, selectors
 from .forms import MAP_METRICS, DashboardFilterForm
 from .tables import Dashboard
 
@@ -102,4 +109,50 @@ def report_download(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def export_index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    region = request.GET.get("region", "")[:13] or None
+    scope = selectors.scope_resolve(user=request.user, region_code=region)
+    items = [
+        {"dataset": d, "count": d.rows_for(request.user, scope).count()}
+        for d in exports.DATASETS.values()
+    ]
+    return render(
+        request,
+        "dashboards/exports.html",
+        {
+            "scope": scope,
+            "items": items,
+            "region": region or "",
+        },
+    )
+
+
+@login_required
+@require_GET
+def export_download(request: AuthenticatedHttpRequest, key: str, fmt: str) -> HttpResponseBase:
+    dataset = exports.DATASETS.get(key)
+    if dataset is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    region = request.GET.get("region", "")[:13] or None
+    scope = selectors.scope_resolve(user=request.user, region_code=region)
+    total = dataset.rows_for(request.user, scope).count()
+    name = f"netral-{dataset.key}-{(scope.code or 'nasional').replace('.', '-')}"
+    response: HttpResponseBase
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_stream(dataset.headers(), dataset.rows(request.user, scope)),
+            content_type="text/csv; charset=utf-8",
+        )
+    else:
+        handle = exports.xlsx_write(
+            dataset.headers(), dataset.rows(request.user, scope), str(dataset.title)
+        )
+        response = FileResponse(handle, content_type=report.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["X-Netral-Rows"] = str(total)  # lets the page show progress while streaming
     return response

@@ -1,0 +1,205 @@
+"""Exporting 1,000,000 officials as CSV and XLSX through the real view (streamed), against a
+raw sqlite3 cursor -> csv.writer of the same rows (the ceiling), in the same run.
+
+Memory is read from /proc/self/statm while the export is consumed, every 100,000 rows: a
+flat line means the export does not grow with the row count. Also times the national and
+a regency dashboard over the same 1,000,000 officials against the bare GROUP BY query.
+
+    .venv/bin/python -m bench exports            # 1,000,000 rows
+    .venv/bin/python -m bench exports --quick    # 100,000 rows
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_REGIONS = ROOT / "tests" / "fixtures" / "regions" / "wilayah-sample.csv"
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * PAGE / 2**20
+
+
+def _seed(n: int) -> None:
+    """n officials spread over the desa of the four sample regencies (raw inserts: fast)."""
+    from django.db import connection
+
+    from netral.registry.models import Official, Region
+
+    desa = list(
+        Region.objects.filter(level__in=["DESA", "KELURAHAN"]).values_list("code", flat=True)
+    )
+    types = ["PNS", "PPPK", "KEPALA_DESA", "PERANGKAT_DESA", "CAMAT", "LURAH", "TNI", "POLRI"]
+    cats = ["FUNGSIONAL", "PELAKSANA", "ADMINISTRATOR", "PENGAWAS", "JPT", ""]
+    table = Official._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (subject_type, name, name_folded, nip, ni_pppk, nik, nrp, "
+        "position, position_category, agency_id, region_id, email, phone, is_active, "
+        "created_at, updated_at) VALUES (%s,%s,%s,%s,NULL,%s,NULL,%s,%s,NULL,%s,'','',%s,"
+        "'2024-01-01 00:00:00','2024-01-01 00:00:00')"
+    )
+    batch: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for i in range(n):
+            name = f"Pejabat Uji {i:07d}"
+            batch.append(
+                (
+                    types[i % len(types)],
+                    name,
+                    name.lower(),
+                    None,
+                    f"640801{i:010d}",
+                    "Staf",
+                    cats[i % len(cats)],
+                    desa[i % len(desa)],
+                    True,
+                )
+            )
+            if len(batch) == 50_000:
+                cursor.executemany(sql, batch)
+                batch.clear()
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def _consume(chunks: Any, total: int) -> tuple[float, list[float], int]:
+    """Read a streamed body to /dev/null, sampling RSS every ~10 % of the rows."""
+    samples: list[float] = []
+    lines = 0
+    size = 0
+    step = max(1, total // 10)
+    next_sample = step
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        for chunk in chunks:
+            sink.write(chunk)
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+            if lines >= next_sample:
+                samples.append(rss_mb())
+                next_sample += step
+    return time.perf_counter() - start, samples, size
+
+
+def _ceiling(db: Path, total: int) -> tuple[float, list[float]]:
+    conn = sqlite3.connect(db)
+    samples: list[float] = []
+    step = max(1, total // 10)
+    start = time.perf_counter()
+    with open(os.devnull, "w", newline="") as sink:
+        writer = csv.writer(sink)
+        cursor = conn.execute(
+            "SELECT o.id, o.subject_type, o.name, o.nip, o.ni_pppk, o.nrp, o.nik, o.position, "
+            "o.position_category, a.name, o.region_id, o.is_active FROM registry_official o "
+            "LEFT JOIN registry_agency a ON a.id = o.agency_id ORDER BY o.id"
+        )
+        for i, row in enumerate(cursor, start=1):
+            writer.writerow(row)
+            if i % step == 0:
+                samples.append(rss_mb())
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed, samples
+
+
+def _fmt_samples(samples: list[float]) -> str:
+    return " ".join(f"{s:.0f}" for s in samples)
+
+
+def run(args: Any, rest: list[str]) -> None:
+    n = 100_000 if args.quick else 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+        os.environ["NETRAL_VAR_DIR"] = tmp
+        os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.test import Client
+
+        from netral.accounts.models import Assignment, Role, User
+        from netral.registry.services.regions_load import regions_load
+
+        call_command("migrate", verbosity=0)
+        regions_load(path=SAMPLE_REGIONS, edition="sample")
+        start = time.perf_counter()
+        _seed(n)
+        print(f"seeded {n:,} officials in {time.perf_counter() - start:.1f} s")
+        user = User.objects.create(username="bench")
+        Assignment.objects.create(user=user, role=Role.BAWASLU_RI, region=None)
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+
+        _dashboards(user, n)
+
+        base = rss_mb()
+        response = client.get("/dasbor/ekspor/officials.csv")
+        assert response.status_code == 200, response.status_code
+        csv_s, csv_mem, csv_size = _consume(response.streaming_content, n)
+        print(
+            f"netral CSV (view, streamed):  {csv_s:6.2f} s  {csv_size / 2**20:6.1f} MiB  "
+            f"RSS MiB at 10%..100%: {_fmt_samples(csv_mem)} (before: {base:.0f})"
+        )
+
+        base = rss_mb()
+        start = time.perf_counter()
+        response = client.get("/dasbor/ekspor/officials.xlsx")
+        assert response.status_code == 200, response.status_code
+        built = time.perf_counter() - start
+        xlsx_s, _x, xlsx_size = _consume(response.streaming_content, 1)
+        peak_xlsx = rss_mb()
+        print(
+            f"netral XLSX (write-only, temp file): {built + xlsx_s:6.2f} s  "
+            f"{xlsx_size / 2**20:6.1f} MiB  RSS after: {peak_xlsx:.0f} MiB (before: {base:.0f})"
+        )
+
+        ceil_s, ceil_mem = _ceiling(db, n)
+        print(
+            f"ceiling raw sqlite3 -> csv.writer: {ceil_s:6.2f} s  "
+            f"RSS MiB at 10%..100%: {_fmt_samples(ceil_mem)}"
+        )
+        print(f"ratio CSV: {csv_s / ceil_s:.1f}x")
+        grow = (max(csv_mem) - min(csv_mem)) if csv_mem else 0.0
+        print(f"CSV RSS growth from 10% to 100% of rows: {grow:.1f} MiB")
+
+
+def _dashboards(user: Any, n: int) -> None:
+    from django.db import connection
+
+    from netral.dashboards.selectors import DashboardFilters, dashboard_build
+
+    def best(fn: Any, repeat: int = 3) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        return min(times) * 1000
+
+    national = best(lambda: dashboard_build(user=user, filters=DashboardFilters()))
+    regency = best(
+        lambda: dashboard_build(user=user, filters=DashboardFilters(region_code="64.08"))
+    )
+
+    def bare() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT substr(region_id, 1, 2), count(*) FROM registry_official GROUP BY 1"
+            )
+            cursor.fetchall()
+
+    bare_ms = best(bare)
+    print(f"dashboard national ({n:,} officials): {national:7.1f} ms")
+    print(f"dashboard regency 64.08:               {regency:7.1f} ms")
+    print(f"ceiling bare GROUP BY (one query):     {bare_ms:7.1f} ms")

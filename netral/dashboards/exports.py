@@ -1,0 +1,156 @@
+"""Streamed exports (CSV and XLSX) of the rows a user may see, in flat memory.
+
+Rows come from the `*_visible_to(user)` list functions of accounts/access.py, narrowed to a
+scope inside the user's jurisdiction, read with `.values_list(...).iterator(chunk_size=...)`
+so no more than one chunk is in memory at a time:
+
+- CSV is generated row by row into a StreamingHttpResponse (nothing is buffered);
+- XLSX is written with openpyxl's write-only mode into a temporary file, which is then
+  streamed (a ZIP cannot be produced front to back without knowing its parts).
+
+Personal data is minimised: NIK leaves masked, e-mail and telephone never leave. Identities
+of confidential reporters are never exported.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from netral.registry.models import PositionCategory, SubjectType
+
+from .selectors import Scope, officials_in_scope
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+    from netral.accounts.access import AnyUser
+
+CHUNK_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str | _StrPromise
+    field: str
+    convert: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    key: str
+    title: str | _StrPromise
+    columns: tuple[Column, ...]
+    rows_for: Callable[[AnyUser, Scope], QuerySet[Any]]
+
+    def headers(self) -> list[str]:
+        return [str(c.header) for c in self.columns]
+
+    def queryset(self, user: AnyUser, scope: Scope) -> QuerySet[Any]:
+        return self.rows_for(user, scope).values_list(*(c.field for c in self.columns))
+
+    def rows(self, user: AnyUser, scope: Scope) -> Iterator[list[Any]]:
+        converters = [c.convert for c in self.columns]
+        for raw in self.queryset(user, scope).iterator(chunk_size=CHUNK_SIZE):
+            yield [conv(v) if conv else v for conv, v in zip(converters, raw, strict=True)]
+
+
+def _mask_nik(nik: str | None) -> str:
+    """NIK is personal data (DOMAIN.md §11.1): only the region part and the last two digits."""
+    if not nik:
+        return ""
+    return nik[:6] + "*" * 8 + nik[-2:]
+
+
+_SUBJECT = dict(SubjectType.choices)
+_CATEGORY = dict(PositionCategory.choices)
+
+
+def _label(choices: dict[str, Any]) -> Callable[[Any], str]:
+    def convert(value: Any) -> str:
+        return str(choices.get(value, value or ""))
+
+    return convert
+
+
+def _officials(user: AnyUser, scope: Scope) -> QuerySet[Any]:
+    return officials_in_scope(user=user, scope=scope, active_only=False).order_by("pk")
+
+
+OFFICIALS = Dataset(
+    key="officials",
+    title=_("Pejabat"),
+    columns=(
+        Column(_("ID"), "pk"),
+        Column(_("Jenis subjek"), "subject_type", _label(_SUBJECT)),
+        Column(_("Nama"), "name"),
+        Column(_("NIP"), "nip"),
+        Column(_("NI PPPK"), "ni_pppk"),
+        Column(_("NRP"), "nrp"),
+        Column(_("NIK (disamarkan)"), "nik", _mask_nik),
+        Column(_("Jabatan"), "position"),
+        Column(_("Kategori jabatan"), "position_category", _label(_CATEGORY)),
+        Column(_("Instansi"), "agency__name"),
+        Column(_("Kode wilayah"), "region_id"),
+        Column(_("Aktif"), "is_active"),
+    ),
+    rows_for=_officials,
+)
+
+DATASETS: dict[str, Dataset] = {d.key: d for d in (OFFICIALS,)}
+
+
+# --- writers ---------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose write() returns what it was given (Django's CSV streaming)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def csv_stream(headers: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
+    """UTF-8 CSV with a BOM (Excel opens it correctly), one encoded line per row."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff".encode() + writer.writerow(headers).encode()
+    for row in rows:
+        yield writer.writerow([_cell(v) for v in row]).encode()
+
+
+def xlsx_write(headers: list[str], rows: Iterable[list[Any]], sheet_title: str) -> IO[bytes]:
+    """Write-only openpyxl workbook into a temporary file; returned rewound, deleted on close."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=sheet_title[:31])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([_xlsx_cell(v) for v in row])
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  closed by the response
+    book.save(handle)
+    handle.seek(0)
+    return handle
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)  # Excel has no time zones; stored in local time
+    return value

@@ -1,0 +1,93 @@
+"""dashboard_build against the hand-counted world of conftest.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.http import Http404
+
+from netral.accounts.models import User
+from netral.dashboards.selectors import DashboardFilters, dashboard_build
+from netral.dashboards.tables import Dashboard
+from tests.dashboards.conftest import World
+
+
+def _rows(dash: Dashboard, key: str) -> dict[str, list[object]]:
+    return {str(row[0]): row for row in dash.table(key).rows}
+
+
+def _figures(dash: Dashboard) -> dict[str, object]:
+    return {f.key: f.value for f in dash.figures}
+
+
+def test_alice_sees_only_kutai_timur_numbers(alice: User, world: World) -> None:
+    # when
+    dash = dashboard_build(user=alice, filters=DashboardFilters())
+    # then
+    assert dash.scope_code == "64.08"
+    assert _figures(dash) == {"officials": 6, "pledged": 3, "pledge_coverage": 50.0}
+    rows = _rows(dash, "by_region")
+    assert rows["64.08.01"][2:] == [2, 0, 0.0, 1, 50.0]
+    assert rows["64.08.04"][2:] == [3, 0, 0.0, 2, 66.7]
+    assert rows["64.08"][2:] == [1, 0, 0.0, 0, 0.0]  # registered at the regency itself
+    assert not any(code.startswith("32") for code in rows)
+    assert sum(int(r[2]) for r in rows.values()) == 6  # type: ignore[call-overload]
+
+
+def test_dora_sees_the_whole_country_by_province(dora: User, world: World) -> None:
+    dash = dashboard_build(user=dora, filters=DashboardFilters())
+    assert dash.scope_code is None
+    assert dash.child_level == "PROVINSI"
+    assert _figures(dash) == {"officials": 10, "pledged": 4, "pledge_coverage": 40.0}
+    rows = _rows(dash, "by_region")
+    assert rows["64"][2] == 6
+    assert rows["32"][2] == 4
+    assert rows["32"][5:] == [1, 25.0]
+    assert rows["61"][2:] == [0, 0, None, 0, None]  # nothing to divide by: no rate, not 0
+
+
+def test_breakdowns_by_subject_type_and_position_category(alice: User, world: World) -> None:
+    dash = dashboard_build(user=alice, filters=DashboardFilters())
+    assert _rows(dash, "by_subject_type") == {
+        "PNS": ["PNS", 3, 1, 33.3],
+        "Kepala desa": ["Kepala desa", 3, 2, 66.7],
+    }
+    categories = _rows(dash, "by_position_category")
+    assert categories["Fungsional"] == ["Fungsional", 2, 1, 50.0]
+    assert categories["Jabatan pimpinan tinggi"] == ["Jabatan pimpinan tinggi", 1, 0, 0.0]
+    assert categories["Tanpa kategori"] == ["Tanpa kategori", 3, 2, 66.7]
+
+
+def test_drill_down_to_a_kecamatan_lists_its_desa(alice: User, world: World) -> None:
+    dash = dashboard_build(user=alice, filters=DashboardFilters(region_code="64.08.04"))
+    rows = _rows(dash, "by_region")
+    assert rows["64.08.04.2001"][2:4] == [2, 0]
+    assert rows["64.08.04.2011"][2] == 1
+    assert [c for c, _n in dash.breadcrumbs] == [None, "64.08", "64.08.04"]
+
+
+def test_event_and_period_filter_the_pledges(dora: User, world: World) -> None:
+    pemilu = dashboard_build(user=dora, filters=DashboardFilters(event=world.pemilu))
+    assert _figures(pemilu)["pledged"] == 0
+    october = dashboard_build(
+        user=dora,
+        filters=DashboardFilters(
+            event=world.pilkada, date_from=dt.date(2024, 10, 1), date_to=dt.date(2024, 10, 31)
+        ),
+    )
+    assert _figures(october)["pledged"] == 3  # Bogor's September signature is out
+    trend = dashboard_build(user=dora, filters=DashboardFilters(event=world.pilkada))
+    assert trend.table("signatures_by_month").rows == [["2024-09", 1], ["2024-10", 3]]
+
+
+def test_alice_cannot_open_another_regency(alice: User, world: World) -> None:
+    with pytest.raises(Http404):
+        dashboard_build(user=alice, filters=DashboardFilters(region_code="32.01"))
+    with pytest.raises(Http404):
+        dashboard_build(user=alice, filters=DashboardFilters(region_code="64"))
+
+
+def test_charlie_sees_bogor_only(charlie: User, world: World) -> None:
+    dash = dashboard_build(user=charlie, filters=DashboardFilters())
+    assert _figures(dash) == {"officials": 4, "pledged": 1, "pledge_coverage": 25.0}
