@@ -13,6 +13,7 @@ import sys
 
 BENCHMARKS: list[str] = [
     "regions_load",
+    "officials_import",
     "exports",
 ]
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from netral.audit.models import AuditEntry
-    from netral.registry.models import Region
+    from netral.registry.models import ImportJob, Official, Region
 
     AnyUser = User | AnonymousUser
 
@@ -244,3 +244,55 @@ def access_declarations_region(user: AnyUser, code: str, *, write: bool = True) 
     if not covers(user, region.code, perm):
         raise Http404
     return region
+
+
+# --- registry: officials and import jobs (issue 3) ------------------------------------
+
+
+def officials_visible_to(user: AnyUser) -> QuerySet[Official]:
+    """Officials whose region of duty lies in the viewer's jurisdiction."""
+    from netral.registry.models import Official
+    from netral.registry.selectors import region_subtree_q
+
+    codes = jurisdiction_codes(user, Perm.VIEW)
+    if codes is NATIONAL:
+        return Official.objects.all()
+    if not codes:
+        return Official.objects.none()
+    condition = Q()
+    for code in sorted(codes):
+        condition |= region_subtree_q(code)  # an index range, not LIKE (1M rows)
+    return Official.objects.filter(condition)
+
+
+def access_official(user: AnyUser, official_id: int) -> Official:
+    official = officials_visible_to(user).select_related("agency", "region").filter(
+        pk=official_id
+    ).first()
+    if official is None:
+        raise Http404
+    return official
+
+
+def official_import_regions(user: AnyUser) -> set[str] | None:
+    """Jurisdiction roots where `user` may import officials (None = national); 404 if none."""
+    codes = jurisdiction_codes(user, Perm.MANAGE_OFFICIALS)
+    if codes is not NATIONAL and not codes:
+        raise Http404
+    return codes
+
+
+def import_jobs_visible_to(user: AnyUser) -> QuerySet[ImportJob]:
+    """Import jobs a user may follow: their own uploads, while they may still import."""
+    from netral.registry.models import ImportJob
+
+    if not has_perm(user, Perm.MANAGE_OFFICIALS):
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(created_by_id=user.pk)
+
+
+def access_import_job(user: AnyUser, job_id: int) -> ImportJob:
+    job = import_jobs_visible_to(user).filter(pk=job_id).first()
+    if job is None:
+        raise Http404
+    return job

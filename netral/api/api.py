@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from netral.api.v1 import regions
+from netral.api.v1 import officials, regions
 from netral.core.errors import ApplicationError
 
 api = NinjaAPI(
@@ -16,6 +16,7 @@ api = NinjaAPI(
     description="Pengawasan netralitas ASN, kepala desa, perangkat desa, TNI dan Polri.",
 )
 api.add_router("/regions", regions.router)
+api.add_router("/officials", officials.router)
 
 
 @api.exception_handler(ApplicationError)

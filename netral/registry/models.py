@@ -247,8 +247,9 @@ class ImportStatus(models.TextChoices):
 class ImportJob(models.Model):
     """One upload of an officials file; the web page polls it for progress."""
 
+    # Null for imports run from the command line (`netral import_officials`).
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("diunggah oleh"))
+                                   null=True, blank=True, verbose_name=_("diunggah oleh"))
     # The uploader's jurisdiction root for MANAGE_OFFICIALS (None = national); scopes the job.
     region_code = models.CharField(_("wilayah"), max_length=13, null=True, blank=True)
     file = models.FileField(_("berkas"), upload_to="imports/%Y/%m/")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 
-from netral.registry.models import REGION_CODE_RE, Region, ancestor_codes
+from netral.registry.models import REGION_CODE_RE, Official, Region, ancestor_codes
 from netral.registry.text import fold
 
 
@@ -67,3 +68,161 @@ def region_children(*, region: Region | None) -> QuerySet[Region]:
     if region is None:
         return Region.objects.filter(parent__isnull=True)
     return Region.objects.filter(parent=region)
+
+
+# --- officials --------------------------------------------------------------------------------
+# Scoping is not decided here: callers pass `officials_visible_to(user)` (accounts/access.py)
+# as the queryset, and these selectors only narrow it.
+
+OFFICIALS_PER_PAGE = 25
+_IDENTIFIER_RE = re.compile(r"^[0-9A-Za-z./-]{4,30}$")
+
+
+@dataclass(frozen=True)
+class OfficialFilters:
+    q: str = ""  # a name (partial, accent/case-insensitive) or an identifier (exact)
+    subject_type: str = ""
+    region: str = ""  # a Kemendagri code: that region and everything under it
+    agency_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OfficialPage:
+    """A page without a total count: counting 1M rows costs more than the page itself."""
+
+    items: list[Official]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def region_subtree_q(code: str, field: str = "region_id") -> Q:
+    """`code` and its descendants as an index range ('64.08' <= x < '64.08/'), not LIKE."""
+    return Q(**{field: code}) | Q(**{f"{field}__gt": code + ".", f"{field}__lt": code + "/"})
+
+
+def officials_filter(*, queryset: QuerySet[Official], filters: OfficialFilters
+                     ) -> QuerySet[Official]:
+    qs = queryset
+    query = filters.q.strip()[:100]
+    if query and any(ch.isdigit() for ch in query) and _IDENTIFIER_RE.match(query):
+        # NIP, NI PPPK, NIK or NRP: exact match on the unique indexes.
+        qs = qs.filter(Q(nip=query) | Q(ni_pppk=query) | Q(nik=query) | Q(nrp=query))
+    elif query:
+        for word in fold(query).split(" ")[:5]:
+            qs = qs.filter(name_folded__contains=word)
+    if filters.subject_type:
+        qs = qs.filter(subject_type=filters.subject_type)
+    if filters.region and REGION_CODE_RE.match(filters.region):
+        qs = qs.filter(region_subtree_q(filters.region))
+    if filters.agency_id is not None:
+        qs = qs.filter(agency_id=filters.agency_id)
+    return qs
+
+
+def official_search(*, queryset: QuerySet[Official], filters: OfficialFilters, page: int = 1,
+                    per_page: int = OFFICIALS_PER_PAGE) -> OfficialPage:
+    page = max(1, min(page, 10_000))
+    qs = officials_filter(queryset=queryset, filters=filters).select_related(
+        "agency", "region").order_by("name_folded", "id")
+    start = (page - 1) * per_page
+    rows = list(qs[start:start + per_page + 1])
+    return OfficialPage(items=rows[:per_page], number=page, has_next=len(rows) > per_page)
+
+
+def official_profile(*, official: Official) -> dict[str, object]:
+    """Everything known about one official, for the profile page."""
+    return {
+        "official": official,
+        "region": region_with_ancestry(region=official.region),
+        "social_accounts": list(official.social_accounts.order_by("platform", "handle")),
+        "history": list(official.history.select_related("region").order_by("-valid_until")),
+    }
+
+
+# --- coverage: who is registered where -------------------------------------------------------
+
+# The head of each kind of village (DOMAIN.md §1.4): a desa has a kepala desa, a kelurahan a lurah.
+VILLAGE_HEAD = {"DESA": "KEPALA_DESA", "KELURAHAN": "LURAH"}
+
+
+@dataclass
+class CoverageRow:
+    region: Region
+    by_type: dict[str, int]
+    villages: int  # desa + kelurahan under this region
+    villages_with_head: int  # of those, how many have a registered kepala desa / lurah
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_type.values())
+
+    @property
+    def villages_without_head(self) -> int:
+        return self.villages - self.villages_with_head
+
+
+@dataclass
+class CoverageReport:
+    region: Region | None  # None = the whole country
+    summary: CoverageRow | None
+    rows: list[CoverageRow]  # one per direct child region
+    types: list[str]  # subject types present, in SubjectType order
+
+
+def coverage_for_region(*, region: Region | None, officials: QuerySet[Official]
+                        ) -> CoverageReport:
+    """Officials by type for `region` and each child region, and village-head coverage.
+
+    `officials` is the caller's scoped queryset (`officials_visible_to(user)`), so counts never
+    leak beyond a jurisdiction. Declarations and dashboards build on this.
+    """
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    from netral.registry.models import SubjectType
+
+    children = list(region_children(region=region).order_by("code"))
+    scoped = officials.filter(region_subtree_q(region.code)) if region else officials
+    child_len = len(children[0].code) if children else 0
+    by_child: dict[str, dict[str, int]] = {c.code: {} for c in children}
+    totals: dict[str, int] = {}
+    grouped = (scoped.annotate(child=Substr("region_id", 1, child_len))
+               .values_list("child", "subject_type").annotate(n=Count("id")).order_by())
+    for child, subject_type, n in grouped:
+        totals[subject_type] = totals.get(subject_type, 0) + n
+        if child in by_child:
+            by_child[child][subject_type] = by_child[child].get(subject_type, 0) + n
+    # Villages, and villages whose head is registered (counted per child region).
+    villages = Region.objects.filter(level__in=list(VILLAGE_HEAD))
+    if region is not None:
+        villages = villages.filter(region_subtree_q(region.code, "code"))
+    village_counts: dict[str, int] = {}
+    for child, n in (villages.annotate(child=Substr("code", 1, child_len))
+                     .values("child").annotate(n=Count("code")).values_list("child", "n")
+                     .order_by()):
+        village_counts[child] = n
+    headed: dict[str, int] = {}
+    head_q = Q()
+    for level, head_type in VILLAGE_HEAD.items():
+        head_q |= Q(subject_type=head_type, region__level=level)
+    for child, n in (scoped.filter(head_q).annotate(child=Substr("region_id", 1, child_len))
+                     .values("child").annotate(n=Count("region_id", distinct=True))
+                     .values_list("child", "n").order_by()):
+        headed[child] = n
+    rows = [CoverageRow(c, by_child[c.code], village_counts.get(c.code, 0), headed.get(c.code, 0))
+            for c in children]
+    summary = None
+    if region is not None:
+        summary = CoverageRow(region, totals, sum(village_counts.values()),
+                              sum(headed.values()))
+        if not children:  # a village: it is its own row
+            is_village = region.level in VILLAGE_HEAD
+            has_head = scoped.filter(subject_type=VILLAGE_HEAD.get(region.level, "")).exists()
+            summary.villages = int(is_village)
+            summary.villages_with_head = int(is_village and has_head)
+    types = [t.value for t in SubjectType if totals.get(t.value)]
+    return CoverageReport(region=region, summary=summary, rows=rows, types=types)

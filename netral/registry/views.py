@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
-from netral.registry import selectors
+from netral.accounts import access
+from netral.core.http import AuthenticatedHttpRequest
+from netral.registry import forms, selectors
+from netral.registry.models import SubjectType
+from netral.registry.services import officials_import
 
 
 @require_GET
@@ -25,3 +30,103 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         "item": selectors.region_with_ancestry(region=region),
         "children": selectors.region_children(region=region),
     })
+
+
+# --- officials ---------------------------------------------------------------------------
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@login_required
+@require_GET
+def official_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    access.require_perm(request.user, access.Perm.VIEW)
+    form = forms.OfficialSearchForm(request.GET)
+    filters = form.filters()
+    page = selectors.official_search(queryset=access.officials_visible_to(request.user),
+                                     filters=filters, page=form.page_number())
+    context = {
+        "form": form, "page": page, "filters": filters, "querystring": form.querystring(),
+        "can_import": access.has_perm(request.user, access.Perm.MANAGE_OFFICIALS),
+    }
+    template = "registry/_official_results.html" if _is_htmx(request) else (
+        "registry/official_list.html")
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def official_detail(request: AuthenticatedHttpRequest, official_id: int) -> HttpResponse:
+    official = access.access_official(request.user, official_id)
+    context = selectors.official_profile(official=official)
+    context["can_view_audit"] = access.has_perm(request.user, access.Perm.VIEW_AUDIT)
+    context["chain_key"] = f"registry.official:{official.pk}"
+    return render(request, "registry/official_detail.html", context)
+
+
+@login_required
+@require_GET
+def official_coverage(request: AuthenticatedHttpRequest) -> HttpResponse:
+    access.require_perm(request.user, access.Perm.VIEW)
+    code = request.GET.get("wilayah", "").strip()[:13]
+    region = None
+    if code:
+        region = selectors.region_get(code=code)
+        if region is None or not access.covers(request.user, region.code):
+            raise Http404
+    else:  # default: the (first) root of the user's jurisdiction; national users see Indonesia
+        region = access.regions_managed_by(request.user).filter(parent__isnull=False).first()
+        if region is not None and access.covers(request.user, None):
+            region = None
+    report = selectors.coverage_for_region(region=region,
+                                           officials=access.officials_visible_to(request.user))
+    labels = dict(SubjectType.choices)
+    return render(request, "registry/coverage.html", {
+        "report": report, "type_labels": [(t, labels[t]) for t in report.types],
+        "ancestry": selectors.region_with_ancestry(region=region) if region else None,
+    })
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def official_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    allowed = access.official_import_regions(request.user)
+    form = forms.OfficialImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = officials_import.import_job_create(
+            actor=request.user, file=upload, original_name=upload.name,
+            dry_run=form.cleaned_data["dry_run"],
+            region_code=sorted(allowed)[0] if allowed else None,
+        )
+        officials_import.import_job_start(job=job, allowed_regions=allowed)
+        return redirect("registry:import_job", job_id=job.pk)
+    jobs = access.import_jobs_visible_to(request.user)[:10]
+    return render(request, "registry/official_import.html", {
+        "form": form, "jobs": jobs, "columns": officials_import.COLUMNS,
+        "required": officials_import.REQUIRED_COLUMNS,
+    })
+
+
+@login_required
+@require_GET
+def import_job_detail(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
+    job = access.access_import_job(request.user, job_id)
+    template = "registry/_import_job_status.html" if _is_htmx(request) else (
+        "registry/import_job.html")
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_GET
+def import_job_errors(request: AuthenticatedHttpRequest, job_id: int) -> FileResponse:
+    job = access.access_import_job(request.user, job_id)
+    if not job.error_file:
+        raise Http404
+    return FileResponse(job.error_file.open("rb"), as_attachment=True,
+                        filename=f"kesalahan-impor-{job.pk}.csv", content_type="text/csv")

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from netral.core.progress import tqdm_progress
+from netral.registry.services.officials_import import (
+    COLUMNS,
+    ImportResult,
+    officials_import,
+)
+
+_SHOWN_ERRORS = 50
+
+
+class Command(BaseCommand):
+    help = (
+        "Import supervised officials from CSV or XLSX with the columns "
+        + ",".join(COLUMNS)
+        + ". Every row is validated first; nothing is written unless all rows are valid. "
+        "Re-importing a person with the same NIP, NIK or NRP updates them."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="CSV (UTF-8, comma or semicolon) or XLSX")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="validate only; write nothing")
+        parser.add_argument("--errors", type=Path, default=None,
+                            help="write every error to this CSV file")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"Berkas tidak ditemukan: {path}")
+        dry_run: bool = options["dry_run"]
+        progress, close = tqdm_progress("Mengimpor pejabat")
+        try:
+            with path.open("rb") as fh:
+                result = officials_import(file=fh, dry_run=dry_run, progress=progress,
+                                          source_name=str(path))
+        finally:
+            close()
+        self._report(result, options["errors"])
+
+    def _report(self, result: ImportResult, errors_path: Path | None) -> None:
+        if not result.ok:
+            lines = [str(e) for e in result.errors[:_SHOWN_ERRORS]]
+            if result.error_count > len(lines):
+                lines.append(f"... dan {result.error_count - len(lines)} kesalahan lain")
+            if errors_path is not None and result.error_csv is not None:
+                result.error_csv.replace(errors_path)
+                lines.append(f"Semua kesalahan ditulis ke {errors_path}")
+            elif result.error_csv is not None:
+                result.error_csv.unlink(missing_ok=True)
+            raise CommandError(
+                f"{result.error_count} kesalahan; basis data tidak diubah.\n" + "\n".join(lines)
+            )
+        if result.dry_run:
+            self.stdout.write(self.style.SUCCESS(
+                f"Validasi berhasil: {result.rows} baris sah. Tidak ada yang ditulis (--dry-run)."
+            ))
+            return
+        self.stdout.write(self.style.SUCCESS(
+            f"{result.rows} baris: {result.created} pejabat baru, {result.updated} diperbarui, "
+            f"{result.agencies_created} instansi baru, {result.history_added} riwayat jabatan, "
+            f"{result.social_added} akun media sosial."
+        ))

@@ -1,0 +1,236 @@
+"""The bulk import service and `netral import_officials` (issue 3)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from netral.audit.models import AuditEntry
+from netral.registry.models import (
+    Agency,
+    AgencyKind,
+    ImportJob,
+    Official,
+    PositionHistory,
+    SocialAccount,
+    SubjectType,
+)
+from netral.registry.services.officials_import import officials_import
+from tests.registry.helpers import OFFICIALS_FIXTURES, csv_bytes, db_state, fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def _errors(result: Any) -> set[tuple[int, str]]:
+    return {(e.row, e.field) for e in result.errors}
+
+
+# --- good files ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["good_comma.csv", "good_semicolon_bom.csv"])
+def test_it_imports_a_good_csv_with_comma_or_semicolon(name: str) -> None:
+    result = officials_import(file=fixture(name), source_name=name)
+
+    assert result.ok, [str(e) for e in result.errors]
+    assert (result.rows, result.created, result.updated) == (4, 4, 0)
+    assert result.agencies_created == 4
+    seno = Official.objects.get(nip="198403222009021004")
+    assert seno.subject_type == SubjectType.PNS  # "pns" is case-insensitive
+    assert seno.name_folded == "seno aji wibowo"
+    assert seno.position_category == "FUNGSIONAL"
+    assert seno.agency is not None and seno.agency.name == "Dinas Pendidikan Kabupaten Kutai Timur"
+    assert sorted(map(str, seno.social_accounts.all())) == [
+        "facebook:seno.aji", "instagram:@senoaji"]
+    pppk = Official.objects.get(name="Rina Marlina")
+    assert (pppk.nip, pppk.ni_pppk) == (None, "199009132025242014")
+    assert Official.objects.get(nrp="31990123").agency.kind == AgencyKind.TNI  # type: ignore[union-attr]
+    assert Agency.objects.get(name="Pemerintah Desa Singa Gembara").kind == AgencyKind.DESA
+
+
+def test_it_imports_an_xlsx_file_read_by_content() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["jenis", "nama", "nip", "nik", "kode_wilayah", "instansi"])
+    sheet.append(["camat", "Hasanuddin", "197805122005011003", "6408041205780003", "64.08.04",
+                  "Pemerintah Kabupaten Kutai Timur"])
+    sheet.append(["KEPALA_DESA", "Yakob Lakat", None, 6408041505700002, "64.08.04.2011", None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+
+    result = officials_import(file=buffer, source_name="pejabat.bin")
+
+    assert result.ok, [str(e) for e in result.errors]
+    assert result.created == 2
+    assert Official.objects.get(nik="6408041505700002").name == "Yakob Lakat"  # a number cell
+
+
+def test_it_records_one_audit_entry_per_import_not_per_row() -> None:
+    before = AuditEntry.objects.count()
+
+    result = officials_import(file=fixture("good_comma.csv"), source_name="good_comma.csv")
+
+    job = ImportJob.objects.get()
+    entries = AuditEntry.objects.filter(object_type="registry.importjob", object_id=str(job.pk))
+    assert AuditEntry.objects.count() == before + 1
+    assert entries.get().after["created"] == result.created == 4
+
+
+# --- re-import, dry run ---------------------------------------------------------------------
+
+
+def test_reimporting_the_same_person_updates_and_keeps_history() -> None:
+    officials_import(file=fixture("good_comma.csv"), source_name="first")
+    seno = Official.objects.get(nip="198403222009021004")
+
+    # Same NIK, new position and region; the NIP column is left empty this time.
+    result = officials_import(file=csv_bytes(
+        "PNS,Seno Aji Wibowo,,6408042203840001,,Kepala Sekolah,PENGAWAS,"
+        "Dinas Pendidikan Kabupaten Kutai Timur,64.08.01,,,instagram:@senoaji;x:@seno"
+    ), source_name="second")
+
+    assert result.ok, [str(e) for e in result.errors]
+    assert (result.created, result.updated, result.history_added) == (0, 1, 1)
+    assert result.social_added == 1  # instagram already known, x is new
+    seno.refresh_from_db()
+    assert Official.objects.count() == 4
+    assert (seno.position, seno.region_id, seno.nip) == (
+        "Kepala Sekolah", "64.08.01", "198403222009021004")
+    assert seno.email == "seno@example.go.id"  # an empty cell keeps what is known
+    old = PositionHistory.objects.get(official=seno)
+    assert (old.position, old.region_id, old.agency_name) == (
+        "Guru Ahli Muda", "64.08.04", "Dinas Pendidikan Kabupaten Kutai Timur")
+    assert SocialAccount.objects.filter(official=seno).count() == 3
+
+
+def test_identifiers_of_two_different_people_in_one_row_are_refused() -> None:
+    officials_import(file=fixture("good_comma.csv"), source_name="first")
+    state = db_state()
+
+    # NIP of Séno, NIK of Yakob Lakat.
+    result = officials_import(file=csv_bytes(
+        "PNS,Campuran,198403222009021004,6408041505700002,,,,,64.08,,,"), source_name="x")
+
+    assert (2, "NIK") in _errors(result) or (2, "nik") in _errors(result)
+    assert db_state() == state
+
+
+def test_a_dry_run_validates_and_writes_nothing() -> None:
+    state = db_state()
+
+    result = officials_import(file=fixture("good_comma.csv"), dry_run=True, source_name="x")
+
+    assert result.ok and result.rows == 4 and result.created == 0
+    assert db_state() == state
+
+
+def test_rows_outside_the_importers_jurisdiction_are_refused() -> None:
+    state = db_state()
+
+    result = officials_import(file=csv_bytes(
+        "PNS,Andi Saputra,198403222009021004,,,,,,64.08,,,",
+        "PNS,Asep Saepudin,198501012010011001,,,,,,32.01.01,,,",
+    ), allowed_regions={"64.08"}, source_name="x")
+
+    assert _errors(result) == {(3, "kode_wilayah")}
+    assert db_state() == state
+
+
+# --- every bad-input rule: a fixture each; error names row + field; DB unchanged -------------
+
+BAD_FILES = [
+    ("bad_wrong_columns.csv", {(1, "name"), (1, "nama")}),
+    ("bad_missing_required.csv", {(1, "kode_wilayah")}),
+    ("bad_unknown_type.csv", {(3, "jenis")}),
+    ("bad_invalid_identifier.csv", {(2, "nip"), (3, "nik")}),
+    ("bad_duplicate_identifier.csv", {(3, "nip")}),
+    ("bad_unknown_region.csv", {(2, "kode_wilayah"), (3, "kode_wilayah")}),
+    ("bad_date.csv", {(2, "nip"), (3, "nik")}),
+    ("bad_encoding.csv", {(3, "nama")}),
+    ("empty.csv", {(1, "")}),
+    ("header_only.csv", {(2, "")}),
+    ("not_tabular.csv", {(1, "")}),
+    ("not_xlsx.xlsx", {(1, "")}),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), BAD_FILES, ids=[n for n, _e in BAD_FILES])
+def test_each_bad_file_is_rejected_with_row_and_field_and_nothing_is_written(
+    name: str, expected: set[tuple[int, str]]
+) -> None:
+    officials_import(file=fixture("good_comma.csv"), source_name="seed")  # a non-empty registry
+    state = db_state()
+
+    result = officials_import(file=fixture(name), source_name=name)
+
+    assert not result.ok
+    assert _errors(result) == expected, [str(e) for e in result.errors]
+    assert all(e.message for e in result.errors)
+    assert db_state() == state
+
+
+def test_the_messages_are_in_indonesian_and_precise() -> None:
+    result = officials_import(file=fixture("bad_date.csv"), source_name="x")
+
+    messages = {(e.row, e.field): e.message for e in result.errors}
+    assert "Tanggal lahir dalam NIP" in messages[(2, "nip")]
+    assert "Tanggal lahir dalam NIK" in messages[(3, "nik")]
+    dup = officials_import(file=fixture("bad_duplicate_identifier.csv"), source_name="x")
+    assert str(dup.errors[0]) == (
+        "baris 3, kolom nip: NIP 198403222009021004 sudah ada di baris 2.")
+
+
+def test_all_errors_are_reported_at_once_and_written_to_an_error_file() -> None:
+    rows = [f"PNS,Orang {i},bukan-nip,,,,,,64.08,,," for i in range(30)]
+    rows.append("PNS,Orang Baik,198403222009021004,,,,,,64.08,,,")
+    rows.append("PNS,Orang Ganda,198403222009021004,,,,,,64.08,,,")
+
+    result = officials_import(file=csv_bytes(*rows), source_name="x")
+
+    assert result.error_count == 31
+    assert result.error_csv is not None
+    lines = result.error_csv.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "baris,kolom,kesalahan"
+    assert len(lines) == 32
+    assert lines[-1].startswith("33,nip,")
+    result.error_csv.unlink()
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+def test_the_command_imports_and_reports_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("import_officials", str(OFFICIALS_FIXTURES / "good_comma.csv"))
+
+    assert "4 pejabat baru" in capsys.readouterr().out
+    assert ImportJob.objects.get().summary["created"] == 4
+
+
+def test_the_command_dry_run_writes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    state = db_state()
+
+    call_command("import_officials", str(OFFICIALS_FIXTURES / "good_comma.csv"), "--dry-run")
+
+    assert "Validasi berhasil" in capsys.readouterr().out
+    assert db_state() == state
+
+
+def test_the_command_fails_with_every_error_and_an_error_file(tmp_path: Path) -> None:
+    state = db_state()
+    errors = tmp_path / "errors.csv"
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_officials", str(OFFICIALS_FIXTURES / "bad_unknown_region.csv"),
+                     "--errors", str(errors))
+
+    assert "baris 2, kolom kode_wilayah" in str(raised.value)
+    assert "baris 3, kolom kode_wilayah" in str(raised.value)
+    assert errors.read_text(encoding="utf-8-sig").count("kode_wilayah") == 2
+    assert db_state() == state
