@@ -126,6 +126,10 @@ NETRAL_SIGNING_KEY_DIR = Path(env.envstr("NETRAL_SIGNING_KEY_DIR", str(VAR_DIR /
 
 # Upload limit for imports and evidence, in megabytes.
 NETRAL_MAX_UPLOAD_MB = env.envint("NETRAL_MAX_UPLOAD_MB", 200, minimum=1)
+
+# Public transparency page: counts from 1 up to this minus one are shown as "< N" so a
+# small figure cannot point at a person (small-cell suppression; netral/dashboards/public.py).
+NETRAL_TRANSPARENCY_MIN_COUNT = env.envint("NETRAL_TRANSPARENCY_MIN_COUNT", 5, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

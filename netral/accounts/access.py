@@ -296,3 +296,17 @@ def access_import_job(user: AnyUser, job_id: int) -> ImportJob:
     if job is None:
         raise Http404
     return job
+
+
+# --- dashboards: public transparency page (issue 6) -----------------------------------
+# Anyone may read national AGGREGATES on /transparansi/ (counts with small cells
+# suppressed, never rows). This is the one place that grants it: the reader below exists
+# only in memory, holds a read-only national role (no write capability), is never saved
+# and is used only by netral/dashboards/public.py to count.
+
+
+def public_statistics_reader() -> User:
+    reader = User(username="public-statistics", is_active=True)
+    assignments = [Assignment(role=Role.AUDITOR, region=None)]
+    setattr(reader, "_netral_assignments", assignments)  # noqa: B010
+    return reader

@@ -12,4 +12,5 @@ urlpatterns = [
 urlpatterns += [
     path("dasbor/ekspor/", views.export_index, name="exports"),
     path("dasbor/ekspor/<slug:key>.<str:fmt>", views.export_download, name="export"),
+    path("transparansi/", views.transparency, name="transparency"),
 ]

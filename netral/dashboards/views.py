@@ -23,8 +23,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from netral.core.http import AuthenticatedHttpRequest
+from netral.elections.models import ElectionEvent
 
-from . import exports, maps, report, selectors
+from . import exports, maps, public, report, selectors
 from .forms import MAP_METRICS, DashboardFilterForm
 from .tables import Dashboard
 
@@ -156,3 +157,58 @@ def export_download(request: AuthenticatedHttpRequest, key: str, fmt: str) -> Ht
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response["X-Netral-Rows"] = str(total)  # lets the page show progress while streaming
     return response
+
+
+PUBLIC_METRICS = [m for m in MAP_METRICS if m[0] != "officials"]
+
+
+@require_GET
+def transparency(request: HttpRequest) -> HttpResponse:
+    """Public, no login: aggregates per election event, small counts suppressed."""
+    events = list(ElectionEvent.objects.order_by("-voting_day"))
+    event = None
+    if request.GET.get("pemilihan", "").isdigit():
+        event = next((e for e in events if e.pk == int(request.GET["pemilihan"])), None)
+        if event is None:
+            raise Http404
+    province = request.GET.get("wilayah", "")
+    if province and not (len(province) == 2 and province.isdigit()):
+        raise Http404
+    metric = request.GET.get("peta", PUBLIC_METRICS[0][0])
+    if metric not in dict(PUBLIC_METRICS):
+        metric = PUBLIC_METRICS[0][0]
+    page = public.transparency_build(event=event, region_code=province or None)
+    dash = page.dashboard
+    metric_label = dict(MAP_METRICS)[metric]
+    base = reverse("dashboards:transparency")
+
+    def href(code: str) -> str:
+        params = {"pemilihan": event.pk if event else "", "wilayah": code, "peta": metric}
+        return f"{base}?{urlencode({k: v for k, v in params.items() if v})}"
+
+    the_map = maps.dashboard_map(
+        units=public.public_map_units(page, metric),
+        child_level=dash.child_level,
+        scope_code=dash.scope_code,
+        scope_name=dash.scope_name,
+        metric=metric,
+        title=f"{metric_label} · {dash.scope_name}",
+        href=href if dash.child_level == "PROVINSI" else None,
+    )
+    return render(
+        request,
+        "dashboards/transparency.html",
+        {
+            "page": page,
+            "dash": dash,
+            "events": events,
+            "event": event,
+            "map": the_map,
+            "map_svg": mark_safe(the_map.svg),  # noqa: S308  built by maps.py, values escaped
+            "metric": metric,
+            "metric_label": metric_label,
+            "metrics": PUBLIC_METRICS,
+            "attribution": maps.ATTRIBUTION,
+            "province": province,
+        },
+    )

@@ -1,0 +1,144 @@
+"""The dashboard page, the evaluation report and the exports, through the HTTP client."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from django.test import Client
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from netral.accounts.models import User
+from netral.dashboards.selectors import DashboardFilters, dashboard_build
+from netral.dashboards.tables import format_cell
+from tests.dashboards.conftest import World
+
+
+def _html_table(html: str, key: str) -> list[list[str]]:
+    section = html.split(f'data-table="{key}"', 1)[1].split("</section>", 1)[0]
+    body = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    return [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", r, re.S)]
+        for r in rows
+    ]
+
+
+# --- dashboard page ----------------------------------------------------------------------
+
+
+def test_alice_dashboard_shows_kutai_timur(alice_client: Client, world: World) -> None:
+    response = alice_client.get("/dasbor/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-figure="officials"><span class="figure-value">6<' in html
+    assert "Kab. Kutai Timur" in html
+    assert "Kec. Muara Ancalong" in html
+    assert "Bogor" not in html
+    assert 'id="chart-by_region"' in html  # the chart reads the table's own json
+    assert "<svg" in html  # the map, drawn on the server
+
+
+def test_alice_gets_404_for_charlies_regency(alice_client: Client, world: World) -> None:
+    assert alice_client.get("/dasbor/?region=32.01").status_code == 404
+    assert alice_client.get("/dasbor/laporan.pdf?region=32.01").status_code == 404
+    assert alice_client.get("/dasbor/ekspor/officials.csv?region=32.01").status_code == 404
+
+
+def test_htmx_filter_returns_the_body_only(alice_client: Client, world: World) -> None:
+    response = alice_client.get("/dasbor/?region=64.08.04", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "Sangatta Utara" in html
+
+
+def test_a_bad_filter_is_a_clear_error(alice_client: Client, world: World) -> None:
+    response = alice_client.get("/dasbor/?date_from=2024-10-02&date_to=2024-10-01")
+    assert response.status_code == 400
+    assert "Tanggal akhir" in response.content.decode()
+
+
+def test_anonymous_is_sent_to_login(client: Client, world: World) -> None:
+    response = client.get("/dasbor/")
+    assert response.status_code == 302
+    assert "/masuk/" in response["Location"]
+
+
+def test_national_map_links_drill_down_to_a_province(dora_client: Client, world: World) -> None:
+    html = dora_client.get("/dasbor/?metric=pledge_coverage").content.decode()
+    assert 'data-code="64"' in html
+    assert 'href="/dasbor/?metric=pledge_coverage&amp;region=64"' in html
+    assert "<title>Prov. Kalimantan Timur: 50,0</title>" in html
+
+
+# --- evaluation report: the same numbers in page, PDF and XLSX ---------------------------
+
+
+def test_report_pdf_and_xlsx_carry_the_dashboards_numbers(
+    alice: User, alice_client: Client, world: World
+) -> None:
+    # given: the numbers the selector produces (what the page shows)
+    dash = dashboard_build(user=alice, filters=DashboardFilters(event=world.pilkada))
+    query = f"event={world.pilkada.pk}"
+    page = alice_client.get(f"/dasbor/?{query}").content.decode()
+    # when
+    pdf = alice_client.get(f"/dasbor/laporan.pdf?{query}")
+    xlsx = alice_client.get(f"/dasbor/laporan.xlsx?{query}")
+    # then
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    book = load_workbook(io.BytesIO(xlsx.content), read_only=True)
+    for table in dash.tables:
+        expected = table.formatted_rows()
+        assert _html_table(page, table.key) == expected or not expected
+        sheet = next(s for s in book.worksheets if s.title.startswith(table.title[:20]))
+        values = [list(r) for r in sheet.iter_rows(values_only=True)]
+        assert values[0] == [str(c) for c in table.columns]
+        assert [["" if v is None else v for v in r] for r in values[1:]] == [
+            ["" if v is None else v for v in r] for r in table.rows
+        ]
+        for row in expected:  # each row's cells, in order, on one line of the PDF
+            assert re.search(r"\s+".join(re.escape(c) for c in row), text), row
+    summary = [list(r) for r in book["Ringkasan"].iter_rows(values_only=True)]
+    for figure in dash.figures:
+        assert [figure.label, figure.value, figure.suffix or None] in summary
+        assert f"{figure.label} {format_cell(figure.value)}" in text
+
+
+# --- exports ------------------------------------------------------------------------------
+
+
+def test_officials_csv_is_streamed_and_scoped(alice_client: Client, world: World) -> None:
+    response = alice_client.get("/dasbor/ekspor/officials.csv")
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["X-Netral-Rows"] == "7"  # the inactive one is exported too
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][:3] == ["ID", "Jenis subjek", "Nama"]
+    names = sorted(r[2] for r in rows[1:])
+    assert names == sorted(f"Pejabat {k}" for k in ("K1", "K2", "P1", "P2", "K3", "J1", "X1"))
+
+
+def test_officials_xlsx_export(dora_client: Client, world: World) -> None:
+    response = dora_client.get("/dasbor/ekspor/officials.xlsx?region=32.01")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 1 + 4
+    assert {r[2] for r in rows[1:]} == {"Pejabat B1", "Pejabat B2", "Pejabat B3", "Pejabat B4"}
+
+
+def test_export_page_counts_rows(charlie_client: Client, world: World) -> None:
+    html = charlie_client.get("/dasbor/ekspor/").content.decode()
+    assert 'data-export-row="officials"' in html
+    assert "<td>4</td>" in html
+
+
+def test_unknown_export_is_404(alice_client: Client, world: World) -> None:
+    assert alice_client.get("/dasbor/ekspor/nothing.csv").status_code == 404
+    assert alice_client.get("/dasbor/ekspor/officials.pdf").status_code == 404
