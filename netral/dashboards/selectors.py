@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from netral.accounts import access
 from netral.elections.models import ElectionEvent
 from netral.registry.models import Official, PositionCategory, Region, RegionLevel, SubjectType
-from netral.registry.selectors import region_get, region_with_ancestry
+from netral.registry.selectors import region_get, region_subtree_q, region_with_ancestry
 
 from .tables import Cell, Chart, Dashboard, Figure, Table, UnitRow, rate
 
@@ -60,7 +60,7 @@ class Scope:
         """Rows whose region code `field` lies inside the scope."""
         if self.code is None:
             return Q()
-        return Q(**{field: self.code}) | Q(**{f"{field}__startswith": self.code + "."})
+        return region_subtree_q(self.code, field)  # an index range, not LIKE
 
 
 def scope_resolve(*, user: AnyUser, region_code: str | None) -> Scope:
@@ -113,18 +113,10 @@ def _by_unit(qs: QuerySet[Any], field: str, scope: Scope) -> Counter[str]:
     return counts
 
 
-def _officials_visible_to(user: AnyUser) -> QuerySet[Official]:
-    # TODO(registry): use access.officials_visible_to(user) once the registry commits it;
-    # until then the same jurisdiction rule, from access.region_q.
-    if not access.has_perm(user, access.Perm.VIEW):
-        return Official.objects.none()
-    return Official.objects.filter(access.region_q(user, "region__code"))
-
-
 def officials_in_scope(
     *, user: AnyUser, scope: Scope, active_only: bool = True
 ) -> QuerySet[Official]:
-    qs = _officials_visible_to(user).filter(scope.q("region__code"))
+    qs = access.officials_visible_to(user).filter(scope.q("region_id"))
     return qs.filter(is_active=True) if active_only else qs
 
 
@@ -300,8 +292,8 @@ def _signatures_trend(signatures: QuerySet[Signature], scope: Scope) -> Table:
     event's region)."""
     in_scope = signatures
     if scope.code is not None:  # (an empty Q() would swallow the OR below)
-        by_official = scope.q("official__region__code")
-        by_event = Q(official__isnull=True) & scope.q("event__region__code")
+        by_official = scope.q("official__region_id")
+        by_event = Q(official__isnull=True) & scope.q("event__region_id")
         in_scope = signatures.filter(by_official | by_event)
     rows = (
         in_scope.annotate(month=TruncMonth("signed_at"))
