@@ -246,6 +246,17 @@ def access_declarations_region(user: AnyUser, code: str, *, write: bool = True) 
     return region
 
 
+def access_event_document(user: AnyUser, document_id: int) -> tuple[Event, int]:
+    """The event of a document the user may read (documents are read through their event)."""
+    from netral.declarations.models import EventDocument
+
+    event_id = (EventDocument.objects.filter(pk=document_id)
+                .values_list("event_id", flat=True).first())
+    if event_id is None:
+        raise Http404
+    return access_event(user, event_id), document_id
+
+
 # --- registry: officials and import jobs (issue 3) ------------------------------------
 
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Q, QuerySet
 
 from netral.declarations import signing
-from netral.declarations.models import Event, EventParticipant, PledgeTemplate, Signature
+from netral.declarations.models import (
+    Event,
+    EventParticipant,
+    PledgeTemplate,
+    Signature,
+    SigningInvitation,
+)
 from netral.registry.models import ASN_TYPES, Official, Region, RegionLevel, SubjectType
 
 if TYPE_CHECKING:
-    import uuid
-
     from netral.elections.models import ElectionEvent
 
 
@@ -308,3 +313,29 @@ def coverage_rows(*, cov: Coverage) -> list[list[object]]:
 def _pct(share: float | None) -> str:
     return "" if share is None else f"{share * 100:.1f}"
 
+
+
+# --- checklist and online signing helpers --------------------------------------------
+
+
+def event_participant(*, event: Event, official_id: int) -> EventParticipant | None:
+    return (EventParticipant.objects.filter(event=event, official_id=official_id)
+            .select_related("official", "official__agency").first())
+
+
+def event_by_code(*, code: uuid.UUID) -> Event | None:
+    """Public lookup by the event's QR code (only for the online signing page)."""
+    return Event.objects.filter(code=code).first()
+
+
+def invitation_pending_templates(*, invitation: SigningInvitation) -> QuerySet[PledgeTemplate]:
+    """The event's texts the invited official has not signed yet."""
+    signed = Signature.objects.filter(official_id=invitation.official_id,
+                                      revoked_at__isnull=True).values("template_id")
+    return invitation.event.pledges.exclude(pk__in=signed).order_by("title", "version")
+
+
+def invitation_signed(*, invitation: SigningInvitation) -> list[Signature]:
+    return list(Signature.objects.filter(official_id=invitation.official_id,
+                                         event_id=invitation.event_id,
+                                         revoked_at__isnull=True).order_by("signed_at"))

@@ -1,6 +1,44 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from netral.declarations import views
 
 app_name = "declarations"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("deklarasi/", views.event_list, name="event_list"),
+    path("deklarasi/kegiatan/baru/", views.event_create, name="event_create"),
+    path("deklarasi/kegiatan/<int:pk>/", views.event_detail, name="event_detail"),
+    path("deklarasi/kegiatan/<int:pk>/peserta/", views.event_checklist, name="event_checklist"),
+    path("deklarasi/kegiatan/<int:pk>/peserta/<int:official_id>/naskah/<int:template_id>/",
+         views.checklist_sign, name="checklist_sign"),
+    path("deklarasi/kegiatan/<int:pk>/narasumber/", views.event_speaker_add,
+         name="event_speaker_add"),
+    path("deklarasi/kegiatan/<int:pk>/kehadiran/", views.event_attendance,
+         name="event_attendance"),
+    path("deklarasi/kegiatan/<int:pk>/dokumentasi/", views.event_document_upload,
+         name="event_document_upload"),
+    path("deklarasi/kegiatan/<int:pk>/kelembagaan/", views.event_institutional,
+         name="event_institutional"),
+    path("deklarasi/kegiatan/<int:pk>/undangan/", views.event_invitations_send,
+         name="event_invitations_send"),
+    path("deklarasi/kegiatan/<int:pk>/qr.svg", views.event_qr, name="event_qr"),
+    path("deklarasi/kegiatan/<int:pk>/sertifikat.pdf", views.event_certificates_pdf,
+         name="event_certificates_pdf"),
+    path("deklarasi/kegiatan/<int:pk>/sertifikat.zip", views.event_certificates_zip,
+         name="event_certificates_zip"),
+    path("deklarasi/dokumentasi/<int:doc_id>/", views.event_document, name="event_document"),
+    path("deklarasi/tanda-tangan/<int:sig_id>/sertifikat.pdf", views.signature_certificate,
+         name="signature_certificate"),
+    path("deklarasi/tanda-tangan/<int:sig_id>/cabut/", views.signature_revoke,
+         name="signature_revoke"),
+    path("deklarasi/naskah/", views.template_list, name="template_list"),
+    path("deklarasi/naskah/<int:pk>/", views.template_detail, name="template_detail"),
+    path("deklarasi/naskah/<int:pk>/ubah/", views.template_edit, name="template_edit"),
+    path("deklarasi/cakupan/", views.coverage_page, name="coverage"),
+    path("deklarasi/cakupan.<str:fmt>", views.coverage_export, name="coverage_export"),
+    # public
+    path("verifikasi/<uuid:code>/", views.verify, name="verify"),
+    path("kegiatan/<uuid:code>/tanda-tangan/", views.sign_qr, name="sign_qr"),
+    path("tanda-tangan/<str:token>/", views.sign, name="sign"),
+]

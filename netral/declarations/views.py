@@ -1,0 +1,502 @@
+"""Officer pages for events, texts, signatures and coverage; public signing and
+verification pages. Each view: parse, one access call, one service or selector, render."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from netral.accounts import access
+from netral.core.errors import ApplicationError
+from netral.core.http import AuthenticatedHttpRequest
+from netral.declarations import certificates, forms, qr, ratelimit, selectors, services
+from netral.declarations.models import SignatureMethod
+
+
+def _verify_url(request: HttpRequest) -> certificates.VerifyUrl:
+    def build(code: str) -> str:
+        return request.build_absolute_uri(reverse("declarations:verify", args=[code]))
+
+    return build
+
+
+def _pdf(data: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+# --- events --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    access.require_perm(request.user, access.Perm.VIEW)
+    events = (access.events_visible_to(request.user).select_related("region", "election_event")
+              .order_by("-date", "-id")[:200])
+    return render(request, "declarations/event_list.html", {
+        "events": events,
+        "can_write": access.has_perm(request.user, access.Perm.MANAGE_DECLARATIONS),
+    })
+
+
+@login_required
+def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    access.require_perm(request.user, access.Perm.MANAGE_DECLARATIONS)
+    templates = access.pledge_templates_visible_to(request.user).order_by("title", "version")
+    form = forms.EventForm(request.POST or None, templates=templates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            region = access.access_declarations_region(request.user, data["region"])
+        except Http404:
+            form.add_error("region", _("Wilayah tidak dikenal atau di luar yurisdiksi Anda."))
+        else:
+            try:
+                event = services.event_create(
+                    actor=request.user, title=data["title"], kinds=data["kinds"],
+                    date=data["date"], region=region, organiser=data["organiser"],
+                    venue=data["venue"], election_event=data["election_event"],
+                    materials=data["materials"], basis=data["basis"],
+                    witnesses=data["witnesses"], speakers=data["speakers"],
+                    pledges=list(data["pledges"]),
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Kegiatan dicatat."))
+                return redirect("declarations:event_detail", pk=event.pk)
+    return render(request, "declarations/event_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def event_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    event = access.access_event(request.user, pk)
+    can_write = access.covers(request.user, event.region_id, access.Perm.MANAGE_DECLARATIONS)
+    pledges = selectors.event_pledges(event=event)
+    return render(request, "declarations/event_detail.html", {
+        "event": event,
+        "can_write": can_write,
+        "pledges": pledges,
+        "summary": selectors.event_summary(event=event),
+        "signatures": selectors.event_signatures(event=event),
+        "documents": event.documents.all(),
+        "speakers": event.speakers.all(),
+        "speaker_form": forms.SpeakerForm(),
+        "attendance_form": forms.AttendanceForm(initial=event.attendance),
+        "document_form": forms.DocumentForm(),
+        "institutional_form": forms.InstitutionalForm(templates=event.pledges.all()),
+        "revoke_form": forms.RevokeForm(),
+        "qr_url": request.build_absolute_uri(
+            reverse("declarations:sign_qr", args=[event.code])),
+    })
+
+
+def _back(event_id: int) -> HttpResponse:
+    return redirect("declarations:event_detail", pk=event_id)
+
+
+@login_required
+@require_POST
+def event_speaker_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    event = access.access_event(request.user, pk, write=True)
+    form = forms.SpeakerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Narasumber: nama dan instansi wajib diisi."))
+        return _back(event.pk)
+    d = form.cleaned_data
+    services.event_speaker_add(event=event, actor=request.user,
+                               speaker=services.SpeakerIn(d["name"], d["institution"], d["topic"]))
+    return _back(event.pk)
+
+
+@login_required
+@require_POST
+def event_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    event = access.access_event(request.user, pk, write=True)
+    form = forms.AttendanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kehadiran: isi jumlah dengan bilangan bulat tidak negatif."))
+        return _back(event.pk)
+    services.event_attendance_set(event=event, actor=request.user, counts=form.counts())
+    messages.success(request, _("Kehadiran disimpan."))
+    return _back(event.pk)
+
+
+@login_required
+@require_POST
+def event_document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    event = access.access_event(request.user, pk, write=True)
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Dokumentasi: pilih jenis dan berkas."))
+        return _back(event.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        services.event_document_upload(
+            event=event, actor=request.user, kind=form.cleaned_data["kind"],
+            data=upload.read(), caption=form.cleaned_data["caption"],
+            link_unevidenced=form.cleaned_data["link_unevidenced"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Berkas diunggah."))
+    return _back(event.pk)
+
+
+@login_required
+@require_GET
+def event_document(request: AuthenticatedHttpRequest, doc_id: int) -> FileResponse:
+    event, document_id = access.access_event_document(request.user, doc_id)
+    document = event.documents.get(pk=document_id)
+    return FileResponse(document.file.open("rb"), content_type=document.content_type)
+
+
+@login_required
+@require_POST
+def event_institutional(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    event = access.access_event(request.user, pk, write=True)
+    form = forms.InstitutionalForm(request.POST, templates=event.pledges.all())
+    if not form.is_valid():
+        messages.error(request, _("Penandatangan kelembagaan: lengkapi naskah, nama, jabatan "
+                                  "dan instansi."))
+        return _back(event.pk)
+    d = form.cleaned_data
+    try:
+        services.signature_institutional(event=event, template=d["template"],
+                                         actor=request.user, name=d["name"], title=d["title"],
+                                         institution=d["institution"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Tanda tangan kelembagaan dicatat."))
+    return _back(event.pk)
+
+
+@login_required
+@require_POST
+def event_invitations_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    event = access.access_event(request.user, pk, write=True)
+
+    def link_url(token: str) -> str:
+        return request.build_absolute_uri(reverse("declarations:sign", args=[token]))
+
+    sent = services.invitations_send(event=event, actor=request.user, link_url=link_url)
+    messages.success(request, _("%(n)d tautan pribadi dikirim lewat email.") % {"n": sent})
+    return _back(event.pk)
+
+
+@login_required
+@require_GET
+def event_qr(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    event = access.access_event(request.user, pk)
+    url = request.build_absolute_uri(reverse("declarations:sign_qr", args=[event.code]))
+    return HttpResponse(qr.qr_svg(url, scale=8), content_type="image/svg+xml")
+
+
+# --- the checklist (signing way a) ---------------------------------------------------
+
+
+@login_required
+def event_checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    event = access.access_event(request.user, pk)
+    can_write = access.covers(request.user, event.region_id, access.Perm.MANAGE_DECLARATIONS)
+    rule_form = forms.ParticipantRuleForm(
+        request.POST or None,
+        initial=event.participant_rule or {"region": event.region_id})
+    if request.method == "POST":
+        event = access.access_event(request.user, pk, write=True)
+        if rule_form.is_valid():
+            try:
+                region = access.access_declarations_region(request.user,
+                                                           rule_form.cleaned_data["region"])
+                added = services.event_participant_rule_set(
+                    event=event, actor=request.user, region=region,
+                    subject_types=rule_form.cleaned_data["subject_types"])
+            except Http404:
+                rule_form.add_error("region", _("Wilayah tidak dikenal atau di luar "
+                                                "yurisdiksi Anda."))
+            except ApplicationError as exc:
+                rule_form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("%(n)d peserta ditambahkan ke daftar.") % {"n": added})
+                return redirect("declarations:event_checklist", pk=event.pk)
+    query = request.GET.get("q", "")[:100]
+    rows = selectors.event_checklist(event=event, query=query)
+    return render(request, "declarations/event_checklist.html", {
+        "event": event, "rows": rows, "pledges": selectors.event_pledges(event=event),
+        "rule_form": rule_form, "can_write": can_write, "query": query,
+    })
+
+
+@login_required
+@require_POST
+def checklist_sign(request: AuthenticatedHttpRequest, pk: int, official_id: int,
+                   template_id: int) -> HttpResponse:
+    """htmx: tick a checkbox = record that this participant signed this text on paper."""
+    event = access.access_event(request.user, pk, write=True)
+    participant = selectors.event_participant(event=event, official_id=official_id)
+    template = event.pledges.filter(pk=template_id).first()
+    if participant is None or template is None:
+        raise Http404
+    error = ""
+    signature = None
+    try:
+        signature = services.signature_record(event=event, template=template,
+                                              official=participant.official, actor=request.user)
+    except ApplicationError as exc:
+        error = exc.message
+    return render(request, "declarations/_checklist_cell.html", {
+        "event": event, "official": participant.official, "template": template,
+        "signature": signature, "error": error, "can_write": True,
+    }, status=200 if signature else 400)
+
+
+# --- signatures ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def signature_revoke(request: AuthenticatedHttpRequest, sig_id: int) -> HttpResponse:
+    signature = access.access_signature(request.user, sig_id, write=True)
+    form = forms.RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Alasan pencabutan: wajib diisi."))
+        return _back(signature.event_id)
+    try:
+        services.signature_revoke(signature=signature, actor=request.user,
+                                  reason=form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Tanda tangan dicabut (tetap tersimpan)."))
+    return _back(signature.event_id)
+
+
+@login_required
+@require_GET
+def signature_certificate(request: AuthenticatedHttpRequest, sig_id: int) -> HttpResponse:
+    signature = access.access_signature(request.user, sig_id)
+    data = certificates.certificate_for(signature=signature, verify_url=_verify_url(request))
+    return _pdf(data, certificates.certificate_filename(signature))
+
+
+@login_required
+@require_GET
+def event_certificates_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    event = access.access_event(request.user, pk)
+    signatures = list(selectors.event_signatures(event=event))
+    data = certificates.certificates_merged(signatures=signatures,
+                                            verify_url=_verify_url(request))
+    return _pdf(data, f"sertifikat-kegiatan-{event.pk}.pdf", inline=False)
+
+
+@login_required
+@require_GET
+def event_certificates_zip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    event = access.access_event(request.user, pk)
+    signatures = list(selectors.event_signatures(event=event))
+    data = certificates.certificates_zip(signatures=signatures, verify_url=_verify_url(request))
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="sertifikat-kegiatan-{event.pk}.zip"'
+    return response
+
+
+# --- pledge texts --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    access.require_perm(request.user, access.Perm.VIEW)
+    templates = access.pledge_templates_visible_to(request.user).select_related("region")
+    return render(request, "declarations/template_list.html", {
+        "templates": templates.order_by("-is_standard", "title", "-version"),
+        "can_write": access.has_perm(request.user, access.Perm.MANAGE_DECLARATIONS),
+    })
+
+
+@login_required
+def template_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    template = access.access_pledge_template(request.user, pk)
+    copy_form = forms.CopyForm(request.POST or None)
+    if request.method == "POST" and copy_form.is_valid():
+        try:
+            region = access.access_declarations_region(request.user,
+                                                       copy_form.cleaned_data["region"])
+        except Http404:
+            copy_form.add_error("region", _("Wilayah tidak dikenal atau di luar yurisdiksi "
+                                            "Anda."))
+        else:
+            copy = services.pledge_template_copy(template=template, region=region,
+                                                 actor=request.user)
+            messages.success(request, _("Naskah disalin; silakan ubah salinannya."))
+            return redirect("declarations:template_edit", pk=copy.pk)
+    return render(request, "declarations/template_detail.html", {
+        "template": template, "copy_form": copy_form,
+        "can_edit": template.region_id is not None and access.covers(
+            request.user, template.region_id, access.Perm.MANAGE_DECLARATIONS),
+        "can_copy": access.has_perm(request.user, access.Perm.MANAGE_DECLARATIONS),
+    })
+
+
+@login_required
+def template_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    template = access.access_pledge_template(request.user, pk, write=True)
+    initial = {"kind": template.kind, "title": template.title, "preamble": template.preamble,
+               "points": "\n".join(template.points), "closing": template.closing}
+    form = forms.TemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.pledge_template_update(
+                template=template, actor=request.user, title=form.cleaned_data["title"],
+                points=form.points_list(), preamble=form.cleaned_data["preamble"],
+                closing=form.cleaned_data["closing"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if saved.pk != template.pk:
+                messages.info(request, _("Versi yang sudah ditandatangani tidak diubah; "
+                                         "versi %(v)d dibuat.") % {"v": saved.version})
+            return redirect("declarations:template_detail", pk=saved.pk)
+    return render(request, "declarations/template_form.html", {"form": form,
+                                                               "template": template})
+
+
+# --- coverage ------------------------------------------------------------------------
+
+
+def _coverage_from_request(request: AuthenticatedHttpRequest
+                           ) -> tuple[forms.CoverageForm, selectors.Coverage | None]:
+    codes = access.jurisdiction_codes(request.user)
+    default = sorted(codes)[0] if codes else "64.08"
+    form = forms.CoverageForm(request.GET or {"region": default})
+    if not form.is_valid():
+        return form, None
+    region = access.access_declarations_region(request.user, form.cleaned_data["region"],
+                                               write=False)
+    return form, selectors.coverage(region=region,
+                                    election_event=form.cleaned_data["election_event"])
+
+
+@login_required
+@require_GET
+def coverage_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    access.require_perm(request.user, access.Perm.VIEW)
+    form, cov = _coverage_from_request(request)
+    return render(request, "declarations/coverage.html", {"form": form, "cov": cov,
+                                                          "query": request.GET.urlencode()})
+
+
+@login_required
+@require_GET
+def coverage_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
+    access.require_perm(request.user, access.Perm.VIEW)
+    _form, cov = _coverage_from_request(request)
+    if cov is None:
+        raise Http404
+    rows = selectors.coverage_rows(cov=cov)
+    name = f"cakupan-deklarasi-{cov['region']['code']}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("cakupan")
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+# --- public: verification and online signing (way b) ---------------------------------
+
+
+@require_GET
+def verify(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Re-checks the seal; shows VALID, REVOKED or INVALID, never NIP/NIK."""
+    result = selectors.signature_verify(code=code)
+    status = 200 if result.signature is not None else 404
+    return render(request, "declarations/verify.html", {"result": result, "code": code},
+                  status=status)
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "?"))
+
+
+@never_cache
+def sign_qr(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    event = selectors.event_by_code(code=code)
+    if event is None:
+        raise Http404
+    form = forms.QrIdentifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.allow(f"qr:{event.pk}:{_client_ip(request)}", limit=10,
+                               window_seconds=600):
+            form.add_error(None, _("Terlalu banyak percobaan. Coba lagi dalam 10 menit."))
+        else:
+            try:
+                link = services.invitation_from_qr(event=event,
+                                                   identifier=form.cleaned_data["identifier"])
+            except ApplicationError as exc:
+                form.add_error("identifier", exc.message)
+            else:
+                return redirect("declarations:sign", token=link.token)
+    return render(request, "declarations/sign_qr.html", {"event": event, "form": form})
+
+
+@never_cache
+def sign(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_get(token=token)
+    except ApplicationError as exc:
+        return render(request, "declarations/sign_error.html", {"message": exc.message},
+                      status=404)
+    event = invitation.event
+    pending = selectors.invitation_pending_templates(invitation=invitation)
+    form = forms.SignForm(None, templates=pending, initial={"templates": list(pending)})
+    sent = None
+    signatures = None
+    if request.method == "POST" and request.POST.get("action") == "send":
+        try:
+            sent = services.otp_send(invitation=invitation)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    elif request.method == "POST":
+        form = forms.SignForm(request.POST, templates=pending)
+        if form.is_valid():
+            try:
+                signatures = services.signature_sign_online(
+                    invitation=invitation, code=form.cleaned_data["code"],
+                    templates=list(form.cleaned_data["templates"]))
+            except ApplicationError as exc:
+                form.add_error("code", exc.message)
+    return render(request, "declarations/sign.html", {
+        "invitation": invitation, "event": event, "official": invitation.official,
+        "pending": pending, "form": form, "sent": sent, "signatures": signatures,
+        "signed": selectors.invitation_signed(invitation=invitation),
+        "method_online": SignatureMethod.ONLINE_OTP,
+    })
