@@ -44,7 +44,8 @@ def test_it_imports_a_good_csv_with_comma_or_semicolon(name: str) -> None:
     assert seno.subject_type == SubjectType.PNS  # "pns" is case-insensitive
     assert seno.name_folded == "seno aji wibowo"
     assert seno.position_category == "FUNGSIONAL"
-    assert seno.agency is not None and seno.agency.name == "Dinas Pendidikan Kabupaten Kutai Timur"
+    assert seno.agency is not None
+    assert seno.agency.name == "Dinas Pendidikan Kabupaten Kutai Timur"
     assert sorted(map(str, seno.social_accounts.all())) == [
         "facebook:seno.aji", "instagram:@senoaji"]
     pppk = Official.objects.get(name="Rina Marlina")
@@ -127,7 +128,9 @@ def test_a_dry_run_validates_and_writes_nothing() -> None:
 
     result = officials_import(file=fixture("good_comma.csv"), dry_run=True, source_name="x")
 
-    assert result.ok and result.rows == 4 and result.created == 0
+    assert result.ok
+    assert result.rows == 4
+    assert result.created == 0
     assert db_state() == state
 
 

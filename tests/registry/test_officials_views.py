@@ -1,0 +1,198 @@
+"""Officer pages of the registry: search, profile, coverage, upload (issue 3)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from netral.accounts.models import Role, User
+from netral.registry.models import ImportJob, ImportStatus, Official, SubjectType
+from netral.registry.services.officials_import import import_job_run, officials_import
+from tests.conftest import client_for
+from tests.factories import OfficialFactory, UserFactory
+from tests.registry.helpers import OFFICIALS_FIXTURES, db_state, fixture
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kutim_officials() -> None:
+    officials_import(file=fixture("good_comma.csv"), source_name="seed")
+
+
+@pytest.fixture
+def bkpsdm(db: None) -> User:
+    return UserFactory(username="bkpsdm", role=Role.BKPSDM, region="64.08")
+
+
+def test_the_list_searches_by_name_ignoring_accents_and_case(
+    alice_client: Client, kutim_officials: None
+) -> None:
+    response = alice_client.get(reverse("registry:official_list"), {"q": "SENO aji"})
+
+    assert response.status_code == 200
+    assert "Séno Aji Wibowo" in response.content.decode()
+    assert "Yakob Lakat" not in response.content.decode()
+
+
+def test_the_list_masks_the_nik(alice_client: Client, kutim_officials: None) -> None:
+    response = alice_client.get(reverse("registry:official_list"), {"q": "yakob"})
+
+    body = response.content.decode()
+    assert "640804********02" in body
+    assert "6408041505700002" not in body
+
+
+def test_htmx_gets_only_the_results_fragment(alice_client: Client, kutim_officials: None) -> None:
+    response = alice_client.get(reverse("registry:official_list"),
+                                {"wilayah": "64.08.04", "jenis": "KEPALA_DESA"},
+                                HTTP_HX_REQUEST="true")
+
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "Yakob Lakat" in body
+    assert "Séno" not in body
+
+
+def test_the_profile_shows_everything_and_the_full_nik(
+    alice_client: Client, kutim_officials: None
+) -> None:
+    official = Official.objects.get(nip="198403222009021004")
+
+    response = alice_client.get(reverse("registry:official_detail", args=[official.pk]))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "6408042203840001" in body  # the full NIK, only here
+    assert "instagram" in body
+    assert "@senoaji" in body
+    assert "Ikrar/pakta yang ditandatangani" in body
+    assert "Perkara dan sanksi" in body
+
+
+def test_the_list_uses_a_fixed_number_of_queries(
+    alice_client: Client, kutim_officials: None, django_assert_max_num_queries: object
+) -> None:
+    for i in range(30):
+        OfficialFactory(name=f"Pegawai {i}", region_id="64.08.04")
+    with django_assert_max_num_queries(8):  # type: ignore[operator]
+        alice_client.get(reverse("registry:official_list"))
+
+
+# --- cross-region -------------------------------------------------------------------------
+
+
+def test_alice_gets_404_on_charlies_official(alice_client: Client) -> None:
+    bogor = OfficialFactory(name="Asep Bogor", region_id="32.01.01")
+
+    response = alice_client.get(reverse("registry:official_detail", args=[bogor.pk]))
+
+    assert response.status_code == 404
+
+
+def test_charlie_does_not_find_kutai_timur_officials(
+    charlie_client: Client, kutim_officials: None
+) -> None:
+    response = charlie_client.get(reverse("registry:official_list"), {"q": "seno"})
+
+    assert "Séno" not in response.content.decode()
+
+
+def test_anonymous_users_are_sent_to_login(client: Client) -> None:
+    response = client.get(reverse("registry:official_list"))
+
+    assert response.status_code == 302
+
+
+# --- coverage -------------------------------------------------------------------------------
+
+
+def test_coverage_counts_villages_with_a_registered_head(
+    alice_client: Client, kutim_officials: None
+) -> None:
+    response = alice_client.get(reverse("registry:coverage"), {"wilayah": "64.08.04"})
+
+    report = response.context["report"]
+    assert report.summary.by_type[SubjectType.KEPALA_DESA] == 1
+    assert report.summary.villages_with_head == 1
+    assert report.summary.villages > 1
+    row = next(r for r in report.rows if r.region.code == "64.08.04.2011")
+    assert (row.villages, row.villages_with_head) == (1, 1)
+
+
+def test_coverage_of_another_regency_is_404(alice_client: Client) -> None:
+    response = alice_client.get(reverse("registry:coverage"), {"wilayah": "32.01"})
+
+    assert response.status_code == 404
+
+
+# --- upload -------------------------------------------------------------------------------
+
+
+def _upload(client: Client, name: str, *, dry_run: bool = False) -> ImportJob:
+    data = (OFFICIALS_FIXTURES / name).read_bytes()
+    response = client.post(reverse("registry:import"), {
+        "file": SimpleUploadedFile(name, data), **({"dry_run": "on"} if dry_run else {}),
+    })
+    assert response.status_code == 302
+    job = ImportJob.objects.latest("created_at")
+    assert response["Location"] == reverse("registry:import_job", args=[job.pk])
+    return job
+
+
+def test_regency_staff_upload_a_file_and_the_job_imports_it(bkpsdm: User) -> None:
+    client = client_for(bkpsdm)
+    job = _upload(client, "good_semicolon_bom.csv")
+    assert job.status == ImportStatus.PENDING
+
+    import_job_run(job=job, allowed_regions={"64.08"})  # what the background thread runs
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    assert job.summary["created"] == 4
+    page = client.get(reverse("registry:import_job", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert "4 pejabat baru" in page.content.decode()
+    assert "hx-trigger" not in page.content.decode()  # finished: polling stops
+
+
+def test_a_failed_upload_offers_the_error_file_and_writes_nothing(bkpsdm: User) -> None:
+    client = client_for(bkpsdm)
+    job = _upload(client, "bad_unknown_region.csv")
+    state = db_state()
+
+    import_job_run(job=job, allowed_regions={"64.08"})
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.error_count == 2
+    assert db_state() == state
+    page = client.get(reverse("registry:import_job", args=[job.pk]))
+    assert "kode_wilayah" in page.content.decode()
+    download = client.get(reverse("registry:import_job_errors", args=[job.pk]))
+    content = b"".join(download.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    assert content.splitlines()[0] == "baris,kolom,kesalahan"
+    assert "2,kode_wilayah," in content
+
+
+def test_a_running_job_page_polls_for_progress(bkpsdm: User) -> None:
+    client = client_for(bkpsdm)
+    job = _upload(client, "good_comma.csv", dry_run=True)
+
+    page = client.get(reverse("registry:import_job", args=[job.pk]))
+
+    assert 'hx-trigger="every 1s"' in page.content.decode()
+
+
+def test_supervisors_without_manage_officials_cannot_upload(alice_client: Client) -> None:
+    assert alice_client.get(reverse("registry:import")).status_code == 404
+
+
+def test_another_users_import_job_is_404(bkpsdm: User, charlie: User) -> None:
+    job = _upload(client_for(bkpsdm), "good_comma.csv")
+    other = UserFactory(username="dpmd.bogor", role=Role.DPMD, region="32.01")
+
+    response = client_for(other).get(reverse("registry:import_job", args=[job.pk]))
+
+    assert response.status_code == 404
