@@ -31,6 +31,11 @@ SCOPED_MODELS = [
     "Evidence",
     "Recommendation",
     "Sanction",
+    "Reporter",
+    "ReportedPerson",
+    "CaseDocument",
+    "ClarificationSession",
+    "DeadlineAlert",
 ]
 PATTERN = re.compile(r"\b(" + "|".join(SCOPED_MODELS) + r")\.(objects|_default_manager)\b")
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from netral.audit.models import AuditEntry
+    from netral.cases.models import Case
     from netral.registry.models import ImportJob, Official, Region
 
     AnyUser = User | AnonymousUser
@@ -166,6 +167,56 @@ def access_audit_chain(user: AnyUser, chain_key: str) -> QuerySet[AuditEntry]:
     if not entries.exists():
         raise Http404
     return entries
+
+
+# --- cases (issue 5) -----------------------------------------------------------------
+# A case is seen by officers whose jurisdiction covers the place of the incident or the
+# handling unit; it is handled (written) only by those holding HANDLE_CASES over the
+# handling unit's region (a Bawaslu Kab/Kota thus also covers its Panwaslu Kecamatan).
+# The identity of a confidential reporter is shown only to those handling officers.
+
+
+def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
+    from netral.cases.models import Case
+
+    if not has_perm(user, Perm.VIEW):
+        return Case.objects.none()
+    if jurisdiction_codes(user, Perm.VIEW) is NATIONAL:
+        return Case.objects.all()
+    return Case.objects.filter(
+        region_q(user, "incident_region_id") | region_q(user, "handling_region_id")
+    )
+
+
+def can_handle_case(user: AnyUser, case: Case) -> bool:
+    if case.handling_region_id is None:
+        return jurisdiction_codes(user, Perm.HANDLE_CASES) is NATIONAL
+    return covers(user, case.handling_region_id, Perm.HANDLE_CASES)
+
+
+def can_see_reporter_identity(user: AnyUser, case: Case) -> bool:
+    return can_handle_case(user, case)
+
+
+def access_case(user: AnyUser, case_id: int, *, write: bool = False) -> Case:
+    case = cases_visible_to(user).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    if write and not can_handle_case(user, case):
+        raise Http404
+    return case
+
+
+def case_handlers_for_region(region_code: str | None) -> QuerySet[User]:
+    """Officers who may handle a case of the unit at `region_code` (for notifications)."""
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.HANDLE_CASES in perms]
+    codes: list[str | None] = [None]
+    if region_code:
+        parts = region_code.split(".")
+        codes += [".".join(parts[: i + 1]) for i in range(len(parts))]
+    q = Q(assignments__role__in=roles, assignments__region__isnull=True)
+    q |= Q(assignments__role__in=roles, assignments__region_id__in=[c for c in codes if c])
+    return User.objects.filter(q, is_active=True).distinct().order_by("username")
 
 
 # --- declarations (issue 4) ----------------------------------------------------------

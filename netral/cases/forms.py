@@ -1,0 +1,291 @@
+"""Forms: parsing only. Rules live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from netral.cases.models import (
+    CaseLinkType,
+    ClarificationMode,
+    ClarificationParty,
+    FollowUp,
+    FormalRequirement,
+    Gender,
+    InitialAssessment,
+    MaterialRequirement,
+    Recipient,
+    ReporterKind,
+    SanctionLevel,
+    SanctionType,
+    SkbCode,
+    ViolationType,
+)
+from netral.elections.models import Regime
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ReporterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Anda melapor sebagai"),
+        choices=ReporterKind.choices,
+        initial=ReporterKind.WNI_HAK_PILIH,
+    )
+    name = forms.CharField(
+        label=_("Nama lengkap"), max_length=200, help_text=_("Sesuai kartu identitas (KTP).")
+    )
+    birth_place = forms.CharField(label=_("Tempat lahir"), max_length=100, required=False)
+    birth_date = forms.DateField(label=_("Tanggal lahir"), required=False, widget=DATE)
+    gender = forms.ChoiceField(
+        label=_("Jenis kelamin"), choices=[("", "—"), *Gender.choices], required=False
+    )
+    occupation = forms.CharField(label=_("Pekerjaan"), max_length=100, required=False)
+    nationality = forms.CharField(label=_("Kewarganegaraan"), max_length=60, initial="Indonesia")
+    address = forms.CharField(label=_("Alamat"), widget=forms.Textarea(attrs={"rows": 2}))
+    phone = forms.CharField(
+        label=_("Nomor telepon/HP"),
+        max_length=30,
+        help_text=_("Untuk dihubungi pengawas bila perlu."),
+    )
+    email = forms.EmailField(
+        label=_("E-mail (tidak wajib)"),
+        required=False,
+        help_text=_("Kami kirim kabar perkembangan laporan ke sini."),
+    )
+    confidential = forms.BooleanField(
+        label=_("Rahasiakan identitas saya"),
+        required=False,
+        help_text=_("Identitas hanya dilihat petugas yang menangani; setiap akses dicatat."),
+    )
+    attorney = forms.CharField(label=_("Kuasa pelapor (jika ada)"), max_length=300, required=False)
+
+
+class EventForm(forms.Form):
+    regime = forms.ChoiceField(
+        label=_("Jenis pemilihan"),
+        choices=Regime.choices,
+        widget=forms.RadioSelect,
+        initial=Regime.PILKADA,
+    )
+    election_event = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    title = forms.CharField(
+        label=_("Peristiwa yang dilaporkan"),
+        max_length=300,
+        help_text=_("Singkat, mis. 'Kepala desa ikut kampanye pasangan calon'."),
+    )
+    incident_place = forms.CharField(
+        label=_("Tempat kejadian"), max_length=300, help_text=_("Nama tempat, jalan, RT/RW.")
+    )
+    event_date = forms.DateField(label=_("Tanggal kejadian"), widget=DATE)
+    known_date = forms.DateField(
+        label=_("Tanggal Anda mengetahui kejadian"),
+        widget=DATE,
+        help_text=_("Laporan disampaikan paling lama 7 hari sejak diketahui."),
+    )
+    description = forms.CharField(
+        label=_("Uraian kejadian"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Ceritakan berurutan: apa yang terjadi, di mana, kapan, dan bagaimana."),
+    )
+    evidence_list = forms.CharField(
+        label=_("Daftar bukti lain"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bukti yang tidak diunggah (mis. benda, dokumen asli), satu per baris."),
+    )
+    statement = forms.BooleanField(
+        label=_("Saya menyatakan laporan ini benar dan dapat dipertanggungjawabkan."),
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("event_date")
+            and data.get("known_date")
+            and (data["known_date"] < data["event_date"])
+        ):
+            self.add_error(
+                "known_date", _("Tanggal diketahui tidak boleh sebelum tanggal kejadian.")
+            )
+        return data
+
+
+class PersonForm(forms.Form):
+    official_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Nama terlapor"), max_length=200, required=False)
+    position = forms.CharField(label=_("Jabatan"), max_length=200, required=False)
+    agency_name = forms.CharField(label=_("Instansi/desa"), max_length=200, required=False)
+    address = forms.CharField(label=_("Alamat (jika tahu)"), max_length=300, required=False)
+    phone = forms.CharField(label=_("No. telp/HP (jika tahu)"), max_length=30, required=False)
+
+
+class WitnessForm(forms.Form):
+    name = forms.CharField(label=_("Nama saksi"), max_length=200, required=False)
+    address = forms.CharField(label=_("Alamat"), max_length=300, required=False)
+    phone = forms.CharField(label=_("No. telp/HP"), max_length=30, required=False)
+
+
+PersonFormSet = forms.formset_factory(PersonForm, extra=3, max_num=10)
+WitnessFormSet = forms.formset_factory(WitnessForm, extra=2, max_num=10)
+
+
+class StatusLoginForm(forms.Form):
+    tracking_number = forms.CharField(label=_("Nomor pelacakan"), max_length=20)
+    pin = forms.CharField(label=_("PIN"), max_length=12, widget=forms.PasswordInput)
+
+
+class CompletionAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Jawaban/kelengkapan"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+
+class IntakeForm(forms.Form):
+    """Officer intake: office report, temuan or informasi awal."""
+
+    origin = forms.ChoiceField(
+        label=_("Asal"),
+        choices=[
+            ("LAPORAN", _("Laporan diterima di kantor")),
+            ("TEMUAN", _("Temuan")),
+            ("INFORMASI_AWAL", _("Informasi awal")),
+        ],
+    )
+    incident_region = forms.CharField(
+        label=_("Kode wilayah kejadian"),
+        max_length=13,
+        help_text=_("Kode desa/kelurahan, mis. 64.08.04.2001"),
+    )
+    found_date = forms.DateField(label=_("Tanggal ditemukan (temuan)"), required=False, widget=DATE)
+
+
+class KajianAwalForm(forms.Form):
+    formal = forms.MultipleChoiceField(
+        label=_("Syarat formal terpenuhi"),
+        choices=FormalRequirement.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    material = forms.MultipleChoiceField(
+        label=_("Syarat materiil terpenuhi"),
+        choices=MaterialRequirement.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    result = forms.ChoiceField(label=_("Hasil kajian awal"), choices=InitialAssessment.choices)
+    message = forms.CharField(
+        label=_("Pesan kepada pelapor (bila perlu dilengkapi)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    target_region = forms.CharField(
+        label=_("Kode wilayah unit tujuan (pelimpahan)"), required=False, max_length=13
+    )
+    note = forms.CharField(
+        label=_("Catatan/alasan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TransitionForm(forms.Form):
+    to = forms.CharField(max_length=32, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ClarificationForm(forms.Form):
+    party = forms.ChoiceField(label=_("Pihak"), choices=ClarificationParty.choices)
+    party_name = forms.CharField(label=_("Nama pihak"), max_length=200)
+    reported_person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    scheduled_at = forms.DateTimeField(
+        label=_("Waktu"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    mode = forms.ChoiceField(label=_("Cara"), choices=ClarificationMode.choices)
+    location = forms.CharField(label=_("Tempat/tautan"), max_length=300)
+
+
+class ClarificationRecordForm(forms.Form):
+    session = forms.IntegerField(widget=forms.HiddenInput)
+    attended = forms.BooleanField(label=_("Hadir"), required=False)
+    minutes = forms.CharField(
+        label=_("Keterangan/berita acara"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PersonDecideForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    finding = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            ("TERBUKTI", _("Terbukti")),
+            ("TIDAK_TERBUKTI", _("Tidak terbukti / bukan pelanggaran")),
+        ],
+    )
+    violation_types = forms.MultipleChoiceField(
+        label=_("Jenis pelanggaran"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[c for c in ViolationType.choices if c[0] != ViolationType.BUKAN_PELANGGARAN],
+    )
+    skb_codes = forms.MultipleChoiceField(
+        label=_("Kode SKB 2022"), choices=SkbCode.choices, required=False
+    )
+    articles = forms.CharField(
+        label=_("Pasal (satu per baris)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reasoning = forms.CharField(
+        label=_("Pertimbangan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RecommendationForm(forms.Form):
+    reported_person = forms.IntegerField(required=False)
+    recipient = forms.ChoiceField(label=_("Penerima"), choices=Recipient.choices)
+    recipient_name = forms.CharField(label=_("Nama/jabatan penerima"), max_length=200)
+    letter_number = forms.CharField(label=_("Nomor surat"), max_length=80)
+    letter_date = forms.DateField(label=_("Tanggal surat"), widget=DATE)
+
+
+class FollowUpForm(forms.Form):
+    recommendation = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Status tindak lanjut"), choices=FollowUp.choices)
+    note = forms.CharField(label=_("Keterangan"), required=False)
+
+
+class SanctionForm(forms.Form):
+    recommendation = forms.IntegerField(widget=forms.HiddenInput)
+    reported_person = forms.IntegerField()
+    level = forms.ChoiceField(label=_("Tingkat"), choices=SanctionLevel.choices)
+    type = forms.ChoiceField(label=_("Jenis sanksi"), choices=SanctionType.choices)
+    decree_number = forms.CharField(label=_("Nomor SK/putusan"), max_length=120)
+    decree_date = forms.DateField(label=_("Tanggal SK"), widget=DATE)
+    imposed_by = forms.CharField(label=_("Pejabat yang menjatuhkan"), max_length=200)
+    note = forms.CharField(label=_("Keterangan"), required=False)
+
+
+class LinkForm(forms.Form):
+    other = forms.IntegerField(label=_("ID perkara lain"))
+    type = forms.ChoiceField(label=_("Hubungan"), choices=CaseLinkType.choices)
+    note = forms.CharField(label=_("Catatan"), required=False)
+
+
+class AssignForm(forms.Form):
+    officer = forms.IntegerField(label=_("Petugas"))
+
+
+class EvidenceForm(forms.Form):
+    description = forms.CharField(label=_("Keterangan bukti"), max_length=300, required=False)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[
+            ("REPORT_FORM", _("Formulir laporan")),
+            ("STATUS_NOTICE", _("Pemberitahuan status")),
+            ("RECEIPT", _("Tanda terima")),
+        ]
+    )

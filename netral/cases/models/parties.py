@@ -1,0 +1,178 @@
+"""People and material of a case: reporter, reported persons, witnesses, evidence."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from netral.cases.models.case import Case
+from netral.cases.models.choices import (
+    EvidenceKind,
+    Gender,
+    PersonFinding,
+    ReporterKind,
+    TargetStatus,
+)
+from netral.core.models import BaseModel
+from netral.registry.models import SubjectType
+
+
+class Reporter(BaseModel):
+    """Pelapor, Formulir Model B.1 part 1 (DOMAIN.md §5.3)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="reporter")
+    kind = models.CharField(_("jenis pelapor"), max_length=16, choices=ReporterKind.choices)
+    name = models.CharField(_("nama"), max_length=200)
+    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    gender = models.CharField(_("jenis kelamin"), max_length=1, choices=Gender.choices, blank=True)
+    occupation = models.CharField(_("pekerjaan"), max_length=100, blank=True)
+    nationality = models.CharField(_("kewarganegaraan"), max_length=60, default="Indonesia")
+    address = models.TextField(_("alamat"))
+    phone = models.CharField(_("nomor telepon/HP"), max_length=30)
+    email = models.EmailField(_("email"), blank=True)
+    confidential = models.BooleanField(
+        _("rahasiakan identitas"),
+        default=False,
+        help_text=_(
+            "Identitas hanya terlihat oleh petugas yang menangani, dan setiap akses dicatat."
+        ),
+    )
+    attorney = models.CharField(
+        _("kuasa (surat kuasa khusus)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Diisi jika laporan disampaikan oleh kuasa pelapor."),
+    )
+
+    class Meta:
+        verbose_name = _("pelapor")
+        verbose_name_plural = _("pelapor")
+
+    def __str__(self) -> str:
+        return _("Pelapor dirahasiakan") if self.confidential else self.name  # type: ignore[return-value]
+
+
+class ReporterIdentityView(models.Model):
+    """Every time an officer sees a confidential reporter's identity."""
+
+    reporter = models.ForeignKey(Reporter, on_delete=models.CASCADE, related_name="views")
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    viewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-viewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} @ {self.viewed_at:%Y-%m-%d %H:%M}"
+
+
+class ReportedPerson(BaseModel):
+    """Terlapor: from the registry or typed, with its own finding (DOMAIN.md §8.2 invariants)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reported_persons")
+    official = models.ForeignKey(
+        "registry.Official",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_in",
+        verbose_name=_("pejabat di registri"),
+    )
+    name = models.CharField(_("nama"), max_length=200)
+    address = models.CharField(_("alamat"), max_length=300, blank=True)
+    phone = models.CharField(_("nomor telepon/HP"), max_length=30, blank=True)
+    subject_type = models.CharField(
+        _("jenis subjek"), max_length=16, choices=SubjectType.choices, blank=True
+    )
+    position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    agency_name = models.CharField(_("instansi"), max_length=200, blank=True)
+    target_status = models.CharField(
+        _("status sasaran"), max_length=12, choices=TargetStatus.choices, blank=True
+    )
+    finding = models.CharField(
+        _("status terlapor"),
+        max_length=16,
+        choices=PersonFinding.choices,
+        default=PersonFinding.BELUM_DIPUTUS,
+    )
+    # Several qualifications per person (DOMAIN.md §7: e.g. PERUU_LAINNYA + PIDANA).
+    violation_types = models.JSONField(_("jenis pelanggaran"), default=list, blank=True)
+    skb_codes = models.JSONField(_("kode SKB 2022"), default=list, blank=True)
+    articles = models.JSONField(_("pasal"), default=list, blank=True)
+    reasoning = models.TextField(_("pertimbangan"), blank=True)
+
+    class Meta:
+        verbose_name = _("terlapor")
+        verbose_name_plural = _("terlapor")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Witness(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="witnesses")
+    name = models.CharField(_("nama"), max_length=200)
+    address = models.CharField(_("alamat"), max_length=300, blank=True)
+    phone = models.CharField(_("nomor telepon/HP"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("saksi")
+        verbose_name_plural = _("saksi")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # Never the client's file name: a digest-based name cannot carry a path.
+    return f"evidence/{instance.case.code}/{instance.sha256}{instance.extension}"
+
+
+class Evidence(models.Model):
+    """Bukti, with a SHA-256 digest for the chain of custody."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("jenis bukti"), max_length=16, choices=EvidenceKind.choices)
+    description = models.CharField(_("keterangan"), max_length=300)
+    copies = models.PositiveSmallIntegerField(_("jumlah rangkap"), default=1)
+    file = models.FileField(upload_to=evidence_path, max_length=200, blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    extension = models.CharField(max_length=10, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bukti")
+        verbose_name_plural = _("bukti")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class CompletionRequest(BaseModel):
+    """A request to the reporter to complete formal/material requirements (Ps. 22)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="completion_requests")
+    missing = models.JSONField(_("syarat yang kurang"), default=list)
+    message = models.TextField(_("pesan kepada pelapor"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answer = models.TextField(_("jawaban pelapor"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.message[:40]}"

@@ -1,0 +1,124 @@
+"""Email notifications (Django's pluggable EMAIL_BACKEND), logged in NotificationLog.
+
+Services call these inside their transaction; the mail goes out only after commit
+(transaction.on_commit), so a rolled-back step never tells anyone anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from netral.cases.models import Case, NotificationLog, Status
+
+if TYPE_CHECKING:
+    from netral.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+
+def _send(log_id: int, body: str) -> None:
+    log = NotificationLog.objects.get(pk=log_id)
+    try:
+        send_mail(log.subject, body, settings.DEFAULT_FROM_EMAIL, [log.recipient_email])
+    except Exception as exc:
+        logger.warning("notification %s failed: %s", log_id, exc)
+        NotificationLog.objects.filter(pk=log_id).update(
+            outcome=NotificationLog.Outcome.FAILED, error=str(exc)[:300]
+        )
+        return
+    NotificationLog.objects.filter(pk=log_id).update(
+        outcome=NotificationLog.Outcome.SENT, sent_at=timezone.now()
+    )
+
+
+def _queue(
+    *,
+    case: Case,
+    kind: str,
+    email: str,
+    subject: str,
+    template: str,
+    context: dict[str, object],
+    user: User | None = None,
+) -> None:
+    if not email:
+        return
+    log = NotificationLog.objects.create(
+        case=case, kind=kind, recipient_email=email, recipient_user=user, subject=subject[:200]
+    )
+    body = render_to_string(template, {"case": case, "site_url": settings.SITE_URL, **context})
+    transaction.on_commit(lambda: _send(log.pk, body))
+
+
+def _reporter_email(case: Case) -> str:
+    reporter = getattr(case, "reporter", None)
+    return reporter.email if reporter is not None else ""
+
+
+def notify_reporter_status(*, case: Case, note: str = "") -> None:
+    """Tell the reporter of a public report that its status changed (never internal notes)."""
+    if not case.tracking_number:
+        return
+    subject = _("Status laporan %(tn)s: %(status)s") % {
+        "tn": case.tracking_number,
+        "status": Status(case.status).label,
+    }
+    _queue(
+        case=case,
+        kind=NotificationLog.Kind.STATUS_CHANGED,
+        email=_reporter_email(case),
+        subject=subject,
+        template="cases/email/status_changed.txt",
+        context={"note": note, "status_url": settings.SITE_URL + reverse("cases:public_status")},
+    )
+
+
+def notify_reporter_receipt(*, case: Case) -> None:
+    subject = _("Tanda terima laporan %(tn)s") % {"tn": case.tracking_number}
+    _queue(
+        case=case,
+        kind=NotificationLog.Kind.RECEIPT,
+        email=_reporter_email(case),
+        subject=subject,
+        template="cases/email/receipt.txt",
+        context={"status_url": settings.SITE_URL + reverse("cases:public_status")},
+    )
+
+
+def notify_reporter_completion(*, case: Case, message: str) -> None:
+    subject = _("Laporan %(tn)s perlu dilengkapi") % {"tn": case.tracking_number}
+    _queue(
+        case=case,
+        kind=NotificationLog.Kind.COMPLETION_REQUESTED,
+        email=_reporter_email(case),
+        subject=subject,
+        template="cases/email/completion.txt",
+        context={
+            "message": message,
+            "status_url": settings.SITE_URL + reverse("cases:public_status"),
+        },
+    )
+
+
+def notify_officer(*, case: Case, user: User, kind: str, subject: str, message: str) -> None:
+    _queue(
+        case=case,
+        kind=kind,
+        email=user.email,
+        user=user,
+        subject=subject,
+        template="cases/email/officer.txt",
+        context={
+            "message": message,
+            "case_url": settings.SITE_URL + reverse("cases:detail", args=[case.pk]),
+        },
+    )

@@ -1,0 +1,231 @@
+"""Reads for case handling: routing, lists with filters, the work queue, public lookups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from netral.accounts.models import Assignment, Role
+from netral.cases.models import (
+    CLOSED_STATUSES,
+    Case,
+    Recipient,
+    ReportedPerson,
+    Sanction,
+    Status,
+    ViolationType,
+)
+from netral.registry.models import Official, Region, SubjectType, ancestor_codes
+
+if TYPE_CHECKING:
+    from netral.accounts.access import AnyUser
+
+# Units that handle cases, lowest first (DOMAIN.md §1.1). PKD and Pengawas TPS receive
+# reports but forward them to the Panwaslu Kecamatan, so they are not handling units.
+HANDLING_ROLE_BY_DEPTH: dict[int, Role] = {
+    3: Role.PANWASLU_KECAMATAN,
+    2: Role.BAWASLU_KABKOTA,
+    1: Role.BAWASLU_PROVINSI,
+}
+
+
+def case_route(*, incident_region: Region) -> Region | None:
+    """The region of the lowest competent supervisor unit for an incident (None = Bawaslu RI).
+
+    A report is filed "sesuai dengan tempat terjadinya dugaan pelanggaran" (Perbawaslu 7/2022
+    Ps. 10(1)(a)); route by kode wilayah to the lowest unit that is active in Netral (has an
+    officer assignment), walking up kecamatan → kabupaten/kota → provinsi.
+    """
+    chain = [*ancestor_codes(incident_region.code), incident_region.code]
+    candidates = [
+        (code, HANDLING_ROLE_BY_DEPTH[code.count(".") + 1])
+        for code in chain
+        if code.count(".") + 1 in HANDLING_ROLE_BY_DEPTH
+    ]
+    q = Q(pk__in=[])
+    for code, role in candidates:
+        q |= Q(region_id=code, role=role)
+    active = set(Assignment.objects.filter(q).values_list("region_id", flat=True))
+    for code, _role in sorted(candidates, key=lambda c: -c[0].count(".")):
+        if code in active:
+            return Region.objects.get(pk=code)
+    return None
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str = ""
+    origin: str = ""
+    regime: str = ""
+    region: str = ""
+    q: str = ""
+    assigned_to_id: int | None = None
+    overdue: bool = False
+    open_only: bool = False
+
+
+def case_list(*, qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
+    """Filter an already-scoped queryset (from access.cases_visible_to)."""
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.origin:
+        qs = qs.filter(origin=filters.origin)
+    if filters.regime:
+        qs = qs.filter(regime=filters.regime)
+    if filters.region:
+        qs = qs.filter(
+            Q(incident_region_id=filters.region)
+            | Q(incident_region_id__startswith=filters.region + ".")
+        )
+    if filters.assigned_to_id:
+        qs = qs.filter(assigned_to_id=filters.assigned_to_id)
+    if filters.overdue:
+        qs = qs.filter(due_at__lt=timezone.now()).exclude(status__in=CLOSED_STATUSES)
+    if filters.open_only:
+        qs = qs.exclude(status__in=CLOSED_STATUSES)
+    if filters.q:
+        term = filters.q.strip()
+        qs = qs.filter(
+            Q(registration_number__icontains=term)
+            | Q(tracking_number__iexact=term)
+            | Q(title__icontains=term)
+        )
+    return qs.select_related("incident_region", "handling_region", "assigned_to").order_by(
+        "-created_at", "-id"
+    )
+
+
+def work_queue(*, qs: QuerySet[Case], user_id: int | None = None) -> QuerySet[Case]:
+    """Open cases by urgency: earliest deadline first, cases without a deadline last."""
+    qs = qs.exclude(status__in=CLOSED_STATUSES)
+    if user_id is not None:
+        qs = qs.filter(Q(assigned_to_id=user_id) | Q(assigned_to__isnull=True))
+    return qs.select_related("incident_region", "assigned_to").order_by(
+        F("due_at").asc(nulls_last=True), "created_at"
+    )
+
+
+def case_detail(*, case: Case) -> Case:
+    """The case with its related rows loaded in a fixed number of queries."""
+    return (
+        Case.objects.select_related(
+            "incident_region", "handling_region", "assigned_to", "election_event", "received_by"
+        )
+        .prefetch_related(
+            "reported_persons__official",
+            "reported_persons__sanctions",
+            "witnesses",
+            "evidence",
+            "events__actor",
+            "clarifications",
+            "recommendations__sanctions",
+            "recommendations__reported_person",
+            "documents",
+            "completion_requests",
+            "links_out__to_case",
+            "links_in__from_case",
+        )
+        .get(pk=case.pk)
+    )
+
+
+def recipients_for(person: ReportedPerson) -> list[Recipient]:
+    """Competent recipients of a recommendation for one reported person (DOMAIN.md §1.3, §6)."""
+    kinds = set(person.violation_types or [])
+    out: list[Recipient] = []
+    subject = person.subject_type
+    if ViolationType.PERUU_LAINNYA in kinds or not kinds - {ViolationType.PIDANA}:
+        if subject in (SubjectType.PNS, SubjectType.PPPK, SubjectType.CAMAT, SubjectType.LURAH):
+            out += [Recipient.BKN, Recipient.PPK]
+        elif subject == SubjectType.KEPALA_DESA:
+            out += [Recipient.BUPATI_WALIKOTA]
+        elif subject == SubjectType.PERANGKAT_DESA:
+            out += [Recipient.KEPALA_DESA]
+        elif subject == SubjectType.TNI:
+            out += [Recipient.PANGLIMA_TNI]
+        elif subject == SubjectType.POLRI:
+            out += [Recipient.KAPOLRI_PROPAM]
+    if ViolationType.PIDANA in kinds:
+        out.append(Recipient.SENTRA_GAKKUMDU)
+    if ViolationType.KODE_ETIK_PENYELENGGARA in kinds:
+        out.append(Recipient.DKPP)
+    if ViolationType.ADMINISTRATIF in kinds or ViolationType.ADMINISTRATIF_TSM in kinds:
+        out.append(Recipient.KPU)
+    return list(dict.fromkeys(out))
+
+
+def public_officials_search(*, query: str, limit: int = 10) -> list[dict[str, str]]:
+    """Registry search for the public form: public-safe fields only (never NIP/NIK)."""
+    from netral.registry.text import fold
+
+    term = fold(query.strip())
+    if len(term) < 3:
+        return []
+    rows = (
+        Official.objects.filter(name_folded__contains=term, is_active=True)
+        .select_related("agency", "region")
+        .order_by("name")[:limit]
+    )
+    return [
+        {
+            "id": str(o.pk),
+            "name": o.name,
+            "position": o.position,
+            "agency": o.agency.name if o.agency else "",
+            "region": o.region.name if o.region else "",
+        }
+        for o in rows
+    ]
+
+
+def public_official_get(*, official_id: int) -> Official | None:
+    return Official.objects.filter(pk=official_id, is_active=True).first()
+
+
+def region_options(*, parent: str | None) -> QuerySet[Region]:
+    if parent:
+        return Region.objects.filter(parent_id=parent).order_by("name")
+    return Region.objects.filter(parent__isnull=True).order_by("name")
+
+
+def case_by_tracking(*, tracking_number: str) -> Case | None:
+    return Case.objects.filter(tracking_number=tracking_number.strip().upper()).first()
+
+
+def case_by_code(*, code: str) -> Case | None:
+    return Case.objects.filter(code=code).select_related("incident_region").first()
+
+
+def official_cases(*, user: AnyUser, official: Official) -> list[ReportedPerson]:
+    """The official's appearances as terlapor in cases the viewer may see, with sanctions."""
+    from netral.accounts.access import cases_visible_to
+
+    return list(
+        ReportedPerson.objects.filter(official=official, case__in=cases_visible_to(user))
+        .select_related("case", "case__incident_region")
+        .prefetch_related("sanctions")
+        .order_by("-case__created_at")
+    )
+
+
+def sanctions_for_official(*, user: AnyUser, official: Official) -> list[Sanction]:
+    from netral.accounts.access import cases_visible_to
+
+    return list(
+        Sanction.objects.filter(
+            reported_person__official=official,
+            reported_person__case__in=cases_visible_to(user),
+        ).order_by("-decree_date")
+    )
+
+
+def open_statuses() -> list[str]:
+    return [s for s in Status.values if s not in CLOSED_STATUSES]
+
+
+def now_local_date() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,117 @@
+"""Evidence files: type decided by content (magic bytes), size limits, SHA-256 digest."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from netral.cases.models import EvidenceKind
+from netral.core.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+
+@dataclass(frozen=True)
+class FileType:
+    content_type: str
+    extension: str
+    kind: EvidenceKind
+
+
+def sniff(head: bytes) -> FileType | None:
+    """The file's real type from its first bytes, or None if not an accepted type."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return FileType("image/jpeg", ".jpg", EvidenceKind.FOTO)
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return FileType("image/png", ".png", EvidenceKind.FOTO)
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return FileType("image/gif", ".gif", EvidenceKind.FOTO)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return FileType("image/webp", ".webp", EvidenceKind.FOTO)
+    if head.startswith(b"%PDF-"):
+        return FileType("application/pdf", ".pdf", EvidenceKind.DOKUMEN)
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"heic", b"heix", b"mif1", b"msf1"):
+            return FileType("image/heic", ".heic", EvidenceKind.FOTO)
+        if brand == b"qt  ":
+            return FileType("video/quicktime", ".mov", EvidenceKind.VIDEO)
+        if brand.startswith(b"3g"):
+            return FileType("video/3gpp", ".3gp", EvidenceKind.VIDEO)
+        return FileType("video/mp4", ".mp4", EvidenceKind.VIDEO)
+    if head.startswith(b"\x1aE\xdf\xa3"):
+        return FileType("video/webm", ".webm", EvidenceKind.VIDEO)
+    return None
+
+
+# The declared type must agree with the content (a .jpg that is really a PDF is refused).
+_FAMILY = {"image": "image/", "video": "video/", "application/pdf": "application/pdf"}
+
+
+def _declared_matches(declared: str, actual: str) -> bool:
+    declared = (declared or "").split(";")[0].strip().lower()
+    if not declared or declared == "application/octet-stream":
+        return True
+    if declared.startswith("image/"):
+        return actual.startswith("image/")
+    if declared.startswith("video/"):
+        return actual.startswith("video/")
+    return declared == actual
+
+
+_UNSAFE = re.compile(r"[^\w .()-]+")
+
+
+def safe_name(name: str) -> str:
+    """The client's file name with any path removed (kept for display only)."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = base.replace("..", ".").strip(". ")
+    return _UNSAFE.sub("_", base)[:150] or "berkas"
+
+
+def max_bytes() -> int:
+    return int(settings.NETRAL_MAX_UPLOAD_MB) * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    upload: UploadedFile
+    file_type: FileType
+    sha256: str
+    size: int
+    name: str
+
+
+def check_upload(upload: UploadedFile) -> CheckedFile:
+    """Validate one evidence file; raises ApplicationError naming the file."""
+    name = safe_name(upload.name or "")
+    size = upload.size or 0
+    if size > max_bytes():
+        raise ApplicationError(
+            _("Berkas %(name)s terlalu besar (maksimal %(mb)s MB).")
+            % {"name": name, "mb": settings.NETRAL_MAX_UPLOAD_MB}
+        )
+    if size == 0:
+        raise ApplicationError(_("Berkas %(name)s kosong.") % {"name": name})
+    upload.seek(0)
+    head = upload.read(32)
+    file_type = sniff(head)
+    if file_type is None or not _declared_matches(
+        upload.content_type or "", file_type.content_type
+    ):
+        raise ApplicationError(
+            _("Isi berkas %(name)s tidak sesuai jenisnya; kirim foto, video atau PDF.")
+            % {"name": name}
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedFile(upload, file_type, digest.hexdigest(), size, name)

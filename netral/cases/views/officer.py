@@ -1,0 +1,424 @@
+"""Officer pages: intake, case list, work queue, case file and its actions.
+
+Each action view parses one form, gets the case through access.access_case(write=True)
+(404 outside the jurisdiction), calls one service, and redirects back to the case file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from netral.accounts import access
+from netral.accounts.access import Perm
+from netral.cases import forms as f
+from netral.cases import selectors, services
+from netral.cases.deadlines import case_next_deadline
+from netral.cases.documents import document_generate
+from netral.cases.models import Case, Origin, Status
+from netral.cases.selectors import CaseFilters
+from netral.cases.services import CaseData, PersonData, ReporterData, WitnessData
+from netral.cases.workflow import allowed_targets, case_transition
+from netral.core.errors import ApplicationError
+from netral.core.http import AuthenticatedHttpRequest
+from netral.registry.selectors import region_get
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    access.require_perm(request.user, Perm.VIEW)
+    g = request.GET
+    filters = CaseFilters(
+        status=g.get("status", ""),
+        origin=g.get("origin", ""),
+        regime=g.get("regime", ""),
+        region=g.get("region", "").strip(),
+        q=g.get("q", ""),
+        assigned_to_id=request.user.pk if g.get("mine") else None,
+        overdue=bool(g.get("overdue")),
+        open_only=bool(g.get("open")),
+    )
+    qs = selectors.case_list(qs=access.cases_visible_to(request.user), filters=filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
+    return render(
+        request,
+        "cases/officer/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": Status.choices,
+            "origins": Origin.choices,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def work_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    access.require_perm(request.user, Perm.HANDLE_CASES)
+    qs = selectors.work_queue(qs=access.cases_visible_to(request.user), user_id=request.user.pk)
+    return render(request, "cases/officer/queue.html", {"cases": qs[:200], "now": timezone.now()})
+
+
+def _case_data(
+    post: Any,
+    region_code: str,
+    event: dict[str, Any],
+    persons: Any,
+    witnesses: Any,
+    found: dt.date | None,
+) -> CaseData:
+    region = region_get(code=region_code)
+    if region is None:
+        raise ApplicationError(_("Kode wilayah kejadian tidak ditemukan."))
+    return CaseData(
+        regime=event["regime"],
+        incident_region=region,
+        incident_place=event["incident_place"],
+        title=event["title"],
+        description=event["description"],
+        event_date=event["event_date"],
+        known_date=event["known_date"],
+        evidence_list=event["evidence_list"],
+        found_date=found,
+        persons=[PersonData(**x.cleaned_data) for x in persons if x.cleaned_data],
+        witnesses=[WitnessData(**x.cleaned_data) for x in witnesses if x.cleaned_data.get("name")],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_intake(request: AuthenticatedHttpRequest) -> HttpResponse:
+    access.require_perm(request.user, Perm.HANDLE_CASES)
+    post = request.POST if request.method == "POST" else None
+    intake = f.IntakeForm(post, initial={"origin": request.GET.get("origin", "LAPORAN")})
+    reporter_form = f.ReporterForm(post, prefix="pelapor")
+    event_form = f.EventForm(post)
+    if post is None:
+        event_form = f.EventForm(initial={"submission_key": __import__("uuid").uuid4()})
+    persons = f.PersonFormSet(post, prefix="terlapor")
+    witnesses = f.WitnessFormSet(post, prefix="saksi")
+    error = ""
+    if post is not None:
+        origin = post.get("origin")
+        valid = [intake.is_valid(), event_form.is_valid(), persons.is_valid(), witnesses.is_valid()]
+        if origin == Origin.LAPORAN:
+            valid.append(reporter_form.is_valid())
+        if all(valid):
+            try:
+                data = _case_data(
+                    post,
+                    intake.cleaned_data["incident_region"],
+                    event_form.cleaned_data,
+                    persons,
+                    witnesses,
+                    intake.cleaned_data.get("found_date"),
+                )
+                files = request.FILES.getlist("files")
+                if origin == Origin.LAPORAN:
+                    filed = services.case_intake_office(
+                        actor=request.user,
+                        data=data,
+                        reporter=ReporterData(**reporter_form.cleaned_data),
+                        files=files,
+                    )
+                    messages.success(
+                        request,
+                        _(
+                            "Laporan dicatat. Nomor pelacakan %(tn)s, PIN "
+                            "%(pin)s: serahkan kepada pelapor."
+                        )
+                        % {"tn": filed.case.tracking_number, "pin": filed.pin},
+                    )
+                    return redirect("cases:detail", filed.case.pk)
+                case = services.case_intake_finding(
+                    actor=request.user, origin=origin or "", data=data, files=files
+                )
+                return redirect("cases:detail", case.pk)
+            except ApplicationError as exc:
+                error = exc.message
+        else:
+            error = _("Periksa kembali isian yang ditandai.")
+    return render(
+        request,
+        "cases/officer/intake.html",
+        {
+            "intake": intake,
+            "reporter_form": reporter_form,
+            "event_form": event_form,
+            "persons": persons,
+            "witnesses": witnesses,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_detail(case=access.access_case(request.user, pk))
+    can_handle = access.can_handle_case(request.user, case)
+    reporter = getattr(case, "reporter", None)
+    return render(
+        request,
+        "cases/officer/detail.html",
+        {
+            "case": case,
+            "can_handle": can_handle,
+            "reporter": reporter,
+            "reporter_hidden": reporter is not None and reporter.confidential,
+            "deadline": case_next_deadline(case) if not case.is_closed else None,
+            "transitions": allowed_targets(case) if can_handle else [],
+            "now": timezone.now(),
+            "kajian_form": f.KajianAwalForm(),
+            "clarification_form": f.ClarificationForm(),
+            "recommendation_form": f.RecommendationForm(),
+            "sanction_form": f.SanctionForm(),
+            "link_form": f.LinkForm(),
+            "recipients": {p.pk: selectors.recipients_for(p) for p in case.reported_persons.all()},
+            "officers": access.case_handlers_for_region(case.handling_region_id)
+            if can_handle
+            else [],
+            "person_form": f.PersonDecideForm(),
+            "follow_up_form": f.FollowUpForm(),
+            "document_form": f.DocumentForm(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def reporter_identity(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = access.access_case(request.user, pk, write=True)
+    reporter = services.reporter_identity_view(case=case, viewer=request.user)
+    if reporter is None:
+        raise Http404
+    return render(request, "cases/officer/_reporter.html", {"reporter": reporter, "case": case})
+
+
+@login_required
+@require_GET
+def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> FileResponse:
+    case = access.access_case(request.user, pk)
+    evidence = case.evidence.filter(pk=evidence_id).exclude(file="").first()
+    if evidence is None:
+        raise Http404
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=f"bukti-{evidence.pk}{evidence.extension}",
+        content_type=evidence.content_type,
+    )
+
+
+@login_required
+@require_GET
+def document_download(request: AuthenticatedHttpRequest, pk: int, doc_id: int) -> FileResponse:
+    case = access.access_case(request.user, pk)
+    doc = case.documents.filter(pk=doc_id).first()
+    if doc is None:
+        raise Http404
+    return FileResponse(
+        doc.file.open("rb"),
+        as_attachment=True,
+        filename=f"{doc.kind.lower()}-{case.pk}-{doc.pk}.pdf",
+        content_type="application/pdf",
+    )
+
+
+# --- actions ---------------------------------------------------------------------------
+
+Action = Callable[[Case, Any, dict[str, Any], AuthenticatedHttpRequest], object]
+
+
+def _lines(text: str) -> list[str]:
+    return [x.strip() for x in (text or "").splitlines() if x.strip()]
+
+
+def _receive(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    return services.case_receive(case=case, actor=user)
+
+
+def _kajian(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    target = region_get(code=d["target_region"]) if d.get("target_region") else None
+    return services.case_kajian_awal_record(
+        case=case,
+        actor=user,
+        formal=dict.fromkeys(d["formal"], True),
+        material=dict.fromkeys(d["material"], True),
+        result=d["result"],
+        note=d["note"],
+        message=d["message"],
+        target_region=target,
+    )
+
+
+def _transition(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    if d["to"] not in Status.values:
+        raise ApplicationError(_("Status tujuan tidak dikenal."))
+    if d["to"] == Status.DIREGISTRASI:
+        return services.case_register(case=case, actor=user, note=d["note"])
+    if d["to"] == Status.INFORMASI_AWAL:
+        return services.case_spawn_initial_information(case=case, actor=user, note=d["note"])
+    return case_transition(case=case, to=Status(d["to"]), actor=user, note=d["note"])
+
+
+def _clarify(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    person = case.reported_persons.filter(pk=d.get("reported_person") or 0).first()
+    return services.clarification_schedule(
+        case=case,
+        actor=user,
+        party=d["party"],
+        party_name=d["party_name"],
+        scheduled_at=d["scheduled_at"],
+        mode=d["mode"],
+        location=d["location"],
+        reported_person=person,
+    )
+
+
+def _clarify_record(
+    case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest
+) -> object:
+    session = case.clarifications.filter(pk=d["session"]).first()
+    if session is None:
+        raise Http404
+    return services.clarification_record(
+        session=session, actor=user, attended=d["attended"], minutes=d["minutes"]
+    )
+
+
+def _decide_person(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    person = case.reported_persons.filter(pk=d["person"]).first()
+    if person is None:
+        raise Http404
+    return services.reported_person_decide(
+        person=person,
+        actor=user,
+        finding=d["finding"],
+        violation_types=d["violation_types"],
+        skb_codes=d["skb_codes"],
+        articles=_lines(d["articles"]),
+        reasoning=d["reasoning"],
+    )
+
+
+def _recommend(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    person = case.reported_persons.filter(pk=d.get("reported_person") or 0).first()
+    return services.recommendation_create(
+        case=case,
+        actor=user,
+        reported_person=person,
+        recipient=d["recipient"],
+        recipient_name=d["recipient_name"],
+        letter_number=d["letter_number"],
+        letter_date=d["letter_date"],
+    )
+
+
+def _follow_up(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    rec = case.recommendations.filter(pk=d["recommendation"]).first()
+    if rec is None:
+        raise Http404
+    return services.recommendation_update(
+        recommendation=rec, actor=user, status=d["status"], note=d["note"]
+    )
+
+
+def _sanction(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    rec = case.recommendations.filter(pk=d["recommendation"]).first()
+    person = case.reported_persons.filter(pk=d["reported_person"]).first()
+    if rec is None or person is None:
+        raise Http404
+    return services.sanction_record(
+        recommendation=rec,
+        actor=user,
+        reported_person=person,
+        level=d["level"],
+        type=d["type"],
+        decree_number=d["decree_number"],
+        decree_date=d["decree_date"],
+        imposed_by=d["imposed_by"],
+        note=d["note"],
+    )
+
+
+def _link(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    other = access.access_case(user, d["other"])
+    return services.case_link(case=case, other=other, type=d["type"], actor=user, note=d["note"])
+
+
+def _assign(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    officer = (
+        access.case_handlers_for_region(case.handling_region_id).filter(pk=d["officer"]).first()
+    )
+    if officer is None:
+        raise ApplicationError(_("Petugas tidak berwenang atas perkara ini."))
+    return services.case_assign(case=case, officer=officer, actor=user)
+
+
+def _evidence(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    files = r.FILES.getlist("files")
+    if not files:
+        raise ApplicationError(_("Pilih berkas bukti."))
+    return services.evidence_add(
+        case=case, actor=user, files=files, descriptions=[d["description"]] * len(files)
+    )
+
+
+def _document(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    return document_generate(case=case, kind=d["kind"], actor=user)
+
+
+ACTIONS: dict[str, tuple[type[forms.Form], Action]] = {
+    "receive": (forms.Form, _receive),
+    "kajian-awal": (f.KajianAwalForm, _kajian),
+    "transition": (f.TransitionForm, _transition),
+    "clarification": (f.ClarificationForm, _clarify),
+    "clarification-record": (f.ClarificationRecordForm, _clarify_record),
+    "decide-person": (f.PersonDecideForm, _decide_person),
+    "recommend": (f.RecommendationForm, _recommend),
+    "follow-up": (f.FollowUpForm, _follow_up),
+    "sanction": (f.SanctionForm, _sanction),
+    "link": (f.LinkForm, _link),
+    "assign": (f.AssignForm, _assign),
+    "evidence": (f.EvidenceForm, _evidence),
+    "document": (f.DocumentForm, _document),
+}
+
+
+@login_required
+@require_POST
+def case_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    case = access.access_case(request.user, pk, write=True)
+    form_class, run = ACTIONS[action]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
+        messages.error(request, _("Isian tidak valid: %(e)s") % {"e": errors})
+        return redirect("cases:detail", case.pk)
+    try:
+        run(case, request.user, form.cleaned_data, request)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Tersimpan."))
+    return redirect("cases:detail", case.pk)

@@ -1,0 +1,271 @@
+"""Public pages: the report form, receipt, status page and receipt verification."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from netral.cases import ratelimit, selectors
+from netral.cases.documents import receipt_pdf
+from netral.cases.forms import (
+    CompletionAnswerForm,
+    EventForm,
+    PersonFormSet,
+    ReporterForm,
+    StatusLoginForm,
+    WitnessFormSet,
+)
+from netral.cases.models import Case, Status
+from netral.cases.services import (
+    CaseData,
+    PersonData,
+    ReporterData,
+    WitnessData,
+    case_completion_answer,
+    case_file_public,
+    case_withdraw,
+    pin_matches,
+    receipt_verify,
+)
+from netral.core.errors import ApplicationError
+from netral.elections.models import ElectionEvent
+from netral.registry.selectors import region_get
+
+SESSION_RECEIPT = "cases.receipt"
+SESSION_STATUS = "cases.status_case"
+
+
+def _deepest_region(post: Any) -> str:
+    for level in (4, 3, 2, 1):
+        value = (post.get(f"wilayah_{level}") or "").strip()
+        if value:
+            return str(value)
+    return ""
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "cases/public/limited.html", status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def report_form(request: HttpRequest) -> HttpResponse:
+    client = ratelimit.client_key(request)
+    needs_challenge = ratelimit.over("report", client)
+    error = ""
+    if request.method == "POST":
+        reporter_form = ReporterForm(request.POST, prefix="pelapor")
+        event_form = EventForm(request.POST)
+        persons = PersonFormSet(request.POST, prefix="terlapor")
+        witnesses = WitnessFormSet(request.POST, prefix="saksi")
+        if not ratelimit.hit("report_hard", client):
+            return _too_many(request)
+        if needs_challenge and not ratelimit.challenge_ok(
+            request.POST.get("challenge_token", ""), request.POST.get("challenge_answer", "")
+        ):
+            error = _("Jawaban pertanyaan keamanan salah. Coba lagi.")
+        elif all(f.is_valid() for f in (reporter_form, event_form, persons, witnesses)):
+            region = region_get(code=_deepest_region(request.POST))
+            if region is None:
+                error = _("Pilih wilayah tempat kejadian (sampai desa/kelurahan).")
+            else:
+                ev = event_form.cleaned_data
+                election = (
+                    ElectionEvent.objects.filter(pk=ev["election_event"]).first()
+                    if ev.get("election_event")
+                    else None
+                )
+                data = CaseData(
+                    regime=ev["regime"],
+                    election_event=election,
+                    incident_region=region,
+                    incident_place=ev["incident_place"],
+                    title=ev["title"],
+                    description=ev["description"],
+                    event_date=ev["event_date"],
+                    known_date=ev["known_date"],
+                    evidence_list=ev["evidence_list"],
+                    persons=[PersonData(**f.cleaned_data) for f in persons if f.cleaned_data],
+                    witnesses=[
+                        WitnessData(**f.cleaned_data)
+                        for f in witnesses
+                        if f.cleaned_data.get("name")
+                    ],
+                )
+                try:
+                    filed = case_file_public(
+                        data=data,
+                        reporter=ReporterData(**reporter_form.cleaned_data),
+                        files=request.FILES.getlist("files"),
+                        submission_key=ev["submission_key"],
+                    )
+                except ApplicationError as exc:
+                    error = exc.message
+                else:
+                    ratelimit.hit("report", client)
+                    if not filed.duplicate:
+                        request.session[SESSION_RECEIPT] = {
+                            "code": str(filed.case.code),
+                            "tracking_number": filed.case.tracking_number,
+                            "pin": filed.pin,
+                        }
+                    return redirect("cases:public_receipt")
+        else:
+            error = _("Periksa kembali isian yang ditandai.")
+    else:
+        reporter_form = ReporterForm(prefix="pelapor")
+        event_form = EventForm(initial={"submission_key": uuid.uuid4()})
+        persons = PersonFormSet(prefix="terlapor")
+        witnesses = WitnessFormSet(prefix="saksi")
+    question, token = ratelimit.challenge_new() if needs_challenge else ("", "")
+    return render(
+        request,
+        "cases/public/report_form.html",
+        {
+            "reporter_form": reporter_form,
+            "event_form": event_form,
+            "persons": persons,
+            "witnesses": witnesses,
+            "error": error,
+            "provinces": selectors.region_options(parent=None),
+            "challenge_question": question,
+            "challenge_token": token,
+            "elections": ElectionEvent.objects.order_by("-voting_day"),
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+def report_receipt(request: HttpRequest) -> HttpResponse:
+    receipt = request.session.get(SESSION_RECEIPT)
+    if not receipt:
+        return redirect("cases:public_status")
+    case = selectors.case_by_code(code=receipt["code"])
+    if case is None:
+        raise Http404
+    return render(request, "cases/public/receipt.html", {"case": case, "receipt": receipt})
+
+
+@require_GET
+def report_receipt_pdf(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    case = selectors.case_by_code(code=str(code))
+    if case is None or not case.tracking_number:
+        raise Http404
+    response = HttpResponse(receipt_pdf(case=case), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tanda-terima-{case.tracking_number}.pdf"'
+    )
+    return response
+
+
+@require_GET
+def report_verify(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    case = selectors.case_by_code(code=str(code))
+    if case is None or not case.tracking_number:
+        raise Http404
+    return render(
+        request,
+        "cases/public/verify.html",
+        {"case": case, "valid": receipt_verify(case), "seal": case.receipt_seal or {}},
+    )
+
+
+def _status_case(request: HttpRequest) -> Case | None:
+    code = request.session.get(SESSION_STATUS)
+    return selectors.case_by_code(code=code) if code else None
+
+
+@require_http_methods(["GET", "POST"])
+def report_status(request: HttpRequest) -> HttpResponse:
+    client = ratelimit.client_key(request)
+    case = _status_case(request)
+    login = StatusLoginForm()
+    error = ""
+    if request.method == "POST" and request.POST.get("action") == "login":
+        login = StatusLoginForm(request.POST)
+        if login.is_valid():
+            tn = login.cleaned_data["tracking_number"].strip().upper()
+            if not (
+                ratelimit.hit("pin", client, count=False)
+                and ratelimit.hit("pin", "tn:" + tn, count=False)
+            ):
+                return _too_many(request)
+            found = selectors.case_by_tracking(tracking_number=tn)
+            if found is not None and pin_matches(found, login.cleaned_data["pin"]):
+                request.session.cycle_key()
+                request.session[SESSION_STATUS] = str(found.code)
+                return redirect("cases:public_status")
+            ratelimit.hit("pin", client)
+            ratelimit.hit("pin", "tn:" + tn)
+            error = _("Nomor pelacakan atau PIN salah.")
+    elif request.method == "POST" and case is not None:
+        action = request.POST.get("action")
+        try:
+            if action == "answer":
+                answer = CompletionAnswerForm(request.POST)
+                answer.is_valid()
+                case_completion_answer(
+                    case=case,
+                    answer=answer.cleaned_data.get("answer", ""),
+                    files=request.FILES.getlist("files"),
+                )
+                messages.success(request, _("Terima kasih, kelengkapan laporan sudah dikirim."))
+            elif action == "withdraw":
+                case_withdraw(case=case, note=request.POST.get("note", ""))
+                messages.success(request, _("Pencabutan laporan sudah dicatat."))
+            elif action == "logout":
+                request.session.pop(SESSION_STATUS, None)
+            return redirect("cases:public_status")
+        except ApplicationError as exc:
+            error = exc.message
+    if case is None:
+        return render(
+            request,
+            "cases/public/status_login.html",
+            {"form": login, "error": error},
+            status=400 if error else 200,
+        )
+    events = case.events.filter(public=True).order_by("created_at", "id")
+    return render(
+        request,
+        "cases/public/status.html",
+        {
+            "case": case,
+            "events": events,
+            "error": error,
+            "open_request": case.completion_requests.filter(answered_at__isnull=True).first(),
+            "answer_form": CompletionAnswerForm(),
+            "can_withdraw": case.status not in (Status.DRAFT_PUBLIK,) and not case.is_closed,
+        },
+    )
+
+
+@require_GET
+def official_search(request: HttpRequest) -> HttpResponse:
+    if not ratelimit.hit("search", ratelimit.client_key(request)):
+        return _too_many(request)
+    rows = selectors.public_officials_search(query=request.GET.get("q", ""))
+    return render(
+        request,
+        "cases/public/_official_results.html",
+        {"rows": rows, "row": request.GET.get("row", "0")},
+    )
+
+
+@require_GET
+def region_options(request: HttpRequest) -> HttpResponse:
+    try:
+        level = int(request.GET.get("level", "2"))
+    except ValueError:
+        level = 2
+    parent = (request.GET.get(f"wilayah_{level - 1}") or "").strip()
+    regions = selectors.region_options(parent=parent) if parent else []
+    return render(
+        request, "cases/public/_region_options.html", {"regions": regions, "level": level}
+    )

@@ -1,0 +1,35 @@
+"""`netral watch_deadlines [--loop SECONDS]`: warn before deadlines, alert when they pass."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from netral.monitoring.services import deadlines_watch
+
+
+class Command(BaseCommand):
+    help = "Warn before case deadlines, alert when they pass, escalate overdue recommendations."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--loop",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="run forever, one pass every SECONDS (0: one pass and exit)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        interval: int = options["loop"]
+        while True:
+            result = deadlines_watch()
+            self.stdout.write(
+                f"warnings={result.warnings} overdue={result.overdue} "
+                f"escalations={result.escalations}"
+            )
+            if interval <= 0:
+                return
+            time.sleep(interval)

@@ -1,0 +1,87 @@
+"""Helpers for case-handling tests: a Panwascam officer, a filed report, tiny real files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import uuid
+from typing import Any
+
+import pytest
+from django.apps import apps as django_apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from netral.accounts.models import Role, User
+from netral.cases.services import CaseData, PersonData, ReporterData, WitnessData, case_file_public
+from netral.registry.models import Region
+from tests.factories import UserFactory
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
+)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DESA = "64.08.04.2001"  # Desa Sangatta Utara, Kec. Sangatta Utara, Kab. Kutai Timur
+
+
+def png(name: str = "foto.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def seed_deadline_rules() -> None:
+    """Re-run the data migration (transactional tests flush the seeded rows)."""
+    module = importlib.import_module(
+        "netral.cases.migrations.0002_seed_deadline_rules_and_holidays"
+    )
+    module.seed(django_apps, None)
+
+
+@pytest.fixture
+def panwascam(db: Any) -> User:
+    return UserFactory(username="siti", role=Role.PANWASLU_KECAMATAN, region="64.08.04")
+
+
+def case_data(**overrides: Any) -> CaseData:
+    today = timezone.localdate()
+    values: dict[str, Any] = {
+        "regime": "PILKADA",
+        "incident_region": Region.objects.get(pk=DESA),
+        "incident_place": "Balai desa, RT 03",
+        "title": "Kepala desa mengajak warga memilih pasangan calon",
+        "description": "Pada rapat warga kepala desa mengajak memilih paslon nomor 2.",
+        "event_date": today - dt.timedelta(days=2),
+        "known_date": today - dt.timedelta(days=1),
+        "persons": [
+            PersonData(
+                name="Budi Santoso",
+                position="Kepala Desa",
+                agency_name="Desa Sangatta Utara",
+                subject_type="KEPALA_DESA",
+            )
+        ],
+        "witnesses": [WitnessData(name="Ani", address="RT 03")],
+    }
+    values.update(overrides)
+    return CaseData(**values)
+
+
+def reporter_data(**overrides: Any) -> ReporterData:
+    values: dict[str, Any] = {
+        "kind": "WNI_HAK_PILIH",
+        "name": "Rina Pelapor",
+        "address": "Jl. Mawar 1",
+        "phone": "081234567890",
+        "email": "rina@example.test",
+    }
+    values.update(overrides)
+    return ReporterData(**values)
+
+
+def file_report(**overrides: Any) -> Any:
+    files = overrides.pop("files", [png()])
+    reporter = overrides.pop("reporter", reporter_data())
+    return case_file_public(
+        data=case_data(**overrides), reporter=reporter, files=files, submission_key=uuid.uuid4()
+    )
