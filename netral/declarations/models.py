@@ -214,6 +214,11 @@ class Signature(BaseModel):
                                  related_name="signatures")
     official = models.ForeignKey("registry.Official", on_delete=models.PROTECT, null=True,
                                  blank=True, related_name="pledge_signatures")
+    # Copied from the event: the same text may be signed again for another election.
+    election_event = models.ForeignKey(
+        "elections.ElectionEvent", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("pemilihan"),
+    )
     # Snapshots: what the seal covers. Never rebuilt from the registry or the template.
     pledge_snapshot = models.JSONField(_("naskah yang ditandatangani"))
     event_snapshot = models.JSONField(_("data kegiatan"))
@@ -242,9 +247,10 @@ class Signature(BaseModel):
         verbose_name_plural = _("tanda tangan")
         ordering = ["signed_at", "id"]
         constraints = [
-            # A second signature of the same text by the same person is refused.
+            # A second signature of the same text by the same person (for the same
+            # election) is refused.
             models.UniqueConstraint(
-                fields=["template", "official"],
+                fields=["template", "official", "election_event"],
                 condition=models.Q(official__isnull=False, revoked_at__isnull=True),
                 name="decl_signature_unique_active_template_official",
             ),

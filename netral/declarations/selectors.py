@@ -56,8 +56,9 @@ def event_checklist(*, event: Event, query: str = "", limit: int | None = None
     rows = list(participants)
     official_ids = [p.official_id for p in rows]
     signed: dict[tuple[int, int], Signature] = {}
-    for sig in Signature.objects.filter(official_id__in=official_ids,
-                                        template__in=pledges, revoked_at__isnull=True):
+    for sig in Signature.objects.filter(official_id__in=official_ids, template__in=pledges,
+                                        election_event=event.election_event,
+                                        revoked_at__isnull=True):
         if sig.official_id is not None:
             signed[(sig.official_id, sig.template_id)] = sig
     return [
@@ -166,7 +167,7 @@ def signed_official_ids(*, region: Region, election_event: ElectionEvent | None)
     qs = Signature.objects.filter(revoked_at__isnull=True, official__isnull=False).filter(
         _subtree("official__region__code", region.code))
     if election_event is not None:
-        qs = qs.filter(event__election_event=election_event)
+        qs = qs.filter(election_event=election_event)
     return {pk for pk in qs.values_list("official_id", flat=True) if pk is not None}
 
 
@@ -331,6 +332,7 @@ def event_by_code(*, code: uuid.UUID) -> Event | None:
 def invitation_pending_templates(*, invitation: SigningInvitation) -> QuerySet[PledgeTemplate]:
     """The event's texts the invited official has not signed yet."""
     signed = Signature.objects.filter(official_id=invitation.official_id,
+                                      election_event=invitation.event.election_event,
                                       revoked_at__isnull=True).values("template_id")
     return invitation.event.pledges.exclude(pk__in=signed).order_by("title", "version")
 

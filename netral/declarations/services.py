@@ -375,6 +375,7 @@ def _signature_create(
         signer_name = official.name
         signer_title, signer_institution = _official_line(official)
         if Signature.objects.filter(template=template, official=official,
+                                    election_event=event.election_event,
                                     revoked_at__isnull=True).exists():
             raise ApplicationError(
                 _("%(name)s sudah menandatangani naskah \"%(title)s\".")
@@ -383,7 +384,8 @@ def _signature_create(
         raise ApplicationError(_("Nama penanda tangan: wajib diisi."))
     signature = Signature(
         event=event, template=template, official=official, method=method,
-        pledge_snapshot=template.snapshot(), event_snapshot=_event_snapshot(event),
+        election_event=event.election_event, pledge_snapshot=template.snapshot(),
+        event_snapshot=_event_snapshot(event),
         signer_name=signer_name.strip(), signer_title=signer_title.strip(),
         signer_institution=signer_institution.strip(),
         subject_type=official.subject_type if official else "",
@@ -444,6 +446,7 @@ def signature_institutional(
     title: str,
     institution: str,
     evidence: EventDocument | None = None,
+    signed_at: dt.datetime | None = None,
 ) -> Signature:
     """(c) A regent, police chief, etc. signing on behalf of an institution."""
     if not institution.strip():
@@ -457,7 +460,7 @@ def signature_institutional(
     return _signature_create(event=event, template=template, actor=actor,
                              method=SignatureMethod.INSTITUTIONAL, signer_name=name,
                              signer_title=title, signer_institution=institution,
-                             evidence=evidence)
+                             evidence=evidence, signed_at=signed_at)
 
 
 @transaction.atomic
@@ -520,6 +523,7 @@ def invitations_send(*, event: Event, actor: User | None, link_url: Any) -> int:
     for participant in participants:
         official = participant.official
         signed = set(Signature.objects.filter(official=official, template_id__in=pledge_ids,
+                                              election_event=event.election_event,
                                               revoked_at__isnull=True)
                      .values_list("template_id", flat=True))
         if pledge_ids <= signed:

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from netral.accounts.models import Assignment, Role, User
 from netral.audit.services import audit_record
+from netral.declarations import demo as declarations_demo
 from netral.elections.models import ElectionEvent, Regime
 from netral.registry.models import Agency, AgencyKind, Official, Region, SubjectType
 from netral.registry.services.regions_load import regions_load
@@ -108,6 +109,7 @@ def demo_load() -> DemoResult:
     result.officers = _officers()
     result.elections = _elections()
     result.officials = _officials()
+    declarations_demo.demo_declarations()
     return result
 
 

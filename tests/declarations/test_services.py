@@ -386,3 +386,20 @@ def test_templates_are_unaffected_when_signing_fails_midway(alice: Any,
     assert Signature.objects.count() == 1
     assert SigningInvitation.objects.get(pk=invitation.pk).completed_at is None
     assert PledgeTemplate.objects.filter(is_standard=True).count() == 3
+
+
+def test_the_same_text_may_be_signed_again_for_another_election(alice: Any) -> None:
+    from netral.elections.models import ElectionEvent
+
+    ev, person = _event_with_participant(alice)
+    services.signature_record(event=ev, template=standard(), official=person, actor=alice)
+    pemilu = ElectionEvent.objects.create(name="Pemilu 2024", regime="PEMILU",
+                                          campaign_start=dt.date(2023, 11, 28),
+                                          campaign_end=dt.date(2024, 2, 10),
+                                          voting_day=dt.date(2024, 2, 14))
+    other = event(election=pemilu, title="Deklarasi Pemilu")
+    services.event_participant_rule_set(event=other, actor=alice,
+                                        region=Region.objects.get(code="64.08.04"),
+                                        subject_types=["KEPALA_DESA"])
+    services.signature_record(event=other, template=standard(), official=person, actor=alice)
+    assert Signature.objects.filter(official=person).count() == 2
