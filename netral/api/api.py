@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from netral.api.v1 import officials, regions
+from netral.api.v1 import declarations, officials, regions
 from netral.core.errors import ApplicationError
 
 api = NinjaAPI(
@@ -17,6 +17,7 @@ api = NinjaAPI(
 )
 api.add_router("/regions", regions.router)
 api.add_router("/officials", officials.router)
+api.add_router("/declarations", declarations.router)
 
 
 @api.exception_handler(ApplicationError)

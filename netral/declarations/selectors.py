@@ -341,3 +341,9 @@ def invitation_signed(*, invitation: SigningInvitation) -> list[Signature]:
     return list(Signature.objects.filter(official_id=invitation.official_id,
                                          event_id=invitation.event_id,
                                          revoked_at__isnull=True).order_by("signed_at"))
+
+
+def election_event_get(*, election_event_id: int) -> ElectionEvent | None:
+    from netral.elections.models import ElectionEvent
+
+    return ElectionEvent.objects.filter(pk=election_event_id).first()
