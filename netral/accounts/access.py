@@ -184,7 +184,7 @@ def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
     if jurisdiction_codes(user, Perm.VIEW) is NATIONAL:
         return Case.objects.all()
     return Case.objects.filter(
-        region_q(user, "incident_region_id") | region_q(user, "handling_region_id")
+        region_q(user, "incident_region__code") | region_q(user, "handling_region__code")
     )
 
 

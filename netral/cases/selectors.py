@@ -78,8 +78,8 @@ def case_list(*, qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
         qs = qs.filter(regime=filters.regime)
     if filters.region:
         qs = qs.filter(
-            Q(incident_region_id=filters.region)
-            | Q(incident_region_id__startswith=filters.region + ".")
+            Q(incident_region__code=filters.region)
+            | Q(incident_region__code__startswith=filters.region + ".")
         )
     if filters.assigned_to_id:
         qs = qs.filter(assigned_to_id=filters.assigned_to_id)

@@ -85,3 +85,23 @@ def file_report(**overrides: Any) -> Any:
     return case_file_public(
         data=case_data(**overrides), reporter=reporter, files=files, submission_key=uuid.uuid4()
     )
+
+
+@pytest.fixture(autouse=True)
+def _deadline_rules(request: Any) -> None:
+    """Transactional tests flush the seeded rules and holidays; put them back if missing."""
+    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+        if not any(m.name == "django_db" for m in request.node.iter_markers()):
+            return
+    request.getfixturevalue(
+        "transactional_db"
+        if any(
+            m.name == "django_db" and m.kwargs.get("transaction")
+            for m in request.node.iter_markers()
+        )
+        else "db"
+    )
+    from netral.cases.models import DeadlineRule
+
+    if not DeadlineRule.objects.exists():
+        seed_deadline_rules()

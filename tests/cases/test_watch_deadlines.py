@@ -1,0 +1,93 @@
+"""`netral watch_deadlines`: warnings before, alerts after, escalations; once each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+from typing import Any
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from netral.cases.models import CaseEvent, Recipient, Status
+from netral.cases.services import case_receive, recommendation_create
+from netral.monitoring.models import DeadlineAlert
+from netral.monitoring.services import deadlines_watch
+from tests.cases.conftest import file_report
+from tests.cases.test_workflow import register
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_warns_then_alerts_once_and_never_changes_the_state(
+    panwascam: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given a Pilkada report received now: 3 calendar days to handle it
+    case = register(file_report().case, panwascam)
+    assert case.due_at is not None
+    # when the watcher runs well before the deadline: nothing
+    assert deadlines_watch().warnings == 0
+    # within the warning window (24 h): one warning, twice run -> still one
+    with django_capture_on_commit_callbacks(execute=True):
+        first = deadlines_watch(now=case.due_at - dt.timedelta(hours=2))
+    second = deadlines_watch(now=case.due_at - dt.timedelta(hours=1))
+    assert (first.warnings, second.warnings) == (1, 0)
+    # after the deadline: one alert, idempotent
+    late = case.due_at + dt.timedelta(minutes=1)
+    assert deadlines_watch(now=late).overdue == 1
+    assert deadlines_watch(now=late).overdue == 0
+    case.refresh_from_db()
+    assert case.status == Status.DIREGISTRASI  # an alert, never an automatic state change
+    assert DeadlineAlert.objects.filter(case=case).count() == 2
+    assert case.events.filter(type=CaseEvent.Type.DEADLINE_MISSED).count() == 1
+    assert any("Tenggat mendekat" in m.subject for m in mail.outbox)
+
+
+def test_overdue_recommendation_escalates_once(panwascam: Any, alice: Any) -> None:
+    from netral.cases.models import PersonFinding
+    from netral.cases.services import case_decide, reported_person_decide
+    from netral.cases.workflow import case_transition
+
+    case = register(file_report().case, panwascam)
+    case = case_transition(case=case, to=Status.GAKKUMDU_PEMBAHASAN, actor=panwascam, note="x")
+    case = case_transition(case=case, to=Status.KAJIAN, actor=panwascam)
+    person = case.reported_persons.get()
+    reported_person_decide(
+        person=person,
+        actor=panwascam,
+        finding=PersonFinding.TERBUKTI,
+        violation_types=["PERUU_LAINNYA"],
+        skb_codes=[],
+        articles=["UU 6/2014 Ps. 29"],
+        reasoning="",
+    )
+    case = case_decide(case=case, actor=panwascam)
+    rec = recommendation_create(
+        case=case,
+        actor=panwascam,
+        reported_person=person,
+        recipient=Recipient.BUPATI_WALIKOTA,
+        recipient_name="Bupati",
+        letter_number="1/2024",
+        letter_date=timezone.localdate(),
+    )
+    assert rec.due_at is not None
+    later = rec.due_at + dt.timedelta(days=1)
+    assert deadlines_watch(now=later).escalations == 1
+    assert deadlines_watch(now=later).escalations == 0
+    rec.refresh_from_db()
+    assert rec.escalated_at is not None
+    assert case.events.filter(type=CaseEvent.Type.ESCALATED).count() == 1
+
+
+def test_the_command_runs_one_pass(panwascam: Any) -> None:
+    case = case_receive(case=file_report().case, actor=panwascam)
+    out = StringIO()
+    with time_machine.travel(case.due_at + dt.timedelta(hours=1), tick=False):
+        call_command("watch_deadlines", stdout=out)
+        call_command("watch_deadlines", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines == ["warnings=0 overdue=1 escalations=0", "warnings=0 overdue=0 escalations=0"]
