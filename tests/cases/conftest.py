@@ -90,9 +90,9 @@ def file_report(**overrides: Any) -> Any:
 @pytest.fixture(autouse=True)
 def _deadline_rules(request: Any) -> None:
     """Transactional tests flush the seeded rules and holidays; put them back if missing."""
-    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
-        if not any(m.name == "django_db" for m in request.node.iter_markers()):
-            return
+    uses_db = "db" in request.fixturenames or "transactional_db" in request.fixturenames
+    if not uses_db and not any(m.name == "django_db" for m in request.node.iter_markers()):
+        return
     request.getfixturevalue(
         "transactional_db"
         if any(

@@ -149,6 +149,7 @@ def test_generated_documents_are_listed_and_parse_back(panwascam: Any) -> None:
         p.extract_text() for p in pypdf.PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages
     )
     assert "FORMULIR LAPORAN" in text.upper()
-    assert "Budi Santoso" in text and "Identitas Terlapor" in text
+    assert "Budi Santoso" in text
+    assert "Identitas Terlapor" in text
     flat = " ".join(text.split()).upper()
     assert "PANITIA PENGAWAS PEMILIHAN UMUM KECAMATAN SANGATTA UTARA" in flat

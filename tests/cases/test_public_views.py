@@ -80,7 +80,8 @@ def test_a_citizen_files_a_report_with_evidence_and_gets_receipt_and_pin(client:
     evidence = case.evidence.get()
     assert evidence.size == len(PNG)
     assert evidence.content_type == "image/png"
-    assert ".." not in evidence.file.name and "passwd" not in evidence.file.name
+    assert ".." not in evidence.file.name
+    assert "passwd" not in evidence.file.name
     assert evidence.original_name == "passwd.png"
     import hashlib
 
@@ -88,7 +89,8 @@ def test_a_citizen_files_a_report_with_evidence_and_gets_receipt_and_pin(client:
     receipt = client.get(reverse("cases:public_receipt")).content.decode()
     assert case.tracking_number in receipt
     pin = client.session["cases.receipt"]["pin"]
-    assert pin in receipt and pin not in case.pin_hash
+    assert pin in receipt
+    assert pin not in case.pin_hash
 
 
 def test_a_double_submission_creates_one_report(client: Client) -> None:
@@ -108,7 +110,8 @@ def test_a_file_whose_content_does_not_match_is_refused(
     response = client.post(URL, form_data(files=[SimpleUploadedFile(name, content, ctype)]))
     assert response.status_code == 400
     assert "tidak sesuai jenisnya" in response.content.decode()
-    assert Case.objects.count() == 0 and Evidence.objects.count() == 0
+    assert Case.objects.count() == 0
+    assert Evidence.objects.count() == 0
 
 
 @override_settings(NETRAL_MAX_UPLOAD_MB=1)
@@ -159,8 +162,10 @@ def test_registry_search_shows_only_public_safe_fields(client: Client) -> None:
         position="Kepala Desa",
     )
     body = client.get(reverse("cases:public_official_search"), {"q": "budi"}).content.decode()
-    assert "Budi Santoso" in body and "Kepala Desa" in body
-    assert "198001012005011001" not in body and "6408040101800001" not in body
+    assert "Budi Santoso" in body
+    assert "Kepala Desa" in body
+    assert "198001012005011001" not in body
+    assert "6408040101800001" not in body
 
 
 def test_region_options_cascade(client: Client) -> None:
@@ -205,7 +210,8 @@ def test_status_page_with_pin_shows_progress_and_takes_the_completion(
     )
     assert _login(client, case, filed.pin).status_code == 302
     page = client.get(reverse("cases:public_status")).content.decode()
-    assert "Menunggu kelengkapan" in page and "Mohon kirim foto kegiatan." in page
+    assert "Menunggu kelengkapan" in page
+    assert "Mohon kirim foto kegiatan." in page
     response = client.post(
         reverse("cases:public_status"),
         {"action": "answer", "answer": "Terlampir", "files": [png()]},
@@ -234,4 +240,5 @@ def test_a_status_session_cannot_see_another_report(client: Client) -> None:
     mine, other = file_report(), file_report(title="Laporan lain sekali")
     _login(client, mine.case, mine.pin)
     page = client.get(reverse("cases:public_status")).content.decode()
-    assert mine.case.tracking_number in page and other.case.tracking_number not in page
+    assert mine.case.tracking_number in page
+    assert other.case.tracking_number not in page
