@@ -225,8 +225,8 @@ class CaseEvent(models.Model):
     )
     actor_label = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    from_status = models.CharField(max_length=32, blank=True)
-    to_status = models.CharField(max_length=32, blank=True)
+    from_status = models.CharField(max_length=32, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=32, choices=Status.choices, blank=True)
     note = models.TextField(blank=True)
     parameters = models.JSONField(default=dict, blank=True)
     public = models.BooleanField(

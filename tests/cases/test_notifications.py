@@ -1,0 +1,71 @@
+"""Email notifications go out after commit, through the configured backend, and are logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from netral.cases.models import NotificationLog
+from netral.cases.services import case_assign, case_kajian_awal_record, case_receive
+from tests.cases.conftest import file_report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reporter_gets_receipt_and_status_mails_logged(
+    panwascam: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        filed = file_report()
+    case = filed.case
+    assert [m.to for m in mail.outbox] == [["rina@example.test"], ["siti@example.test"]]
+    assert case.tracking_number in mail.outbox[0].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        case = case_receive(case=case, actor=panwascam)
+        case_kajian_awal_record(
+            case=case,
+            actor=panwascam,
+            formal={},
+            material={},
+            result="LENGKAPI",
+            message="Kirim foto kegiatan.",
+        )
+    bodies = [m.body for m in mail.outbox if m.to == ["rina@example.test"]]
+    assert any("Kirim foto kegiatan." in b for b in bodies)
+    assert all(filed.pin not in b for b in bodies)  # the PIN never travels by mail
+    sent = NotificationLog.objects.filter(case=case, outcome=NotificationLog.Outcome.SENT)
+    assert set(sent.values_list("kind", flat=True)) >= {
+        "RECEIPT",
+        "STATUS_CHANGED",
+        "COMPLETION_REQUESTED",
+        "NEW_CASE",
+    }
+
+
+def test_nothing_is_sent_when_the_step_rolls_back(
+    panwascam: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    case = file_report().case
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Exception):  # noqa: B017, PT011
+        case_kajian_awal_record(
+            case=case_receive(case=case, actor=panwascam),
+            actor=panwascam,
+            formal={},
+            material={},
+            result="LENGKAPI",
+            message="",
+        )
+    assert not [m for m in mail.outbox if "dilengkapi" in m.subject]
+
+
+def test_assigned_officer_is_notified(
+    panwascam: Any, alice: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    case = file_report().case
+    with django_capture_on_commit_callbacks(execute=True):
+        case_assign(case=case, officer=panwascam, actor=alice)
+    assert mail.outbox[-1].to == ["siti@example.test"]
+    assert NotificationLog.objects.filter(kind="ASSIGNED", recipient_user=panwascam).exists()
