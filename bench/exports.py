@@ -117,8 +117,11 @@ def _fmt_samples(samples: list[float]) -> str:
 
 def run(args: Any, rest: list[str]) -> None:
     n = 100_000 if args.quick else 1_000_000
+    # NETRAL_BENCH_KEEP=path keeps (and reuses) the seeded database between runs.
+    keep = os.environ.get("NETRAL_BENCH_KEEP")
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.sqlite3"
+        db = Path(keep) if keep else Path(tmp) / "bench.sqlite3"
+        reuse = db.exists()
         os.environ["DATABASE_URL"] = f"sqlite:///{db}"
         os.environ["NETRAL_VAR_DIR"] = tmp
         os.environ.setdefault("ALLOWED_HOSTS", "localhost")
@@ -132,16 +135,19 @@ def run(args: Any, rest: list[str]) -> None:
         from netral.registry.services.regions_load import regions_load
 
         call_command("migrate", verbosity=0)
-        regions_load(path=SAMPLE_REGIONS, edition="sample")
-        start = time.perf_counter()
-        _seed(n)
-        print(f"seeded {n:,} officials in {time.perf_counter() - start:.1f} s")
-        user = User.objects.create(username="bench")
-        Assignment.objects.create(user=user, role=Role.BAWASLU_RI, region=None)
+        if not reuse:
+            regions_load(path=SAMPLE_REGIONS, edition="sample")
+            start = time.perf_counter()
+            _seed(n)
+            print(f"seeded {n:,} officials in {time.perf_counter() - start:.1f} s", flush=True)
+        user, _c = User.objects.get_or_create(username="bench")
+        Assignment.objects.get_or_create(user=user, role=Role.BAWASLU_RI, region=None)
         client = Client(HTTP_HOST="localhost")
         client.force_login(user)
 
         _dashboards(user, n)
+        if os.environ.get("NETRAL_BENCH_ONLY") == "dashboards":
+            return
 
         base = rss_mb()
         response = client.get("/dasbor/ekspor/officials.csv")

@@ -21,9 +21,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import CharField, F, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from netral.accounts import access
+from netral.cases.models import Recommendation
 from netral.registry.models import PositionCategory, SubjectType
 
 from .selectors import Scope, officials_in_scope
@@ -104,7 +108,126 @@ OFFICIALS = Dataset(
     rows_for=_officials,
 )
 
-DATASETS: dict[str, Dataset] = {d.key: d for d in (OFFICIALS,)}
+
+def _cases(user: AnyUser, scope: Scope) -> QuerySet[Any]:
+    return (
+        access.cases_visible_to(user)
+        .exclude(status="DRAFT_PUBLIK")
+        .filter(scope.q("incident_region_id"))
+        .order_by("pk")
+    )
+
+
+CASES = Dataset(
+    key="cases",
+    title=_("Perkara"),
+    columns=(
+        Column(_("ID"), "pk"),
+        Column(_("Nomor registrasi"), "registration_number"),
+        Column(_("Asal"), "origin"),
+        Column(_("Rezim"), "regime"),
+        Column(_("Pemilihan"), "election_event__name"),
+        Column(_("Status"), "status"),
+        Column(_("Saluran"), "channel"),
+        Column(_("Wilayah kejadian"), "incident_region_id"),
+        Column(_("Wilayah unit penanganan"), "handling_region_id"),
+        Column(_("Peristiwa"), "title"),
+        Column(_("Tanggal kejadian"), "event_date"),
+        Column(_("Tanggal diketahui"), "known_date"),
+        Column(_("Diterima"), "received_at"),
+        Column(_("Diregistrasi"), "registered_at"),
+        Column(_("Diputus"), "decided_at"),
+        Column(_("Tenggat berikutnya"), "due_at"),
+    ),
+    rows_for=_cases,
+)
+
+
+def _reports(user: AnyUser, scope: Scope) -> QuerySet[Any]:
+    # The name of a confidential reporter never leaves the database: the SELECT itself
+    # returns a placeholder (Perbawaslu practice; cases/models/parties.py Reporter).
+    hidden = str(_("(dirahasiakan)"))
+    qs: QuerySet[Any] = (
+        _cases(user, scope)
+        .filter(origin="LAPORAN")
+        .annotate(
+            reporter_shown=SqlCase(
+                When(reporter__confidential=True, then=Value(hidden)),
+                default=F("reporter__name"),
+                output_field=CharField(),
+            )
+        )
+    )
+    return qs
+
+
+REPORTS = Dataset(
+    key="reports",
+    title=_("Laporan dan pelapor"),
+    columns=(
+        Column(_("ID perkara"), "pk"),
+        Column(_("Nomor registrasi"), "registration_number"),
+        Column(_("Status"), "status"),
+        Column(_("Saluran"), "channel"),
+        Column(_("Diterima"), "received_at"),
+        Column(_("Jenis pelapor"), "reporter__kind"),
+        Column(_("Pelapor"), "reporter_shown"),
+        Column(_("Identitas dirahasiakan"), "reporter__confidential"),
+        Column(_("Wilayah kejadian"), "incident_region_id"),
+    ),
+    rows_for=_reports,
+)
+
+
+def _recommendations(user: AnyUser, scope: Scope) -> QuerySet[Any]:
+    return Recommendation.objects.filter(case__in=_cases(user, scope)).order_by("pk")
+
+
+FOLLOW_UPS = Dataset(
+    key="follow_ups",
+    title=_("Rekomendasi dan tindak lanjut"),
+    columns=(
+        Column(_("ID"), "pk"),
+        Column(_("Nomor registrasi perkara"), "case__registration_number"),
+        Column(_("Terlapor"), "reported_person__name"),
+        Column(_("Penerima"), "recipient"),
+        Column(_("Nama/jabatan penerima"), "recipient_name"),
+        Column(_("Nomor surat"), "letter_number"),
+        Column(_("Tanggal surat"), "letter_date"),
+        Column(_("Status tindak lanjut"), "status"),
+        Column(_("Status berubah"), "status_changed_at"),
+        Column(_("Tenggat tindak lanjut"), "due_at"),
+    ),
+    rows_for=_recommendations,
+)
+
+
+def _signatures(user: AnyUser, scope: Scope) -> QuerySet[Any]:
+    return access.signatures_visible_to(user).filter(scope.q("event__region_id")).order_by("pk")
+
+
+SIGNATURES = Dataset(
+    key="signatures",
+    title=_("Tanda tangan ikrar"),
+    columns=(
+        Column(_("Kode verifikasi"), "code", str),
+        Column(_("Kegiatan"), "event__title"),
+        Column(_("Tanggal kegiatan"), "event__date"),
+        Column(_("Wilayah kegiatan"), "event__region_id"),
+        Column(_("Penanda tangan"), "signer_name"),
+        Column(_("Jabatan"), "signer_title"),
+        Column(_("Instansi"), "signer_institution"),
+        Column(_("Jenis subjek"), "subject_type", _label(_SUBJECT)),
+        Column(_("Cara"), "method"),
+        Column(_("Waktu tanda tangan"), "signed_at"),
+        Column(_("Dicabut"), "revoked_at"),
+    ),
+    rows_for=_signatures,
+)
+
+DATASETS: dict[str, Dataset] = {
+    d.key: d for d in (OFFICIALS, SIGNATURES, CASES, REPORTS, FOLLOW_UPS)
+}
 
 
 # --- writers ---------------------------------------------------------------------------
@@ -123,7 +246,7 @@ def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if isinstance(value, dt.datetime):
-        return value.isoformat()
+        return timezone.localtime(value).isoformat()
     return value
 
 
@@ -152,5 +275,6 @@ def xlsx_write(headers: list[str], rows: Iterable[list[Any]], sheet_title: str) 
 
 def _xlsx_cell(value: Any) -> Any:
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)  # Excel has no time zones; stored in local time
+        # Excel has no time zones: written in the local time zone (TIME_ZONE).
+        return timezone.localtime(value).replace(tzinfo=None)
     return value

@@ -35,11 +35,16 @@ PUBLIC_TABLES = (
 # Columns holding a rate, and the count columns it is computed from (by table).
 _RATE_SOURCES: dict[str, dict[int, tuple[int, ...]]] = {
     "by_region": {4: (2, 3), 6: (2, 5)},
-    "by_subject_type": {3: (1, 2)},
-    "by_position_category": {3: (1, 2)},
+    "cases_by_origin": {3: (1, 2)},
+    "cases_by_violation": {2: (1,)},
+    "cases_by_skb_code": {2: (1,)},
+    "recommendations_by_status": {2: (1,)},
+    "sanctions_by_type": {3: (2,)},
+    "by_subject_type": {3: (1, 2), 5: (1, 4)},
+    "by_position_category": {3: (1, 2), 5: (1, 4)},
 }
 # Columns that are not counts (labels, codes, rates) and are never suppressed as counts.
-_LABEL_COLUMNS = {"by_region": {0, 1, 4, 6}}
+_LABEL_COLUMNS = {"by_region": {0, 1}, "sanctions_by_type": {0, 1}}
 
 
 def min_count() -> int:

@@ -21,9 +21,17 @@ from django.utils.translation import gettext as _
 
 from netral.accounts import access
 from netral.elections.models import ElectionEvent
-from netral.registry.models import Official, PositionCategory, Region, RegionLevel, SubjectType
+from netral.registry.models import (
+    Agency,
+    Official,
+    PositionCategory,
+    Region,
+    RegionLevel,
+    SubjectType,
+)
 from netral.registry.selectors import region_get, region_subtree_q, region_with_ancestry
 
+from .case_metrics import case_section
 from .tables import Cell, Chart, Dashboard, Figure, Table, UnitRow, rate
 
 if TYPE_CHECKING:
@@ -92,25 +100,38 @@ def _scope_of(region: Region) -> Scope:
     return Scope(code=region.code, name=region.short_name, units=units, unit_len=unit_len)
 
 
-def _by_unit(qs: QuerySet[Any], field: str, scope: Scope) -> Counter[str]:
-    """Row counts per child unit of `scope`, keyed by unit code; rows registered at the scope's
-    own level (shorter codes) are counted under the scope's code."""
-    counts: Counter[str] = Counter()
+def _cube(
+    qs: QuerySet[Any], scope: Scope, *fields: str, region_field: str = "region_id"
+) -> Counter[tuple[str, ...]]:
+    """Row counts per (child unit of `scope`, *fields) in ONE grouped scan of `qs`.
+
+    Rows registered at the scope's own level (shorter codes) count under the scope's code;
+    rows outside every unit are dropped. One scan instead of one per breakdown keeps the
+    national dashboard near the bare GROUP BY time (docs/benchmarks.md).
+    """
+    counts: Counter[tuple[str, ...]] = Counter()
     lengths = {scope.unit_len} if scope.unit_len else {len(u.code) for u in scope.units}
     unit_codes = {u.code for u in scope.units}
-    for length in lengths:
+    for length in sorted(lengths):
         rows = (
-            qs.annotate(_unit=Substr(field, 1, length))
-            .values_list("_unit")
+            qs.annotate(_unit=Substr(region_field, 1, length))
+            .values_list("_unit", *fields)
             .annotate(n=Count("pk"))
             .order_by()
         )
-        for unit, n in rows:
-            key = unit if unit in unit_codes else (scope.code or unit)
-            counts[key] += n
-        if scope.unit_len:
-            break
+        for unit, *rest, n in rows:
+            if unit in unit_codes:
+                counts[(unit, *rest)] += n
+            elif scope.code is not None and length == scope.unit_len:
+                counts[(scope.code, *rest)] += n
     return counts
+
+
+def _marginal(cube: Counter[tuple[str, ...]], index: int) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for key, n in cube.items():
+        out[key[index]] += n
+    return out
 
 
 def officials_in_scope(
@@ -130,10 +151,6 @@ def signatures_in_scope(*, user: AnyUser, filters: DashboardFilters) -> QuerySet
     if filters.date_to:
         sigs = sigs.filter(signed_at__date__lte=filters.date_to)
     return sigs
-
-
-def _count_by(qs: QuerySet[Any], field: str) -> Counter[str]:
-    return Counter(dict(qs.values_list(field).annotate(n=Count("pk")).order_by()))
 
 
 def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
@@ -159,9 +176,18 @@ def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
         pk__in=signatures.filter(official__isnull=False).values("official_id")
     )
 
+    section = case_section(
+        user=user,
+        scope=scope,
+        filters=filters,
+        unit_counts=lambda qs, field: _marginal(_cube(qs, scope, region_field=field), 0),
+    )
     # Per child unit: officials are the denominator of every "per 1.000" rate.
-    per_unit = _by_unit(officials, "region_id", scope)
-    pledged_unit = _by_unit(pledged, "region_id", scope)
+    breakdown = ("subject_type", "position_category")
+    officials_cube = _cube(officials, scope, *breakdown)
+    pledged_cube = _cube(pledged, scope, *breakdown)
+    per_unit = _marginal(officials_cube, 0)
+    pledged_unit = _marginal(pledged_cube, 0)
     units = [
         UnitRow(
             code=u.code,
@@ -171,7 +197,7 @@ def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
         )
         for u in scope.units
     ]
-    if scope.code and per_unit.get(scope.code):
+    if scope.code and (per_unit.get(scope.code) or section.per_unit.get(scope.code)):
         units.append(
             UnitRow(
                 code=scope.code,
@@ -180,6 +206,8 @@ def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
                 pledged=pledged_unit.get(scope.code, 0),
             )
         )
+    for unit in units:
+        unit.cases = section.per_unit.get(unit.code, 0)
     dashboard.units = units
     total_officials = sum(u.officials for u in units)
     total_pledged = sum(u.pledged for u in units)
@@ -188,11 +216,17 @@ def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
         Figure("officials", _("Pejabat terdaftar"), total_officials),
         Figure("pledged", _("Pejabat berikrar"), total_pledged),
         Figure("pledge_coverage", _("Cakupan ikrar"), rate(total_pledged, total_officials), " %"),
+        *section.figures,
+        Figure(
+            "cases_per_1000",
+            _("Perkara per 1.000 pejabat"),
+            rate(sum(u.cases for u in units), total_officials, per=1000),
+        ),
     ]
-    type_officials = _count_by(officials, "subject_type")
-    type_pledged = _count_by(pledged, "subject_type")
-    cat_officials = _count_by(officials, "position_category")
-    cat_pledged = _count_by(pledged, "position_category")
+    type_officials = _marginal(officials_cube, 1)
+    type_pledged = _marginal(pledged_cube, 1)
+    cat_officials = _marginal(officials_cube, 2)
+    cat_pledged = _marginal(pledged_cube, 2)
     dashboard.tables += [
         _region_table(units),
         _breakdown_table(
@@ -202,6 +236,7 @@ def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
             [(c.value, str(c.label)) for c in SubjectType],
             type_officials,
             type_pledged,
+            section.by_subject_type,
         ),
         _breakdown_table(
             "by_position_category",
@@ -210,16 +245,12 @@ def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
             [*((c.value, str(c.label)) for c in PositionCategory), ("", _("Tanpa kategori"))],
             cat_officials,
             cat_pledged,
+            section.by_position_category,
         ),
+        *section.tables,
         _officials_by_agency(officials),
         _signatures_trend(signatures, scope),
     ]
-    dashboard.gaps.append(
-        _(
-            "Metrik penanganan perkara (DOMAIN.md §12) belum tersedia: "
-            "modul perkara belum terpasang."
-        )
-    )
     return dashboard
 
 
@@ -271,19 +302,26 @@ def _breakdown_table(
     choices: list[tuple[str, str]],
     officials: Counter[str],
     pledged: Counter[str],
+    reported: Counter[str],
 ) -> Table:
     rows: list[list[Cell]] = []
     for value, name in choices:
-        n = officials.get(value, 0)
-        if n or pledged.get(value, 0):
-            p = pledged.get(value, 0)
-            rows.append([name, n, p, rate(p, n)])
+        n, p, r = officials.get(value, 0), pledged.get(value, 0), reported.get(value, 0)
+        if n or p or r:
+            rows.append([name, n, p, rate(p, n), r, rate(r, n, per=1000)])
     return Table(
         key=key,
         title=title,
-        columns=[label, _("Pejabat"), _("Pejabat berikrar"), _("Cakupan ikrar (%)")],
+        columns=[
+            label,
+            _("Pejabat"),
+            _("Pejabat berikrar"),
+            _("Cakupan ikrar (%)"),
+            _("Terlapor"),
+            _("Terlapor per 1.000 pejabat"),
+        ],
         rows=rows,
-        chart=Chart("hbar", 0, (1, 2)),
+        chart=Chart("hbar", 0, (1, 2, 4)),
     )
 
 
@@ -311,12 +349,16 @@ def _signatures_trend(signatures: QuerySet[Signature], scope: Scope) -> Table:
 
 
 def _officials_by_agency(officials: QuerySet[Any]) -> Table:
-    rows = list(
+    # Group on the agency_id index alone, then name the few winners.
+    top = list(
         officials.exclude(agency__isnull=True)
-        .values_list("agency__name")
+        .values_list("agency_id")
         .annotate(n=Count("pk"))
-        .order_by("-n", "agency__name")[:TOP_AGENCIES]
+        .order_by("-n", "agency_id")[:TOP_AGENCIES]
     )
+    # Names only of agencies that the visible officials above belong to.
+    names = dict(Agency.objects.filter(pk__in=[a for a, _n in top]).values_list("pk", "name"))
+    rows = [(names[a], n) for a, n in top]
     return Table(
         key="officials_by_agency",
         title=_("Pejabat per instansi (%(n)s terbanyak)") % {"n": TOP_AGENCIES},

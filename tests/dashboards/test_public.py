@@ -31,9 +31,9 @@ def test_small_counts_are_suppressed(client: Client, world: World) -> None:
     html = client.get(f"/transparansi/?pemilihan={world.pilkada.pk}").content.decode()
     # 4 pledged nationally (< 5): shown as "< 5", and the coverage rate is withheld
     assert 'data-figure="pledged"><span class="figure-value">&lt; 5<' in html
-    # 6 officials in Kalimantan Timur is not small; its 3 pledges are
+    # 6 officials in Kalimantan Timur is not small; its 4 cases and 3 pledges are
     dash = "\N{EN DASH}"
-    row = "<td>Prov. Kalimantan Timur</td><td>6</td><td>0</td><td>0,0</td><td>&lt; 5</td>"
+    row = f"<td>Prov. Kalimantan Timur</td><td>6</td><td>&lt; 5</td><td>{dash}</td><td>&lt; 5</td>"
     assert f"{row}<td>{dash}</td>" in html
 
 
@@ -56,11 +56,15 @@ def test_suppression_rules() -> None:
     table = Table(
         key="by_subject_type",
         title="t",
-        columns=["a", "b", "c", "d"],
-        rows=[["PNS", 10, 3, 30.0], ["TNI", 2, 2, 100.0], ["Polri", 7, 6, 85.7]],
+        columns=["a", "b", "c", "d", "e", "f"],
+        rows=[
+            ["PNS", 10, 3, 30.0, 5, 500.0],
+            ["TNI", 2, 2, 100.0, 0, 0.0],
+            ["Polri", 7, 6, 85.7, 1, 142.9],
+        ],
     )
     assert suppress_table(table, 5).rows == [
-        ["PNS", 10, "< 5", None],
-        ["TNI", "< 5", "< 5", None],
-        ["Polri", 7, 6, 85.7],
+        ["PNS", 10, "< 5", None, 5, 500.0],
+        ["TNI", "< 5", "< 5", None, 0, None],
+        ["Polri", 7, 6, 85.7, "< 5", None],
     ]

@@ -17,8 +17,20 @@ def _rows(dash: Dashboard, key: str) -> dict[str, list[object]]:
     return {str(row[0]): row for row in dash.table(key).rows}
 
 
-def _figures(dash: Dashboard) -> dict[str, object]:
-    return {f.key: f.value for f in dash.figures}
+def _figures(dash: Dashboard, *keys: str) -> dict[str, object]:
+    keys = keys or ("officials", "pledged", "pledge_coverage")
+    return {f.key: f.value for f in dash.figures if f.key in keys}
+
+
+CASE_FIGURES = (
+    "cases",
+    "registration_rate",
+    "proven_rate",
+    "follow_up_rate",
+    "on_time_rate",
+    "overdue",
+    "cases_per_1000",
+)
 
 
 def test_alice_sees_only_kutai_timur_numbers(alice: User, world: World) -> None:
@@ -28,8 +40,8 @@ def test_alice_sees_only_kutai_timur_numbers(alice: User, world: World) -> None:
     assert dash.scope_code == "64.08"
     assert _figures(dash) == {"officials": 6, "pledged": 3, "pledge_coverage": 50.0}
     rows = _rows(dash, "by_region")
-    assert rows["64.08.01"][2:] == [2, 0, 0.0, 1, 50.0]
-    assert rows["64.08.04"][2:] == [3, 0, 0.0, 2, 66.7]
+    assert rows["64.08.01"][2:] == [2, 2, 1000.0, 1, 50.0]
+    assert rows["64.08.04"][2:] == [3, 2, 666.7, 2, 66.7]
     assert rows["64.08"][2:] == [1, 0, 0.0, 0, 0.0]  # registered at the regency itself
     assert not any(code.startswith("32") for code in rows)
     assert sum(int(r[2]) for r in rows.values()) == 6  # type: ignore[call-overload]
@@ -50,19 +62,19 @@ def test_dora_sees_the_whole_country_by_province(dora: User, world: World) -> No
 def test_breakdowns_by_subject_type_and_position_category(alice: User, world: World) -> None:
     dash = dashboard_build(user=alice, filters=DashboardFilters())
     assert _rows(dash, "by_subject_type") == {
-        "PNS": ["PNS", 3, 1, 33.3],
-        "Kepala desa": ["Kepala desa", 3, 2, 66.7],
+        "PNS": ["PNS", 3, 1, 33.3, 2, 666.7],
+        "Kepala desa": ["Kepala desa", 3, 2, 66.7, 1, 333.3],
     }
     categories = _rows(dash, "by_position_category")
-    assert categories["Fungsional"] == ["Fungsional", 2, 1, 50.0]
-    assert categories["Jabatan pimpinan tinggi"] == ["Jabatan pimpinan tinggi", 1, 0, 0.0]
-    assert categories["Tanpa kategori"] == ["Tanpa kategori", 3, 2, 66.7]
+    assert categories["Fungsional"] == ["Fungsional", 2, 1, 50.0, 1, 500.0]
+    assert categories["Jabatan pimpinan tinggi"] == ["Jabatan pimpinan tinggi", 1, 0, 0.0, 0, 0.0]
+    assert categories["Tanpa kategori"] == ["Tanpa kategori", 3, 2, 66.7, 2, 666.7]
 
 
 def test_drill_down_to_a_kecamatan_lists_its_desa(alice: User, world: World) -> None:
     dash = dashboard_build(user=alice, filters=DashboardFilters(region_code="64.08.04"))
     rows = _rows(dash, "by_region")
-    assert rows["64.08.04.2001"][2:4] == [2, 0]
+    assert rows["64.08.04.2001"][2:4] == [2, 1]
     assert rows["64.08.04.2011"][2] == 1
     assert [c for c, _n in dash.breadcrumbs] == [None, "64.08", "64.08.04"]
 
@@ -91,3 +103,68 @@ def test_alice_cannot_open_another_regency(alice: User, world: World) -> None:
 def test_charlie_sees_bogor_only(charlie: User, world: World) -> None:
     dash = dashboard_build(user=charlie, filters=DashboardFilters())
     assert _figures(dash) == {"officials": 4, "pledged": 1, "pledge_coverage": 25.0}
+
+
+# --- case handling (DOMAIN.md §12) --------------------------------------------------------
+
+
+def test_case_metrics_for_kutai_timur(alice: User, world: World) -> None:
+    dash = dashboard_build(user=alice, filters=DashboardFilters(event=world.pilkada))
+    assert _figures(dash, *CASE_FIGURES) == {
+        "cases": 4,
+        "registration_rate": 75.0,
+        "proven_rate": 100.0,
+        "follow_up_rate": 50.0,
+        "on_time_rate": 50.0,
+        "overdue": 2,
+        "cases_per_1000": 666.7,
+    }
+    assert dash.table("cases_by_origin").rows == [
+        ["Laporan", 3, 2, 66.7],
+        ["Temuan", 1, 1, 100.0],
+        ["Informasi awal", 0, 0, None],
+        ["Jumlah", 4, 3, 75.0],
+    ]
+    assert _rows(dash, "cases_by_violation") == {
+        "Pelanggaran peraturan perundang-undangan lainnya": [
+            "Pelanggaran peraturan perundang-undangan lainnya",
+            2,
+            66.7,
+        ],
+        "Tindak pidana Pemilu/Pemilihan": ["Tindak pidana Pemilu/Pemilihan", 1, 33.3],
+    }
+    assert [r[1:] for r in dash.table("cases_by_skb_code").rows] == [[1, 100.0]]
+    assert dash.table("sanctions_by_type").rows == [
+        ["Sedang", "Pemotongan tunjangan kinerja 25% 6 bulan", 1, 100.0]
+    ]
+    assert _rows(dash, "reported_by_agency")["Dinas Uji"] == ["Dinas Uji", 1, 0]
+    timing = {str(r[0]): r[1] for r in dash.table("decision_timing").rows}
+    assert timing["Diputus dalam tenggat"] == 1
+    assert timing["Diputus melewati tenggat"] == 1
+    assert timing["Perkara terbuka lewat tenggat"] == 1
+    assert timing["Rekomendasi lewat tenggat tindak lanjut"] == 1
+    assert dash.table("cases_by_month").rows == [["2024-10", 4, 3]]
+
+
+def test_case_metrics_nationally(dora: User, world: World) -> None:
+    dash = dashboard_build(user=dora, filters=DashboardFilters())
+    figures = _figures(dash, *CASE_FIGURES)
+    assert figures["cases"] == 5
+    assert figures["registration_rate"] == 80.0
+    assert figures["proven_rate"] == 66.7
+    rows = _rows(dash, "by_region")
+    assert rows["32"][3:5] == [1, 250.0]
+    assert rows["64"][3:5] == [4, 666.7]
+
+
+def test_a_public_draft_is_not_a_case_yet(alice: User, world: World) -> None:
+    dash = dashboard_build(user=alice, filters=DashboardFilters())
+    assert _figures(dash, "cases") == {"cases": 4}
+
+
+def test_period_filter_applies_to_cases(alice: User, world: World) -> None:
+    dash = dashboard_build(
+        user=alice,
+        filters=DashboardFilters(date_from=dt.date(2024, 10, 10), date_to=dt.date(2024, 10, 31)),
+    )
+    assert _figures(dash, "cases") == {"cases": 3}  # C1 (2 Oct) is out

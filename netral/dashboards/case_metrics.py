@@ -1,0 +1,456 @@
+"""Case-handling metrics of the evaluation dashboard (DOMAIN.md §12, last paragraph):
+counts by origin, registration rate, qualification mix, proven rate, recommendation
+follow-up rate, sanction mix, time to decision against the deadline, overdue items; by
+region, subject type, position category, agency and SKB code; and the monthly trend.
+
+Everything starts from `access.cases_visible_to(user)`; recommendations, sanctions and
+reported persons are reached only through those cases. A case belongs to the place of the
+incident (`incident_region`) for the regional breakdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, DateTimeField, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from netral.accounts import access
+from netral.cases.deadlines import compute_due
+from netral.cases.models import (
+    CLOSED_STATUSES,
+    FOLLOW_UP_TERMINAL,
+    Anchor,
+    Case,
+    DeadlineRule,
+    DeadlineStep,
+    FollowUp,
+    Holiday,
+    Origin,
+    PersonFinding,
+    Recommendation,
+    ReportedPerson,
+    Sanction,
+    SanctionLevel,
+    SanctionType,
+    SkbCode,
+    Status,
+    ViolationType,
+)
+from netral.registry.models import PositionCategory, SubjectType
+
+from .tables import Cell, Chart, Figure, Table, rate
+
+if TYPE_CHECKING:
+    from netral.accounts.access import AnyUser
+
+    from .selectors import DashboardFilters, Scope
+
+# A public draft is not legally received yet (DOMAIN.md §1.5: the "diterima" moment is
+# when the competent unit receives it), so it is not a case for the evaluation.
+NOT_YET_CASES = (Status.DRAFT_PUBLIK,)
+# Recommendations the competent body has answered (DOMAIN.md §6.3 terminal buckets).
+ANSWERED = FOLLOW_UP_TERMINAL
+
+
+@dataclass
+class CaseSection:
+    per_unit: Counter[str] = field(default_factory=Counter)
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    by_subject_type: Counter[str] = field(default_factory=Counter)
+    by_position_category: Counter[str] = field(default_factory=Counter)
+
+
+def cases_in_scope(*, user: AnyUser, scope: Scope, filters: DashboardFilters) -> QuerySet[Case]:
+    """Cases the user may see, of the scope (place of incident), event and period.
+
+    The period applies to the date the case was received (laporan) or created (temuan,
+    informasi awal)."""
+    qs = access.cases_visible_to(user).exclude(status__in=NOT_YET_CASES)
+    qs = qs.filter(scope.q("incident_region_id"))
+    if filters.event is not None:
+        qs = qs.filter(election_event=filters.event)
+    if filters.date_from or filters.date_to:
+        qs = qs.annotate(_at=Coalesce("received_at", "created_at", output_field=DateTimeField()))
+        if filters.date_from:
+            qs = qs.filter(_at__date__gte=filters.date_from)
+        if filters.date_to:
+            qs = qs.filter(_at__date__lte=filters.date_to)
+    return qs
+
+
+def case_section(
+    *, user: AnyUser, scope: Scope, filters: DashboardFilters, unit_counts: Any
+) -> CaseSection:
+    cases = cases_in_scope(user=user, scope=scope, filters=filters)
+    persons = ReportedPerson.objects.filter(case__in=cases)
+    recommendations = Recommendation.objects.filter(case__in=cases)
+    sanctions = Sanction.objects.filter(recommendation__case__in=cases)
+    section = CaseSection()
+    section.per_unit = unit_counts(cases, "incident_region_id")
+
+    # Counts by origin and registration (DOMAIN.md §5.1, §5.6).
+    by_origin = Counter(dict(cases.values_list("origin").annotate(n=Count("pk")).order_by()))
+    registered_by_origin = Counter(
+        dict(
+            cases.filter(registered_at__isnull=False)
+            .values_list("origin")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    )
+    total = sum(by_origin.values())
+    registered = sum(registered_by_origin.values())
+
+    # Findings per reported person (each terlapor has its own, DOMAIN.md §8.2).
+    person_rows = list(
+        persons.values_list(
+            "finding",
+            "violation_types",
+            "skb_codes",
+            "subject_type",
+            "official__position_category",
+            "official__agency__name",
+            "agency_name",
+        )
+    )
+    proven = sum(1 for r in person_rows if r[0] == PersonFinding.TERBUKTI)
+    decided_persons = sum(1 for r in person_rows if r[0] != PersonFinding.BELUM_DIPUTUS)
+
+    rec_status = Counter(
+        dict(recommendations.values_list("status").annotate(n=Count("pk")).order_by())
+    )
+    rec_total = sum(rec_status.values())
+    rec_answered = sum(n for s, n in rec_status.items() if s in ANSWERED)
+
+    now = timezone.now()
+    overdue_cases = cases.exclude(status__in=sorted(CLOSED_STATUSES)).filter(due_at__lt=now).count()
+    overdue_recs = (
+        recommendations.exclude(status__in=sorted(ANSWERED)).filter(due_at__lt=now).count()
+    )
+    blocked = rec_status.get(FollowUp.DATA_DIBLOKIR, 0)
+
+    timing = _decision_timing(cases)
+
+    section.figures = [
+        Figure("cases", _("Perkara"), total),
+        Figure("registration_rate", _("Tingkat registrasi"), rate(registered, total), " %"),
+        Figure("proven_rate", _("Terlapor terbukti"), rate(proven, decided_persons), " %"),
+        Figure(
+            "follow_up_rate", _("Rekomendasi ditindaklanjuti"), rate(rec_answered, rec_total), " %"
+        ),
+        Figure(
+            "on_time_rate",
+            _("Diputus tepat waktu"),
+            rate(timing.on_time, timing.on_time + timing.late),
+            " %",
+        ),
+        Figure("overdue", _("Lewat tenggat (perkara + rekomendasi)"), overdue_cases + overdue_recs),
+    ]
+    section.tables = [
+        _origin_table(by_origin, registered_by_origin),
+        _status_table(cases),
+        _mix_table(
+            "cases_by_violation",
+            _("Kualifikasi pelanggaran (per terlapor)"),
+            _("Jenis pelanggaran"),
+            ViolationType.choices,
+            Counter(
+                v for r in person_rows if r[0] != PersonFinding.BELUM_DIPUTUS for v in (r[1] or [])
+            ),
+        ),
+        _findings_table(person_rows),
+        _mix_table(
+            "cases_by_skb_code",
+            _("Kode pelanggaran SKB 2022 (per terlapor)"),
+            _("Kode SKB"),
+            SkbCode.choices,
+            Counter(c for r in person_rows for c in (r[2] or [])),
+        ),
+        _agency_table(person_rows),
+        _follow_up_table(rec_status),
+        _sanction_table(sanctions),
+        _timing_table(timing, overdue_cases, overdue_recs, blocked),
+        _cases_trend(cases),
+    ]
+    section.by_subject_type = Counter(r[3] for r in person_rows)
+    section.by_position_category = Counter(r[4] or "" for r in person_rows)
+    return section
+
+
+def _origin_table(by_origin: Counter[str], registered: Counter[str]) -> Table:
+    rows: list[list[Cell]] = []
+    for value, label in Origin.choices:
+        n = by_origin.get(value, 0)
+        r = registered.get(value, 0)
+        rows.append([str(label), n, r, rate(r, n)])
+    n_all, r_all = sum(by_origin.values()), sum(registered.values())
+    rows.append([_("Jumlah"), n_all, r_all, rate(r_all, n_all)])
+    return Table(
+        key="cases_by_origin",
+        title=_("Perkara menurut asal"),
+        columns=[_("Asal"), _("Perkara"), _("Diregistrasi"), _("Tingkat registrasi (%)")],
+        rows=rows,
+        chart=Chart("hbar", 0, (1, 2)),
+    )
+
+
+def _status_table(cases: QuerySet[Case]) -> Table:
+    counts = Counter(dict(cases.values_list("status").annotate(n=Count("pk")).order_by()))
+    rows: list[list[Cell]] = [
+        [str(label), counts[value]] for value, label in Status.choices if counts.get(value)
+    ]
+    return Table(
+        key="cases_by_status",
+        title=_("Perkara menurut status"),
+        columns=[_("Status"), _("Perkara")],
+        rows=rows,
+        chart=Chart("hbar", 0, (1,)),
+    )
+
+
+def _mix_table(
+    key: str, title: str, label: str, choices: Iterable[tuple[str, Any]], counts: Counter[str]
+) -> Table:
+    total = sum(counts.values())
+    rows: list[list[Cell]] = [
+        [str(name), counts[value], rate(counts[value], total)]
+        for value, name in choices
+        if counts.get(value)
+    ]
+    return Table(
+        key=key,
+        title=title,
+        columns=[label, _("Terlapor"), _("Porsi (%)")],
+        rows=rows,
+        chart=Chart("hbar", 0, (1,)),
+    )
+
+
+def _findings_table(person_rows: list[tuple[Any, ...]]) -> Table:
+    """Reported persons and proven rate by subject type and by position category."""
+    rows: list[list[Cell]] = []
+    types = dict(SubjectType.choices)
+    categories = dict(PositionCategory.choices)
+    for label_map, index, prefix in (
+        (types, 3, _("Jenis subjek")),
+        (categories, 4, _("Kategori jabatan")),
+    ):
+        reported: Counter[str] = Counter()
+        decided: Counter[str] = Counter()
+        proven: Counter[str] = Counter()
+        for r in person_rows:
+            key = r[index] or ""
+            reported[key] += 1
+            if r[0] != PersonFinding.BELUM_DIPUTUS:
+                decided[key] += 1
+            if r[0] == PersonFinding.TERBUKTI:
+                proven[key] += 1
+        for value, name in [*label_map.items(), ("", _("tidak diketahui"))]:
+            if reported.get(value):
+                rows.append(
+                    [
+                        f"{prefix}: {name}",
+                        reported[value],
+                        decided[value],
+                        proven[value],
+                        rate(proven[value], decided[value]),
+                    ]
+                )
+    return Table(
+        key="findings_by_subject",
+        title=_("Terlapor dan tingkat terbukti"),
+        columns=[
+            _("Kelompok"),
+            _("Terlapor"),
+            _("Sudah diputus"),
+            _("Terbukti"),
+            _("Tingkat terbukti (%)"),
+        ],
+        rows=rows,
+        chart=Chart("hbar", 0, (1, 3)),
+    )
+
+
+def _agency_table(person_rows: list[tuple[Any, ...]], top: int = 15) -> Table:
+    counts: Counter[str] = Counter()
+    proven: Counter[str] = Counter()
+    for r in person_rows:
+        name = r[5] or r[6] or _("tidak diketahui")
+        counts[name] += 1
+        if r[0] == PersonFinding.TERBUKTI:
+            proven[name] += 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return Table(
+        key="reported_by_agency",
+        title=_("Terlapor per instansi (%(n)s terbanyak)") % {"n": top},
+        columns=[_("Instansi"), _("Terlapor"), _("Terbukti")],
+        rows=[[name, n, proven[name]] for name, n in ranked],
+    )
+
+
+def _follow_up_table(status: Counter[str]) -> Table:
+    total = sum(status.values())
+    rows: list[list[Cell]] = [
+        [str(label), status[value], rate(status[value], total)]
+        for value, label in FollowUp.choices
+        if status.get(value)
+    ]
+    return Table(
+        key="recommendations_by_status",
+        title=_("Tindak lanjut rekomendasi"),
+        columns=[_("Status tindak lanjut"), _("Rekomendasi"), _("Porsi (%)")],
+        rows=rows,
+        chart=Chart("hbar", 0, (1,)),
+        note=_(
+            "Ditindaklanjuti = sanksi dijatuhkan, tidak terbukti menurut instansi, "
+            "ditolak/dibatalkan, subjek sudah berhenti atau blokir dibuka (DOMAIN.md §6.3)."
+        ),
+    )
+
+
+def _sanction_table(sanctions: QuerySet[Sanction]) -> Table:
+    pairs: dict[tuple[str, str], int] = {
+        (lv, ty): n
+        for lv, ty, n in sanctions.values_list("level", "type").annotate(n=Count("pk")).order_by()
+    }
+    levels = dict(SanctionLevel.choices)
+    types = dict(SanctionType.choices)
+    total = sum(pairs.values())
+    rows: list[list[Cell]] = [
+        [str(levels.get(lv, lv)), str(types.get(ty, ty)), n, rate(n, total)]
+        for (lv, ty), n in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return Table(
+        key="sanctions_by_type",
+        title=_("Sanksi yang dijatuhkan"),
+        columns=[_("Tingkat"), _("Jenis sanksi"), _("Sanksi"), _("Porsi (%)")],
+        rows=rows,
+        chart=Chart("hbar", 1, (2,)),
+    )
+
+
+@dataclass
+class Timing:
+    decided: int = 0
+    on_time: int = 0
+    late: int = 0
+    no_rule: int = 0
+    days: list[float] = field(default_factory=list)
+
+
+def _decision_timing(cases: QuerySet[Case]) -> Timing:
+    """Registration (or receipt) to decision against the PENANGANAN deadline in force
+    (UU 7/2017 Ps. 454(7),(8); Perpu 1/2014 Ps. 134(5),(6)), from the configurable
+    DeadlineRule table; PENANGANAN_EXTENDED when the case was extended."""
+    rows = list(
+        cases.filter(decided_at__isnull=False).values_list(
+            "regime", "received_at", "registered_at", "extended_at", "decided_at"
+        )
+    )
+    timing = Timing(decided=len(rows))
+    if not rows:
+        return timing
+    rules = {
+        (r.regime, r.step): r
+        for r in DeadlineRule.objects.filter(
+            step__in=[DeadlineStep.PENANGANAN, DeadlineStep.PENANGANAN_EXTENDED]
+        )
+    }
+    starts = [start for r in rows if (start := r[1] or r[2]) is not None]
+    first = timezone.localtime(min(starts) if starts else timezone.now()).date()
+    holidays = list(Holiday.objects.filter(date__gte=first).values_list("date", flat=True))
+    for regime, received, registered, extended, decided in rows:
+        if decided is None:  # (filtered out above; keeps the type checker informed)
+            continue
+        start = registered or received
+        if start is not None:
+            timing.days.append(round((decided - start).total_seconds() / 86400, 1))
+        due = _due(rules, regime, received, registered, extended, holidays)
+        if due is None:
+            timing.no_rule += 1
+        elif decided <= due:
+            timing.on_time += 1
+        else:
+            timing.late += 1
+    return timing
+
+
+def _anchor(
+    rule: DeadlineRule, received: dt.datetime | None, registered: dt.datetime | None
+) -> dt.datetime | None:
+    if rule.anchor == Anchor.RECEIVED_AT:
+        return received
+    if rule.anchor == Anchor.REGISTERED_AT:
+        return registered
+    return None
+
+
+def _due(
+    rules: dict[tuple[str, str], DeadlineRule],
+    regime: str,
+    received: dt.datetime | None,
+    registered: dt.datetime | None,
+    extended: dt.datetime | None,
+    holidays: list[dt.date],
+) -> dt.datetime | None:
+    base_rule = rules.get((regime, DeadlineStep.PENANGANAN))
+    if base_rule is None or base_rule.amount is None or not base_rule.unit:
+        return None
+    anchor = _anchor(base_rule, received, registered)
+    if anchor is None:
+        return None
+    due = compute_due(
+        anchor=anchor, amount=base_rule.amount, unit=base_rule.unit, holidays=holidays
+    )
+    ext = rules.get((regime, DeadlineStep.PENANGANAN_EXTENDED))
+    if extended is None or ext is None or ext.amount is None or not ext.unit:
+        return due
+    ext_anchor = due if ext.anchor == Anchor.PENANGANAN_DUE else _anchor(ext, received, registered)
+    if ext_anchor is None:
+        return due
+    return compute_due(anchor=ext_anchor, amount=ext.amount, unit=ext.unit, holidays=holidays)
+
+
+def _timing_table(timing: Timing, overdue_cases: int, overdue_recs: int, blocked: int) -> Table:
+    median = round(statistics.median(timing.days), 1) if timing.days else None
+    return Table(
+        key="decision_timing",
+        title=_("Waktu penanganan dan tenggat"),
+        columns=[_("Ukuran"), _("Nilai")],
+        rows=[
+            [_("Perkara diputus"), timing.decided],
+            [_("Diputus dalam tenggat"), timing.on_time],
+            [_("Diputus melewati tenggat"), timing.late],
+            [_("Tanpa aturan tenggat (belum dikonfigurasi)"), timing.no_rule],
+            [_("Median hari registrasi sampai putusan"), median],
+            [_("Perkara terbuka lewat tenggat"), overdue_cases],
+            [_("Rekomendasi lewat tenggat tindak lanjut"), overdue_recs],
+            [_("Data kepegawaian diblokir"), blocked],
+        ],
+    )
+
+
+def _cases_trend(cases: QuerySet[Case]) -> Table:
+    rows = (
+        cases.annotate(_at=Coalesce("received_at", "created_at", output_field=DateTimeField()))
+        .annotate(month=TruncMonth("_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"), registered=Count("pk", filter=Q(registered_at__isnull=False)))
+        .order_by("month")
+    )
+    return Table(
+        key="cases_by_month",
+        title=_("Perkara per bulan"),
+        columns=[_("Bulan"), _("Perkara"), _("Diregistrasi")],
+        rows=[[m.strftime("%Y-%m"), n, r] for m, n, r in rows],
+        chart=Chart("line", 0, (1, 2)),
+    )
