@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -229,3 +229,18 @@ def open_statuses() -> list[str]:
 
 def now_local_date() -> dt.date:
     return timezone.localdate()
+
+
+def pledges_for_official(*, official: Official) -> list[Any]:
+    """Signed neutrality pledges of an official, if the declarations app provides them."""
+    from django.apps import apps
+
+    if not apps.is_installed("netral.declarations"):
+        return []
+    try:
+        from netral.declarations.selectors import official_pledges
+    except ImportError:  # the declarations area has not shipped this selector
+        return []
+    return [
+        s for s in official_pledges(official=official) if getattr(s, "revoked_at", None) is None
+    ]

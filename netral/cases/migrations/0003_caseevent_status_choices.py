@@ -4,20 +4,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_seed_deadline_rules_and_holidays'),
+        ("cases", "0002_seed_deadline_rules_and_holidays"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='caseevent',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('DRAFT_PUBLIK', 'Draf laporan publik'), ('INFORMASI_AWAL', 'Informasi awal'), ('PENELUSURAN', 'Penelusuran'), ('HASIL_PENGAWASAN', 'Hasil pengawasan'), ('DITERIMA', 'Diterima'), ('KAJIAN_AWAL', 'Kajian awal'), ('MENUNGGU_KELENGKAPAN', 'Menunggu kelengkapan'), ('DILIMPAHKAN', 'Dilimpahkan'), ('TIDAK_DIREGISTRASI', 'Tidak diregistrasi'), ('DICABUT', 'Dicabut'), ('TEMUAN_DITETAPKAN', 'Temuan ditetapkan'), ('DIREGISTRASI', 'Diregistrasi'), ('KLARIFIKASI', 'Klarifikasi'), ('KAJIAN', 'Kajian'), ('PERPANJANGAN', 'Perpanjangan'), ('GAKKUMDU_PEMBAHASAN', 'Pembahasan Sentra Gakkumdu'), ('DIPUTUS', 'Diputus'), ('DITERUSKAN', 'Diteruskan'), ('DIHENTIKAN', 'Dihentikan'), ('PEMANTAUAN_TINDAK_LANJUT', 'Pemantauan tindak lanjut'), ('SELESAI', 'Selesai'), ('ARSIP', 'Arsip')], max_length=32),
+            model_name="caseevent",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("DRAFT_PUBLIK", "Draf laporan publik"),
+                    ("INFORMASI_AWAL", "Informasi awal"),
+                    ("PENELUSURAN", "Penelusuran"),
+                    ("HASIL_PENGAWASAN", "Hasil pengawasan"),
+                    ("DITERIMA", "Diterima"),
+                    ("KAJIAN_AWAL", "Kajian awal"),
+                    ("MENUNGGU_KELENGKAPAN", "Menunggu kelengkapan"),
+                    ("DILIMPAHKAN", "Dilimpahkan"),
+                    ("TIDAK_DIREGISTRASI", "Tidak diregistrasi"),
+                    ("DICABUT", "Dicabut"),
+                    ("TEMUAN_DITETAPKAN", "Temuan ditetapkan"),
+                    ("DIREGISTRASI", "Diregistrasi"),
+                    ("KLARIFIKASI", "Klarifikasi"),
+                    ("KAJIAN", "Kajian"),
+                    ("PERPANJANGAN", "Perpanjangan"),
+                    ("GAKKUMDU_PEMBAHASAN", "Pembahasan Sentra Gakkumdu"),
+                    ("DIPUTUS", "Diputus"),
+                    ("DITERUSKAN", "Diteruskan"),
+                    ("DIHENTIKAN", "Dihentikan"),
+                    ("PEMANTAUAN_TINDAK_LANJUT", "Pemantauan tindak lanjut"),
+                    ("SELESAI", "Selesai"),
+                    ("ARSIP", "Arsip"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='to_status',
-            field=models.CharField(blank=True, choices=[('DRAFT_PUBLIK', 'Draf laporan publik'), ('INFORMASI_AWAL', 'Informasi awal'), ('PENELUSURAN', 'Penelusuran'), ('HASIL_PENGAWASAN', 'Hasil pengawasan'), ('DITERIMA', 'Diterima'), ('KAJIAN_AWAL', 'Kajian awal'), ('MENUNGGU_KELENGKAPAN', 'Menunggu kelengkapan'), ('DILIMPAHKAN', 'Dilimpahkan'), ('TIDAK_DIREGISTRASI', 'Tidak diregistrasi'), ('DICABUT', 'Dicabut'), ('TEMUAN_DITETAPKAN', 'Temuan ditetapkan'), ('DIREGISTRASI', 'Diregistrasi'), ('KLARIFIKASI', 'Klarifikasi'), ('KAJIAN', 'Kajian'), ('PERPANJANGAN', 'Perpanjangan'), ('GAKKUMDU_PEMBAHASAN', 'Pembahasan Sentra Gakkumdu'), ('DIPUTUS', 'Diputus'), ('DITERUSKAN', 'Diteruskan'), ('DIHENTIKAN', 'Dihentikan'), ('PEMANTAUAN_TINDAK_LANJUT', 'Pemantauan tindak lanjut'), ('SELESAI', 'Selesai'), ('ARSIP', 'Arsip')], max_length=32),
+            model_name="caseevent",
+            name="to_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("DRAFT_PUBLIK", "Draf laporan publik"),
+                    ("INFORMASI_AWAL", "Informasi awal"),
+                    ("PENELUSURAN", "Penelusuran"),
+                    ("HASIL_PENGAWASAN", "Hasil pengawasan"),
+                    ("DITERIMA", "Diterima"),
+                    ("KAJIAN_AWAL", "Kajian awal"),
+                    ("MENUNGGU_KELENGKAPAN", "Menunggu kelengkapan"),
+                    ("DILIMPAHKAN", "Dilimpahkan"),
+                    ("TIDAK_DIREGISTRASI", "Tidak diregistrasi"),
+                    ("DICABUT", "Dicabut"),
+                    ("TEMUAN_DITETAPKAN", "Temuan ditetapkan"),
+                    ("DIREGISTRASI", "Diregistrasi"),
+                    ("KLARIFIKASI", "Klarifikasi"),
+                    ("KAJIAN", "Kajian"),
+                    ("PERPANJANGAN", "Perpanjangan"),
+                    ("GAKKUMDU_PEMBAHASAN", "Pembahasan Sentra Gakkumdu"),
+                    ("DIPUTUS", "Diputus"),
+                    ("DITERUSKAN", "Diteruskan"),
+                    ("DIHENTIKAN", "Dihentikan"),
+                    ("PEMANTAUAN_TINDAK_LANJUT", "Pemantauan tindak lanjut"),
+                    ("SELESAI", "Selesai"),
+                    ("ARSIP", "Arsip"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

@@ -192,6 +192,11 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "sanction_form": f.SanctionForm(),
             "link_form": f.LinkForm(),
             "recipients": {p.pk: selectors.recipients_for(p) for p in case.reported_persons.all()},
+            "pledges": {
+                p.pk: selectors.pledges_for_official(official=p.official)
+                for p in case.reported_persons.all()
+                if p.official is not None
+            },
             "officers": access.case_handlers_for_region(case.handling_region_id)
             if can_handle
             else [],

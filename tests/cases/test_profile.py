@@ -1,0 +1,71 @@
+"""The official's profile shows their cases and sanctions (cases/_official_cases.html)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from netral.cases.models import PersonFinding, Recipient, Status
+from netral.cases.services import (
+    PersonData,
+    case_decide,
+    recommendation_create,
+    reported_person_decide,
+    sanction_record,
+)
+from netral.cases.workflow import case_transition
+from tests.cases.conftest import DESA, file_report
+from tests.cases.test_workflow import register
+from tests.factories import OfficialFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_profile_lists_cases_and_sanctions_in_scope(
+    panwascam: Any, alice_client: Client, charlie_client: Client
+) -> None:
+    official = OfficialFactory(name="Budi Santoso", subject_type="KEPALA_DESA", region_id=DESA)
+    case = register(file_report(persons=[PersonData(official_id=official.pk)]).case, panwascam)
+    case = case_transition(case=case, to=Status.GAKKUMDU_PEMBAHASAN, actor=panwascam, note="x")
+    case = case_transition(case=case, to=Status.KAJIAN, actor=panwascam)
+    person = case.reported_persons.get()
+    reported_person_decide(
+        person=person,
+        actor=panwascam,
+        finding=PersonFinding.TERBUKTI,
+        violation_types=["PERUU_LAINNYA"],
+        skb_codes=[],
+        articles=["UU 6/2014 Ps. 29"],
+        reasoning="",
+    )
+    case = case_decide(case=case, actor=panwascam)
+    rec = recommendation_create(
+        case=case,
+        actor=panwascam,
+        reported_person=person,
+        recipient=Recipient.BUPATI_WALIKOTA,
+        recipient_name="Bupati",
+        letter_number="9/2024",
+        letter_date=timezone.localdate(),
+    )
+    sanction_record(
+        recommendation=rec,
+        actor=panwascam,
+        reported_person=person,
+        level="RINGAN",
+        type="DESA_TEGURAN_TERTULIS",
+        decree_number="SK-77/2024",
+        decree_date=timezone.localdate(),
+        imposed_by="Bupati",
+    )
+    url = reverse("registry:official_detail", args=[official.pk])
+    body = alice_client.get(url).content.decode()
+    assert "Perkara dan sanksi" in body
+    assert case.registration_number in body
+    assert "SK-77/2024" in body
+    # charlie (another regency) cannot open this profile at all
+    assert charlie_client.get(url).status_code == 404
