@@ -161,7 +161,7 @@ def test_a_confidential_reporter_is_never_exported(alice_client: Client, world: 
         confidential=True,
     )
     Reporter.objects.create(
-        case=c3, kind="WNI", name="Warga Terbuka", address="Jl. Uji", phone="0812"
+        case=c3, kind="WNI_HAK_PILIH", name="Warga Terbuka", address="Jl. Uji", phone="0812"
     )
     # when
     for fmt in ("csv", "xlsx"):
