@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from netral.api.v1 import declarations, officials, regions
+from netral.api.v1 import cases, declarations, officials, regions
 from netral.core.errors import ApplicationError
 
 api = NinjaAPI(
@@ -16,6 +16,7 @@ api = NinjaAPI(
     description="Pengawasan netralitas ASN, kepala desa, perangkat desa, TNI dan Polri.",
 )
 api.add_router("/regions", regions.router)
+api.add_router("/cases", cases.router)
 api.add_router("/officials", officials.router)
 api.add_router("/declarations", declarations.router)
 

@@ -1,0 +1,119 @@
+"""Cases API: list (with filters), detail, transitions. Scoped through accounts/access.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from netral.accounts import access
+from netral.cases import selectors
+from netral.cases.models import Case, Status
+from netral.cases.selectors import CaseFilters
+from netral.cases.services import case_receive, case_register
+from netral.cases.workflow import case_transition
+from netral.core.errors import ApplicationError
+
+router = Router(tags=["cases"], auth=django_auth)
+MAX_PAGE = 100
+
+
+class CaseOut(Schema):
+    id: int
+    code: str
+    origin: str
+    regime: str
+    status: str
+    registration_number: str
+    tracking_number: str | None
+    title: str
+    incident_region: str
+    handling_region: str | None
+    due_at: dt.datetime | None
+    due_step: str
+    due_basis: str
+    created_at: dt.datetime
+
+
+class CasePageOut(Schema):
+    count: int
+    results: list[CaseOut]
+
+
+class CaseTransitionIn(Schema):
+    to: str
+    note: str = ""
+
+
+def _out(c: Case) -> CaseOut:
+    return CaseOut(
+        id=c.pk,
+        code=str(c.code),
+        origin=c.origin,
+        regime=c.regime,
+        status=c.status,
+        registration_number=c.registration_number,
+        tracking_number=c.tracking_number,
+        title=c.title,
+        incident_region=c.incident_region_id,
+        handling_region=c.handling_region_id,
+        due_at=c.due_at,
+        due_step=c.due_step,
+        due_basis=c.due_basis,
+        created_at=c.created_at,
+    )
+
+
+@router.get("/", response=CasePageOut, summary="Cases visible to the caller, filtered")
+def case_list_api(
+    request: HttpRequest,
+    status: str = "",
+    origin: str = "",
+    regime: str = "",
+    region: str = "",
+    q: str = "",
+    overdue: bool = False,
+    open_only: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+) -> CasePageOut:
+    filters = CaseFilters(
+        status=status,
+        origin=origin,
+        regime=regime,
+        region=region,
+        q=q,
+        overdue=overdue,
+        open_only=open_only,
+    )
+    qs = selectors.case_list(qs=access.cases_visible_to(request.user), filters=filters)
+    limit = min(max(limit, 1), MAX_PAGE)
+    offset = max(offset, 0)
+    return CasePageOut(count=qs.count(), results=[_out(c) for c in qs[offset : offset + limit]])
+
+
+@router.get("/{case_id}", response=CaseOut, summary="One case")
+def case_detail_api(request: HttpRequest, case_id: int) -> CaseOut:
+    return _out(access.access_case(request.user, case_id))
+
+
+@router.post("/{case_id}/transition", response=CaseOut, summary="Move a case along §8.2")
+def case_transition_api(request: HttpRequest, case_id: int, payload: CaseTransitionIn) -> CaseOut:
+    case = access.access_case(request.user, case_id, write=True)
+    if payload.to not in Status.values:
+        raise ApplicationError(f"unknown status {payload.to!r}")
+    user = request.user
+    if payload.to == Status.DITERIMA:
+        return _out(case_receive(case=case, actor=user))  # type: ignore[arg-type]
+    if payload.to == Status.DIREGISTRASI:
+        return _out(case_register(case=case, actor=user, note=payload.note))  # type: ignore[arg-type]
+    return _out(
+        case_transition(
+            case=case,
+            to=Status(payload.to),
+            actor=user,  # type: ignore[arg-type]
+            note=payload.note,
+        )
+    )
