@@ -94,7 +94,7 @@ class Verification:
 
 
 def signature_verify(*, code: uuid.UUID) -> Verification:
-    signature = Signature.objects.filter(code=code).first()
+    signature = Signature.objects.filter(code=code).order_by().first()
     if signature is None:
         return Verification(None, None)
     return Verification(signature, signing.verification_status(signature))

@@ -10,9 +10,12 @@ id stored beside it so that old signatures stay verifiable after a key rotation.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from datetime import UTC
 from enum import StrEnum
 from typing import Any, Protocol
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from netral.core import sealing
 
@@ -111,12 +114,29 @@ def seal_of(signature: SignatureFields) -> sealing.Seal:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _public_key(kid: str) -> Ed25519PublicKey:
+    """Public keys by id, loaded once per process: a key id names one key forever."""
+    key = sealing.key_store().public_key(kid)
+    if key is None:
+        raise KeyError(kid)  # not cached: the key may be installed later
+    return key
+
+
+def seal_valid(record: dict[str, Any], stored: sealing.Seal) -> bool:
+    try:
+        key = _public_key(stored.key_id)
+    except KeyError:
+        return False
+    return sealing.verify_record(record, stored, key)
+
+
 def verification_status(signature: SignatureFields) -> VerificationStatus:
     """INVALID when the stored record no longer matches its seal (tampered), else
     REVOKED or VALID."""
     record = record_of(signature)
     stored = seal_of(signature)
-    if sealing.digest(record) != stored.digest or not sealing.verify(record, stored):
+    if sealing.digest(record) != stored.digest or not seal_valid(record, stored):
         return VerificationStatus.INVALID
     if signature.revoked_at is not None:
         return VerificationStatus.REVOKED

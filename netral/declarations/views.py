@@ -7,16 +7,20 @@ import csv
 import io
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from netral.accounts import access
+from netral.accounts.selectors import demo_accounts_exist
 from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
 from netral.declarations import certificates, forms, qr, ratelimit, selectors, services
@@ -439,8 +443,22 @@ def verify(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     """Re-checks the seal; shows VALID, REVOKED or INVALID, never NIP/NIK."""
     result = selectors.signature_verify(code=code)
     status = 200 if result.signature is not None else 404
-    return render(request, "declarations/verify.html", {"result": result, "code": code},
-                  status=status)
+    # The page QR codes point at, kept cheap (bench/declarations.py): standalone (no
+    # session, no CSRF form, no context processors), and the rendered HTML is cached under
+    # a key holding everything it shows. The seal itself is re-checked on every request.
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    demo_mode = cache.get_or_set("netral-demo-mode", demo_accounts_exist, 60)
+    sig = result.signature
+    shown = "" if sig is None or result.status == "INVALID" else (
+        f"{sig.seal_digest}:{sig.seal_key_id}:{sig.revoked_at}")
+    key = f"netral-verify:{code}:{result.status}:{language}:{demo_mode}:{shown}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("declarations/verify.html", {
+            "result": result, "code": code, "demo_mode": demo_mode, "LANGUAGE_CODE": language,
+        })
+        cache.set(key, html, 300)
+    return HttpResponse(html, status=status)
 
 
 def _client_ip(request: HttpRequest) -> str:
