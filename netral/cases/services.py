@@ -1018,14 +1018,15 @@ def recommendation_create(
     """One penerusan (§6) with letter number and date; the first one moves the case (T20)."""
     from netral.cases.documents import document_generate
 
-    if case.status not in (S.DIPUTUS, S.DITERUSKAN, S.PEMANTAUAN_TINDAK_LANJUT):
-        raise InvalidTransition(_("Penerusan hanya setelah status diputus."))
     if reported_person is not None and reported_person.finding != PersonFinding.TERBUKTI:
         raise ApplicationError(_("Penerusan hanya untuk terlapor yang terbukti."))
     if not letter_number.strip():
         raise ApplicationError(_("Nomor surat wajib diisi."))
     due, basis = recommendation_due(regime=case.regime, letter_date=letter_date)
     with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status not in (S.DIPUTUS, S.DITERUSKAN, S.PEMANTAUAN_TINDAK_LANJUT):
+            raise InvalidTransition(_("Penerusan hanya setelah status diputus."))
         try:
             with transaction.atomic():
                 rec = Recommendation.objects.create(

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from netral.accounts.models import Assignment, Role, User
 from netral.audit.services import audit_record
+from netral.cases import demo as cases_demo
 from netral.declarations import demo as declarations_demo
 from netral.elections.models import ElectionEvent, Regime
 from netral.registry.models import Agency, AgencyKind, Official, Region, SubjectType
@@ -110,6 +111,7 @@ def demo_load() -> DemoResult:
     result.elections = _elections()
     result.officials = _officials()
     declarations_demo.demo_declarations()
+    cases_demo.demo_cases()
     return result
 
 
