@@ -1,3 +1,4 @@
+# ruff: noqa: S603, S607
 """Declarations (issue 4): certificate generation and the public verification page.
 
 Three measurements, each against a ceiling measured in the same run:
@@ -95,7 +96,7 @@ def _certificates(quick: bool) -> None:
     from weasyprint import HTML
 
     from netral.accounts.models import User
-    from netral.declarations import certificates, pdf
+    from netral.declarations import certificates
     from netral.declarations.models import Event, Signature
 
     event = Event.objects.get(title__startswith="Sosialisasi Pencegahan")

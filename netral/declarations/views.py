@@ -4,6 +4,7 @@ verification pages. Each view: parse, one access call, one service or selector, 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import uuid
 
@@ -451,7 +452,8 @@ def verify(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     sig = result.signature
     shown = "" if sig is None or result.status == "INVALID" else (
         f"{sig.seal_digest}:{sig.seal_key_id}:{sig.revoked_at}")
-    key = f"netral-verify:{code}:{result.status}:{language}:{demo_mode}:{shown}"
+    key = "netral-verify:" + hashlib.sha256(
+        f"{code}:{result.status}:{language}:{demo_mode}:{shown}".encode()).hexdigest()
     html = cache.get(key)
     if html is None:
         html = render_to_string("declarations/verify.html", {
