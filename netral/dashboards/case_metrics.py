@@ -140,18 +140,36 @@ def case_section(
 
     timing = _decision_timing(cases)
 
+    on_time_base = timing.on_time + timing.late
     section.figures = [
         Figure("cases", _("Perkara"), total),
-        Figure("registration_rate", _("Tingkat registrasi"), rate(registered, total), " %"),
-        Figure("proven_rate", _("Terlapor terbukti"), rate(proven, decided_persons), " %"),
         Figure(
-            "follow_up_rate", _("Rekomendasi ditindaklanjuti"), rate(rec_answered, rec_total), " %"
+            "registration_rate",
+            _("Tingkat registrasi"),
+            rate(registered, total),
+            " %",
+            (registered, total),
+        ),
+        Figure(
+            "proven_rate",
+            _("Terlapor terbukti"),
+            rate(proven, decided_persons),
+            " %",
+            (proven, decided_persons),
+        ),
+        Figure(
+            "follow_up_rate",
+            _("Rekomendasi ditindaklanjuti"),
+            rate(rec_answered, rec_total),
+            " %",
+            (rec_answered, rec_total),
         ),
         Figure(
             "on_time_rate",
             _("Diputus tepat waktu"),
-            rate(timing.on_time, timing.on_time + timing.late),
+            rate(timing.on_time, on_time_base),
             " %",
+            (timing.on_time, on_time_base),
         ),
         Figure("overdue", _("Lewat tenggat (perkara + rekomendasi)"), overdue_cases + overdue_recs),
     ]

@@ -83,6 +83,15 @@ def suppress_table(table: Table, k: int) -> Table:
     )
 
 
+def _suppress_figure(figure: Figure, k: int) -> Figure:
+    """A count below k becomes "< k"; a rate whose numerator or denominator is below k
+    is withheld (None), as it would give the small count away."""
+    if figure.basis is not None:
+        small = any(0 < n < k for n in figure.basis)
+        return replace(figure, value=None if small else figure.value)
+    return replace(figure, value=suppress(figure.value, k))
+
+
 @dataclass
 class PublicPage:
     event: ElectionEvent | None
@@ -104,7 +113,7 @@ def transparency_build(
     )
     public = replace(
         dash,
-        figures=[Figure(f.key, f.label, suppress(f.value, k), f.suffix) for f in dash.figures],
+        figures=[_suppress_figure(f, k) for f in dash.figures],
         tables=[suppress_table(t, k) for t in dash.tables if t.key in PUBLIC_TABLES],
         breadcrumbs=[],
         gaps=[],

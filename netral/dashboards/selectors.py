@@ -211,16 +211,25 @@ def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
     dashboard.units = units
     total_officials = sum(u.officials for u in units)
     total_pledged = sum(u.pledged for u in units)
+    total_cases = sum(u.cases for u in units)
 
     dashboard.figures += [
         Figure("officials", _("Pejabat terdaftar"), total_officials),
         Figure("pledged", _("Pejabat berikrar"), total_pledged),
-        Figure("pledge_coverage", _("Cakupan ikrar"), rate(total_pledged, total_officials), " %"),
+        Figure(
+            "pledge_coverage",
+            _("Cakupan ikrar"),
+            rate(total_pledged, total_officials),
+            " %",
+            (total_pledged, total_officials),
+        ),
         *section.figures,
         Figure(
             "cases_per_1000",
             _("Perkara per 1.000 pejabat"),
-            rate(sum(u.cases for u in units), total_officials, per=1000),
+            rate(total_cases, total_officials, per=1000),
+            "",
+            (total_cases, total_officials),
         ),
     ]
     type_officials = _marginal(officials_cube, 1)

@@ -95,6 +95,7 @@ class Figure:
     label: str
     value: Cell
     suffix: str = ""
+    basis: tuple[int, int] | None = None  # (numerator, denominator) of a rate
 
 
 @dataclass

@@ -31,6 +31,10 @@ def test_small_counts_are_suppressed(client: Client, world: World) -> None:
     html = client.get(f"/transparansi/?pemilihan={world.pilkada.pk}").content.decode()
     # 4 pledged nationally (< 5): shown as "< 5", and the coverage rate is withheld
     assert 'data-figure="pledged"><span class="figure-value">&lt; 5<' in html
+    # ... and so is the coverage rate computed from it (4 of 10 would give it away)
+    assert 'data-figure="pledge_coverage"><span class="figure-value">\N{EN DASH}<' in html
+    # 5 cases is not small: the count shows
+    assert 'data-figure="cases"><span class="figure-value">5<' in html
     # 6 officials in Kalimantan Timur is not small; its 4 cases and 3 pledges are
     dash = "\N{EN DASH}"
     row = f"<td>Prov. Kalimantan Timur</td><td>6</td><td>&lt; 5</td><td>{dash}</td><td>&lt; 5</td>"
