@@ -237,3 +237,14 @@ def test_the_command_fails_with_every_error_and_an_error_file(tmp_path: Path) ->
     assert "baris 3, kolom kode_wilayah" in str(raised.value)
     assert errors.read_text(encoding="utf-8-sig").count("kode_wilayah") == 2
     assert db_state() == state
+
+
+def test_duplicates_into_an_empty_registry_are_found_after_the_unique_index_refuses_them() -> None:
+    assert not Official.objects.exists()  # the optimistic path: no GROUP BY before the merge
+    state = db_state()
+
+    result = officials_import(file=fixture("bad_duplicate_identifier.csv"), source_name="x")
+
+    assert _errors(result) == {(3, "nip")}
+    assert (result.created, result.agencies_created) == (0, 0)
+    assert db_state() == state

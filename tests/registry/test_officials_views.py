@@ -196,3 +196,27 @@ def test_another_users_import_job_is_404(bkpsdm: User, charlie: User) -> None:
     response = client_for(other).get(reverse("registry:import_job", args=[job.pk]))
 
     assert response.status_code == 404
+
+
+def test_name_and_province_search_finds_only_that_province(dora_client: Client,
+                                                           kutim_officials: None) -> None:
+    OfficialFactory(name="Seno Bogor", region_id="32.01.01")
+
+    in_64 = dora_client.get(reverse("registry:official_list"), {"q": "seno", "wilayah": "64"})
+    in_32 = dora_client.get(reverse("registry:official_list"), {"q": "seno", "wilayah": "32"})
+
+    assert [o.name for o in in_64.context["page"].items] == ["Séno Aji Wibowo"]
+    assert [o.name for o in in_32.context["page"].items] == ["Seno Bogor"]
+
+
+def test_pages_follow_each_other(dora_client: Client) -> None:
+    for i in range(30):
+        OfficialFactory(name=f"Pegawai {i:02d}", region_id="64.08.04")
+
+    first = dora_client.get(reverse("registry:official_list"), {"q": "pegawai"}).context["page"]
+    second = dora_client.get(reverse("registry:official_list"),
+                             {"q": "pegawai", "page": 2}).context["page"]
+
+    assert (len(first.items), first.has_next) == (25, True)
+    assert (len(second.items), second.has_next) == (5, False)
+    assert not {o.pk for o in first.items} & {o.pk for o in second.items}

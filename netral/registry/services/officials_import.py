@@ -27,11 +27,12 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -520,8 +521,7 @@ def _check_duplicates(cursor: Any, errors: _Errors) -> set[int]:
 def _match_existing(cursor: Any, errors: _Errors, allowed: set[str] | None,
                     duplicates: set[int]) -> int:
     """Link staging rows to existing officials by any identifier; report conflicts."""
-    cursor.execute("SELECT EXISTS (SELECT 1 FROM registry_official)")
-    if not cursor.fetchone()[0]:
+    if not _registry_has_rows(cursor):
         return 0
     for column, _label in _IDENTIFIERS:
         cursor.execute(
@@ -546,8 +546,9 @@ def _match_existing(cursor: Any, errors: _Errors, allowed: set[str] | None,
     seen: set[int] = set()
     for row_no, official_id in cursor.fetchall():
         if official_id in seen and row_no not in duplicates:
-            errors.add(row_no, "nip/nik/nrp", _("Baris ini dan baris sebelumnya merujuk pejabat yang "
-                                     "sama (id %(id)d).") % {"id": official_id})
+            errors.add(row_no, "nip/nik/nrp", _("Baris ini dan baris sebelumnya merujuk "
+                                                "pejabat yang sama (id %(id)d).")
+                       % {"id": official_id})
         seen.add(official_id)
     if allowed is not None:
         cursor.execute(
@@ -561,6 +562,53 @@ def _match_existing(cursor: Any, errors: _Errors, allowed: set[str] | None,
                              "Anda.") % {"code": region_id})
     cursor.execute(f"SELECT COUNT(*) FROM {_STAGE} WHERE official_id IS NOT NULL")
     return int(cursor.fetchone()[0])
+
+
+def _registry_has_rows(cursor: Any) -> bool:
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM registry_official)")
+    return bool(cursor.fetchone()[0])
+
+
+@contextmanager
+def _foreign_keys_checked_at_end(cursor: Any) -> Iterator[None]:
+    """SQLite: check foreign keys once after the merge instead of on every inserted row.
+
+    The pragma only takes effect outside a transaction, so it wraps the atomic block (as
+    Django's own SQLite schema editor does); `_check_foreign_keys` runs inside it.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    cursor.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        cursor.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(cursor: Any) -> None:
+    """SQLite, foreign keys off: check the references the merge wrote, set-based.
+
+    Agencies come from a join on registry_agency and official ids from the merge itself, so
+    the regions are the references to check (once per distinct code, not once per row).
+    """
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL checked them (deferred triggers or ADD CONSTRAINT)
+    cursor.execute(
+        f"SELECT s.region_id FROM (SELECT DISTINCT region_id FROM {_STAGE}) s"
+        " LEFT JOIN registry_region r ON r.code = s.region_id WHERE r.code IS NULL LIMIT 1"
+    )
+    if cursor.fetchone() is not None:
+        raise IntegrityError("registry_official.region_id refers to a missing region")
+
+
+def _foreign_keys(cursor: Any) -> list[tuple[str, str]]:
+    """PostgreSQL: (name, definition) of the foreign keys of registry_official."""
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = 'registry_official'::regclass AND contype = 'f'"
+    )
+    return [(name, definition) for name, definition in cursor.fetchall()]
 
 
 def _secondary_indexes(cursor: Any) -> list[tuple[str, str]]:
@@ -654,6 +702,12 @@ def _merge(cursor: Any, ctx: _Context, result: ImportResult, matched: int) -> No
     # Into an empty table, building the indexes once after the load beats updating them
     # row by row (the table is locked by this transaction either way).
     rebuild = _secondary_indexes(cursor) if base == 0 and new_rows >= _DROP_INDEXES_FROM else []
+    # PostgreSQL: one set-based ADD CONSTRAINT validation instead of 1M deferred FK triggers.
+    foreign_keys = _foreign_keys(cursor) if rebuild and postgres else []
+    if foreign_keys:  # fire the agency rows' deferred checks; ALTER TABLE refuses otherwise
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for name, _definition in foreign_keys:
+        cursor.execute(f'ALTER TABLE registry_official DROP CONSTRAINT "{name}"')
     for name, _sql in rebuild:
         cursor.execute(f'DROP INDEX "{name}"')
     cursor.execute(
@@ -672,6 +726,10 @@ def _merge(cursor: Any, ctx: _Context, result: ImportResult, matched: int) -> No
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for _name, statement in rebuild:
         cursor.execute(statement)
+    for name, definition in foreign_keys:
+        cursor.execute(f'ALTER TABLE registry_official ADD CONSTRAINT "{name}" {definition}')
+    if rebuild and postgres:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     if postgres and new_rows:
         cursor.execute("SELECT setval(pg_get_serial_sequence('registry_official', 'id'),"
                        " (SELECT MAX(id) FROM registry_official))")
@@ -689,6 +747,9 @@ def _merge(cursor: Any, ctx: _Context, result: ImportResult, matched: int) -> No
         [base] if base == 0 else [base, base],
     )
     result.social_added = cursor.rowcount
+    if postgres and (rebuild or new_rows + matched >= _DROP_INDEXES_FROM):
+        # Fresh planner statistics: without them PostgreSQL seq-scans a just-loaded table.
+        cursor.execute("ANALYZE registry_official")
 
 
 # --- the service --------------------------------------------------------------------------
@@ -756,21 +817,37 @@ def officials_import(
                     errors.add(2, "", _("Berkas tidak berisi baris data."))
                 # Cross-row checks run over the valid rows even when some rows failed, so
                 # one run reports every error.
-                duplicates = _check_duplicates(cursor, errors)
+                # Into an empty registry, repeated identifiers are caught by the unique
+                # indexes built after the load (IntegrityError), and only then located row
+                # by row; otherwise (and for dry runs) they are looked for up front.
+                optimistic = not dry_run and not errors.count and not _registry_has_rows(cursor)
+                duplicates = set() if optimistic else _check_duplicates(cursor, errors)
                 matched = _match_existing(cursor, errors, allowed_regions, duplicates)
                 if errors.count or dry_run:
                     return result
-                with transaction.atomic():
-                    _merge(cursor, ctx, result, matched)
-                    if audit_obj is None and source_name is not None:
-                        now = timezone.now()
-                        audit_obj = ImportJob.objects.create(
-                            created_by=actor, original_name=source_name[:255],
-                            status=ImportStatus.DONE, processed=result.rows, total=result.rows,
-                            summary=result.summary(), started_at=now, finished_at=now,
-                        )
-                    if audit_obj is not None:
-                        _audit(result, actor, audit_obj, allowed_regions)
+                try:
+                    with _foreign_keys_checked_at_end(cursor), transaction.atomic():
+                        _merge(cursor, ctx, result, matched)
+                        _check_foreign_keys(cursor)
+                        if audit_obj is None and source_name is not None:
+                            now = timezone.now()
+                            audit_obj = ImportJob.objects.create(
+                                created_by=actor, original_name=source_name[:255],
+                                status=ImportStatus.DONE, processed=result.rows,
+                                total=result.rows, summary=result.summary(),
+                                started_at=now, finished_at=now,
+                            )
+                        if audit_obj is not None:
+                            _audit(result, actor, audit_obj, allowed_regions)
+                except IntegrityError:
+                    if not optimistic:
+                        raise
+                    _check_duplicates(cursor, errors)
+                    if not errors.count:
+                        raise
+                    result.created = result.updated = result.agencies_created = 0
+                    result.history_added = result.social_added = 0
+                    return result
             finally:
                 _drop_stage(cursor)
                 if connection.vendor == "sqlite":
