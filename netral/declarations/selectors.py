@@ -94,7 +94,8 @@ class Verification:
 
 
 def signature_verify(*, code: uuid.UUID) -> Verification:
-    signature = Signature.objects.filter(code=code).order_by().first()
+    # No ordering: first() would add ORDER BY pk to this hot, unique lookup.
+    signature = next(iter(Signature.objects.filter(code=code).order_by()[:1]), None)
     if signature is None:
         return Verification(None, None)
     return Verification(signature, signing.verification_status(signature))
