@@ -85,12 +85,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     dash = selectors.dashboard_build(user=request.user, filters=form.filters())
     context = _page_context(request, form, dash, form.map_metric())
-    template = (
-        "dashboards/_body.html"
-        if request.headers.get("HX-Request") == "true"
-        else "dashboards/dashboard.html"
-    )
-    return render(request, template, context)
+    partial = request.headers.get("HX-Request") == "true"
+    template = "dashboards/_body.html" if partial else "dashboards/dashboard.html"
+    return render(request, template, {**context, "partial": partial})
 
 
 @login_required

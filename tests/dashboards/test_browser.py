@@ -62,6 +62,13 @@ def test_the_dashboard_and_map_render_offline(live_server: Any, page: Any) -> No
     page.locator('svg.choropleth path[data-code="64.08"]').wait_for()
     assert "region=64" in page.url
     assert page.locator('[data-figure="officials"] .figure-value').inner_text() == "3"
+    # and on through the table (htmx swap), where a filter change keeps the unit
+    page.locator('[data-table="by_region"] a', has_text="Kab. Kutai Timur").click()
+    page.locator('.crumbs [aria-current="page"]', has_text="Kab. Kutai Timur").wait_for()
+    page.get_by_label("Peta menurut").select_option("officials")
+    page.wait_for_url("**metric=officials**")
+    assert "region=64.08" in page.url
+    assert page.locator('[data-figure="officials"] .figure-value').inner_text() == "3"
     assert attempted == []
 
 
