@@ -17,6 +17,7 @@ from netral.audit.services import audit_record
 from netral.cases import demo as cases_demo
 from netral.declarations import demo as declarations_demo
 from netral.elections.models import ElectionEvent, Regime
+from netral.registry import demo as registry_demo
 from netral.registry.models import Agency, AgencyKind, Official, Region, SubjectType
 from netral.registry.services.regions_load import regions_load
 from netral.registry.text import fold
@@ -110,6 +111,7 @@ def demo_load() -> DemoResult:
     result.officers = _officers()
     result.elections = _elections()
     result.officials = _officials()
+    registry_demo.demo_registry()
     declarations_demo.demo_declarations()
     cases_demo.demo_cases()
     return result
