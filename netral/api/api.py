@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from netral.api.v1 import cases, declarations, officials, regions
+from netral.api.v1 import cases, dashboards, declarations, officials, regions
 from netral.core.errors import ApplicationError
 
 api = NinjaAPI(
@@ -19,6 +19,7 @@ api.add_router("/regions", regions.router)
 api.add_router("/cases", cases.router)
 api.add_router("/officials", officials.router)
 api.add_router("/declarations", declarations.router)
+api.add_router("/dashboards", dashboards.router)
 
 
 @api.exception_handler(ApplicationError)

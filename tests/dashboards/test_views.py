@@ -187,3 +187,28 @@ def test_every_dataset_exports_within_jurisdiction(charlie_client: Client, world
         assert "64.08" not in body, key  # nothing from Kutai Timur
     cases = b"".join(charlie_client.get("/dasbor/ekspor/cases.csv").streaming_content)
     assert cases.decode("utf-8-sig").count("32.01.01.1001") == 1
+
+
+# --- API ------------------------------------------------------------------------------------
+
+
+def test_api_summary_has_the_dashboards_numbers(
+    alice: User, alice_client: Client, world: World
+) -> None:
+    dash = dashboard_build(user=alice, filters=DashboardFilters(event=world.pilkada))
+    response = alice_client.get(f"/api/v1/dashboards/summary?event={world.pilkada.pk}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["scope_code"] == "64.08"
+    assert {f["key"]: f["value"] for f in body["figures"]} == {f.key: f.value for f in dash.figures}
+    assert {t["key"]: t["rows"] for t in body["tables"]} == {t.key: t.rows for t in dash.tables}
+
+
+def test_api_summary_is_scoped_and_validated(
+    alice_client: Client, client: Client, world: World
+) -> None:
+    assert alice_client.get("/api/v1/dashboards/summary?region=32.01").status_code == 404
+    assert client.get("/api/v1/dashboards/summary").status_code == 401
+    bad = alice_client.get("/api/v1/dashboards/summary?date_from=2024-10-02&date_to=2024-10-01")
+    assert bad.status_code == 400
+    assert "date_to" in bad.json()["error"]["message"]
