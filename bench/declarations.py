@@ -43,14 +43,16 @@ PY = sys.executable
 def _env(tmp: str) -> dict[str, str]:
     Path(tmp, "staticfiles").mkdir(exist_ok=True)  # whitenoise warns when it is missing
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-        "NETRAL_VAR_DIR": tmp,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    })
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+            "NETRAL_VAR_DIR": tmp,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "false",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     return env
 
 
@@ -78,10 +80,12 @@ def _prepare() -> None:
 def _naive_html(html: str, name: str, code: str) -> str:
     from netral.declarations.qr import qr_svg
 
-    block = (f'<div style="position:absolute;left:22mm;top:213mm;font:bold 15pt sans-serif">'
-             f"{name}</div><div style=\"position:absolute;left:22mm;top:266mm\">{code}</div>"
-             f'<div style="position:absolute;left:150mm;top:236mm;width:38mm">'
-             f"{qr_svg('http://127.0.0.1/verifikasi/' + code + '/', scale=3)}</div>")
+    block = (
+        f'<div style="position:absolute;left:22mm;top:213mm;font:bold 15pt sans-serif">'
+        f'{name}</div><div style="position:absolute;left:22mm;top:266mm">{code}</div>'
+        f'<div style="position:absolute;left:150mm;top:236mm;width:38mm">'
+        f"{qr_svg('http://127.0.0.1/verifikasi/' + code + '/', scale=3)}</div>"
+    )
     return html.replace("</div></body>", block + "</div></body>")
 
 
@@ -133,10 +137,16 @@ def _certificates(quick: bool) -> None:
     pages = 10 if quick else 40
     body = "".join(
         _naive_html(html, s.signer_name, str(s.code)).split("<body>")[1].split("</body>")[0]
-        for s in signatures[:pages])
-    doc = html.split("<body>")[0] + "<body>" + body.replace(
-        '<div class="sheet">', '<div class="sheet" style="page-break-after: always">') + \
-        "</body></html>"
+        for s in signatures[:pages]
+    )
+    doc = (
+        html.split("<body>")[0]
+        + "<body>"
+        + body.replace(
+            '<div class="sheet">', '<div class="sheet" style="page-break-after: always">'
+        )
+        + "</body></html>"
+    )
     start = time.perf_counter()
     HTML(string=doc).write_pdf()
     onedoc_rate = pages / (time.perf_counter() - start)
@@ -159,17 +169,25 @@ def _certificates(quick: bool) -> None:
         warm_times.append(time.perf_counter() - start)
 
     print(f"event certificates: {n} signatures")
-    print(f"netral merged PDF (cold):        {n / merged_s:7.1f} cert/s  ({merged_s:.2f} s, "
-          f"{len(merged) / 1024:.0f} KiB)")
-    print(f"netral ZIP of PDFs (cold):       {n / zip_s:7.1f} cert/s  ({zip_s:.2f} s, "
-          f"{len(zipped) / 1024:.0f} KiB)")
+    print(
+        f"netral merged PDF (cold):        {n / merged_s:7.1f} cert/s  ({merged_s:.2f} s, "
+        f"{len(merged) / 1024:.0f} KiB)"
+    )
+    print(
+        f"netral ZIP of PDFs (cold):       {n / zip_s:7.1f} cert/s  ({zip_s:.2f} s, "
+        f"{len(zipped) / 1024:.0f} KiB)"
+    )
     print(f"ceiling naive 1 doc per cert:    {naive_rate:7.1f} cert/s  (WeasyPrint, {sample})")
     print(f"ceiling 1 WeasyPrint doc:        {onedoc_rate:7.1f} page/s  (WeasyPrint, {pages})")
     print(f"speed-up merged vs naive:        {n / merged_s / naive_rate:7.1f}x")
-    print(f"single certificate, cold cache:  {statistics.median(cold_times) * 1000:7.0f} ms "
-          f"(median of 3)")
-    print(f"single certificate, warm cache:  {statistics.median(warm_times) * 1000:7.0f} ms "
-          f"(median of 20; p max {max(warm_times) * 1000:.0f} ms)")
+    print(
+        f"single certificate, cold cache:  {statistics.median(cold_times) * 1000:7.0f} ms "
+        f"(median of 3)"
+    )
+    print(
+        f"single certificate, warm cache:  {statistics.median(warm_times) * 1000:7.0f} ms "
+        f"(median of 20; p max {max(warm_times) * 1000:.0f} ms)"
+    )
 
 
 # --- the load test -------------------------------------------------------------------
@@ -193,8 +211,12 @@ def _wait(port: int, timeout: float = 20.0) -> None:
 
 
 def _wrk(url: str, seconds: int) -> tuple[float, str]:
-    out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p99 = re.search(r"99%\s+(\S+)", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -211,8 +233,25 @@ def _load(env: dict[str, str], code: str, quick: bool) -> None:
     port = _free_port()
     workers = str(os.cpu_count() or 2)
     server = subprocess.Popen(
-        [PY, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", workers,
-         "-k", "gthread", "--threads", "4", "--log-level", "warning"], env=env, cwd=ROOT)
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            workers,
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
     try:
         _wait(port)
         seconds = 3 if quick else 10
@@ -223,10 +262,14 @@ def _load(env: dict[str, str], code: str, quick: bool) -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
-    print(f"load average before the load test: {os.getloadavg()[0]:.1f} (other processes "
-          "on the machine skew both figures alike)")
-    print(f"verification page (gunicorn gthread -w {workers} x4, wrk -c16 {seconds}s): "
-          f"{verify_rate:7.0f} req/s  ({verify_note})")
+    print(
+        f"load average before the load test: {os.getloadavg()[0]:.1f} (other processes "
+        "on the machine skew both figures alike)"
+    )
+    print(
+        f"verification page (gunicorn gthread -w {workers} x4, wrk -c16 {seconds}s): "
+        f"{verify_rate:7.0f} req/s  ({verify_note})"
+    )
     print(f"ceiling /healthz, same server:   {trivial_rate:7.0f} req/s  ({trivial_note})")
     print(f"verification / trivial:          {verify_rate / trivial_rate:7.2f}")
 
@@ -235,14 +278,22 @@ def run(args: Any, rest: list[str]) -> None:
     quick = bool(getattr(args, "quick", False))
     with tempfile.TemporaryDirectory(prefix="netral-bench-decl-") as tmp:
         env = _env(tmp)
-        prepared = subprocess.run([PY, "-m", "bench.declarations", "prepare"], env=env,
-                                  cwd=ROOT, capture_output=True, text=True)
+        prepared = subprocess.run(
+            [PY, "-m", "bench.declarations", "prepare"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if prepared.returncode != 0:
             sys.exit(prepared.stderr[-3000:])
         code = re.search(r"CODE=(\S+)", prepared.stdout).group(1)  # type: ignore[union-attr]
-        subprocess.run([PY, "-m", "bench.declarations", "certs"] + (["--quick"] if quick
-                                                                     else []),
-                       env=env, cwd=ROOT, check=True)
+        subprocess.run(
+            [PY, "-m", "bench.declarations", "certs"] + (["--quick"] if quick else []),
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
         _load(env, code, quick)
 
 

@@ -238,8 +238,12 @@ def events_visible_to(user: AnyUser, *, write: bool = False) -> QuerySet[Event]:
 
 
 def access_event(user: AnyUser, event_id: int, *, write: bool = False) -> Event:
-    event = (events_visible_to(user, write=write).filter(pk=event_id)
-             .select_related("region", "election_event").first())
+    event = (
+        events_visible_to(user, write=write)
+        .filter(pk=event_id)
+        .select_related("region", "election_event")
+        .first()
+    )
     if event is None:
         raise Http404
     return event
@@ -255,29 +259,34 @@ def signatures_visible_to(user: AnyUser, *, write: bool = False) -> QuerySet[Sig
 
 
 def access_signature(user: AnyUser, signature_id: int, *, write: bool = False) -> Signature:
-    signature = (signatures_visible_to(user, write=write).filter(pk=signature_id)
-                 .select_related("event", "template").first())
+    signature = (
+        signatures_visible_to(user, write=write)
+        .filter(pk=signature_id)
+        .select_related("event", "template")
+        .first()
+    )
     if signature is None:
         raise Http404
     return signature
 
 
-def pledge_templates_visible_to(user: AnyUser, *, write: bool = False
-                                ) -> QuerySet[PledgeTemplate]:
+def pledge_templates_visible_to(user: AnyUser, *, write: bool = False) -> QuerySet[PledgeTemplate]:
     from netral.declarations.models import PledgeTemplate
 
     perm = Perm.MANAGE_DECLARATIONS if write else Perm.VIEW
     if not has_perm(user, perm):
         return PledgeTemplate.objects.none()
     own = PledgeTemplate.objects.filter(region__isnull=False).filter(
-        region_q(user, "region__code", perm))
+        region_q(user, "region__code", perm)
+    )
     if write:
         return own
     return own | PledgeTemplate.objects.filter(region__isnull=True)
 
 
-def access_pledge_template(user: AnyUser, template_id: int, *, write: bool = False
-                           ) -> PledgeTemplate:
+def access_pledge_template(
+    user: AnyUser, template_id: int, *, write: bool = False
+) -> PledgeTemplate:
     template = pledge_templates_visible_to(user, write=write).filter(pk=template_id).first()
     if template is None:
         raise Http404
@@ -301,8 +310,9 @@ def access_event_document(user: AnyUser, document_id: int) -> tuple[Event, int]:
     """The event of a document the user may read (documents are read through their event)."""
     from netral.declarations.models import EventDocument
 
-    event_id = (EventDocument.objects.filter(pk=document_id)
-                .values_list("event_id", flat=True).first())
+    event_id = (
+        EventDocument.objects.filter(pk=document_id).values_list("event_id", flat=True).first()
+    )
     if event_id is None:
         raise Http404
     return access_event(user, event_id), document_id

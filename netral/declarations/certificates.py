@@ -24,8 +24,9 @@ def template_cache_dir() -> Path:
 def _template_html(signature: Signature) -> str:
     kind = signature.pledge_snapshot.get("kind", "")
     label = str(PledgeKind(kind).label) if kind in PledgeKind.values else kind
-    return pdf.template_html(pledge=signature.pledge_snapshot, event=signature.event_snapshot,
-                             kind_label=label)
+    return pdf.template_html(
+        pledge=signature.pledge_snapshot, event=signature.event_snapshot, kind_label=label
+    )
 
 
 def _fields(signature: Signature, verify_url: VerifyUrl) -> pdf.CertificateFields:
@@ -34,8 +35,7 @@ def _fields(signature: Signature, verify_url: VerifyUrl) -> pdf.CertificateField
     return pdf.CertificateFields(
         signer_name=signature.signer_name,
         signer_line=line,
-        signed_at=signing.format_time(signature.signed_at).replace("T", " ").replace(
-            "Z", " UTC"),
+        signed_at=signing.format_time(signature.signed_at).replace("T", " ").replace("Z", " UTC"),
         method=str(method),
         code=str(signature.code),
         verify_url=verify_url(str(signature.code)),
@@ -43,14 +43,14 @@ def _fields(signature: Signature, verify_url: VerifyUrl) -> pdf.CertificateField
     )
 
 
-def _groups(signatures: Sequence[Signature], verify_url: VerifyUrl
-            ) -> list[tuple[bytes, list[pdf.CertificateFields]]]:
+def _groups(
+    signatures: Sequence[Signature], verify_url: VerifyUrl
+) -> list[tuple[bytes, list[pdf.CertificateFields]]]:
     # Certificates are rendered in the default language (Indonesian), whatever the viewer.
     with translation.override(settings.LANGUAGE_CODE):
         by_html: dict[str, list[pdf.CertificateFields]] = {}
         for signature in signatures:
-            by_html.setdefault(_template_html(signature), []).append(
-                _fields(signature, verify_url))
+            by_html.setdefault(_template_html(signature), []).append(_fields(signature, verify_url))
         cache = template_cache_dir()
         return [(pdf.template_pdf_cached(html, cache), items) for html, items in by_html.items()]
 
@@ -77,6 +77,10 @@ def certificates_zip(*, signatures: Sequence[Signature], verify_url: VerifyUrl) 
             html = _template_html(signature)
             if html not in templates:
                 templates[html] = pdf.template_pdf_cached(html, cache)
-            files.append((certificate_filename(signature),
-                          pdf.certificate_pdf(templates[html], _fields(signature, verify_url))))
+            files.append(
+                (
+                    certificate_filename(signature),
+                    pdf.certificate_pdf(templates[html], _fields(signature, verify_url)),
+                )
+            )
     return pdf.certificates_zip(files)

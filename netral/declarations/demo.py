@@ -47,16 +47,23 @@ def _std(slug: str) -> PledgeTemplate:
     return PledgeTemplate.objects.get(slug=slug, version=1)
 
 
-def _regional_copy(*, slug: str, region: str, title: str, actor: User | None,
-                   regime: str = "") -> PledgeTemplate:
+def _regional_copy(
+    *, slug: str, region: str, title: str, actor: User | None, regime: str = ""
+) -> PledgeTemplate:
     existing = PledgeTemplate.objects.filter(region_id=region, title=title).first()
     if existing:
         return existing
-    copy = services.pledge_template_copy(template=_std(slug), region=Region.objects.get(
-        code=region), actor=actor)
-    copy = services.pledge_template_update(template=copy, actor=actor, title=title,
-                                           points=copy.points, preamble=copy.preamble,
-                                           closing=copy.closing)
+    copy = services.pledge_template_copy(
+        template=_std(slug), region=Region.objects.get(code=region), actor=actor
+    )
+    copy = services.pledge_template_update(
+        template=copy,
+        actor=actor,
+        title=title,
+        points=copy.points,
+        preamble=copy.preamble,
+        closing=copy.closing,
+    )
     if regime:
         PledgeTemplate.objects.filter(pk=copy.pk).update(regime=regime)
     return copy
@@ -66,8 +73,7 @@ def _event(*, title: str, region: str, **kwargs: object) -> Event | None:
     """None when the event already exists (the demo ran before)."""
     if Event.objects.filter(title=title, region_id=region).exists():
         return None
-    return services.event_create(title=title, region=Region.objects.get(code=region),
-                                 **kwargs)  # type: ignore[arg-type]
+    return services.event_create(title=title, region=Region.objects.get(code=region), **kwargs)  # type: ignore[arg-type]
 
 
 def _at(day: dt.date, hour: int, minute: int = 0, tz: dt.tzinfo = WITA) -> dt.datetime:
@@ -85,9 +91,11 @@ def _perangkat_desa(kecamatan: str) -> None:
         for position in ("Sekretaris Desa", "Kepala Urusan Keuangan"):
             name = f"{position.split()[0]} {village.name}"
             Official.objects.get_or_create(
-                region_id=village.code, subject_type=SubjectType.PERANGKAT_DESA,
+                region_id=village.code,
+                subject_type=SubjectType.PERANGKAT_DESA,
                 position=f"{position} {village.name}",
-                defaults={"name": name, "name_folded": fold(name), "agency": agency})
+                defaults={"name": name, "name_folded": fold(name), "agency": agency},
+            )
 
 
 @transaction.atomic
@@ -109,44 +117,80 @@ def _kutim_socialisation(pilkada: ElectionEvent | None) -> int:
     fakta integritas (recorded from the paper sheets)."""
     actor = _user("kesbangpol.kutim")
     pact = _regional_copy(
-        slug="ikrar-netralitas-pilkada", region="64.08", actor=actor, regime="PILKADA",
-        title="Fakta Integritas Netralitas Kepala Desa se-Kabupaten Kutai Timur")
+        slug="ikrar-netralitas-pilkada",
+        region="64.08",
+        actor=actor,
+        regime="PILKADA",
+        title="Fakta Integritas Netralitas Kepala Desa se-Kabupaten Kutai Timur",
+    )
     day = dt.date(2024, 9, 19)
     event = _event(
         title="Sosialisasi Pencegahan Penyalahgunaan Wewenang oleh Aparatur Desa dalam "
-              "Pilkada 2024", region="64.08", actor=actor,
-        kinds=["SOSIALISASI", "DEKLARASI"], date=day, venue="Hotel Royal Victoria, Sangatta",
+        "Pilkada 2024",
+        region="64.08",
+        actor=actor,
+        kinds=["SOSIALISASI", "DEKLARASI"],
+        date=day,
+        venue="Hotel Royal Victoria, Sangatta",
         organiser="Badan Kesatuan Bangsa dan Politik Kabupaten Kutai Timur",
         election_event=pilkada,
         materials="UU 10/2016 Ps. 70, 71, 188; UU 6/2014 Ps. 29, 51; SKB 2022 netralitas ASN",
         basis="Undangan Kesbangpol Kab. Kutai Timur (demo)",
-        speakers=_speakers([
-            ("Ketua KPU Kabupaten Kutai Timur (demo)", "KPU Kabupaten Kutai Timur",
-             "Tahapan Pilkada 2024"),
-            ("Kasat Reskrim Polres Kutai Timur (demo)", "Polres Kutai Timur",
-             "Tindak pidana pemilihan"),
-            ("Kepala DPMD Kutai Timur (demo)", "DPMD Kabupaten Kutai Timur",
-             "Larangan bagi kepala desa dan perangkat desa"),
-            ("Koordinator Divisi Penanganan Pelanggaran (demo)", "Bawaslu Kabupaten Kutai Timur",
-             "Pengawasan netralitas"),
-        ]),
+        speakers=_speakers(
+            [
+                (
+                    "Ketua KPU Kabupaten Kutai Timur (demo)",
+                    "KPU Kabupaten Kutai Timur",
+                    "Tahapan Pilkada 2024",
+                ),
+                (
+                    "Kasat Reskrim Polres Kutai Timur (demo)",
+                    "Polres Kutai Timur",
+                    "Tindak pidana pemilihan",
+                ),
+                (
+                    "Kepala DPMD Kutai Timur (demo)",
+                    "DPMD Kabupaten Kutai Timur",
+                    "Larangan bagi kepala desa dan perangkat desa",
+                ),
+                (
+                    "Koordinator Divisi Penanganan Pelanggaran (demo)",
+                    "Bawaslu Kabupaten Kutai Timur",
+                    "Pengawasan netralitas",
+                ),
+            ]
+        ),
         pledges=[pact],
     )
     if event is None:
         return 0
-    services.event_participant_rule_set(event=event, actor=actor,
-                                        region=Region.objects.get(code="64.08"),
-                                        subject_types=["KEPALA_DESA"])
+    services.event_participant_rule_set(
+        event=event,
+        actor=actor,
+        region=Region.objects.get(code="64.08"),
+        subject_types=["KEPALA_DESA"],
+    )
     sheet = services.event_document_upload(
-        event=event, actor=actor, kind="SIGNED_SHEET", data=_sheet_pdf("Lembar fakta integritas"),
-        caption="Lembar tanda tangan fakta integritas (pindaian)")
-    for n, participant in enumerate(event.participants.select_related("official")
-                                    .order_by("official__region_id")):
-        services.signature_record(event=event, template=pact, official=participant.official,
-                                  actor=actor, evidence=sheet,
-                                  signed_at=_at(day, 13) + dt.timedelta(seconds=20 * n))
-    services.event_attendance_set(event=event, actor=actor,
-                                  counts={"KEPALA_DESA": event.participants.count()})
+        event=event,
+        actor=actor,
+        kind="SIGNED_SHEET",
+        data=_sheet_pdf("Lembar fakta integritas"),
+        caption="Lembar tanda tangan fakta integritas (pindaian)",
+    )
+    for n, participant in enumerate(
+        event.participants.select_related("official").order_by("official__region_id")
+    ):
+        services.signature_record(
+            event=event,
+            template=pact,
+            official=participant.official,
+            actor=actor,
+            evidence=sheet,
+            signed_at=_at(day, 13) + dt.timedelta(seconds=20 * n),
+        )
+    services.event_attendance_set(
+        event=event, actor=actor, counts={"KEPALA_DESA": event.participants.count()}
+    )
     return 1
 
 
@@ -157,30 +201,49 @@ def _kecamatan_declaration(pemilu: ElectionEvent | None) -> int:
     day = dt.date(2024, 1, 22)
     event = _event(
         title="Deklarasi Pemilu Damai dan Netralitas ASN serta Aparatur Desa Kecamatan "
-              "Sangatta Utara", region="64.08.04", actor=actor, kinds=["DEKLARASI"], date=day,
-        venue="Halaman Kantor Camat Sangatta Utara", election_event=pemilu,
+        "Sangatta Utara",
+        region="64.08.04",
+        actor=actor,
+        kinds=["DEKLARASI"],
+        date=day,
+        venue="Halaman Kantor Camat Sangatta Utara",
+        election_event=pemilu,
         organiser="Panwaslu Kecamatan Sangatta Utara",
         witnesses="Pengurus partai politik tingkat kecamatan; PGRI Cabang Sangatta Utara; "
-                  "Polsek Sangatta Utara",
+        "Polsek Sangatta Utara",
         materials="Upacara dilanjutkan pembacaan dan penandatanganan deklarasi",
         pledges=[_std("deklarasi-pemilu-damai"), _std("ikrar-netralitas-asn-desa")],
     )
     if event is None:
         return 0
     services.event_participant_rule_set(
-        event=event, actor=actor, region=Region.objects.get(code="64.08.04"),
-        subject_types=["CAMAT", "KEPALA_DESA", "PERANGKAT_DESA", "LURAH"])
+        event=event,
+        actor=actor,
+        region=Region.objects.get(code="64.08.04"),
+        subject_types=["CAMAT", "KEPALA_DESA", "PERANGKAT_DESA", "LURAH"],
+    )
     sheet = services.event_document_upload(
-        event=event, actor=actor, kind="SIGNED_SHEET", data=_sheet_pdf("Lembar deklarasi"),
-        caption="Lembar deklarasi bertanda tangan")
+        event=event,
+        actor=actor,
+        kind="SIGNED_SHEET",
+        data=_sheet_pdf("Lembar deklarasi"),
+        caption="Lembar deklarasi bertanda tangan",
+    )
     for n, participant in enumerate(event.participants.select_related("official")):
         for template in event.pledges.all():
-            services.signature_record(event=event, template=template,
-                                      official=participant.official, actor=actor,
-                                      evidence=sheet,
-                                      signed_at=_at(day, 9) + dt.timedelta(minutes=n))
-    services.event_attendance_set(event=event, actor=actor, counts={
-        "CAMAT": 1, "KEPALA_DESA": 3, "PERANGKAT_DESA": 6, "LURAH": 1, "LAINNYA": 40})
+            services.signature_record(
+                event=event,
+                template=template,
+                official=participant.official,
+                actor=actor,
+                evidence=sheet,
+                signed_at=_at(day, 9) + dt.timedelta(minutes=n),
+            )
+    services.event_attendance_set(
+        event=event,
+        actor=actor,
+        counts={"CAMAT": 1, "KEPALA_DESA": 3, "PERANGKAT_DESA": 6, "LURAH": 1, "LAINNYA": 40},
+    )
     return 1
 
 
@@ -191,37 +254,59 @@ def _bawaslu_rakor(pilkada: ElectionEvent | None) -> int:
     day = dt.date(2024, 10, 8)
     event = _event(
         title="Rapat Koordinasi Evaluasi Penanganan Pelanggaran Netralitas Pilkada 2024",
-        region="64.08", actor=actor, kinds=["RAKOR", "DEKLARASI"], date=day,
-        venue="Ruang Meranti, Kantor Bupati Kutai Timur", election_event=pilkada,
+        region="64.08",
+        actor=actor,
+        kinds=["RAKOR", "DEKLARASI"],
+        date=day,
+        venue="Ruang Meranti, Kantor Bupati Kutai Timur",
+        election_event=pilkada,
         organiser="Bawaslu Kabupaten Kutai Timur",
         witnesses="Bupati Kutai Timur; Kapolres Kutai Timur; Kajari Kutai Timur; "
-                  "Dandim 0909/Kutai Timur",
-        speakers=_speakers([
-            ("Ketua Bawaslu Kabupaten Kutai Timur (demo)", "Bawaslu Kabupaten Kutai Timur",
-             "Evaluasi penanganan pelanggaran"),
-            ("Kepala Kejaksaan Negeri Kutai Timur (demo)", "Kejaksaan Negeri Kutai Timur",
-             "Sentra Gakkumdu"),
-        ]),
+        "Dandim 0909/Kutai Timur",
+        speakers=_speakers(
+            [
+                (
+                    "Ketua Bawaslu Kabupaten Kutai Timur (demo)",
+                    "Bawaslu Kabupaten Kutai Timur",
+                    "Evaluasi penanganan pelanggaran",
+                ),
+                (
+                    "Kepala Kejaksaan Negeri Kutai Timur (demo)",
+                    "Kejaksaan Negeri Kutai Timur",
+                    "Sentra Gakkumdu",
+                ),
+            ]
+        ),
         pledges=[_std("ikrar-netralitas-asn-desa")],
     )
     if event is None:
         return 0
     template = _std("ikrar-netralitas-asn-desa")
-    services.event_participant_rule_set(event=event, actor=actor,
-                                        region=Region.objects.get(code="64.08"),
-                                        subject_types=["LURAH"])
+    services.event_participant_rule_set(
+        event=event, actor=actor, region=Region.objects.get(code="64.08"), subject_types=["LURAH"]
+    )
     for participant in event.participants.select_related("official"):
-        services.signature_record(event=event, template=template, official=participant.official,
-                                  actor=actor, signed_at=_at(day, 15))
+        services.signature_record(
+            event=event,
+            template=template,
+            official=participant.official,
+            actor=actor,
+            signed_at=_at(day, 15),
+        )
     services.signature_institutional(
-        event=event, template=template, actor=actor,
+        event=event,
+        template=template,
+        actor=actor,
         name="Ketua APDESI Kabupaten Kutai Timur (demo)",
         title="Perwakilan kepala desa se-Kabupaten Kutai Timur",
         institution="Asosiasi Pemerintah Desa Seluruh Indonesia (APDESI) Kutai Timur",
-        signed_at=_at(day, 15, 5))
-    services.event_attendance_set(event=event, actor=actor,
-                                  counts={"KEPALA_DESA": 139, "LURAH": 2, "PNS": 25, "TNI": 4,
-                                          "POLRI": 6})
+        signed_at=_at(day, 15, 5),
+    )
+    services.event_attendance_set(
+        event=event,
+        actor=actor,
+        counts={"KEPALA_DESA": 139, "LURAH": 2, "PNS": 25, "TNI": 4, "POLRI": 6},
+    )
     return 1
 
 
@@ -241,22 +326,41 @@ def _joint_apel(pilkada: ElectionEvent | None) -> int:
     """A joint morning assembly before the Pilkada; leaders sign one declaration."""
     actor = _user("kesbangpol.kutim")
     declaration = _regional_copy(
-        slug="deklarasi-pemilu-damai", region="64.08", actor=actor, regime="PILKADA",
-        title="Deklarasi Pilkada Damai dan Netralitas Kabupaten Kutai Timur 2024")
+        slug="deklarasi-pemilu-damai",
+        region="64.08",
+        actor=actor,
+        regime="PILKADA",
+        title="Deklarasi Pilkada Damai dan Netralitas Kabupaten Kutai Timur 2024",
+    )
     day = dt.date(2024, 11, 18)
     event = _event(
-        title="Apel Bersama Netralitas dan Pilkada Damai 2024", region="64.08", actor=actor,
-        kinds=["APEL", "DEKLARASI"], date=day, venue="Lapangan Helipad Bukit Pelangi, Sangatta",
-        organiser="Pemerintah Kabupaten Kutai Timur", election_event=pilkada,
-        pledges=[declaration])
+        title="Apel Bersama Netralitas dan Pilkada Damai 2024",
+        region="64.08",
+        actor=actor,
+        kinds=["APEL", "DEKLARASI"],
+        date=day,
+        venue="Lapangan Helipad Bukit Pelangi, Sangatta",
+        organiser="Pemerintah Kabupaten Kutai Timur",
+        election_event=pilkada,
+        pledges=[declaration],
+    )
     if event is None:
         return 0
     for n, (name, title, institution) in enumerate(_APEL_SIGNATORIES):
-        services.signature_institutional(event=event, template=declaration, actor=actor,
-                                         name=name, title=title, institution=institution,
-                                         signed_at=_at(day, 8, n))
-    services.event_attendance_set(event=event, actor=actor, counts={
-        "PNS": 400, "TNI": 80, "POLRI": 120, "KEPALA_DESA": 60, "LAINNYA": 50})
+        services.signature_institutional(
+            event=event,
+            template=declaration,
+            actor=actor,
+            name=name,
+            title=title,
+            institution=institution,
+            signed_at=_at(day, 8, n),
+        )
+    services.event_attendance_set(
+        event=event,
+        actor=actor,
+        counts={"PNS": 400, "TNI": 80, "POLRI": 120, "KEPALA_DESA": 60, "LAINNYA": 50},
+    )
     return 1
 
 
@@ -267,22 +371,42 @@ def _bogor_visit(pilkada: ElectionEvent | None) -> int:
     day = dt.date(2024, 10, 2)
     event = _event(
         title="Kunjungan Kerja dan Sosialisasi Netralitas ASN serta Deklarasi Pilkada Damai "
-              "Kecamatan Cibinong", region="32.01.01", actor=actor,
-        kinds=["SOSIALISASI", "DEKLARASI"], date=day, venue="Aula Kantor Kecamatan Cibinong",
-        organiser="Bawaslu Kabupaten Bogor", election_event=pilkada,
-        speakers=_speakers([("Anggota Bawaslu Kabupaten Bogor (demo)", "Bawaslu Kabupaten Bogor",
-                             "Netralitas ASN dan aparatur desa dalam Pilkada")]),
+        "Kecamatan Cibinong",
+        region="32.01.01",
+        actor=actor,
+        kinds=["SOSIALISASI", "DEKLARASI"],
+        date=day,
+        venue="Aula Kantor Kecamatan Cibinong",
+        organiser="Bawaslu Kabupaten Bogor",
+        election_event=pilkada,
+        speakers=_speakers(
+            [
+                (
+                    "Anggota Bawaslu Kabupaten Bogor (demo)",
+                    "Bawaslu Kabupaten Bogor",
+                    "Netralitas ASN dan aparatur desa dalam Pilkada",
+                )
+            ]
+        ),
         pledges=[_std("ikrar-netralitas-pilkada")],
     )
     if event is None:
         return 0
-    services.event_participant_rule_set(event=event, actor=actor,
-                                        region=Region.objects.get(code="32.01.01"),
-                                        subject_types=["CAMAT", "LURAH", "KEPALA_DESA"])
+    services.event_participant_rule_set(
+        event=event,
+        actor=actor,
+        region=Region.objects.get(code="32.01.01"),
+        subject_types=["CAMAT", "LURAH", "KEPALA_DESA"],
+    )
     for participant in event.participants.select_related("official"):
-        services.signature_record(event=event, template=_std("ikrar-netralitas-pilkada"),
-                                  official=participant.official, actor=actor,
-                                  signed_at=_at(day, 10, tz=WIB))
-    services.event_attendance_set(event=event, actor=actor,
-                                  counts={"CAMAT": 1, "LURAH": 12, "PNS": 30})
+        services.signature_record(
+            event=event,
+            template=_std("ikrar-netralitas-pilkada"),
+            official=participant.official,
+            actor=actor,
+            signed_at=_at(day, 10, tz=WIB),
+        )
+    services.event_attendance_set(
+        event=event, actor=actor, counts={"CAMAT": 1, "LURAH": 12, "PNS": 30}
+    )
     return 1

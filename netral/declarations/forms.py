@@ -30,32 +30,44 @@ def parse_speakers(text: str) -> list[SpeakerIn]:
         parts = [p.strip() for p in line.split("|")]
         if len(parts) < 2 or not parts[0] or not parts[1]:
             raise forms.ValidationError(
-                _("Baris %(n)d: tulis \"nama | instansi | materi\".") % {"n": n})
+                _('Baris %(n)d: tulis "nama | instansi | materi".') % {"n": n}
+            )
         speakers.append(SpeakerIn(parts[0], parts[1], parts[2] if len(parts) > 2 else ""))
     return speakers
 
 
 class EventForm(forms.Form):
     title = forms.CharField(label=_("Nama kegiatan"), max_length=300)
-    kinds = forms.MultipleChoiceField(label=_("Jenis kegiatan"), choices=EVENT_KINDS,
-                                      widget=forms.CheckboxSelectMultiple)
+    kinds = forms.MultipleChoiceField(
+        label=_("Jenis kegiatan"), choices=EVENT_KINDS, widget=forms.CheckboxSelectMultiple
+    )
     date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
-    region = forms.CharField(label=_("Kode wilayah"), max_length=13,
-                             help_text=_("Mis. 64.08 untuk Kab. Kutai Timur"))
+    region = forms.CharField(
+        label=_("Kode wilayah"), max_length=13, help_text=_("Mis. 64.08 untuk Kab. Kutai Timur")
+    )
     venue = forms.CharField(label=_("Tempat"), max_length=300, required=False)
     organiser = forms.CharField(label=_("Penyelenggara"), max_length=300)
-    election_event = forms.ModelChoiceField(label=_("Pemilihan"), required=False,
-                                            queryset=ElectionEvent.objects.all())
-    speakers = forms.CharField(label=_("Narasumber (satu per baris: nama | instansi | materi)"),
-                               required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    materials = forms.CharField(label=_("Materi"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 3}))
+    election_event = forms.ModelChoiceField(
+        label=_("Pemilihan"), required=False, queryset=ElectionEvent.objects.all()
+    )
+    speakers = forms.CharField(
+        label=_("Narasumber (satu per baris: nama | instansi | materi)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    materials = forms.CharField(
+        label=_("Materi"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     basis = forms.CharField(label=_("Dasar (SE/undangan)"), max_length=300, required=False)
-    witnesses = forms.CharField(label=_("Saksi"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 2}))
-    pledges = forms.ModelMultipleChoiceField(label=_("Naskah yang ditandatangani"),
-                                             required=False, queryset=PledgeTemplate.objects.none(),
-                                             widget=forms.CheckboxSelectMultiple)
+    witnesses = forms.CharField(
+        label=_("Saksi"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    pledges = forms.ModelMultipleChoiceField(
+        label=_("Naskah yang ditandatangani"),
+        required=False,
+        queryset=PledgeTemplate.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, templates: QuerySet[PledgeTemplate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,9 +80,9 @@ class EventForm(forms.Form):
 
 class ParticipantRuleForm(forms.Form):
     region = forms.CharField(label=_("Kode wilayah peserta"), max_length=13)
-    subject_types = forms.MultipleChoiceField(label=_("Jenis subjek"),
-                                              choices=SubjectType.choices,
-                                              widget=forms.CheckboxSelectMultiple)
+    subject_types = forms.MultipleChoiceField(
+        label=_("Jenis subjek"), choices=SubjectType.choices, widget=forms.CheckboxSelectMultiple
+    )
 
 
 class SpeakerForm(forms.Form):
@@ -95,7 +107,8 @@ class DocumentForm(forms.Form):
     caption = forms.CharField(label=_("Keterangan"), max_length=300, required=False)
     link_unevidenced = forms.BooleanField(
         label=_("Jadikan bukti bagi tanda tangan yang dicatat petugas dan belum berbukti"),
-        required=False)
+        required=False,
+    )
 
 
 class InstitutionalForm(forms.Form):
@@ -111,19 +124,23 @@ class InstitutionalForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("Alasan pencabutan"), max_length=1000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Alasan pencabutan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class TemplateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis"), choices=PledgeKind.choices)
     title = forms.CharField(label=_("Judul"), max_length=250)
-    preamble = forms.CharField(label=_("Pembuka"), required=False,
-                               widget=forms.Textarea(attrs={"rows": 2}))
-    points = forms.CharField(label=_("Butir (satu per baris)"),
-                             widget=forms.Textarea(attrs={"rows": 8}))
-    closing = forms.CharField(label=_("Penutup"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    preamble = forms.CharField(
+        label=_("Pembuka"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    points = forms.CharField(
+        label=_("Butir (satu per baris)"), widget=forms.Textarea(attrs={"rows": 8})
+    )
+    closing = forms.CharField(
+        label=_("Penutup"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def points_list(self) -> list[str]:
         return [p.strip() for p in self.cleaned_data["points"].splitlines() if p.strip()]
@@ -135,9 +152,12 @@ class CopyForm(forms.Form):
 
 class CoverageForm(forms.Form):
     region = forms.CharField(label=_("Kode wilayah"), max_length=13)
-    election_event = forms.ModelChoiceField(label=_("Pemilihan"), required=False,
-                                            queryset=ElectionEvent.objects.all(),
-                                            empty_label=_("Semua kegiatan"))
+    election_event = forms.ModelChoiceField(
+        label=_("Pemilihan"),
+        required=False,
+        queryset=ElectionEvent.objects.all(),
+        empty_label=_("Semua kegiatan"),
+    )
 
 
 class QrIdentifyForm(forms.Form):
@@ -146,9 +166,11 @@ class QrIdentifyForm(forms.Form):
 
 class SignForm(forms.Form):
     code = forms.CharField(label=_("Kode sekali pakai"), max_length=12)
-    templates = forms.ModelMultipleChoiceField(label=_("Naskah yang saya tandatangani"),
-                                               queryset=PledgeTemplate.objects.none(),
-                                               widget=forms.CheckboxSelectMultiple)
+    templates = forms.ModelMultipleChoiceField(
+        label=_("Naskah yang saya tandatangani"),
+        queryset=PledgeTemplate.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
     agree = forms.BooleanField(label=_("Saya telah membaca dan menyetujui naskah di atas."))
 
     def __init__(self, *args: Any, templates: QuerySet[PledgeTemplate], **kwargs: Any) -> None:

@@ -42,31 +42,53 @@ class PledgeTemplate(BaseModel):
     preamble = models.TextField(_("pembuka"), blank=True)
     points = models.JSONField(_("butir"), default=list)  # list[str], numbered from 1
     closing = models.TextField(_("penutup"), blank=True)
-    regime = models.CharField(_("rezim"), max_length=10, choices=Regime.choices, blank=True,
-                              help_text=_("Kosong berarti berlaku untuk Pemilu dan Pilkada."))
+    regime = models.CharField(
+        _("rezim"),
+        max_length=10,
+        choices=Regime.choices,
+        blank=True,
+        help_text=_("Kosong berarti berlaku untuk Pemilu dan Pilkada."),
+    )
     election_event = models.ForeignKey(
-        "elections.ElectionEvent", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("pemilihan"),
+        "elections.ElectionEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pemilihan"),
     )
     subject_types = models.JSONField(_("jenis subjek"), default=list, blank=True)
     region = models.ForeignKey(
-        "registry.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("wilayah pemilik"), help_text=_("Kosong untuk naskah standar nasional."),
+        "registry.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("wilayah pemilik"),
+        help_text=_("Kosong untuk naskah standar nasional."),
     )
     is_standard = models.BooleanField(_("naskah standar"), default=False)
-    copied_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("disalin dari"))
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("disalin dari"),
+    )
     slug = models.SlugField(_("kode naskah standar"), max_length=60, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("naskah ikrar")
         verbose_name_plural = _("naskah ikrar")
         ordering = ["title", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["family", "version"],
-                                    name="pledge_template_unique_family_version"),
+            models.UniqueConstraint(
+                fields=["family", "version"], name="pledge_template_unique_family_version"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,12 +117,17 @@ class Event(BaseModel):
     is_apel = models.BooleanField(_("apel"), default=False)
     is_rakor = models.BooleanField(_("rapat koordinasi"), default=False)
     election_event = models.ForeignKey(
-        "elections.ElectionEvent", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("pemilihan"),
+        "elections.ElectionEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pemilihan"),
     )
     date = models.DateField(_("tanggal"))
-    region = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("wilayah"))
+    region = models.ForeignKey(
+        "registry.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah")
+    )
     venue = models.CharField(_("tempat"), max_length=300, blank=True)
     organiser = models.CharField(_("penyelenggara"), max_length=300)
     materials = models.TextField(_("materi"), blank=True)
@@ -110,11 +137,16 @@ class Event(BaseModel):
     # {"region": "64.08", "subject_types": ["KEPALA_DESA", "PERANGKAT_DESA"]}
     participant_rule = models.JSONField(_("aturan peserta"), default=dict, blank=True)
     attendance = models.JSONField(_("kehadiran per jenis subjek"), default=dict, blank=True)
-    pledges = models.ManyToManyField(PledgeTemplate, blank=True, related_name="events",
-                                     verbose_name=_("naskah yang ditandatangani"))
+    pledges = models.ManyToManyField(
+        PledgeTemplate,
+        blank=True,
+        related_name="events",
+        verbose_name=_("naskah yang ditandatangani"),
+    )
     online_signing_open = models.BooleanField(_("penandatanganan daring dibuka"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("kegiatan")
@@ -156,16 +188,18 @@ class EventParticipant(models.Model):
     """One row of the expected-participants checklist."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
-    official = models.ForeignKey("registry.Official", on_delete=models.PROTECT,
-                                 related_name="event_participations")
+    official = models.ForeignKey(
+        "registry.Official", on_delete=models.PROTECT, related_name="event_participations"
+    )
     present = models.BooleanField(_("hadir"), default=False)
 
     class Meta:
         verbose_name = _("peserta")
         verbose_name_plural = _("peserta")
         constraints = [
-            models.UniqueConstraint(fields=["event", "official"],
-                                    name="decl_participant_unique_event_official"),
+            models.UniqueConstraint(
+                fields=["event", "official"], name="decl_participant_unique_event_official"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -186,8 +220,9 @@ class EventDocument(BaseModel):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     caption = models.CharField(_("keterangan"), max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("dokumentasi")
@@ -207,17 +242,26 @@ class SignatureMethod(models.TextChoices):
 class Signature(BaseModel):
     """One person's signature of one pledge text at one event. Never deleted."""
 
-    code = models.UUIDField(_("kode verifikasi"), default=uuid.uuid4, unique=True,
-                            editable=False)
+    code = models.UUIDField(_("kode verifikasi"), default=uuid.uuid4, unique=True, editable=False)
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="signatures")
-    template = models.ForeignKey(PledgeTemplate, on_delete=models.PROTECT,
-                                 related_name="signatures")
-    official = models.ForeignKey("registry.Official", on_delete=models.PROTECT, null=True,
-                                 blank=True, related_name="pledge_signatures")
+    template = models.ForeignKey(
+        PledgeTemplate, on_delete=models.PROTECT, related_name="signatures"
+    )
+    official = models.ForeignKey(
+        "registry.Official",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledge_signatures",
+    )
     # Copied from the event: the same text may be signed again for another election.
     election_event = models.ForeignKey(
-        "elections.ElectionEvent", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("pemilihan"),
+        "elections.ElectionEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pemilihan"),
     )
     # Snapshots: what the seal covers. Never rebuilt from the registry or the template.
     pledge_snapshot = models.JSONField(_("naskah yang ditandatangani"))
@@ -227,19 +271,26 @@ class Signature(BaseModel):
     signer_institution = models.CharField(_("instansi"), max_length=200, blank=True)
     subject_type = models.CharField(_("jenis subjek"), max_length=16, blank=True)
     method = models.CharField(_("cara"), max_length=24, choices=SignatureMethod.choices)
-    evidence = models.ForeignKey(EventDocument, on_delete=models.PROTECT, null=True,
-                                 blank=True, related_name="signatures",
-                                 verbose_name=_("bukti lembar tanda tangan"))
+    evidence = models.ForeignKey(
+        EventDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("bukti lembar tanda tangan"),
+    )
     signed_at = models.DateTimeField(_("waktu tanda tangan"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     seal_key_id = models.CharField(max_length=32)
     seal_signature = models.CharField(max_length=200)
     seal_digest = models.CharField(max_length=64)
     seal_algorithm = models.CharField(max_length=16, default="Ed25519")
     revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     revocation_reason = models.TextField(_("alasan pencabutan"), blank=True)
 
     class Meta:
@@ -277,8 +328,7 @@ class SigningInvitation(BaseModel):
 
     token_hash = models.CharField(max_length=64, unique=True)
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
-    official = models.ForeignKey("registry.Official", on_delete=models.CASCADE,
-                                 related_name="+")
+    official = models.ForeignKey("registry.Official", on_delete=models.CASCADE, related_name="+")
     via = models.CharField(max_length=4, choices=Via.choices, default=Via.LINK)
     expires_at = models.DateTimeField()
     otp_hash = models.CharField(max_length=64, blank=True)

@@ -63,7 +63,7 @@ class OtpSender(Protocol):
 
 def _message(code: str, event_title: str) -> str:
     return _(
-        "Kode sekali pakai Anda untuk menandatangani naskah pada kegiatan \"%(event)s\": "
+        'Kode sekali pakai Anda untuk menandatangani naskah pada kegiatan "%(event)s": '
         "%(code)s. Kode berlaku 10 menit. Jangan berikan kode ini kepada siapa pun."
     ) % {"event": event_title, "code": code}
 
@@ -106,8 +106,9 @@ class LoggingSmsSender:
 def otp_sender() -> OtpSender:
     channel = getattr(settings, "NETRAL_OTP_CHANNEL", "email")
     if channel == "sms":
-        path = getattr(settings, "NETRAL_OTP_SMS_SENDER",
-                       "netral.declarations.otp.LoggingSmsSender")
+        path = getattr(
+            settings, "NETRAL_OTP_SMS_SENDER", "netral.declarations.otp.LoggingSmsSender"
+        )
         sender: OtpSender = import_string(path)()
         return sender
     return EmailOtpSender()

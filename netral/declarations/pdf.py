@@ -52,8 +52,10 @@ class CertificateFields:
 
 
 def template_html(*, pledge: dict[str, Any], event: dict[str, Any], kind_label: str) -> str:
-    return render_to_string("declarations/pdf/certificate.html",
-                            {"pledge": pledge, "event": event, "kind_label": kind_label})
+    return render_to_string(
+        "declarations/pdf/certificate.html",
+        {"pledge": pledge, "event": event, "kind_label": kind_label},
+    )
 
 
 def render_template_pdf(html: str) -> bytes:
@@ -88,8 +90,13 @@ def _pdf_string(text: str) -> bytes:
 
 
 def _text(font: str, size: float, x_mm: float, y_mm: float, text: str) -> bytes:
-    return (b"BT %s %.2f Tf %.2f %.2f Td %s Tj ET\n"
-            % (font.encode(), size, x_mm * MM, y_mm * MM, _pdf_string(text)))
+    return b"BT %s %.2f Tf %.2f %.2f Td %s Tj ET\n" % (
+        font.encode(),
+        size,
+        x_mm * MM,
+        y_mm * MM,
+        _pdf_string(text),
+    )
 
 
 def _fit(text: str, size: float, max_chars: int, minimum: float = 7.0) -> float:
@@ -113,8 +120,10 @@ def _qr_ops(data: str, x_mm: float, y_mm: float, size_mm: float) -> bytes:
             start = c
             while c < width and row[c]:
                 c += 1
-            ops.append(b"%.3f %.3f %.3f %.3f re\n" % (
-                x0 + start * module, y_top - (r + 1) * module, (c - start) * module, module))
+            ops.append(
+                b"%.3f %.3f %.3f %.3f re\n"
+                % (x0 + start * module, y_top - (r + 1) * module, (c - start) * module, module)
+            )
     ops.append(b"f\n")
     return b"".join(ops)
 
@@ -163,14 +172,14 @@ class _Stamper:
         resources = cast(DictionaryObject, source["/Resources"].get_object())
         font_dict = resources.get("/Font")
         fonts = DictionaryObject(
-            cast(DictionaryObject, font_dict.get_object()) if font_dict is not None else {})
+            cast(DictionaryObject, font_dict.get_object()) if font_dict is not None else {}
+        )
         fonts[NameObject(_FONT_REGULAR)] = writer._add_object(_font("/Helvetica"))
         fonts[NameObject(_FONT_BOLD)] = writer._add_object(_font("/Helvetica-Bold"))
         fonts[NameObject(_FONT_MONO)] = writer._add_object(_font("/Courier"))
         merged = DictionaryObject(resources)
         merged[NameObject("/Font")] = fonts
-        first = writer.add_blank_page(float(source.mediabox.width),
-                                      float(source.mediabox.height))
+        first = writer.add_blank_page(float(source.mediabox.width), float(source.mediabox.height))
         first[NameObject("/Resources")] = merged.clone(writer)
         contents = cast(StreamObject, source["/Contents"].get_object())
         self.resources_ref = writer._add_object(first["/Resources"])
@@ -185,13 +194,17 @@ class _Stamper:
         self.height = float(source.mediabox.height)
 
     def add(self, fields: CertificateFields) -> None:
-        page = self.first if not self.used_first else self.writer.add_blank_page(
-            self.width, self.height)
+        page = (
+            self.first
+            if not self.used_first
+            else self.writer.add_blank_page(self.width, self.height)
+        )
         self.used_first = True
         overlay = self.writer._add_object(_stream(overlay_stream(fields)).flate_encode())
         page[NameObject("/Resources")] = self.resources_ref
         page[NameObject("/Contents")] = ArrayObject(
-            [self.push_ref, self.contents_ref, self.pop_ref, overlay])
+            [self.push_ref, self.contents_ref, self.pop_ref, overlay]
+        )
 
 
 def _writer_bytes(writer: PdfWriter) -> bytes:

@@ -41,15 +41,18 @@ def event_pledges(*, event: Event) -> list[PledgeTemplate]:
     return list(event.pledges.order_by("title", "version"))
 
 
-def event_checklist(*, event: Event, query: str = "", limit: int | None = None
-                    ) -> list[ChecklistRow]:
+def event_checklist(
+    *, event: Event, query: str = "", limit: int | None = None
+) -> list[ChecklistRow]:
     """The expected participants, each with their (active) signature per pledge text."""
     from netral.registry.text import fold
 
     pledges = event_pledges(event=event)
-    participants = (EventParticipant.objects.filter(event=event)
-                    .select_related("official", "official__region", "official__agency")
-                    .order_by("official__region_id", "official__name"))
+    participants = (
+        EventParticipant.objects.filter(event=event)
+        .select_related("official", "official__region", "official__agency")
+        .order_by("official__region_id", "official__name")
+    )
     if query:
         participants = participants.filter(official__name_folded__contains=fold(query))
     if limit is not None:
@@ -57,9 +60,12 @@ def event_checklist(*, event: Event, query: str = "", limit: int | None = None
     rows = list(participants)
     official_ids = [p.official_id for p in rows]
     signed: dict[tuple[int, int], Signature] = {}
-    for sig in Signature.objects.filter(official_id__in=official_ids, template__in=pledges,
-                                        election_event=event.election_event,
-                                        revoked_at__isnull=True):
+    for sig in Signature.objects.filter(
+        official_id__in=official_ids,
+        template__in=pledges,
+        election_event=event.election_event,
+        revoked_at__isnull=True,
+    ):
         if sig.official_id is not None:
             signed[(sig.official_id, sig.template_id)] = sig
     return [
@@ -69,8 +75,11 @@ def event_checklist(*, event: Event, query: str = "", limit: int | None = None
 
 
 def event_signatures(*, event: Event) -> QuerySet[Signature]:
-    return (Signature.objects.filter(event=event)
-            .select_related("template", "evidence").order_by("signed_at", "id"))
+    return (
+        Signature.objects.filter(event=event)
+        .select_related("template", "evidence")
+        .order_by("signed_at", "id")
+    )
 
 
 def event_summary(*, event: Event) -> dict[str, int]:
@@ -81,7 +90,9 @@ def event_summary(*, event: Event) -> dict[str, int]:
         "signatures": signatures.filter(revoked_at__isnull=True).count(),
         "revoked": signatures.filter(revoked_at__isnull=False).count(),
         "signers": signatures.filter(revoked_at__isnull=True, official__isnull=False)
-        .values("official_id").distinct().count(),
+        .values("official_id")
+        .distinct()
+        .count(),
     }
 
 
@@ -94,8 +105,10 @@ class Verification:
     status: signing.VerificationStatus | None  # None: no such code
 
 
-_VERIFY_SQL = (f"SELECT * FROM {Signature._meta.db_table} "  # noqa: S608  constant names
-               f"WHERE {Signature._meta.get_field('code').column} = %s")
+_VERIFY_SQL = (
+    f"SELECT * FROM {Signature._meta.db_table} "  # noqa: S608  constant names
+    f"WHERE {Signature._meta.get_field('code').column} = %s"
+)
 
 
 def signature_verify(*, code: uuid.UUID) -> Verification:
@@ -114,8 +127,9 @@ def signature_verify(*, code: uuid.UUID) -> Verification:
 
 def official_pledges(*, official: Official) -> list[Signature]:
     """Every signature of this official, newest first, revoked ones included (marked)."""
-    return list(Signature.objects.filter(official=official)
-                .select_related("event").order_by("-signed_at"))
+    return list(
+        Signature.objects.filter(official=official).select_related("event").order_by("-signed_at")
+    )
 
 
 # --- coverage ------------------------------------------------------------------------
@@ -162,8 +176,7 @@ class Coverage(TypedDict):
 
 
 def _share(total: int, signed: int) -> Share:
-    return {"total": total, "signed": signed,
-            "share": round(signed / total, 4) if total else None}
+    return {"total": total, "signed": signed, "share": round(signed / total, 4) if total else None}
 
 
 def _subtree(field: str, code: str) -> Q:
@@ -174,7 +187,8 @@ def _subtree(field: str, code: str) -> Q:
 def signed_official_ids(*, region: Region, election_event: ElectionEvent | None) -> set[int]:
     """Officials of the subtree with an active signature at an event of that election."""
     qs = Signature.objects.filter(revoked_at__isnull=True, official__isnull=False).filter(
-        _subtree("official__region__code", region.code))
+        _subtree("official__region__code", region.code)
+    )
     if election_event is not None:
         qs = qs.filter(election_event=election_event)
     return {pk for pk in qs.values_list("official_id", flat=True) if pk is not None}
@@ -197,17 +211,29 @@ def coverage(*, region: Region, election_event: ElectionEvent | None) -> Coverag
     def child_of(code: str) -> str:
         return code[:child_len] if len(code) > len(region.code) else region.code
 
-    desa_rows = list(Region.objects.filter(_subtree("code", region.code), level=RegionLevel.DESA)
-                     .values_list("code", "name"))
+    desa_rows = list(
+        Region.objects.filter(_subtree("code", region.code), level=RegionLevel.DESA).values_list(
+            "code", "name"
+        )
+    )
     names = dict(Region.objects.filter(parent_id=region.code).values_list("code", "name"))
     names[region.code] = region.name
-    officials = list(Official.objects.filter(_subtree("region__code", region.code), is_active=True)
-                     .filter(subject_type__in=[SubjectType.KEPALA_DESA,
-                                               SubjectType.PERANGKAT_DESA, *ASN_TYPES])
-                     .select_related("agency", "region")
-                     .only("pk", "name", "position", "subject_type", "region_id",
-                           "region__name", "agency_id", "agency__name")
-                     .order_by("region_id", "name"))
+    officials = list(
+        Official.objects.filter(_subtree("region__code", region.code), is_active=True)
+        .filter(subject_type__in=[SubjectType.KEPALA_DESA, SubjectType.PERANGKAT_DESA, *ASN_TYPES])
+        .select_related("agency", "region")
+        .only(
+            "pk",
+            "name",
+            "position",
+            "subject_type",
+            "region_id",
+            "region__name",
+            "agency_id",
+            "agency__name",
+        )
+        .order_by("region_id", "name")
+    )
 
     head_by_desa: dict[str, list[Official]] = {}
     perangkat: list[Official] = []
@@ -223,18 +249,23 @@ def coverage(*, region: Region, election_event: ElectionEvent | None) -> Coverag
     per_region: dict[str, dict[str, list[int]]] = {}
 
     def bump(code: str, group: str, is_signed: bool) -> None:
-        counts = per_region.setdefault(child_of(code), {
-            "desa": [0, 0], "perangkat_desa": [0, 0], "asn": [0, 0]})
+        counts = per_region.setdefault(
+            child_of(code), {"desa": [0, 0], "perangkat_desa": [0, 0], "asn": [0, 0]}
+        )
         counts[group][0] += 1
         counts[group][1] += int(is_signed)
 
     def unsigned(o: Official) -> Unsigned:
-        return {"official_id": o.pk, "name": o.name, "position": o.position,
-                "region_code": o.region_id, "region_name": o.region.name,
-                "agency": o.agency.name if o.agency else ""}
+        return {
+            "official_id": o.pk,
+            "name": o.name,
+            "position": o.position,
+            "region_code": o.region_id,
+            "region_name": o.region.name,
+            "agency": o.agency.name if o.agency else "",
+        }
 
-    not_signed: dict[str, list[Unsigned]] = {"kepala_desa": [], "perangkat_desa": [],
-                                             "asn": []}
+    not_signed: dict[str, list[Unsigned]] = {"kepala_desa": [], "perangkat_desa": [], "asn": []}
     desa_signed = 0
     for code, name in desa_rows:
         heads = head_by_desa.get(code, [])
@@ -246,8 +277,15 @@ def coverage(*, region: Region, election_event: ElectionEvent | None) -> Coverag
                 not_signed["kepala_desa"].extend(unsigned(h) for h in heads)
             else:
                 not_signed["kepala_desa"].append(
-                    {"official_id": None, "name": "", "position": "", "region_code": code,
-                     "region_name": name, "agency": ""})
+                    {
+                        "official_id": None,
+                        "name": "",
+                        "position": "",
+                        "region_code": code,
+                        "region_name": name,
+                        "agency": "",
+                    }
+                )
     for o in perangkat:
         bump(o.region_id, "perangkat_desa", o.pk in signed)
         if o.pk not in signed:
@@ -268,23 +306,30 @@ def coverage(*, region: Region, election_event: ElectionEvent | None) -> Coverag
     for code in sorted(per_region):
         counts = per_region[code]
         regions[code] = {
-            "code": code, "name": names.get(code, ""), "level": _level_of(code),
+            "code": code,
+            "name": names.get(code, ""),
+            "level": _level_of(code),
             "desa": _share(*counts["desa"]),
             "perangkat_desa": _share(*counts["perangkat_desa"]),
             "asn": _share(*counts["asn"]),
         }
     return {
         "region": {"code": region.code, "name": region.name, "level": region.level},
-        "election_event": None if election_event is None else {
-            "id": election_event.pk, "name": election_event.name},
+        "election_event": None
+        if election_event is None
+        else {"id": election_event.pk, "name": election_event.name},
         "desa": _share(len(desa_rows), desa_signed),
-        "perangkat_desa": _share(len(perangkat), len(perangkat) - len(not_signed[
-            "perangkat_desa"])),
+        "perangkat_desa": _share(
+            len(perangkat), len(perangkat) - len(not_signed["perangkat_desa"])
+        ),
         "asn": _share(len(asn), len(asn) - len(not_signed["asn"])),
         "asn_by_agency": sorted(
-            ({"agency_id": k, "agency": agency_names[k], **_share(v[0], v[1])}
-             for k, v in agencies.items()),
-            key=lambda a: (a["share"] if a["share"] is not None else 2.0, a["agency"])),
+            (
+                {"agency_id": k, "agency": agency_names[k], **_share(v[0], v[1])}
+                for k, v in agencies.items()
+            ),
+            key=lambda a: (a["share"] if a["share"] is not None else 2.0, a["agency"]),
+        ),
         "regions": regions,
         "not_signed": not_signed,
     }
@@ -303,20 +348,67 @@ def _level_of(code: str) -> str:
 
 def coverage_rows(*, cov: Coverage) -> list[list[object]]:
     """Flat rows for the CSV/XLSX export: a summary block, then who has not signed."""
-    rows: list[list[object]] = [["bagian", "kode_wilayah", "nama_wilayah", "total",
-                                 "sudah", "persen", "nama", "jabatan", "instansi"]]
+    rows: list[list[object]] = [
+        [
+            "bagian",
+            "kode_wilayah",
+            "nama_wilayah",
+            "total",
+            "sudah",
+            "persen",
+            "nama",
+            "jabatan",
+            "instansi",
+        ]
+    ]
     for code, item in cov["regions"].items():
-        for group, share in (("desa", item["desa"]), ("perangkat_desa", item["perangkat_desa"]),
-                             ("asn", item["asn"])):
-            rows.append([f"cakupan_{group}", code, item["name"], share["total"],
-                         share["signed"], _pct(share["share"]), "", "", ""])
+        for group, share in (
+            ("desa", item["desa"]),
+            ("perangkat_desa", item["perangkat_desa"]),
+            ("asn", item["asn"]),
+        ):
+            rows.append(
+                [
+                    f"cakupan_{group}",
+                    code,
+                    item["name"],
+                    share["total"],
+                    share["signed"],
+                    _pct(share["share"]),
+                    "",
+                    "",
+                    "",
+                ]
+            )
     for agency in cov["asn_by_agency"]:
-        rows.append(["cakupan_asn_instansi", "", "", agency["total"], agency["signed"],
-                     _pct(agency["share"]), "", "", agency["agency"]])
+        rows.append(
+            [
+                "cakupan_asn_instansi",
+                "",
+                "",
+                agency["total"],
+                agency["signed"],
+                _pct(agency["share"]),
+                "",
+                "",
+                agency["agency"],
+            ]
+        )
     for group, people in cov["not_signed"].items():
         for person in people:
-            rows.append([f"belum_{group}", person["region_code"], person["region_name"], "",
-                         "", "", person["name"], person["position"], person["agency"]])
+            rows.append(
+                [
+                    f"belum_{group}",
+                    person["region_code"],
+                    person["region_name"],
+                    "",
+                    "",
+                    "",
+                    person["name"],
+                    person["position"],
+                    person["agency"],
+                ]
+            )
     return rows
 
 
@@ -324,13 +416,15 @@ def _pct(share: float | None) -> str:
     return "" if share is None else f"{share * 100:.1f}"
 
 
-
 # --- checklist and online signing helpers --------------------------------------------
 
 
 def event_participant(*, event: Event, official_id: int) -> EventParticipant | None:
-    return (EventParticipant.objects.filter(event=event, official_id=official_id)
-            .select_related("official", "official__agency").first())
+    return (
+        EventParticipant.objects.filter(event=event, official_id=official_id)
+        .select_related("official", "official__agency")
+        .first()
+    )
 
 
 def event_by_code(*, code: uuid.UUID) -> Event | None:
@@ -340,16 +434,22 @@ def event_by_code(*, code: uuid.UUID) -> Event | None:
 
 def invitation_pending_templates(*, invitation: SigningInvitation) -> QuerySet[PledgeTemplate]:
     """The event's texts the invited official has not signed yet."""
-    signed = Signature.objects.filter(official_id=invitation.official_id,
-                                      election_event=invitation.event.election_event,
-                                      revoked_at__isnull=True).values("template_id")
+    signed = Signature.objects.filter(
+        official_id=invitation.official_id,
+        election_event=invitation.event.election_event,
+        revoked_at__isnull=True,
+    ).values("template_id")
     return invitation.event.pledges.exclude(pk__in=signed).order_by("title", "version")
 
 
 def invitation_signed(*, invitation: SigningInvitation) -> list[Signature]:
-    return list(Signature.objects.filter(official_id=invitation.official_id,
-                                         event_id=invitation.event_id,
-                                         revoked_at__isnull=True).order_by("signed_at"))
+    return list(
+        Signature.objects.filter(
+            official_id=invitation.official_id,
+            event_id=invitation.event_id,
+            revoked_at__isnull=True,
+        ).order_by("signed_at")
+    )
 
 
 def election_event_get(*, election_event_id: int) -> ElectionEvent | None:

@@ -66,9 +66,13 @@ def _clean_subject_types(values: Iterable[str]) -> list[str]:
 
 
 def _template_state(template: PledgeTemplate) -> dict[str, Any]:
-    return {**template.snapshot(), "region": template.region_id,
-            "subject_types": template.subject_types, "regime": template.regime,
-            "election_event": template.election_event_id}
+    return {
+        **template.snapshot(),
+        "region": template.region_id,
+        "subject_types": template.subject_types,
+        "regime": template.regime,
+        "election_event": template.election_event_id,
+    }
 
 
 @transaction.atomic
@@ -90,12 +94,24 @@ def pledge_template_create(
     if not title.strip():
         raise ApplicationError(_("Judul: wajib diisi."))
     template = PledgeTemplate.objects.create(
-        kind=kind, title=title.strip(), points=_clean_points(points), preamble=preamble.strip(),
-        closing=closing.strip(), regime=regime, election_event=election_event,
-        subject_types=_clean_subject_types(subject_types), region=region, created_by=actor,
+        kind=kind,
+        title=title.strip(),
+        points=_clean_points(points),
+        preamble=preamble.strip(),
+        closing=closing.strip(),
+        regime=regime,
+        election_event=election_event,
+        subject_types=_clean_subject_types(subject_types),
+        region=region,
+        created_by=actor,
     )
-    audit_record(obj=template, action="pledge_template.created", actor=actor,
-                 after=_template_state(template), region_code=template.region_id)
+    audit_record(
+        obj=template,
+        action="pledge_template.created",
+        actor=actor,
+        after=_template_state(template),
+        region_code=template.region_id,
+    )
     return template
 
 
@@ -105,14 +121,25 @@ def pledge_template_copy(
 ) -> PledgeTemplate:
     """A region's own editable copy of a (standard) text: a new text, version 1."""
     copy = PledgeTemplate.objects.create(
-        kind=template.kind, title=template.title, preamble=template.preamble,
-        points=list(template.points), closing=template.closing, regime=template.regime,
-        election_event=template.election_event, subject_types=list(template.subject_types),
-        region=region, copied_from=template, created_by=actor,
+        kind=template.kind,
+        title=template.title,
+        preamble=template.preamble,
+        points=list(template.points),
+        closing=template.closing,
+        regime=template.regime,
+        election_event=template.election_event,
+        subject_types=list(template.subject_types),
+        region=region,
+        copied_from=template,
+        created_by=actor,
     )
-    audit_record(obj=copy, action="pledge_template.copied", actor=actor,
-                 after={**_template_state(copy), "copied_from": template.pk},
-                 region_code=region.code)
+    audit_record(
+        obj=copy,
+        action="pledge_template.copied",
+        actor=actor,
+        after={**_template_state(copy), "copied_from": template.pk},
+        region_code=region.code,
+    )
     return copy
 
 
@@ -134,25 +161,51 @@ def pledge_template_update(
         raise ApplicationError(_("Judul: wajib diisi."))
     locked = PledgeTemplate.objects.select_for_update().get(pk=template.pk)
     before = _template_state(locked)
-    values = {"title": title.strip(), "points": _clean_points(points),
-              "preamble": preamble.strip(), "closing": closing.strip()}
+    values = {
+        "title": title.strip(),
+        "points": _clean_points(points),
+        "preamble": preamble.strip(),
+        "closing": closing.strip(),
+    }
     if Signature.objects.filter(template=locked).exists():
-        latest = (PledgeTemplate.objects.filter(family=locked.family)
-                  .order_by("-version").values_list("version", flat=True).first()) or 0
+        latest = (
+            PledgeTemplate.objects.filter(family=locked.family)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        ) or 0
         new = PledgeTemplate.objects.create(
-            family=locked.family, version=latest + 1, kind=locked.kind,
-            regime=locked.regime, election_event=locked.election_event,
-            subject_types=list(locked.subject_types), region=locked.region,
-            copied_from=locked.copied_from, created_by=actor, **values,
+            family=locked.family,
+            version=latest + 1,
+            kind=locked.kind,
+            regime=locked.regime,
+            election_event=locked.election_event,
+            subject_types=list(locked.subject_types),
+            region=locked.region,
+            copied_from=locked.copied_from,
+            created_by=actor,
+            **values,
         )
-        audit_record(obj=new, action="pledge_template.new_version", actor=actor,
-                     before=before, after=_template_state(new), region_code=new.region_id)
+        audit_record(
+            obj=new,
+            action="pledge_template.new_version",
+            actor=actor,
+            before=before,
+            after=_template_state(new),
+            region_code=new.region_id,
+        )
         return new
     for field, value in values.items():
         setattr(locked, field, value)
     locked.save(update_fields=[*values, "updated_at"])
-    audit_record(obj=locked, action="pledge_template.updated", actor=actor, before=before,
-                 after=_template_state(locked), region_code=locked.region_id)
+    audit_record(
+        obj=locked,
+        action="pledge_template.updated",
+        actor=actor,
+        before=before,
+        after=_template_state(locked),
+        region_code=locked.region_id,
+    )
     return locked
 
 
@@ -168,10 +221,16 @@ class SpeakerIn:
 
 def _event_state(event: Event) -> dict[str, Any]:
     return {
-        "title": event.title, "kinds": event.kinds, "date": event.date.isoformat(),
-        "region": event.region_id, "venue": event.venue, "organiser": event.organiser,
-        "election_event": event.election_event_id, "materials": event.materials,
-        "basis": event.basis, "witnesses": event.witnesses,
+        "title": event.title,
+        "kinds": event.kinds,
+        "date": event.date.isoformat(),
+        "region": event.region_id,
+        "venue": event.venue,
+        "organiser": event.organiser,
+        "election_event": event.election_event_id,
+        "materials": event.materials,
+        "basis": event.basis,
+        "witnesses": event.witnesses,
         "pledges": sorted(event.pledges.values_list("pk", flat=True)) if event.pk else [],
     }
 
@@ -196,28 +255,48 @@ def event_create(
     kinds = set(kinds)
     unknown = kinds - {"SOSIALISASI", "DEKLARASI", "APEL", "RAKOR"}
     if unknown or not kinds:
-        raise ApplicationError(_("Jenis kegiatan: pilih sedikitnya satu dari sosialisasi, "
-                                 "deklarasi, apel atau rapat koordinasi."))
+        raise ApplicationError(
+            _(
+                "Jenis kegiatan: pilih sedikitnya satu dari sosialisasi, "
+                "deklarasi, apel atau rapat koordinasi."
+            )
+        )
     if not title.strip():
         raise ApplicationError(_("Nama kegiatan: wajib diisi."))
     if not organiser.strip():
         raise ApplicationError(_("Penyelenggara: wajib diisi."))
     event = Event.objects.create(
-        title=title.strip(), date=date, region=region, venue=venue.strip(),
-        organiser=organiser.strip(), election_event=election_event, materials=materials,
-        basis=basis, witnesses=witnesses, created_by=actor,
-        is_sosialisasi="SOSIALISASI" in kinds, is_deklarasi="DEKLARASI" in kinds,
-        is_apel="APEL" in kinds, is_rakor="RAKOR" in kinds,
+        title=title.strip(),
+        date=date,
+        region=region,
+        venue=venue.strip(),
+        organiser=organiser.strip(),
+        election_event=election_event,
+        materials=materials,
+        basis=basis,
+        witnesses=witnesses,
+        created_by=actor,
+        is_sosialisasi="SOSIALISASI" in kinds,
+        is_deklarasi="DEKLARASI" in kinds,
+        is_apel="APEL" in kinds,
+        is_rakor="RAKOR" in kinds,
     )
     for order, speaker in enumerate(speakers):
-        EventSpeaker.objects.create(event=event, name=speaker.name.strip(),
-                                    institution=speaker.institution.strip(),
-                                    topic=speaker.topic.strip(), order=order)
+        EventSpeaker.objects.create(
+            event=event,
+            name=speaker.name.strip(),
+            institution=speaker.institution.strip(),
+            topic=speaker.topic.strip(),
+            order=order,
+        )
     event.pledges.set(pledges)
-    audit_record(obj=event, action="event.created", actor=actor,
-                 after={**_event_state(event),
-                        "speakers": [[s.name, s.institution] for s in speakers]},
-                 region_code=region.code)
+    audit_record(
+        obj=event,
+        action="event.created",
+        actor=actor,
+        after={**_event_state(event), "speakers": [[s.name, s.institution] for s in speakers]},
+        region_code=region.code,
+    )
     return event
 
 
@@ -226,23 +305,37 @@ def event_speaker_add(*, event: Event, actor: User | None, speaker: SpeakerIn) -
     if not speaker.name.strip() or not speaker.institution.strip():
         raise ApplicationError(_("Narasumber: nama dan instansi wajib diisi."))
     order = event.speakers.count()
-    row = EventSpeaker.objects.create(event=event, name=speaker.name.strip(),
-                                      institution=speaker.institution.strip(),
-                                      topic=speaker.topic.strip(), order=order)
-    audit_record(obj=event, action="event.speaker_added", actor=actor,
-                 after={"name": row.name, "institution": row.institution},
-                 region_code=event.region_id)
+    row = EventSpeaker.objects.create(
+        event=event,
+        name=speaker.name.strip(),
+        institution=speaker.institution.strip(),
+        topic=speaker.topic.strip(),
+        order=order,
+    )
+    audit_record(
+        obj=event,
+        action="event.speaker_added",
+        actor=actor,
+        after={"name": row.name, "institution": row.institution},
+        region_code=event.region_id,
+    )
     return row
 
 
 @transaction.atomic
-def event_pledges_set(*, event: Event, actor: User | None,
-                      pledges: Sequence[PledgeTemplate]) -> None:
+def event_pledges_set(
+    *, event: Event, actor: User | None, pledges: Sequence[PledgeTemplate]
+) -> None:
     before = sorted(event.pledges.values_list("pk", flat=True))
     event.pledges.set(pledges)
-    audit_record(obj=event, action="event.pledges_set", actor=actor,
-                 before={"pledges": before}, after={"pledges": sorted(p.pk for p in pledges)},
-                 region_code=event.region_id)
+    audit_record(
+        obj=event,
+        action="event.pledges_set",
+        actor=actor,
+        before={"pledges": before},
+        after={"pledges": sorted(p.pk for p in pledges)},
+        region_code=event.region_id,
+    )
 
 
 def participant_rule_queryset(rule: dict[str, Any]) -> Any:
@@ -252,7 +345,8 @@ def participant_rule_queryset(rule: dict[str, Any]) -> Any:
     region = rule["region"]
     return Official.objects.filter(
         Q(region_id=region) | Q(region__code__startswith=region + "."),
-        is_active=True, subject_type__in=rule["subject_types"],
+        is_active=True,
+        subject_type__in=rule["subject_types"],
     )
 
 
@@ -267,21 +361,33 @@ def event_participant_rule_set(
     types = _clean_subject_types(subject_types)
     if not types:
         raise ApplicationError(_("Peserta: pilih sedikitnya satu jenis subjek."))
-    if not (region.code == event.region_id or region.code.startswith(event.region_id + ".")
-            or event.region_id.startswith(region.code + ".")):
+    if not (
+        region.code == event.region_id
+        or region.code.startswith(event.region_id + ".")
+        or event.region_id.startswith(region.code + ".")
+    ):
         raise ApplicationError(_("Wilayah peserta harus berada dalam wilayah kegiatan."))
     rule = {"region": region.code, "subject_types": types}
     before = dict(event.participant_rule)
     event.participant_rule = rule
     event.save(update_fields=["participant_rule", "updated_at"])
     existing = set(event.participants.values_list("official_id", flat=True))
-    new_ids = [pk for pk in participant_rule_queryset(rule).values_list("pk", flat=True)
-               if pk not in existing]
+    new_ids = [
+        pk
+        for pk in participant_rule_queryset(rule).values_list("pk", flat=True)
+        if pk not in existing
+    ]
     EventParticipant.objects.bulk_create(
-        [EventParticipant(event=event, official_id=pk) for pk in new_ids], batch_size=500)
-    audit_record(obj=event, action="event.participants_materialised", actor=actor,
-                 before={"rule": before}, after={"rule": rule, "added": len(new_ids)},
-                 region_code=event.region_id)
+        [EventParticipant(event=event, official_id=pk) for pk in new_ids], batch_size=500
+    )
+    audit_record(
+        obj=event,
+        action="event.participants_materialised",
+        actor=actor,
+        before={"rule": before},
+        after={"rule": rule, "added": len(new_ids)},
+        region_code=event.region_id,
+    )
     return len(new_ids)
 
 
@@ -292,15 +398,20 @@ def event_attendance_set(*, event: Event, actor: User | None, counts: dict[str, 
         if key not in SubjectType.values:
             raise ApplicationError(_("Jenis subjek tidak dikenal: %(v)s") % {"v": key})
         if value < 0:
-            raise ApplicationError(_("Kehadiran %(v)s: jumlah tidak boleh negatif.")
-                                   % {"v": key})
+            raise ApplicationError(_("Kehadiran %(v)s: jumlah tidak boleh negatif.") % {"v": key})
         if value:
             cleaned[key] = int(value)
     before = dict(event.attendance)
     event.attendance = cleaned
     event.save(update_fields=["attendance", "updated_at"])
-    audit_record(obj=event, action="event.attendance_set", actor=actor, before=before,
-                 after=cleaned, region_code=event.region_id)
+    audit_record(
+        obj=event,
+        action="event.attendance_set",
+        actor=actor,
+        before=before,
+        after=cleaned,
+        region_code=event.region_id,
+    )
 
 
 _ALLOWED_BY_KIND = {
@@ -313,7 +424,12 @@ _EXTENSIONS = {uploads.PDF: "pdf", uploads.JPEG: "jpg", uploads.PNG: "png", uplo
 
 @transaction.atomic
 def event_document_upload(
-    *, event: Event, actor: User | None, kind: str, data: bytes, caption: str = "",
+    *,
+    event: Event,
+    actor: User | None,
+    kind: str,
+    data: bytes,
+    caption: str = "",
     link_unevidenced: bool = False,
 ) -> EventDocument:
     """Store a photo, a document or a scanned signature sheet, checked by content.
@@ -322,23 +438,41 @@ def event_document_upload(
     recorded by an officer at this event that has none yet."""
     if kind not in DocumentKind.values:
         raise ApplicationError(_("Jenis dokumentasi tidak dikenal."))
-    content_type = uploads.check_upload(data, allowed=_ALLOWED_BY_KIND[DocumentKind(kind)],
-                                        field=str(DocumentKind(kind).label))
+    content_type = uploads.check_upload(
+        data, allowed=_ALLOWED_BY_KIND[DocumentKind(kind)], field=str(DocumentKind(kind).label)
+    )
     digest = hashlib.sha256(data).hexdigest()
-    document = EventDocument(event=event, kind=kind, content_type=content_type, size=len(data),
-                             sha256=digest, caption=caption.strip(), uploaded_by=actor)
-    document.file.save(f"{digest[:24]}.{_EXTENSIONS[content_type]}", ContentFile(data),
-                       save=False)
+    document = EventDocument(
+        event=event,
+        kind=kind,
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        caption=caption.strip(),
+        uploaded_by=actor,
+    )
+    document.file.save(f"{digest[:24]}.{_EXTENSIONS[content_type]}", ContentFile(data), save=False)
     document.save()
     linked = 0
     if link_unevidenced and kind == DocumentKind.SIGNED_SHEET:
         linked = Signature.objects.filter(
-            event=event, method=SignatureMethod.RECORDED_BY_OFFICER, evidence__isnull=True,
+            event=event,
+            method=SignatureMethod.RECORDED_BY_OFFICER,
+            evidence__isnull=True,
         ).update(evidence=document)
-    audit_record(obj=event, action="event.document_uploaded", actor=actor,
-                 after={"document": document.pk, "kind": kind, "sha256": digest,
-                        "content_type": content_type, "linked_signatures": linked},
-                 region_code=event.region_id)
+    audit_record(
+        obj=event,
+        action="event.document_uploaded",
+        actor=actor,
+        after={
+            "document": document.pk,
+            "kind": kind,
+            "sha256": digest,
+            "content_type": content_type,
+            "linked_signatures": linked,
+        },
+        region_code=event.region_id,
+    )
     return document
 
 
@@ -346,8 +480,14 @@ def event_document_upload(
 
 
 def _event_snapshot(event: Event) -> dict[str, Any]:
-    return {"code": str(event.code), "title": event.title, "date": event.date.isoformat(),
-            "venue": event.venue, "region": event.region_id, "organiser": event.organiser}
+    return {
+        "code": str(event.code),
+        "title": event.title,
+        "date": event.date.isoformat(),
+        "venue": event.venue,
+        "region": event.region_id,
+        "organiser": event.organiser,
+    }
 
 
 def _official_line(official: Official) -> tuple[str, str]:
@@ -374,22 +514,32 @@ def _signature_create(
     if official is not None:
         signer_name = official.name
         signer_title, signer_institution = _official_line(official)
-        if Signature.objects.filter(template=template, official=official,
-                                    election_event=event.election_event,
-                                    revoked_at__isnull=True).exists():
+        if Signature.objects.filter(
+            template=template,
+            official=official,
+            election_event=event.election_event,
+            revoked_at__isnull=True,
+        ).exists():
             raise ApplicationError(
-                _("%(name)s sudah menandatangani naskah \"%(title)s\".")
-                % {"name": official.name, "title": template.title})
+                _('%(name)s sudah menandatangani naskah "%(title)s".')
+                % {"name": official.name, "title": template.title}
+            )
     if not signer_name.strip():
         raise ApplicationError(_("Nama penanda tangan: wajib diisi."))
     signature = Signature(
-        event=event, template=template, official=official, method=method,
-        election_event=event.election_event, pledge_snapshot=template.snapshot(),
+        event=event,
+        template=template,
+        official=official,
+        method=method,
+        election_event=event.election_event,
+        pledge_snapshot=template.snapshot(),
         event_snapshot=_event_snapshot(event),
-        signer_name=signer_name.strip(), signer_title=signer_title.strip(),
+        signer_name=signer_name.strip(),
+        signer_title=signer_title.strip(),
         signer_institution=signer_institution.strip(),
         subject_type=official.subject_type if official else "",
-        evidence=evidence, recorded_by=actor,
+        evidence=evidence,
+        recorded_by=actor,
         signed_at=(signed_at or timezone.now()).replace(microsecond=0),
     )
     stored = sealing.seal(signing.record_of(signature))
@@ -401,13 +551,22 @@ def _signature_create(
         with transaction.atomic():
             signature.save(force_insert=True)
     except IntegrityError as exc:  # the partial unique constraint, under a race
-        raise ApplicationError(_("Naskah ini sudah ditandatangani oleh orang yang sama.")) \
-            from exc
-    audit_record(obj=signature, action="signature.created", actor=actor,
-                 after={"event": event.pk, "template": template.pk, "official": official
-                        and official.pk, "method": method, "digest": stored.digest,
-                        "key_id": stored.key_id, "code": str(signature.code)},
-                 region_code=event.region_id)
+        raise ApplicationError(_("Naskah ini sudah ditandatangani oleh orang yang sama.")) from exc
+    audit_record(
+        obj=signature,
+        action="signature.created",
+        actor=actor,
+        after={
+            "event": event.pk,
+            "template": template.pk,
+            "official": official and official.pk,
+            "method": method,
+            "digest": stored.digest,
+            "key_id": stored.key_id,
+            "code": str(signature.code),
+        },
+        region_code=event.region_id,
+    )
     return signature
 
 
@@ -424,13 +583,20 @@ def signature_record(
     """(a) An officer records that an expected participant signed the paper sheet."""
     participant = EventParticipant.objects.filter(event=event, official=official).first()
     if participant is None:
-        raise ApplicationError(_("%(name)s tidak ada dalam daftar peserta kegiatan ini.")
-                               % {"name": official.name})
+        raise ApplicationError(
+            _("%(name)s tidak ada dalam daftar peserta kegiatan ini.") % {"name": official.name}
+        )
     if evidence is not None and evidence.event_id != event.pk:
         raise ApplicationError(_("Bukti lembar tanda tangan berasal dari kegiatan lain."))
-    signature = _signature_create(event=event, template=template, official=official,
-                                  method=SignatureMethod.RECORDED_BY_OFFICER, actor=actor,
-                                  evidence=evidence, signed_at=signed_at)
+    signature = _signature_create(
+        event=event,
+        template=template,
+        official=official,
+        method=SignatureMethod.RECORDED_BY_OFFICER,
+        actor=actor,
+        evidence=evidence,
+        signed_at=signed_at,
+    )
     if not participant.present:
         EventParticipant.objects.filter(pk=participant.pk).update(present=True)
     return signature
@@ -451,16 +617,29 @@ def signature_institutional(
     """(c) A regent, police chief, etc. signing on behalf of an institution."""
     if not institution.strip():
         raise ApplicationError(_("Instansi: wajib diisi untuk penandatangan kelembagaan."))
-    if Signature.objects.filter(event=event, template=template, official__isnull=True,
-                                signer_name__iexact=name.strip(),
-                                signer_institution__iexact=institution.strip(),
-                                revoked_at__isnull=True).exists():
-        raise ApplicationError(_("%(name)s (%(inst)s) sudah menandatangani naskah ini.")
-                               % {"name": name.strip(), "inst": institution.strip()})
-    return _signature_create(event=event, template=template, actor=actor,
-                             method=SignatureMethod.INSTITUTIONAL, signer_name=name,
-                             signer_title=title, signer_institution=institution,
-                             evidence=evidence, signed_at=signed_at)
+    if Signature.objects.filter(
+        event=event,
+        template=template,
+        official__isnull=True,
+        signer_name__iexact=name.strip(),
+        signer_institution__iexact=institution.strip(),
+        revoked_at__isnull=True,
+    ).exists():
+        raise ApplicationError(
+            _("%(name)s (%(inst)s) sudah menandatangani naskah ini.")
+            % {"name": name.strip(), "inst": institution.strip()}
+        )
+    return _signature_create(
+        event=event,
+        template=template,
+        actor=actor,
+        method=SignatureMethod.INSTITUTIONAL,
+        signer_name=name,
+        signer_title=title,
+        signer_institution=institution,
+        evidence=evidence,
+        signed_at=signed_at,
+    )
 
 
 @transaction.atomic
@@ -469,13 +648,18 @@ def signature_revoke(*, signature: Signature, actor: User | None, reason: str) -
     if not reason.strip():
         raise ApplicationError(_("Alasan pencabutan: wajib diisi."))
     updated = Signature.objects.filter(pk=signature.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=actor, revocation_reason=reason.strip())
+        revoked_at=timezone.now(), revoked_by=actor, revocation_reason=reason.strip()
+    )
     if updated != 1:
         raise ApplicationError(_("Tanda tangan ini sudah dicabut."))
     signature.refresh_from_db()
-    audit_record(obj=signature, action="signature.revoked", actor=actor,
-                 after={"reason": signature.revocation_reason},
-                 region_code=signature.event.region_id)
+    audit_record(
+        obj=signature,
+        action="signature.revoked",
+        actor=actor,
+        after={"reason": signature.revocation_reason},
+        region_code=signature.event.region_id,
+    )
     return signature
 
 
@@ -488,12 +672,17 @@ class InvitationLink:
     token: str  # shown once (in the email / redirect); only its hash is stored
 
 
-def _invitation_new(*, event: Event, official: Official, via: str,
-                    expires_at: dt.datetime) -> InvitationLink:
+def _invitation_new(
+    *, event: Event, official: Official, via: str, expires_at: dt.datetime
+) -> InvitationLink:
     token = secrets.token_urlsafe(32)
     invitation = SigningInvitation.objects.create(
-        token_hash=otp.token_hash(token), event=event, official=official, via=via,
-        expires_at=expires_at)
+        token_hash=otp.token_hash(token),
+        event=event,
+        official=official,
+        via=via,
+        expires_at=expires_at,
+    )
     return InvitationLink(invitation, token)
 
 
@@ -501,13 +690,22 @@ def _invitation_new(*, event: Event, official: Official, via: str,
 def invitation_create(*, event: Event, official: Official, actor: User | None) -> InvitationLink:
     """A personal signing link for one expected participant."""
     if not EventParticipant.objects.filter(event=event, official=official).exists():
-        raise ApplicationError(_("%(name)s tidak ada dalam daftar peserta kegiatan ini.")
-                               % {"name": official.name})
-    link = _invitation_new(event=event, official=official, via=SigningInvitation.Via.LINK,
-                           expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS))
-    audit_record(obj=event, action="invitation.created", actor=actor,
-                 after={"official": official.pk, "invitation": link.invitation.pk},
-                 region_code=event.region_id)
+        raise ApplicationError(
+            _("%(name)s tidak ada dalam daftar peserta kegiatan ini.") % {"name": official.name}
+        )
+    link = _invitation_new(
+        event=event,
+        official=official,
+        via=SigningInvitation.Via.LINK,
+        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
+    )
+    audit_record(
+        obj=event,
+        action="invitation.created",
+        actor=actor,
+        after={"official": official.pk, "invitation": link.invitation.pk},
+        region_code=event.region_id,
+    )
     return link
 
 
@@ -518,21 +716,29 @@ def invitations_send(*, event: Event, actor: User | None, link_url: Any) -> int:
 
     pledge_ids = set(event.pledges.values_list("pk", flat=True))
     sent = 0
-    participants = (EventParticipant.objects.filter(event=event)
-                    .exclude(official__email="").select_related("official"))
+    participants = (
+        EventParticipant.objects.filter(event=event)
+        .exclude(official__email="")
+        .select_related("official")
+    )
     for participant in participants:
         official = participant.official
-        signed = set(Signature.objects.filter(official=official, template_id__in=pledge_ids,
-                                              election_event=event.election_event,
-                                              revoked_at__isnull=True)
-                     .values_list("template_id", flat=True))
+        signed = set(
+            Signature.objects.filter(
+                official=official,
+                template_id__in=pledge_ids,
+                election_event=event.election_event,
+                revoked_at__isnull=True,
+            ).values_list("template_id", flat=True)
+        )
         if pledge_ids <= signed:
             continue
         link = invitation_create(event=event, official=official, actor=actor)
         url = link_url(link.token)
         subject = _("Undangan menandatangani naskah: %(event)s") % {"event": event.title}
-        message = _("Silakan buka tautan pribadi berikut untuk menandatangani naskah "
-                    "secara daring: %(url)s") % {"url": url}
+        message = _(
+            "Silakan buka tautan pribadi berikut untuk menandatangani naskah secara daring: %(url)s"
+        ) % {"url": url}
         transaction.on_commit(partial(send_mail, subject, message, None, [official.email]))
         sent += 1
     return sent
@@ -540,13 +746,17 @@ def invitations_send(*, event: Event, actor: User | None, link_url: Any) -> int:
 
 def invitation_get(*, token: str) -> SigningInvitation:
     """The live invitation for a URL token, or an ApplicationError (unknown or expired)."""
-    invitation = (SigningInvitation.objects.select_related("event", "official")
-                  .filter(token_hash=otp.token_hash(token)).first())
+    invitation = (
+        SigningInvitation.objects.select_related("event", "official")
+        .filter(token_hash=otp.token_hash(token))
+        .first()
+    )
     if invitation is None:
         raise ApplicationError(_("Tautan penandatanganan tidak dikenal."))
     if invitation.expires_at <= timezone.now():
-        raise ApplicationError(_("Tautan penandatanganan sudah kedaluwarsa. Mintalah tautan "
-                                 "baru kepada petugas."))
+        raise ApplicationError(
+            _("Tautan penandatanganan sudah kedaluwarsa. Mintalah tautan baru kepada petugas.")
+        )
     if not invitation.event.online_signing_open:
         raise ApplicationError(_("Penandatanganan daring untuk kegiatan ini sudah ditutup."))
     return invitation
@@ -563,19 +773,34 @@ def invitation_from_qr(*, event: Event, identifier: str) -> InvitationLink:
     ident = "".join(identifier.split())
     if not ident:
         raise ApplicationError(_("Nomor identitas: wajib diisi."))
-    participant = (EventParticipant.objects.filter(event=event)
-                   .filter(Q(official__nip=ident) | Q(official__ni_pppk=ident)
-                           | Q(official__nik=ident) | Q(official__nrp=ident))
-                   .select_related("official").first())
+    participant = (
+        EventParticipant.objects.filter(event=event)
+        .filter(
+            Q(official__nip=ident)
+            | Q(official__ni_pppk=ident)
+            | Q(official__nik=ident)
+            | Q(official__nrp=ident)
+        )
+        .select_related("official")
+        .first()
+    )
     if participant is None:
-        raise ApplicationError(_("Nomor identitas tidak ditemukan dalam daftar peserta "
-                                 "kegiatan ini."))
-    link = _invitation_new(event=event, official=participant.official,
-                           via=SigningInvitation.Via.QR,
-                           expires_at=timezone.now() + dt.timedelta(minutes=QR_INVITATION_MINUTES))
-    audit_record(obj=event, action="invitation.created_from_qr", actor=None,
-                 after={"official": participant.official_id, "invitation": link.invitation.pk},
-                 region_code=event.region_id)
+        raise ApplicationError(
+            _("Nomor identitas tidak ditemukan dalam daftar peserta kegiatan ini.")
+        )
+    link = _invitation_new(
+        event=event,
+        official=participant.official,
+        via=SigningInvitation.Via.QR,
+        expires_at=timezone.now() + dt.timedelta(minutes=QR_INVITATION_MINUTES),
+    )
+    audit_record(
+        obj=event,
+        action="invitation.created_from_qr",
+        actor=None,
+        after={"official": participant.official_id, "invitation": link.invitation.pk},
+        region_code=event.region_id,
+    )
     return link
 
 
@@ -593,31 +818,54 @@ def otp_send(*, invitation: SigningInvitation) -> OtpSent:
     if locked.completed_at is not None:
         raise ApplicationError(_("Penandatanganan melalui tautan ini sudah selesai."))
     if locked.otp_sends >= otp.OTP_MAX_SENDS:
-        raise ApplicationError(_("Batas pengiriman kode untuk tautan ini sudah tercapai. "
-                                 "Mintalah tautan baru kepada petugas."))
-    if locked.otp_last_sent_at and (now - locked.otp_last_sent_at).total_seconds() \
-            < otp.OTP_RESEND_SECONDS:
+        raise ApplicationError(
+            _(
+                "Batas pengiriman kode untuk tautan ini sudah tercapai. "
+                "Mintalah tautan baru kepada petugas."
+            )
+        )
+    if (
+        locked.otp_last_sent_at
+        and (now - locked.otp_last_sent_at).total_seconds() < otp.OTP_RESEND_SECONDS
+    ):
         raise ApplicationError(_("Tunggu satu menit sebelum meminta kode baru."))
     sender = otp.otp_sender()
     official = invitation.official
     destination = sender.destination(email=official.email, phone=official.phone)
     if not destination:
-        raise ApplicationError(_("Tidak ada alamat terdaftar untuk mengirim kode. Hubungi "
-                                 "petugas untuk memperbarui data Anda."))
+        raise ApplicationError(
+            _(
+                "Tidak ada alamat terdaftar untuk mengirim kode. Hubungi "
+                "petugas untuk memperbarui data Anda."
+            )
+        )
     code = otp.otp_generate()
     locked.otp_hash = otp.otp_hash(invitation_id=locked.pk, code=code)
     locked.otp_expires_at = now + dt.timedelta(seconds=otp.OTP_TTL_SECONDS)
     locked.otp_attempts = 0
     locked.otp_sends += 1
     locked.otp_last_sent_at = now
-    locked.save(update_fields=["otp_hash", "otp_expires_at", "otp_attempts", "otp_sends",
-                               "otp_last_sent_at", "updated_at"])
+    locked.save(
+        update_fields=[
+            "otp_hash",
+            "otp_expires_at",
+            "otp_attempts",
+            "otp_sends",
+            "otp_last_sent_at",
+            "updated_at",
+        ]
+    )
     event_title = invitation.event.title
-    transaction.on_commit(lambda: sender.send(destination=destination, code=code,
-                                              event_title=event_title))
-    audit_record(obj=invitation.event, action="otp.sent", actor=None,
-                 after={"invitation": locked.pk, "channel": sender.channel},
-                 region_code=invitation.event.region_id)
+    transaction.on_commit(
+        lambda: sender.send(destination=destination, code=code, event_title=event_title)
+    )
+    audit_record(
+        obj=invitation.event,
+        action="otp.sent",
+        actor=None,
+        after={"invitation": locked.pk, "channel": sender.channel},
+        region_code=invitation.event.region_id,
+    )
     return OtpSent(sender.channel, sender.masked(email=official.email, phone=official.phone))
 
 
@@ -640,7 +888,8 @@ def _otp_check(*, invitation: SigningInvitation, code: str) -> None:
             locked.save(update_fields=["otp_attempts", "updated_at"])
             left = otp.OTP_MAX_ATTEMPTS - locked.otp_attempts
             raise_later = ApplicationError(
-                _("Kode salah. Sisa percobaan: %(left)d.") % {"left": left})
+                _("Kode salah. Sisa percobaan: %(left)d.") % {"left": left}
+            )
         else:
             raise_later = None
     if raise_later is not None:
@@ -656,17 +905,24 @@ def signature_sign_online(
     _otp_check(invitation=invitation, code=code)
     with transaction.atomic():
         # Consume the code first: whatever happens next, it cannot be used twice.
-        consumed = SigningInvitation.objects.filter(
-            pk=invitation.pk, completed_at__isnull=True).exclude(otp_hash="").update(
-            otp_hash="", completed_at=timezone.now())
+        consumed = (
+            SigningInvitation.objects.filter(pk=invitation.pk, completed_at__isnull=True)
+            .exclude(otp_hash="")
+            .update(otp_hash="", completed_at=timezone.now())
+        )
         if consumed != 1:
             raise ApplicationError(_("Kode ini sudah digunakan."))
         signatures = [
-            _signature_create(event=invitation.event, template=template,
-                              official=invitation.official, method=SignatureMethod.ONLINE_OTP,
-                              actor=None)
+            _signature_create(
+                event=invitation.event,
+                template=template,
+                official=invitation.official,
+                method=SignatureMethod.ONLINE_OTP,
+                actor=None,
+            )
             for template in templates
         ]
-        EventParticipant.objects.filter(event=invitation.event,
-                                        official=invitation.official).update(present=True)
+        EventParticipant.objects.filter(
+            event=invitation.event, official=invitation.official
+        ).update(present=True)
     return signatures

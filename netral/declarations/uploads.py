@@ -36,10 +36,12 @@ def check_upload(data: bytes, *, allowed: frozenset[str], field: str) -> str:
     if len(data) > MAX_UPLOAD_BYTES:
         raise ApplicationError(
             _("%(field)s: berkas terlalu besar (maksimum %(mb)d MB).")
-            % {"field": field, "mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+            % {"field": field, "mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
     kind = sniff(data[:16])
     if kind is None or kind not in allowed:
         names = ", ".join(sorted(k.split("/")[1].upper() for k in allowed))
         raise ApplicationError(
-            _("%(field)s: isi berkas bukan %(kinds)s.") % {"field": field, "kinds": names})
+            _("%(field)s: isi berkas bukan %(kinds)s.") % {"field": field, "kinds": names}
+        )
     return kind

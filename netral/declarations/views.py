@@ -49,12 +49,19 @@ def _pdf(data: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
 @require_GET
 def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_perm(request.user, access.Perm.VIEW)
-    events = (access.events_visible_to(request.user).select_related("region", "election_event")
-              .order_by("-date", "-id")[:200])
-    return render(request, "declarations/event_list.html", {
-        "events": events,
-        "can_write": access.has_perm(request.user, access.Perm.MANAGE_DECLARATIONS),
-    })
+    events = (
+        access.events_visible_to(request.user)
+        .select_related("region", "election_event")
+        .order_by("-date", "-id")[:200]
+    )
+    return render(
+        request,
+        "declarations/event_list.html",
+        {
+            "events": events,
+            "can_write": access.has_perm(request.user, access.Perm.MANAGE_DECLARATIONS),
+        },
+    )
 
 
 @login_required
@@ -71,11 +78,18 @@ def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             try:
                 event = services.event_create(
-                    actor=request.user, title=data["title"], kinds=data["kinds"],
-                    date=data["date"], region=region, organiser=data["organiser"],
-                    venue=data["venue"], election_event=data["election_event"],
-                    materials=data["materials"], basis=data["basis"],
-                    witnesses=data["witnesses"], speakers=data["speakers"],
+                    actor=request.user,
+                    title=data["title"],
+                    kinds=data["kinds"],
+                    date=data["date"],
+                    region=region,
+                    organiser=data["organiser"],
+                    venue=data["venue"],
+                    election_event=data["election_event"],
+                    materials=data["materials"],
+                    basis=data["basis"],
+                    witnesses=data["witnesses"],
+                    speakers=data["speakers"],
                     pledges=list(data["pledges"]),
                 )
             except ApplicationError as exc:
@@ -92,22 +106,27 @@ def event_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = access.access_event(request.user, pk)
     can_write = access.covers(request.user, event.region_id, access.Perm.MANAGE_DECLARATIONS)
     pledges = selectors.event_pledges(event=event)
-    return render(request, "declarations/event_detail.html", {
-        "event": event,
-        "can_write": can_write,
-        "pledges": pledges,
-        "summary": selectors.event_summary(event=event),
-        "signatures": selectors.event_signatures(event=event),
-        "documents": event.documents.all(),
-        "speakers": event.speakers.all(),
-        "speaker_form": forms.SpeakerForm(),
-        "attendance_form": forms.AttendanceForm(initial=event.attendance),
-        "document_form": forms.DocumentForm(),
-        "institutional_form": forms.InstitutionalForm(templates=event.pledges.all()),
-        "revoke_form": forms.RevokeForm(),
-        "qr_url": request.build_absolute_uri(
-            reverse("declarations:sign_qr", args=[event.code])),
-    })
+    return render(
+        request,
+        "declarations/event_detail.html",
+        {
+            "event": event,
+            "can_write": can_write,
+            "pledges": pledges,
+            "summary": selectors.event_summary(event=event),
+            "signatures": selectors.event_signatures(event=event),
+            "documents": event.documents.all(),
+            "speakers": event.speakers.all(),
+            "speaker_form": forms.SpeakerForm(),
+            "attendance_form": forms.AttendanceForm(initial=event.attendance),
+            "document_form": forms.DocumentForm(),
+            "institutional_form": forms.InstitutionalForm(templates=event.pledges.all()),
+            "revoke_form": forms.RevokeForm(),
+            "qr_url": request.build_absolute_uri(
+                reverse("declarations:sign_qr", args=[event.code])
+            ),
+        },
+    )
 
 
 def _back(event_id: int) -> HttpResponse:
@@ -123,8 +142,11 @@ def event_speaker_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         messages.error(request, _("Narasumber: nama dan instansi wajib diisi."))
         return _back(event.pk)
     d = form.cleaned_data
-    services.event_speaker_add(event=event, actor=request.user,
-                               speaker=services.SpeakerIn(d["name"], d["institution"], d["topic"]))
+    services.event_speaker_add(
+        event=event,
+        actor=request.user,
+        speaker=services.SpeakerIn(d["name"], d["institution"], d["topic"]),
+    )
     return _back(event.pk)
 
 
@@ -152,9 +174,13 @@ def event_document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     upload = form.cleaned_data["file"]
     try:
         services.event_document_upload(
-            event=event, actor=request.user, kind=form.cleaned_data["kind"],
-            data=upload.read(), caption=form.cleaned_data["caption"],
-            link_unevidenced=form.cleaned_data["link_unevidenced"])
+            event=event,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            data=upload.read(),
+            caption=form.cleaned_data["caption"],
+            link_unevidenced=form.cleaned_data["link_unevidenced"],
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -176,14 +202,20 @@ def event_institutional(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     event = access.access_event(request.user, pk, write=True)
     form = forms.InstitutionalForm(request.POST, templates=event.pledges.all())
     if not form.is_valid():
-        messages.error(request, _("Penandatangan kelembagaan: lengkapi naskah, nama, jabatan "
-                                  "dan instansi."))
+        messages.error(
+            request, _("Penandatangan kelembagaan: lengkapi naskah, nama, jabatan dan instansi.")
+        )
         return _back(event.pk)
     d = form.cleaned_data
     try:
-        services.signature_institutional(event=event, template=d["template"],
-                                         actor=request.user, name=d["name"], title=d["title"],
-                                         institution=d["institution"])
+        services.signature_institutional(
+            event=event,
+            template=d["template"],
+            actor=request.user,
+            name=d["name"],
+            title=d["title"],
+            institution=d["institution"],
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -220,20 +252,25 @@ def event_checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = access.access_event(request.user, pk)
     can_write = access.covers(request.user, event.region_id, access.Perm.MANAGE_DECLARATIONS)
     rule_form = forms.ParticipantRuleForm(
-        request.POST or None,
-        initial=event.participant_rule or {"region": event.region_id})
+        request.POST or None, initial=event.participant_rule or {"region": event.region_id}
+    )
     if request.method == "POST":
         event = access.access_event(request.user, pk, write=True)
         if rule_form.is_valid():
             try:
-                region = access.access_declarations_region(request.user,
-                                                           rule_form.cleaned_data["region"])
+                region = access.access_declarations_region(
+                    request.user, rule_form.cleaned_data["region"]
+                )
                 added = services.event_participant_rule_set(
-                    event=event, actor=request.user, region=region,
-                    subject_types=rule_form.cleaned_data["subject_types"])
+                    event=event,
+                    actor=request.user,
+                    region=region,
+                    subject_types=rule_form.cleaned_data["subject_types"],
+                )
             except Http404:
-                rule_form.add_error("region", _("Wilayah tidak dikenal atau di luar "
-                                                "yurisdiksi Anda."))
+                rule_form.add_error(
+                    "region", _("Wilayah tidak dikenal atau di luar yurisdiksi Anda.")
+                )
             except ApplicationError as exc:
                 rule_form.add_error(None, exc.message)
             else:
@@ -241,16 +278,25 @@ def event_checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 return redirect("declarations:event_checklist", pk=event.pk)
     query = request.GET.get("q", "")[:100]
     rows = selectors.event_checklist(event=event, query=query)
-    return render(request, "declarations/event_checklist.html", {
-        "event": event, "rows": rows, "pledges": selectors.event_pledges(event=event),
-        "rule_form": rule_form, "can_write": can_write, "query": query,
-    })
+    return render(
+        request,
+        "declarations/event_checklist.html",
+        {
+            "event": event,
+            "rows": rows,
+            "pledges": selectors.event_pledges(event=event),
+            "rule_form": rule_form,
+            "can_write": can_write,
+            "query": query,
+        },
+    )
 
 
 @login_required
 @require_POST
-def checklist_sign(request: AuthenticatedHttpRequest, pk: int, official_id: int,
-                   template_id: int) -> HttpResponse:
+def checklist_sign(
+    request: AuthenticatedHttpRequest, pk: int, official_id: int, template_id: int
+) -> HttpResponse:
     """htmx: tick a checkbox = record that this participant signed this text on paper."""
     event = access.access_event(request.user, pk, write=True)
     participant = selectors.event_participant(event=event, official_id=official_id)
@@ -260,14 +306,24 @@ def checklist_sign(request: AuthenticatedHttpRequest, pk: int, official_id: int,
     error = ""
     signature = None
     try:
-        signature = services.signature_record(event=event, template=template,
-                                              official=participant.official, actor=request.user)
+        signature = services.signature_record(
+            event=event, template=template, official=participant.official, actor=request.user
+        )
     except ApplicationError as exc:
         error = exc.message
-    return render(request, "declarations/_checklist_cell.html", {
-        "event": event, "official": participant.official, "template": template,
-        "signature": signature, "error": error, "can_write": True,
-    }, status=200 if signature else 400)
+    return render(
+        request,
+        "declarations/_checklist_cell.html",
+        {
+            "event": event,
+            "official": participant.official,
+            "template": template,
+            "signature": signature,
+            "error": error,
+            "can_write": True,
+        },
+        status=200 if signature else 400,
+    )
 
 
 # --- signatures ----------------------------------------------------------------------
@@ -282,8 +338,9 @@ def signature_revoke(request: AuthenticatedHttpRequest, sig_id: int) -> HttpResp
         messages.error(request, _("Alasan pencabutan: wajib diisi."))
         return _back(signature.event_id)
     try:
-        services.signature_revoke(signature=signature, actor=request.user,
-                                  reason=form.cleaned_data["reason"])
+        services.signature_revoke(
+            signature=signature, actor=request.user, reason=form.cleaned_data["reason"]
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -304,8 +361,7 @@ def signature_certificate(request: AuthenticatedHttpRequest, sig_id: int) -> Htt
 def event_certificates_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = access.access_event(request.user, pk)
     signatures = list(selectors.event_signatures(event=event))
-    data = certificates.certificates_merged(signatures=signatures,
-                                            verify_url=_verify_url(request))
+    data = certificates.certificates_merged(signatures=signatures, verify_url=_verify_url(request))
     return _pdf(data, f"sertifikat-kegiatan-{event.pk}.pdf", inline=False)
 
 
@@ -328,10 +384,14 @@ def event_certificates_zip(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_perm(request.user, access.Perm.VIEW)
     templates = access.pledge_templates_visible_to(request.user).select_related("region")
-    return render(request, "declarations/template_list.html", {
-        "templates": templates.order_by("-is_standard", "title", "-version"),
-        "can_write": access.has_perm(request.user, access.Perm.MANAGE_DECLARATIONS),
-    })
+    return render(
+        request,
+        "declarations/template_list.html",
+        {
+            "templates": templates.order_by("-is_standard", "title", "-version"),
+            "can_write": access.has_perm(request.user, access.Perm.MANAGE_DECLARATIONS),
+        },
+    )
 
 
 @login_required
@@ -340,61 +400,81 @@ def template_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     copy_form = forms.CopyForm(request.POST or None)
     if request.method == "POST" and copy_form.is_valid():
         try:
-            region = access.access_declarations_region(request.user,
-                                                       copy_form.cleaned_data["region"])
+            region = access.access_declarations_region(
+                request.user, copy_form.cleaned_data["region"]
+            )
         except Http404:
-            copy_form.add_error("region", _("Wilayah tidak dikenal atau di luar yurisdiksi "
-                                            "Anda."))
+            copy_form.add_error("region", _("Wilayah tidak dikenal atau di luar yurisdiksi Anda."))
         else:
-            copy = services.pledge_template_copy(template=template, region=region,
-                                                 actor=request.user)
+            copy = services.pledge_template_copy(
+                template=template, region=region, actor=request.user
+            )
             messages.success(request, _("Naskah disalin; silakan ubah salinannya."))
             return redirect("declarations:template_edit", pk=copy.pk)
-    return render(request, "declarations/template_detail.html", {
-        "template": template, "copy_form": copy_form,
-        "can_edit": template.region_id is not None and access.covers(
-            request.user, template.region_id, access.Perm.MANAGE_DECLARATIONS),
-        "can_copy": access.has_perm(request.user, access.Perm.MANAGE_DECLARATIONS),
-    })
+    return render(
+        request,
+        "declarations/template_detail.html",
+        {
+            "template": template,
+            "copy_form": copy_form,
+            "can_edit": template.region_id is not None
+            and access.covers(request.user, template.region_id, access.Perm.MANAGE_DECLARATIONS),
+            "can_copy": access.has_perm(request.user, access.Perm.MANAGE_DECLARATIONS),
+        },
+    )
 
 
 @login_required
 def template_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     template = access.access_pledge_template(request.user, pk, write=True)
-    initial = {"kind": template.kind, "title": template.title, "preamble": template.preamble,
-               "points": "\n".join(template.points), "closing": template.closing}
+    initial = {
+        "kind": template.kind,
+        "title": template.title,
+        "preamble": template.preamble,
+        "points": "\n".join(template.points),
+        "closing": template.closing,
+    }
     form = forms.TemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.pledge_template_update(
-                template=template, actor=request.user, title=form.cleaned_data["title"],
-                points=form.points_list(), preamble=form.cleaned_data["preamble"],
-                closing=form.cleaned_data["closing"])
+                template=template,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                points=form.points_list(),
+                preamble=form.cleaned_data["preamble"],
+                closing=form.cleaned_data["closing"],
+            )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
             if saved.pk != template.pk:
-                messages.info(request, _("Versi yang sudah ditandatangani tidak diubah; "
-                                         "versi %(v)d dibuat.") % {"v": saved.version})
+                messages.info(
+                    request,
+                    _("Versi yang sudah ditandatangani tidak diubah; versi %(v)d dibuat.")
+                    % {"v": saved.version},
+                )
             return redirect("declarations:template_detail", pk=saved.pk)
-    return render(request, "declarations/template_form.html", {"form": form,
-                                                               "template": template})
+    return render(request, "declarations/template_form.html", {"form": form, "template": template})
 
 
 # --- coverage ------------------------------------------------------------------------
 
 
-def _coverage_from_request(request: AuthenticatedHttpRequest
-                           ) -> tuple[forms.CoverageForm, selectors.Coverage | None]:
+def _coverage_from_request(
+    request: AuthenticatedHttpRequest,
+) -> tuple[forms.CoverageForm, selectors.Coverage | None]:
     codes = access.jurisdiction_codes(request.user)
     default = sorted(codes)[0] if codes else "64.08"
     form = forms.CoverageForm(request.GET or {"region": default})
     if not form.is_valid():
         return form, None
-    region = access.access_declarations_region(request.user, form.cleaned_data["region"],
-                                               write=False)
-    return form, selectors.coverage(region=region,
-                                    election_event=form.cleaned_data["election_event"])
+    region = access.access_declarations_region(
+        request.user, form.cleaned_data["region"], write=False
+    )
+    return form, selectors.coverage(
+        region=region, election_event=form.cleaned_data["election_event"]
+    )
 
 
 @login_required
@@ -402,8 +482,11 @@ def _coverage_from_request(request: AuthenticatedHttpRequest
 def coverage_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_perm(request.user, access.Perm.VIEW)
     form, cov = _coverage_from_request(request)
-    return render(request, "declarations/coverage.html", {"form": form, "cov": cov,
-                                                          "query": request.GET.urlencode()})
+    return render(
+        request,
+        "declarations/coverage.html",
+        {"form": form, "cov": cov, "query": request.GET.urlencode()},
+    )
 
 
 @login_required
@@ -431,7 +514,8 @@ def coverage_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse
     book.save(out)
     response = HttpResponse(
         out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 
@@ -450,15 +534,28 @@ def verify(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     demo_mode = cache.get_or_set("netral-demo-mode", demo_accounts_exist, 60)
     sig = result.signature
-    shown = "" if sig is None or result.status == "INVALID" else (
-        f"{sig.seal_digest}:{sig.seal_key_id}:{sig.revoked_at}")
-    key = "netral-verify:" + hashlib.sha256(
-        f"{code}:{result.status}:{language}:{demo_mode}:{shown}".encode()).hexdigest()
+    shown = (
+        ""
+        if sig is None or result.status == "INVALID"
+        else (f"{sig.seal_digest}:{sig.seal_key_id}:{sig.revoked_at}")
+    )
+    key = (
+        "netral-verify:"
+        + hashlib.sha256(
+            f"{code}:{result.status}:{language}:{demo_mode}:{shown}".encode()
+        ).hexdigest()
+    )
     html = cache.get(key)
     if html is None:
-        html = render_to_string("declarations/verify.html", {
-            "result": result, "code": code, "demo_mode": demo_mode, "LANGUAGE_CODE": language,
-        })
+        html = render_to_string(
+            "declarations/verify.html",
+            {
+                "result": result,
+                "code": code,
+                "demo_mode": demo_mode,
+                "LANGUAGE_CODE": language,
+            },
+        )
         cache.set(key, html, 300)
     return HttpResponse(html, status=status)
 
@@ -474,13 +571,15 @@ def sign_qr(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         raise Http404
     form = forms.QrIdentifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not ratelimit.allow(f"qr:{event.pk}:{_client_ip(request)}", limit=10,
-                               window_seconds=600):
+        if not ratelimit.allow(
+            f"qr:{event.pk}:{_client_ip(request)}", limit=10, window_seconds=600
+        ):
             form.add_error(None, _("Terlalu banyak percobaan. Coba lagi dalam 10 menit."))
         else:
             try:
-                link = services.invitation_from_qr(event=event,
-                                                   identifier=form.cleaned_data["identifier"])
+                link = services.invitation_from_qr(
+                    event=event, identifier=form.cleaned_data["identifier"]
+                )
             except ApplicationError as exc:
                 form.add_error("identifier", exc.message)
             else:
@@ -493,8 +592,7 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_get(token=token)
     except ApplicationError as exc:
-        return render(request, "declarations/sign_error.html", {"message": exc.message},
-                      status=404)
+        return render(request, "declarations/sign_error.html", {"message": exc.message}, status=404)
     event = invitation.event
     pending = selectors.invitation_pending_templates(invitation=invitation)
     form = forms.SignForm(None, templates=pending, initial={"templates": list(pending)})
@@ -510,13 +608,24 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
         if form.is_valid():
             try:
                 signatures = services.signature_sign_online(
-                    invitation=invitation, code=form.cleaned_data["code"],
-                    templates=list(form.cleaned_data["templates"]))
+                    invitation=invitation,
+                    code=form.cleaned_data["code"],
+                    templates=list(form.cleaned_data["templates"]),
+                )
             except ApplicationError as exc:
                 form.add_error("code", exc.message)
-    return render(request, "declarations/sign.html", {
-        "invitation": invitation, "event": event, "official": invitation.official,
-        "pending": pending, "form": form, "sent": sent, "signatures": signatures,
-        "signed": selectors.invitation_signed(invitation=invitation),
-        "method_online": SignatureMethod.ONLINE_OTP,
-    })
+    return render(
+        request,
+        "declarations/sign.html",
+        {
+            "invitation": invitation,
+            "event": event,
+            "official": invitation.official,
+            "pending": pending,
+            "form": form,
+            "sent": sent,
+            "signatures": signatures,
+            "signed": selectors.invitation_signed(invitation=invitation),
+            "method_online": SignatureMethod.ONLINE_OTP,
+        },
+    )

@@ -25,23 +25,38 @@ def _setup() -> Any:
     regions_load(path=SAMPLE_REGIONS, edition="sample")  # transactional tests start empty
     alice = UserFactory(username="alice", role=Role.BAWASLU_KABKOTA, region="64.08")
     text = services.pledge_template_create(
-        actor=alice, kind="IKRAR_NETRALITAS", title="Ikrar Netralitas Kepala Desa",
+        actor=alice,
+        kind="IKRAR_NETRALITAS",
+        title="Ikrar Netralitas Kepala Desa",
         points=["Menjaga netralitas.", "Menolak politik uang."],
-        region=Region.objects.get(code="64.08"))
+        region=Region.objects.get(code="64.08"),
+    )
     event = services.event_create(
-        actor=alice, title="Deklarasi Netralitas Kepala Desa", kinds=["DEKLARASI"],
-        date=pilkada().voting_day, region=Region.objects.get(code="64.08"),
-        organiser="Bawaslu Kabupaten Kutai Timur", election_event=pilkada(), pledges=[text])
-    person = official(region="64.08.04.2001", email="kades@example.test",
-                      nip="197001011990011001", name="Abdul Saputra")
-    services.event_participant_rule_set(event=event, actor=alice,
-                                        region=Region.objects.get(code="64.08.04"),
-                                        subject_types=["KEPALA_DESA"])
+        actor=alice,
+        title="Deklarasi Netralitas Kepala Desa",
+        kinds=["DEKLARASI"],
+        date=pilkada().voting_day,
+        region=Region.objects.get(code="64.08"),
+        organiser="Bawaslu Kabupaten Kutai Timur",
+        election_event=pilkada(),
+        pledges=[text],
+    )
+    person = official(
+        region="64.08.04.2001",
+        email="kades@example.test",
+        nip="197001011990011001",
+        name="Abdul Saputra",
+    )
+    services.event_participant_rule_set(
+        event=event,
+        actor=alice,
+        region=Region.objects.get(code="64.08.04"),
+        subject_types=["KEPALA_DESA"],
+    )
     return alice, event, text, person
 
 
-def test_an_official_signs_online_and_the_certificate_verifies(live_server: Any,
-                                                               page: Any) -> None:
+def test_an_official_signs_online_and_the_certificate_verifies(live_server: Any, page: Any) -> None:
     # given
     from netral.declarations.models import Signature
 
@@ -82,9 +97,14 @@ def test_the_verification_page_shows_revoked_and_invalid(live_server: Any, page:
     from netral.declarations.models import Signature
 
     alice, event, text, _person = _setup()
-    sig = services.signature_institutional(event=event, template=text, actor=alice,
-                                           name="Bupati (demo)", title="Bupati",
-                                           institution="Pemerintah Kabupaten Kutai Timur")
+    sig = services.signature_institutional(
+        event=event,
+        template=text,
+        actor=alice,
+        name="Bupati (demo)",
+        title="Bupati",
+        institution="Pemerintah Kabupaten Kutai Timur",
+    )
     services.signature_revoke(signature=sig, actor=alice, reason="Salah naskah")
     page.goto(f"{live_server.url}/verifikasi/{sig.code}/")
     assert "REVOKED" in page.get_by_test_id("status").inner_text()

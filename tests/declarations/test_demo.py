@@ -31,8 +31,10 @@ def test_the_demo_builds_every_kind_of_event_once() -> None:
     assert two_texts.pledges.count() == 2
     assert two_texts.witnesses
     # coverage: all 139 desa of Kutai Timur signed the fakta integritas
-    cov = selectors.coverage(region=Region.objects.get(code="64.08"),
-                             election_event=ElectionEvent.objects.get(name="Pilkada Serentak 2024"))
+    cov = selectors.coverage(
+        region=Region.objects.get(code="64.08"),
+        election_event=ElectionEvent.objects.get(name="Pilkada Serentak 2024"),
+    )
     assert (cov["desa"]["signed"], cov["desa"]["total"]) == (139, 139)
     assert cov["not_signed"]["kepala_desa"] == []
     sample = Signature.objects.order_by("?").first()

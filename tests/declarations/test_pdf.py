@@ -10,25 +10,40 @@ from pypdf import PdfReader
 from netral.declarations import pdf
 from netral.declarations.qr import qr_matrix, qr_svg
 
-PLEDGE = {"title": "Ikrar Netralitas ASN", "kind": "IKRAR_NETRALITAS", "version": 3,
-          "preamble": "Kami berikrar:", "points": ["Menjaga netralitas.", "Menolak politik uang."],
-          "closing": "Demikian."}
-EVENT = {"code": "x", "title": "Sosialisasi Kutai Timur", "date": "2024-09-20",
-         "venue": "Hotel Victoria", "region": "64.08", "organiser": "Kesbangpol Kutai Timur"}
+PLEDGE = {
+    "title": "Ikrar Netralitas ASN",
+    "kind": "IKRAR_NETRALITAS",
+    "version": 3,
+    "preamble": "Kami berikrar:",
+    "points": ["Menjaga netralitas.", "Menolak politik uang."],
+    "closing": "Demikian.",
+}
+EVENT = {
+    "code": "x",
+    "title": "Sosialisasi Kutai Timur",
+    "date": "2024-09-20",
+    "venue": "Hotel Victoria",
+    "region": "64.08",
+    "organiser": "Kesbangpol Kutai Timur",
+}
 
 
 def _fields(i: int, note: str = "") -> pdf.CertificateFields:
     return pdf.CertificateFields(
-        signer_name=f"Kepala Desa Nomor {i}", signer_line="Kepala Desa, Pemerintah Desa",
-        signed_at="2024-09-20 02:30:15 UTC", method="Dicatat petugas",
+        signer_name=f"Kepala Desa Nomor {i}",
+        signer_line="Kepala Desa, Pemerintah Desa",
+        signed_at="2024-09-20 02:30:15 UTC",
+        method="Dicatat petugas",
         code=f"00000000-0000-0000-0000-{i:012d}",
         verify_url=f"http://testserver/verifikasi/00000000-0000-0000-0000-{i:012d}/",
-        status_note=note)
+        status_note=note,
+    )
 
 
 def _template() -> bytes:
-    return pdf.render_template_pdf(pdf.template_html(pledge=PLEDGE, event=EVENT,
-                                                     kind_label="Ikrar netralitas"))
+    return pdf.render_template_pdf(
+        pdf.template_html(pledge=PLEDGE, event=EVENT, kind_label="Ikrar netralitas")
+    )
 
 
 def test_a_merged_pdf_has_one_page_per_certificate_with_its_own_text() -> None:
@@ -55,8 +70,13 @@ def test_a_revoked_certificate_says_so() -> None:
 
 def test_names_outside_latin_1_do_not_break_the_page() -> None:
     fields = pdf.CertificateFields(
-        signer_name="Ni Ketut Ayu (bahasa Bali: ᬓᬾᬢᬸᬢ᭄)", signer_line="Perbekel",
-        signed_at="x", method="y", code="c", verify_url="http://t/verifikasi/c/")
+        signer_name="Ni Ketut Ayu (bahasa Bali: ᬓᬾᬢᬸᬢ᭄)",
+        signer_line="Perbekel",
+        signed_at="x",
+        method="y",
+        code="c",
+        verify_url="http://t/verifikasi/c/",
+    )
     data = pdf.certificate_pdf(_template(), fields)
     assert "Ni Ketut Ayu" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
 
@@ -74,7 +94,8 @@ def test_the_template_cache_renders_once(tmp_path: object) -> None:
 def test_a_zip_holds_one_readable_pdf_per_certificate() -> None:
     template = _template()
     data = pdf.certificates_zip(
-        (f"{i}.pdf", pdf.certificate_pdf(template, _fields(i))) for i in range(3))
+        (f"{i}.pdf", pdf.certificate_pdf(template, _fields(i))) for i in range(3)
+    )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert sorted(archive.namelist()) == ["0.pdf", "1.pdf", "2.pdf"]
         page = PdfReader(io.BytesIO(archive.read("2.pdf"))).pages[0]

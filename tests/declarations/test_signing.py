@@ -19,14 +19,27 @@ GOLDEN = Path(__file__).parent / "golden" / "canonical_record.json"
 @dataclass
 class Stored:
     code: str = "0b8f7a3e-5c1d-4e2f-9a6b-7c8d9e0f1a2b"
-    pledge_snapshot: dict[str, Any] = field(default_factory=lambda: {
-        "title": "Ikrar Netralitas", "kind": "IKRAR_NETRALITAS", "version": 2,
-        "family": "ignored-by-the-record", "preamble": "Kami berikrar:",
-        "points": ["Menjaga netralitas.", "Menolak politik uang."], "closing": "Demikian."})
-    event_snapshot: dict[str, Any] = field(default_factory=lambda: {
-        "code": "11111111-2222-3333-4444-555555555555", "title": "Deklarasi Kecamatan",
-        "date": "2024-09-20", "venue": "Aula Kantor Camat", "region": "64.08.04",
-        "organiser": "Panwaslu Kecamatan Sangatta Utara"})
+    pledge_snapshot: dict[str, Any] = field(
+        default_factory=lambda: {
+            "title": "Ikrar Netralitas",
+            "kind": "IKRAR_NETRALITAS",
+            "version": 2,
+            "family": "ignored-by-the-record",
+            "preamble": "Kami berikrar:",
+            "points": ["Menjaga netralitas.", "Menolak politik uang."],
+            "closing": "Demikian.",
+        }
+    )
+    event_snapshot: dict[str, Any] = field(
+        default_factory=lambda: {
+            "code": "11111111-2222-3333-4444-555555555555",
+            "title": "Deklarasi Kecamatan",
+            "date": "2024-09-20",
+            "venue": "Aula Kantor Camat",
+            "region": "64.08.04",
+            "organiser": "Panwaslu Kecamatan Sangatta Utara",
+        }
+    )
     signer_name: str = "Hasanuddin, S.Sos."
     signer_title: str = "Camat Sangatta Utara"
     signer_institution: str = "Pemerintah Kabupaten Kutai Timur"
@@ -41,7 +54,10 @@ class Stored:
     def sealed(self) -> Stored:
         stored = sealing.seal(signing.record_of(self))
         self.seal_key_id, self.seal_signature, self.seal_digest = (
-            stored.key_id, stored.signature, stored.digest)
+            stored.key_id,
+            stored.signature,
+            stored.digest,
+        )
         return self
 
 
@@ -61,15 +77,20 @@ def test_the_record_holds_no_personal_identifiers() -> None:
 
 def test_time_is_utc_whole_seconds_whatever_the_zone() -> None:
     wib = dt.timezone(dt.timedelta(hours=7))
-    assert signing.format_time(dt.datetime(2024, 9, 20, 9, 30, 15, 999, tzinfo=wib)) == \
-        "2024-09-20T02:30:15Z"
+    assert (
+        signing.format_time(dt.datetime(2024, 9, 20, 9, 30, 15, 999, tzinfo=wib))
+        == "2024-09-20T02:30:15Z"
+    )
 
 
-@pytest.mark.parametrize(("field_name", "value"), [
-    ("signer_name", "Orang Lain"),
-    ("method", "ONLINE_OTP"),
-    ("signed_at", dt.datetime(2024, 9, 21, 2, 30, 15, tzinfo=dt.UTC)),
-])
+@pytest.mark.parametrize(
+    ("field_name", "value"),
+    [
+        ("signer_name", "Orang Lain"),
+        ("method", "ONLINE_OTP"),
+        ("signed_at", dt.datetime(2024, 9, 21, 2, 30, 15, tzinfo=dt.UTC)),
+    ],
+)
 def test_a_changed_field_makes_the_seal_invalid(field_name: str, value: Any) -> None:
     stored = Stored().sealed()
     assert signing.verification_status(stored) == signing.VerificationStatus.VALID

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
 from netral.accounts import access
+from netral.accounts.models import User
 from netral.declarations import selectors, services
 from netral.declarations.models import Event, Signature
 
@@ -64,8 +65,13 @@ class VerificationOut(Schema):
 
 def _event_out(event: Event) -> EventOut:
     return EventOut(
-        id=event.pk, code=event.code, title=event.title, kinds=event.kinds,
-        date=event.date.isoformat(), region_code=event.region_id, venue=event.venue,
+        id=event.pk,
+        code=event.code,
+        title=event.title,
+        kinds=event.kinds,
+        date=event.date.isoformat(),
+        region_code=event.region_id,
+        venue=event.venue,
         organiser=event.organiser,
         election_event=event.election_event.name if event.election_event else None,
         pledges=[p.pk for p in event.pledges.all()],
@@ -74,9 +80,14 @@ def _event_out(event: Event) -> EventOut:
 
 def _signature_out(sig: Signature) -> SignatureOut:
     return SignatureOut(
-        id=sig.pk, code=sig.code, template_id=sig.template_id, signer_name=sig.signer_name,
-        signer_title=sig.signer_title, signer_institution=sig.signer_institution,
-        method=sig.method, signed_at=sig.signed_at.isoformat(),
+        id=sig.pk,
+        code=sig.code,
+        template_id=sig.template_id,
+        signer_name=sig.signer_name,
+        signer_title=sig.signer_title,
+        signer_institution=sig.signer_institution,
+        method=sig.method,
+        signed_at=sig.signed_at.isoformat(),
         revoked_at=sig.revoked_at.isoformat() if sig.revoked_at else None,
         revocation_reason=sig.revocation_reason,
     )
@@ -84,8 +95,12 @@ def _signature_out(sig: Signature) -> SignatureOut:
 
 @router.get("/events", response=list[EventOut], auth=django_auth, summary="Events in scope")
 def event_list_api(request: HttpRequest, limit: int = 100) -> list[EventOut]:
-    events = (access.events_visible_to(request.user).select_related("election_event")
-              .prefetch_related("pledges").order_by("-date", "-id")[: min(max(limit, 1), 500)])
+    events = (
+        access.events_visible_to(request.user)
+        .select_related("election_event")
+        .prefetch_related("pledges")
+        .order_by("-date", "-id")[: min(max(limit, 1), 500)]
+    )
     return [_event_out(e) for e in events]
 
 
@@ -94,39 +109,61 @@ def event_detail_api(request: HttpRequest, event_id: int) -> EventOut:
     return _event_out(access.access_event(request.user, event_id))
 
 
-@router.get("/events/{event_id}/signatures", response=list[SignatureOut], auth=django_auth,
-            summary="Signatures of an event (revoked ones included)")
+@router.get(
+    "/events/{event_id}/signatures",
+    response=list[SignatureOut],
+    auth=django_auth,
+    summary="Signatures of an event (revoked ones included)",
+)
 def event_signatures_api(request: HttpRequest, event_id: int) -> list[SignatureOut]:
     event = access.access_event(request.user, event_id)
     return [_signature_out(s) for s in selectors.event_signatures(event=event)]
 
 
-@router.post("/events/{event_id}/institutional-signatures", response=SignatureOut,
-             auth=django_auth, summary="Record an institutional signatory")
-def signature_institutional_api(request: HttpRequest, event_id: int, payload: InstitutionalIn
-                                ) -> SignatureOut:
+@router.post(
+    "/events/{event_id}/institutional-signatures",
+    response=SignatureOut,
+    auth=django_auth,
+    summary="Record an institutional signatory",
+)
+def signature_institutional_api(
+    request: HttpRequest, event_id: int, payload: InstitutionalIn
+) -> SignatureOut:
     event = access.access_event(request.user, event_id, write=True)
     template = event.pledges.filter(pk=payload.template_id).first()
     if template is None:
         raise Http404
     sig = services.signature_institutional(
-        event=event, template=template, actor=request.user,  # type: ignore[arg-type]
-        name=payload.name, title=payload.title, institution=payload.institution)
+        event=event,
+        template=template,
+        actor=cast(User, request.user),  # django_auth: authenticated
+        name=payload.name,
+        title=payload.title,
+        institution=payload.institution,
+    )
     return _signature_out(sig)
 
 
-@router.post("/signatures/{signature_id}/revoke", response=SignatureOut, auth=django_auth,
-             summary="Revoke a signature with a reason (never deletes)")
-def signature_revoke_api(request: HttpRequest, signature_id: int, payload: RevokeIn
-                         ) -> SignatureOut:
+@router.post(
+    "/signatures/{signature_id}/revoke",
+    response=SignatureOut,
+    auth=django_auth,
+    summary="Revoke a signature with a reason (never deletes)",
+)
+def signature_revoke_api(
+    request: HttpRequest, signature_id: int, payload: RevokeIn
+) -> SignatureOut:
     sig = access.access_signature(request.user, signature_id, write=True)
-    return _signature_out(services.signature_revoke(
-        signature=sig, actor=request.user, reason=payload.reason))  # type: ignore[arg-type]
+    actor = cast(User, request.user)  # django_auth: authenticated
+    return _signature_out(
+        services.signature_revoke(signature=sig, actor=actor, reason=payload.reason)
+    )
 
 
 @router.get("/coverage", auth=django_auth, summary="Coverage keyed by region code (map shape)")
-def coverage_api(request: HttpRequest, region: str, election_event: int | None = None
-                 ) -> dict[str, Any]:
+def coverage_api(
+    request: HttpRequest, region: str, election_event: int | None = None
+) -> dict[str, Any]:
     root = access.access_declarations_region(request.user, region, write=False)
     election = None
     if election_event is not None:
@@ -144,7 +181,8 @@ def verify_api(request: HttpRequest, code: uuid.UUID) -> VerificationOut:
         raise Http404
     readable = result.status != "INVALID"
     return VerificationOut(
-        code=code, status=str(result.status),
+        code=code,
+        status=str(result.status),
         signer_name=sig.signer_name if readable else None,
         pledge_title=sig.pledge_snapshot.get("title") if readable else None,
         event_title=sig.event_snapshot.get("title") if readable else None,

@@ -8,202 +8,523 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('elections', '0001_initial'),
-        ('registry', '0003_import_job'),
+        ("elections", "0001_initial"),
+        ("registry", "0003_import_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=300, verbose_name='nama kegiatan')),
-                ('is_sosialisasi', models.BooleanField(default=False, verbose_name='sosialisasi')),
-                ('is_deklarasi', models.BooleanField(default=False, verbose_name='deklarasi')),
-                ('is_apel', models.BooleanField(default=False, verbose_name='apel')),
-                ('is_rakor', models.BooleanField(default=False, verbose_name='rapat koordinasi')),
-                ('date', models.DateField(verbose_name='tanggal')),
-                ('venue', models.CharField(blank=True, max_length=300, verbose_name='tempat')),
-                ('organiser', models.CharField(max_length=300, verbose_name='penyelenggara')),
-                ('materials', models.TextField(blank=True, verbose_name='materi')),
-                ('basis', models.CharField(blank=True, max_length=300, verbose_name='dasar (SE/undangan)')),
-                ('witnesses', models.TextField(blank=True, verbose_name='saksi')),
-                ('participant_rule', models.JSONField(blank=True, default=dict, verbose_name='aturan peserta')),
-                ('attendance', models.JSONField(blank=True, default=dict, verbose_name='kehadiran per jenis subjek')),
-                ('online_signing_open', models.BooleanField(default=True, verbose_name='penandatanganan daring dibuka')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('election_event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='elections.electionevent', verbose_name='pemilihan')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='wilayah')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=300, verbose_name="nama kegiatan")),
+                ("is_sosialisasi", models.BooleanField(default=False, verbose_name="sosialisasi")),
+                ("is_deklarasi", models.BooleanField(default=False, verbose_name="deklarasi")),
+                ("is_apel", models.BooleanField(default=False, verbose_name="apel")),
+                ("is_rakor", models.BooleanField(default=False, verbose_name="rapat koordinasi")),
+                ("date", models.DateField(verbose_name="tanggal")),
+                ("venue", models.CharField(blank=True, max_length=300, verbose_name="tempat")),
+                ("organiser", models.CharField(max_length=300, verbose_name="penyelenggara")),
+                ("materials", models.TextField(blank=True, verbose_name="materi")),
+                (
+                    "basis",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="dasar (SE/undangan)"
+                    ),
+                ),
+                ("witnesses", models.TextField(blank=True, verbose_name="saksi")),
+                (
+                    "participant_rule",
+                    models.JSONField(blank=True, default=dict, verbose_name="aturan peserta"),
+                ),
+                (
+                    "attendance",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="kehadiran per jenis subjek"
+                    ),
+                ),
+                (
+                    "online_signing_open",
+                    models.BooleanField(default=True, verbose_name="penandatanganan daring dibuka"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "election_event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="elections.electionevent",
+                        verbose_name="pemilihan",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.region",
+                        verbose_name="wilayah",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kegiatan',
-                'verbose_name_plural': 'kegiatan',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "kegiatan",
+                "verbose_name_plural": "kegiatan",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='EventDocument',
+            name="EventDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('PHOTO', 'Foto'), ('DOCUMENT', 'Dokumen'), ('SIGNED_SHEET', 'Lembar tanda tangan')], max_length=16, verbose_name='jenis')),
-                ('file', models.FileField(upload_to='declarations/%Y/%m/', verbose_name='berkas')),
-                ('content_type', models.CharField(max_length=60)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('caption', models.CharField(blank=True, max_length=300, verbose_name='keterangan')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='declarations.event')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("PHOTO", "Foto"),
+                            ("DOCUMENT", "Dokumen"),
+                            ("SIGNED_SHEET", "Lembar tanda tangan"),
+                        ],
+                        max_length=16,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("file", models.FileField(upload_to="declarations/%Y/%m/", verbose_name="berkas")),
+                ("content_type", models.CharField(max_length=60)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "caption",
+                    models.CharField(blank=True, max_length=300, verbose_name="keterangan"),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="declarations.event",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dokumentasi',
-                'verbose_name_plural': 'dokumentasi',
-                'ordering': ['created_at'],
+                "verbose_name": "dokumentasi",
+                "verbose_name_plural": "dokumentasi",
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='EventSpeaker',
+            name="EventSpeaker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nama')),
-                ('institution', models.CharField(max_length=200, verbose_name='instansi')),
-                ('topic', models.CharField(blank=True, max_length=300, verbose_name='materi')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='speakers', to='declarations.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nama")),
+                ("institution", models.CharField(max_length=200, verbose_name="instansi")),
+                ("topic", models.CharField(blank=True, max_length=300, verbose_name="materi")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="speakers",
+                        to="declarations.event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'narasumber',
-                'verbose_name_plural': 'narasumber',
-                'ordering': ['order', 'id'],
+                "verbose_name": "narasumber",
+                "verbose_name_plural": "narasumber",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PledgeTemplate',
+            name="PledgeTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('family', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False)),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='versi')),
-                ('kind', models.CharField(choices=[('PAKTA_INTEGRITAS', 'Pakta/fakta integritas'), ('IKRAR_NETRALITAS', 'Ikrar netralitas'), ('DEKLARASI_NETRALITAS', 'Deklarasi netralitas'), ('SURAT_PERNYATAAN', 'Surat pernyataan')], max_length=24, verbose_name='jenis')),
-                ('title', models.CharField(max_length=250, verbose_name='judul')),
-                ('preamble', models.TextField(blank=True, verbose_name='pembuka')),
-                ('points', models.JSONField(default=list, verbose_name='butir')),
-                ('closing', models.TextField(blank=True, verbose_name='penutup')),
-                ('regime', models.CharField(blank=True, choices=[('PEMILU', 'Pemilu (UU 7/2017)'), ('PILKADA', 'Pilkada (UU 1/2015 jo. UU 10/2016)')], help_text='Kosong berarti berlaku untuk Pemilu dan Pilkada.', max_length=10, verbose_name='rezim')),
-                ('subject_types', models.JSONField(blank=True, default=list, verbose_name='jenis subjek')),
-                ('is_standard', models.BooleanField(default=False, verbose_name='naskah standar')),
-                ('slug', models.SlugField(blank=True, max_length=60, verbose_name='kode naskah standar')),
-                ('copied_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='declarations.pledgetemplate', verbose_name='disalin dari')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('election_event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='elections.electionevent', verbose_name='pemilihan')),
-                ('region', models.ForeignKey(blank=True, help_text='Kosong untuk naskah standar nasional.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='wilayah pemilik')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("family", models.UUIDField(db_index=True, default=uuid.uuid4, editable=False)),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="versi")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("PAKTA_INTEGRITAS", "Pakta/fakta integritas"),
+                            ("IKRAR_NETRALITAS", "Ikrar netralitas"),
+                            ("DEKLARASI_NETRALITAS", "Deklarasi netralitas"),
+                            ("SURAT_PERNYATAAN", "Surat pernyataan"),
+                        ],
+                        max_length=24,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="judul")),
+                ("preamble", models.TextField(blank=True, verbose_name="pembuka")),
+                ("points", models.JSONField(default=list, verbose_name="butir")),
+                ("closing", models.TextField(blank=True, verbose_name="penutup")),
+                (
+                    "regime",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("PEMILU", "Pemilu (UU 7/2017)"),
+                            ("PILKADA", "Pilkada (UU 1/2015 jo. UU 10/2016)"),
+                        ],
+                        help_text="Kosong berarti berlaku untuk Pemilu dan Pilkada.",
+                        max_length=10,
+                        verbose_name="rezim",
+                    ),
+                ),
+                (
+                    "subject_types",
+                    models.JSONField(blank=True, default=list, verbose_name="jenis subjek"),
+                ),
+                ("is_standard", models.BooleanField(default=False, verbose_name="naskah standar")),
+                (
+                    "slug",
+                    models.SlugField(blank=True, max_length=60, verbose_name="kode naskah standar"),
+                ),
+                (
+                    "copied_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="declarations.pledgetemplate",
+                        verbose_name="disalin dari",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "election_event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="elections.electionevent",
+                        verbose_name="pemilihan",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Kosong untuk naskah standar nasional.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.region",
+                        verbose_name="wilayah pemilik",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'naskah ikrar',
-                'verbose_name_plural': 'naskah ikrar',
-                'ordering': ['title', '-version'],
+                "verbose_name": "naskah ikrar",
+                "verbose_name_plural": "naskah ikrar",
+                "ordering": ["title", "-version"],
             },
         ),
         migrations.AddField(
-            model_name='event',
-            name='pledges',
-            field=models.ManyToManyField(blank=True, related_name='events', to='declarations.pledgetemplate', verbose_name='naskah yang ditandatangani'),
+            model_name="event",
+            name="pledges",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="events",
+                to="declarations.pledgetemplate",
+                verbose_name="naskah yang ditandatangani",
+            ),
         ),
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='kode verifikasi')),
-                ('pledge_snapshot', models.JSONField(verbose_name='naskah yang ditandatangani')),
-                ('event_snapshot', models.JSONField(verbose_name='data kegiatan')),
-                ('signer_name', models.CharField(max_length=200, verbose_name='nama penanda tangan')),
-                ('signer_title', models.CharField(blank=True, max_length=200, verbose_name='jabatan')),
-                ('signer_institution', models.CharField(blank=True, max_length=200, verbose_name='instansi')),
-                ('subject_type', models.CharField(blank=True, max_length=16, verbose_name='jenis subjek')),
-                ('method', models.CharField(choices=[('RECORDED_BY_OFFICER', 'Dicatat petugas (lembar kertas)'), ('ONLINE_OTP', 'Daring dengan kode sekali pakai'), ('INSTITUTIONAL', 'Penandatangan kelembagaan')], max_length=24, verbose_name='cara')),
-                ('signed_at', models.DateTimeField(verbose_name='waktu tanda tangan')),
-                ('seal_key_id', models.CharField(max_length=32)),
-                ('seal_signature', models.CharField(max_length=200)),
-                ('seal_digest', models.CharField(max_length=64)),
-                ('seal_algorithm', models.CharField(default='Ed25519', max_length=16)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='dicabut pada')),
-                ('revocation_reason', models.TextField(blank=True, verbose_name='alasan pencabutan')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='declarations.event')),
-                ('evidence', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='declarations.eventdocument', verbose_name='bukti lembar tanda tangan')),
-                ('official', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='pledge_signatures', to='registry.official')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='declarations.pledgetemplate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "code",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        unique=True,
+                        verbose_name="kode verifikasi",
+                    ),
+                ),
+                ("pledge_snapshot", models.JSONField(verbose_name="naskah yang ditandatangani")),
+                ("event_snapshot", models.JSONField(verbose_name="data kegiatan")),
+                (
+                    "signer_name",
+                    models.CharField(max_length=200, verbose_name="nama penanda tangan"),
+                ),
+                (
+                    "signer_title",
+                    models.CharField(blank=True, max_length=200, verbose_name="jabatan"),
+                ),
+                (
+                    "signer_institution",
+                    models.CharField(blank=True, max_length=200, verbose_name="instansi"),
+                ),
+                (
+                    "subject_type",
+                    models.CharField(blank=True, max_length=16, verbose_name="jenis subjek"),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("RECORDED_BY_OFFICER", "Dicatat petugas (lembar kertas)"),
+                            ("ONLINE_OTP", "Daring dengan kode sekali pakai"),
+                            ("INSTITUTIONAL", "Penandatangan kelembagaan"),
+                        ],
+                        max_length=24,
+                        verbose_name="cara",
+                    ),
+                ),
+                ("signed_at", models.DateTimeField(verbose_name="waktu tanda tangan")),
+                ("seal_key_id", models.CharField(max_length=32)),
+                ("seal_signature", models.CharField(max_length=200)),
+                ("seal_digest", models.CharField(max_length=64)),
+                ("seal_algorithm", models.CharField(default="Ed25519", max_length=16)),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="dicabut pada"),
+                ),
+                (
+                    "revocation_reason",
+                    models.TextField(blank=True, verbose_name="alasan pencabutan"),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="declarations.event",
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="declarations.eventdocument",
+                        verbose_name="bukti lembar tanda tangan",
+                    ),
+                ),
+                (
+                    "official",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pledge_signatures",
+                        to="registry.official",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="declarations.pledgetemplate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tanda tangan',
-                'verbose_name_plural': 'tanda tangan',
-                'ordering': ['signed_at', 'id'],
+                "verbose_name": "tanda tangan",
+                "verbose_name_plural": "tanda tangan",
+                "ordering": ["signed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SigningInvitation',
+            name="SigningInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('via', models.CharField(choices=[('LINK', 'Tautan pribadi'), ('QR', 'Kode QR kegiatan')], default='LINK', max_length=4)),
-                ('expires_at', models.DateTimeField()),
-                ('otp_hash', models.CharField(blank=True, max_length=64)),
-                ('otp_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('otp_attempts', models.PositiveSmallIntegerField(default=0)),
-                ('otp_sends', models.PositiveSmallIntegerField(default=0)),
-                ('otp_last_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='declarations.event')),
-                ('official', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.official')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "via",
+                    models.CharField(
+                        choices=[("LINK", "Tautan pribadi"), ("QR", "Kode QR kegiatan")],
+                        default="LINK",
+                        max_length=4,
+                    ),
+                ),
+                ("expires_at", models.DateTimeField()),
+                ("otp_hash", models.CharField(blank=True, max_length=64)),
+                ("otp_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("otp_attempts", models.PositiveSmallIntegerField(default=0)),
+                ("otp_sends", models.PositiveSmallIntegerField(default=0)),
+                ("otp_last_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="declarations.event",
+                    ),
+                ),
+                (
+                    "official",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.official",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'undangan tanda tangan',
-                'verbose_name_plural': 'undangan tanda tangan',
+                "verbose_name": "undangan tanda tangan",
+                "verbose_name_plural": "undangan tanda tangan",
             },
         ),
         migrations.CreateModel(
-            name='EventParticipant',
+            name="EventParticipant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('present', models.BooleanField(default=False, verbose_name='hadir')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='declarations.event')),
-                ('official', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='event_participations', to='registry.official')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("present", models.BooleanField(default=False, verbose_name="hadir")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="declarations.event",
+                    ),
+                ),
+                (
+                    "official",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="event_participations",
+                        to="registry.official",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'peserta',
-                'verbose_name_plural': 'peserta',
-                'constraints': [models.UniqueConstraint(fields=('event', 'official'), name='decl_participant_unique_event_official')],
+                "verbose_name": "peserta",
+                "verbose_name_plural": "peserta",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("event", "official"), name="decl_participant_unique_event_official"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='pledgetemplate',
-            constraint=models.UniqueConstraint(fields=('family', 'version'), name='pledge_template_unique_family_version'),
+            model_name="pledgetemplate",
+            constraint=models.UniqueConstraint(
+                fields=("family", "version"), name="pledge_template_unique_family_version"
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['region', 'date'], name='decl_event_region_date'),
+            model_name="event",
+            index=models.Index(fields=["region", "date"], name="decl_event_region_date"),
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(fields=['official', 'revoked_at'], name='decl_sig_official'),
+            model_name="signature",
+            index=models.Index(fields=["official", "revoked_at"], name="decl_sig_official"),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(condition=models.Q(('official__isnull', False), ('revoked_at__isnull', True)), fields=('template', 'official'), name='decl_signature_unique_active_template_official'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("official__isnull", False), ("revoked_at__isnull", True)),
+                fields=("template", "official"),
+                name="decl_signature_unique_active_template_official",
+            ),
         ),
     ]

@@ -24,7 +24,15 @@ STANDARD_TEXTS = [
         ],
         "closing": "Demikian ikrar ini kami buat dengan sesungguhnya dan penuh tanggung jawab.",
         "regime": "",
-        "subject_types": ["PNS", "PPPK", "CAMAT", "LURAH", "KEPALA_DESA", "PERANGKAT_DESA", "ANGGOTA_BPD"],
+        "subject_types": [
+            "PNS",
+            "PPPK",
+            "CAMAT",
+            "LURAH",
+            "KEPALA_DESA",
+            "PERANGKAT_DESA",
+            "ANGGOTA_BPD",
+        ],
     },
     {
         "slug": "deklarasi-pemilu-damai",
@@ -59,7 +67,17 @@ STANDARD_TEXTS = [
         ],
         "closing": "Apabila saya melanggar pakta integritas ini, saya bersedia dikenai sanksi sesuai ketentuan peraturan perundang-undangan.",
         "regime": "PILKADA",
-        "subject_types": ["PNS", "PPPK", "CAMAT", "LURAH", "KEPALA_DESA", "PERANGKAT_DESA", "ANGGOTA_BPD", "TNI", "POLRI"],
+        "subject_types": [
+            "PNS",
+            "PPPK",
+            "CAMAT",
+            "LURAH",
+            "KEPALA_DESA",
+            "PERANGKAT_DESA",
+            "ANGGOTA_BPD",
+            "TNI",
+            "POLRI",
+        ],
     },
 ]
 
@@ -70,7 +88,8 @@ def load(apps, schema_editor):
         fields = dict(text)
         family = uuid.UUID(fields.pop("family"))
         PledgeTemplate.objects.get_or_create(
-            family=family, version=1,
+            family=family,
+            version=1,
             defaults={**fields, "is_standard": True, "region": None},
         )
 

@@ -6,26 +6,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('declarations', '0002_standard_pledge_texts'),
-        ('elections', '0001_initial'),
-        ('registry', '0003_import_job'),
+        ("declarations", "0002_standard_pledge_texts"),
+        ("elections", "0001_initial"),
+        ("registry", "0003_import_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='signature',
-            name='decl_signature_unique_active_template_official',
+            model_name="signature",
+            name="decl_signature_unique_active_template_official",
         ),
         migrations.AddField(
-            model_name='signature',
-            name='election_event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='elections.electionevent', verbose_name='pemilihan'),
+            model_name="signature",
+            name="election_event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="elections.electionevent",
+                verbose_name="pemilihan",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(condition=models.Q(('official__isnull', False), ('revoked_at__isnull', True)), fields=('template', 'official', 'election_event'), name='decl_signature_unique_active_template_official'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("official__isnull", False), ("revoked_at__isnull", True)),
+                fields=("template", "official", "election_event"),
+                name="decl_signature_unique_active_template_official",
+            ),
         ),
     ]
