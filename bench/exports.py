@@ -111,6 +111,30 @@ def _ceiling(db: Path, total: int) -> tuple[float, list[float]]:
     return elapsed, samples
 
 
+def _ceiling_pg(total: int) -> tuple[float, list[float]]:
+    """The same SELECT through a raw psycopg server-side cursor into csv.writer."""
+    from django.db import connection
+
+    samples: list[float] = []
+    step = max(1, total // 10)
+    start = time.perf_counter()
+    with connection.connection.cursor(name="ceiling") as cursor, open(
+        os.devnull, "w", newline=""
+    ) as sink:
+        writer = csv.writer(sink)
+        cursor.itersize = 2000
+        cursor.execute(
+            "SELECT o.id, o.subject_type, o.name, o.nip, o.ni_pppk, o.nrp, o.nik, o.position, "
+            "o.position_category, a.name, o.region_id, o.is_active FROM registry_official o "
+            "LEFT JOIN registry_agency a ON a.id = o.agency_id ORDER BY o.id"
+        )
+        for i, row in enumerate(cursor, start=1):
+            writer.writerow(row)
+            if i % step == 0:
+                samples.append(rss_mb())
+    return time.perf_counter() - start, samples
+
+
 def _fmt_samples(samples: list[float]) -> str:
     return " ".join(f"{s:.0f}" for s in samples)
 
@@ -119,10 +143,13 @@ def run(args: Any, rest: list[str]) -> None:
     n = 100_000 if args.quick else 1_000_000
     # NETRAL_BENCH_KEEP=path keeps (and reuses) the seeded database between runs.
     keep = os.environ.get("NETRAL_BENCH_KEEP")
+    # NETRAL_BENCH_DATABASE_URL=postgres://... runs against PostgreSQL instead (the database
+    # must exist; it is reused when it already holds the officials).
+    pg_url = os.environ.get("NETRAL_BENCH_DATABASE_URL", "")
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(keep) if keep else Path(tmp) / "bench.sqlite3"
         reuse = db.exists()
-        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+        os.environ["DATABASE_URL"] = pg_url or f"sqlite:///{db}"
         os.environ["NETRAL_VAR_DIR"] = tmp
         os.environ.setdefault("ALLOWED_HOSTS", "localhost")
         import django
@@ -135,6 +162,10 @@ def run(args: Any, rest: list[str]) -> None:
         from netral.registry.services.regions_load import regions_load
 
         call_command("migrate", verbosity=0)
+        if pg_url:
+            from netral.registry.models import Official
+
+            reuse = Official.objects.count() >= n
         if not reuse:
             regions_load(path=SAMPLE_REGIONS, edition="sample")
             start = time.perf_counter()
@@ -170,7 +201,7 @@ def run(args: Any, rest: list[str]) -> None:
             f"{xlsx_size / 2**20:6.1f} MiB  RSS after: {peak_xlsx:.0f} MiB (before: {base:.0f})"
         )
 
-        ceil_s, ceil_mem = _ceiling(db, n)
+        ceil_s, ceil_mem = _ceiling_pg(n) if pg_url else _ceiling(db, n)
         print(
             f"ceiling raw sqlite3 -> csv.writer: {ceil_s:6.2f} s  "
             f"RSS MiB at 10%..100%: {_fmt_samples(ceil_mem)}"

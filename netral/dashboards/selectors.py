@@ -97,6 +97,10 @@ def scope_resolve(*, user: AnyUser, region_code: str | None) -> Scope:
 def _scope_of(region: Region) -> Scope:
     unit_len = _CHILD_LEN.get(len(region.code), 0)
     units = list(Region.objects.filter(parent=region).order_by("code")) if unit_len else []
+    if not units:  # a desa/kelurahan (or a leaf): the scope is its own single unit
+        return Scope(
+            code=region.code, name=region.short_name, units=[region], unit_len=len(region.code)
+        )
     return Scope(code=region.code, name=region.short_name, units=units, unit_len=unit_len)
 
 
@@ -106,8 +110,8 @@ def _cube(
     """Row counts per (child unit of `scope`, *fields) in ONE grouped scan of `qs`.
 
     Rows registered at the scope's own level (shorter codes) count under the scope's code;
-    rows outside every unit are dropped. One scan instead of one per breakdown keeps the
-    national dashboard near the bare GROUP BY time (docs/benchmarks.md).
+    rows outside every unit are dropped. One scan instead of one per breakdown
+    (docs/benchmarks.md has the timings).
     """
     counts: Counter[tuple[str, ...]] = Counter()
     lengths = {scope.unit_len} if scope.unit_len else {len(u.code) for u in scope.units}
@@ -197,7 +201,8 @@ def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
         )
         for u in scope.units
     ]
-    if scope.code and (per_unit.get(scope.code) or section.per_unit.get(scope.code)):
+    at_scope_level = per_unit.get(scope.code or "") or section.per_unit.get(scope.code or "")
+    if scope.code and scope.code not in {u.code for u in scope.units} and at_scope_level:
         units.append(
             UnitRow(
                 code=scope.code,

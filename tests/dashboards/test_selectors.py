@@ -168,3 +168,16 @@ def test_period_filter_applies_to_cases(alice: User, world: World) -> None:
         filters=DashboardFilters(date_from=dt.date(2024, 10, 10), date_to=dt.date(2024, 10, 31)),
     )
     assert _figures(dash, "cases") == {"cases": 3}  # C1 (2 Oct) is out
+
+
+def test_a_village_supervisor_sees_the_village_itself(world: World) -> None:
+    from netral.accounts.models import Role
+    from tests.factories import UserFactory
+
+    pkd = UserFactory(username="pkd", role=Role.PANWASLU_KELDESA, region="64.08.04.2001")
+    dash = dashboard_build(user=pkd, filters=DashboardFilters())
+    assert dash.scope_code == "64.08.04.2001"
+    assert _figures(dash, "officials", "cases") == {"officials": 2, "cases": 1}
+    assert [r[:3] for r in dash.table("by_region").rows] == [
+        ["64.08.04.2001", "Desa Sangatta Utara", 2]
+    ]
