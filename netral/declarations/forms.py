@@ -78,6 +78,20 @@ class EventForm(forms.Form):
         return parse_speakers(self.cleaned_data.get("speakers", ""))
 
 
+class EventPledgesForm(forms.Form):
+    pledges = forms.ModelMultipleChoiceField(
+        label=_("Naskah yang ditandatangani"),
+        required=False,
+        queryset=PledgeTemplate.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, templates: QuerySet[PledgeTemplate], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelMultipleChoiceField[PledgeTemplate]", self.fields["pledges"])
+        field.queryset = templates
+
+
 class ParticipantRuleForm(forms.Form):
     region = forms.CharField(label=_("Kode wilayah peserta"), max_length=13)
     subject_types = forms.MultipleChoiceField(

@@ -18,6 +18,7 @@ urlpatterns = [
     path(
         "deklarasi/kegiatan/<int:pk>/narasumber/", views.event_speaker_add, name="event_speaker_add"
     ),
+    path("deklarasi/kegiatan/<int:pk>/naskah/", views.event_pledges, name="event_pledges"),
     path("deklarasi/kegiatan/<int:pk>/kehadiran/", views.event_attendance, name="event_attendance"),
     path(
         "deklarasi/kegiatan/<int:pk>/dokumentasi/",

@@ -122,6 +122,12 @@ def event_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "document_form": forms.DocumentForm(),
             "institutional_form": forms.InstitutionalForm(templates=event.pledges.all()),
             "revoke_form": forms.RevokeForm(),
+            "pledges_form": forms.EventPledgesForm(
+                templates=access.pledge_templates_visible_to(request.user).order_by(
+                    "title", "version"
+                ),
+                initial={"pledges": pledges},
+            ),
             "qr_url": request.build_absolute_uri(
                 reverse("declarations:sign_qr", args=[event.code])
             ),
@@ -147,6 +153,23 @@ def event_speaker_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         actor=request.user,
         speaker=services.SpeakerIn(d["name"], d["institution"], d["topic"]),
     )
+    return _back(event.pk)
+
+
+@login_required
+@require_POST
+def event_pledges(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    event = access.access_event(request.user, pk, write=True)
+    form = forms.EventPledgesForm(
+        request.POST, templates=access.pledge_templates_visible_to(request.user)
+    )
+    if not form.is_valid():
+        messages.error(request, _("Naskah: pilihan tidak dikenal."))
+        return _back(event.pk)
+    services.event_pledges_set(
+        event=event, actor=request.user, pledges=list(form.cleaned_data["pledges"])
+    )
+    messages.success(request, _("Naskah kegiatan disimpan."))
     return _back(event.pk)
 
 

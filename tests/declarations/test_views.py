@@ -433,3 +433,13 @@ def test_the_official_profile_partial_lists_pledges(alice: Any, kutim_event: Eve
     html = render_to_string("declarations/_official_pledges.html", {"official": person})
     assert "Ikrar Netralitas Aparatur Sipil Negara" in html
     assert kutim_event.title in html
+
+
+def test_texts_can_be_chosen_after_the_event_is_recorded(
+    alice_client: Client, kutim_event: Event, charlie_client: Client
+) -> None:
+    url = reverse("declarations:event_pledges", args=[kutim_event.pk])
+    pilkada_text = standard("ikrar-netralitas-pilkada")
+    assert charlie_client.post(url, {"pledges": [pilkada_text.pk]}).status_code == 404
+    alice_client.post(url, {"pledges": [standard().pk, pilkada_text.pk]})
+    assert set(kutim_event.pledges.values_list("pk", flat=True)) == {standard().pk, pilkada_text.pk}
