@@ -75,6 +75,7 @@ _DESA_TYPES = {SubjectType.KEPALA_DESA, SubjectType.PERANGKAT_DESA, SubjectType.
 
 MAX_KEPT_ERRORS = 500  # kept in memory / on the job; the error CSV holds all of them
 _BATCH = 20_000
+SQLITE_CACHE_KB = 16_384  # the SQLite page cache during an import (a fixed memory cap)
 _DROP_INDEXES_FROM = 50_000  # rows; into an empty table, rebuilding indexes is cheaper
 _MAGIC_NOT_TABULAR = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0",
                       b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf", b"MZ", b"\x7fELF")
@@ -184,19 +185,25 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(fh: IO[bytes]) -> Iterator[list[str]]:
+def _xlsx_rows(fh: IO[bytes]) -> tuple[Iterator[list[str]], int | None]:
+    """The first sheet, streamed (openpyxl read-only mode), and its row count if declared."""
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(fh, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise _FileRefusedError(_("Berkas bukan CSV atau XLSX yang sah.")) from exc
-    try:
         sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell(v) for v in values]
-    finally:
-        workbook.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
+        raise _FileRefusedError(_("Berkas bukan CSV atau XLSX yang sah.")) from exc
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            for values in sheet.iter_rows(values_only=True):
+                yield [_cell(v) for v in values]
+        finally:
+            workbook.close()
+
+    max_row = sheet.max_row if isinstance(sheet.max_row, int) and sheet.max_row > 1 else None
+    return rows(), max_row
 
 
 def _open_rows(fh: IO[bytes]) -> tuple[Iterator[list[str]], int | None]:
@@ -214,7 +221,7 @@ def _open_rows(fh: IO[bytes]) -> tuple[Iterator[list[str]], int | None]:
         fh.seek(0)
         if not is_xlsx:
             raise _FileRefusedError(_("Berkas ZIP ini bukan XLSX."))
-        return _xlsx_rows(fh), None
+        return _xlsx_rows(fh)
     if head.startswith(_MAGIC_NOT_TABULAR) or b"\x00" in head:
         raise _FileRefusedError(_("Berkas bukan CSV atau XLSX."))
     total = _count_lines(fh)
@@ -508,7 +515,7 @@ def _check_duplicates(cursor: Any, errors: _Errors) -> set[int]:
             f" GROUP BY {column} HAVING COUNT(*) > 1) ORDER BY {column}, row_no"
         )
         first: dict[str, int] = {}
-        for value, row_no in cursor.fetchall():
+        for value, row_no in cursor:  # streamed: a file of duplicates must not fill memory
             if value not in first:
                 first[value] = row_no
                 continue
@@ -534,7 +541,7 @@ def _match_existing(cursor: Any, errors: _Errors, allowed: set[str] | None,
             f"SELECT s.row_no, s.{column} FROM {_STAGE} s JOIN registry_official o"
             f" ON o.{column} = s.{column} WHERE o.id <> s.official_id ORDER BY s.row_no"
         )
-        for row_no, value in cursor.fetchall():
+        for row_no, value in cursor:
             errors.add(row_no, label, _("%(id)s %(value)s sudah terdaftar untuk pejabat lain "
                                         "daripada yang cocok dengan identitas lain di baris "
                                         "ini.") % {"id": _ID_LABEL[column], "value": value})
@@ -544,7 +551,7 @@ def _match_existing(cursor: Any, errors: _Errors, allowed: set[str] | None,
         " GROUP BY official_id HAVING COUNT(*) > 1) ORDER BY s.official_id, s.row_no"
     )
     seen: set[int] = set()
-    for row_no, official_id in cursor.fetchall():
+    for row_no, official_id in cursor:
         if official_id in seen and row_no not in duplicates:
             errors.add(row_no, "nip/nik/nrp", _("Baris ini dan baris sebelumnya merujuk "
                                                 "pejabat yang sama (id %(id)d).")
@@ -555,7 +562,7 @@ def _match_existing(cursor: Any, errors: _Errors, allowed: set[str] | None,
             f"SELECT s.row_no, o.region_id FROM {_STAGE} s JOIN registry_official o"
             " ON o.id = s.official_id ORDER BY s.row_no"
         )
-        for row_no, region_id in cursor.fetchall():
+        for row_no, region_id in cursor:
             if not _in_scope(region_id, allowed):
                 errors.add(row_no, "kode_wilayah",
                            _("Pejabat ini terdaftar di wilayah %(code)s, di luar yurisdiksi "
@@ -808,7 +815,8 @@ def officials_import(
         width = len(header_raw)
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
-                cursor.execute("PRAGMA cache_size = -65536")  # 64 MB for index building
+                # a fixed cap (not per row); a larger cache speeds up building the indexes
+                cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
             _create_stage(cursor)
             try:
                 _stage_rows(cursor, rows_iter, index, width, ctx, errors, result, progress,
