@@ -64,6 +64,9 @@ urlpatterns = [
     path("deklarasi/cakupan.<str:fmt>", views.coverage_export, name="coverage_export"),
     # public
     path("verifikasi/<uuid:code>/", views.verify, name="verify"),
+    path(
+        "verifikasi/<uuid:code>/sertifikat.pdf", views.verify_certificate, name="verify_certificate"
+    ),
     path("kegiatan/<uuid:code>/tanda-tangan/", views.sign_qr, name="sign_qr"),
     path("tanda-tangan/<str:token>/", views.sign, name="sign"),
 ]

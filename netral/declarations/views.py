@@ -583,6 +583,16 @@ def verify(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     return HttpResponse(html, status=status)
 
 
+@require_GET
+def verify_certificate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Public: the certificate of an intact signature (holds no personal identifiers)."""
+    result = selectors.signature_verify(code=code)
+    if result.signature is None or result.status == "INVALID":
+        raise Http404
+    data = certificates.certificate_for(signature=result.signature, verify_url=_verify_url(request))
+    return _pdf(data, certificates.certificate_filename(result.signature))
+
+
 def _client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "?"))
 

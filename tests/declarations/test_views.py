@@ -443,3 +443,22 @@ def test_texts_can_be_chosen_after_the_event_is_recorded(
     assert charlie_client.post(url, {"pledges": [pilkada_text.pk]}).status_code == 404
     alice_client.post(url, {"pledges": [standard().pk, pilkada_text.pk]})
     assert set(kutim_event.pledges.values_list("pk", flat=True)) == {standard().pk, pilkada_text.pk}
+
+
+def test_the_public_certificate_is_served_only_for_an_intact_record(
+    client: Client, alice: Any, kutim_event: Event
+) -> None:
+    sig = services.signature_institutional(
+        event=kutim_event,
+        template=standard(),
+        actor=alice,
+        name="Bupati",
+        title="Bupati",
+        institution="Pemkab",
+    )
+    url = reverse("declarations:verify_certificate", args=[sig.code])
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert "Bupati" in PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    Signature.objects.filter(pk=sig.pk).update(signer_name="Palsu")
+    assert client.get(url).status_code == 404
