@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from netral.accounts import access
 from netral.elections.models import ElectionEvent
 from netral.registry.models import (
-    Agency,
     Official,
     PositionCategory,
     Region,
@@ -46,7 +45,6 @@ _LEVEL_BY_LEN = {
     8: RegionLevel.KECAMATAN,
     13: "DESA_KELURAHAN",
 }
-TOP_AGENCIES = 15
 
 
 @dataclass(frozen=True)
@@ -262,7 +260,6 @@ def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
             section.by_position_category,
         ),
         *section.tables,
-        _officials_by_agency(officials),
         _signatures_trend(signatures, scope),
     ]
     return dashboard
@@ -359,24 +356,4 @@ def _signatures_trend(signatures: QuerySet[Signature], scope: Scope) -> Table:
         columns=[_("Bulan"), _("Tanda tangan")],
         rows=[[month.strftime("%Y-%m"), n] for month, n in rows],
         chart=Chart("line", 0, (1,)),
-    )
-
-
-def _officials_by_agency(officials: QuerySet[Any]) -> Table:
-    # Group on the agency_id index alone, then name the few winners.
-    top = list(
-        officials.exclude(agency__isnull=True)
-        .values_list("agency_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "agency_id")[:TOP_AGENCIES]
-    )
-    # Names only of agencies that the visible officials above belong to.
-    names = dict(Agency.objects.filter(pk__in=[a for a, _n in top]).values_list("pk", "name"))
-    rows = [(names[a], n) for a, n in top]
-    return Table(
-        key="officials_by_agency",
-        title=_("Pejabat per instansi (%(n)s terbanyak)") % {"n": TOP_AGENCIES},
-        columns=[_("Instansi"), _("Pejabat")],
-        rows=[[name, n] for name, n in rows],
-        chart=None,
     )

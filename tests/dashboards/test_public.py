@@ -23,7 +23,8 @@ def test_it_shows_no_personal_data(client: Client, world: World) -> None:
         assert official.name not in html
         assert official.nik is None or official.nik not in html
     assert "Deklarasi netralitas" not in html  # no event titles either
-    assert 'data-table="officials_by_agency"' not in html
+    assert 'data-table="reported_by_agency"' not in html
+    assert "Dinas Uji" not in html  # an agency named in a case
 
 
 @override_settings(NETRAL_TRANSPARENCY_MIN_COUNT=5)
