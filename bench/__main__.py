@@ -16,6 +16,7 @@ BENCHMARKS: list[str] = [
     "officials_import",
     "exports",
     "declarations",
+    "cases",
 ]
 
 

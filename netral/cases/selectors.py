@@ -70,6 +70,8 @@ class CaseFilters:
 
 def case_list(*, qs: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
     """Filter an already-scoped queryset (from access.cases_visible_to)."""
+    if (filters.open_only or filters.overdue) and filters.status in CLOSED_STATUSES:
+        return qs.none()  # contradictory: a closed status is never open or overdue
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.origin:

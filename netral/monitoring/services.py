@@ -13,8 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from netral.accounts.access import case_handlers_for_region
@@ -104,8 +105,14 @@ def _alert_case(case: Case, kind: str, label: str) -> None:
 
 
 def deadlines_watch(*, now: dt.datetime | None = None) -> WatchResult:
-    """One pass over open cases and recommendations. Idempotent; safe to run concurrently."""
-    now = now or timezone.now()
+    """One pass over open cases and recommendations. Idempotent; safe to run concurrently.
+
+    Runs outside any request, so messages use the site's default language (Indonesian)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _watch(now or timezone.now())
+
+
+def _watch(now: dt.datetime) -> WatchResult:
     result = WatchResult()
     warn = _warn_hours()
     horizon = now + dt.timedelta(hours=max(warn.values(), default=24))

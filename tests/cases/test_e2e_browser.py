@@ -17,7 +17,10 @@ from netral.cases.models import Case, FollowUp, Status
 from tests.cases.conftest import DESA, PNG, seed_deadline_rules
 from tests.conftest import client_for
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _file_report_in_browser(page: Any, url: str) -> tuple[str, str]:

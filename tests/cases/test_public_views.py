@@ -242,3 +242,10 @@ def test_a_status_session_cannot_see_another_report(client: Client) -> None:
     page = client.get(reverse("cases:public_status")).content.decode()
     assert mine.case.tracking_number in page
     assert other.case.tracking_number not in page
+
+
+def test_the_form_is_translated_to_english(client: Client) -> None:
+    client.cookies["django_language"] = "en"
+    body = client.get(URL).content.decode()
+    assert "Report a neutrality violation" in body
+    assert "Keep my identity confidential" in body

@@ -284,7 +284,7 @@ def _in_threads(n: int, target: Any) -> list[BaseException | None]:
     return results
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 class TestConcurrencyOnPostgres:
     @pytest.fixture(autouse=True)
     def _postgres_only(self) -> None:

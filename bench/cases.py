@@ -1,0 +1,285 @@
+"""Cases: (1) the officer's case list over 1,000,000 cases on PostgreSQL, every filter
+combination, first page server time and query count, against the bare SQL of the same page
+(the ceiling); (2) public report submissions per second under wrk on loopback (gunicorn),
+side by side with the trivial /healthz view on the same server.
+
+Needs PostgreSQL at 127.0.0.1:5432 (database netral_bench_cases is dropped and recreated),
+gunicorn (a dependency) and wrk (apt-get install wrk). `--quick` uses 100,000 cases.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+DB = "netral_bench_cases"
+ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
+ROOT = Path(__file__).resolve().parent.parent
+
+FILTERS: list[dict[str, str]] = [
+    {},
+    {"status": "KAJIAN"},
+    {"origin": "TEMUAN"},
+    {"regime": "PEMILU"},
+    {"region": "64.08.04"},
+    {"q": "posko"},
+    {"overdue": "1"},
+    {"open": "1"},
+    {"status": "DIREGISTRASI", "region": "64.08.04", "regime": "PILKADA"},
+    {"origin": "LAPORAN", "overdue": "1", "region": "64.08.01", "q": "kampanye"},
+    {"status": "SELESAI", "origin": "TEMUAN", "regime": "PEMILU", "open": "1"},
+]
+
+
+def _recreate_db() -> None:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB}")
+        conn.execute(f"CREATE DATABASE {DB}")
+
+
+def _fill(n: int) -> None:
+    """n cases spread over every desa of Kutai Timur and Bogor, in every status."""
+    from django.db import connection
+
+    from netral.cases.models import Status
+
+    statuses = "ARRAY[" + ",".join(f"'{s}'" for s in Status.values) + "]"
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT array_agg(code ORDER BY code) FROM registry_region "
+            "WHERE level IN ('DESA','KELURAHAN') AND (code LIKE '64.08.%%' OR "
+            "code LIKE '32.01.%%')"
+        )
+        (codes,) = cur.fetchone()
+        cur.execute(
+            f"""
+            INSERT INTO cases_case (code, origin, regime, status, channel, handling_region_id,
+              incident_region_id, incident_place, title, description, event_date, known_date,
+              checklist, late_filing, direct_forwarding, registration_unit,
+              registration_number, due_at, due_step, due_basis, due_confidence, pin_hash,
+              initial_assessment, created_at, updated_at)
+            SELECT gen_random_uuid(),
+              (ARRAY['LAPORAN','LAPORAN','TEMUAN','INFORMASI_AWAL'])[1 + i % 4],
+              (ARRAY['PEMILU','PILKADA'])[1 + i % 2],
+              ({statuses})[1 + (i * 7) % {len(Status.values)}],
+              'DARING', substr(c, 1, 8), c, 'Balai desa',
+              (ARRAY['Kades ikut kampanye','Camat di posko pemenangan','ASN unggah dukungan'])
+                [1 + i % 3],
+              'uraian', DATE '2024-01-01' + (i % 700), DATE '2024-01-02' + (i % 700),
+              '{{}}', false, false, '', '', now() + ((i % 41) - 20) * interval '1 day',
+              'PENANGANAN', 'UU 7/2017 Ps. 454(7)', 'CONFIRMED', '', '',
+              now() - (i * interval '30 seconds'), now()
+            FROM generate_series(1, %s) AS i,
+                 LATERAL (SELECT (%s::text[])[1 + (i * 31) % array_length(%s::text[], 1)]) AS r(c)
+            """.replace("%", "%%").replace("%%s", "%s"),
+            [n, codes, codes],
+        )
+        cur.execute("ANALYZE cases_case")
+
+
+def _ceiling_sql(client_filters: dict[str, str]) -> str:
+    """The first page as bare SQL, scoped to Kab. Kutai Timur, with the same filters."""
+    where = [
+        "(incident_region_id = '64.08' OR incident_region_id LIKE '64.08.%%' "
+        "OR handling_region_id = '64.08' OR handling_region_id LIKE '64.08.%%')"
+    ]
+    for key, value in client_filters.items():
+        if key in ("status", "origin", "regime"):
+            where.append(f"{key} = '{value}'")
+        elif key == "region":
+            where.append(
+                f"(incident_region_id = '{value}' OR incident_region_id LIKE '{value}.%%')"
+            )
+        elif key == "q":
+            where.append(f"(registration_number ILIKE '%%{value}%%' OR title ILIKE '%%{value}%%')")
+        elif key == "overdue":
+            where.append(
+                "due_at < now() AND status NOT IN ('SELESAI','ARSIP','DIHENTIKAN',"
+                "'DICABUT','DILIMPAHKAN','TIDAK_DIREGISTRASI')"
+            )
+        elif key == "open":
+            where.append(
+                "status NOT IN ('SELESAI','ARSIP','DIHENTIKAN','DICABUT',"
+                "'DILIMPAHKAN','TIDAK_DIREGISTRASI')"
+            )
+    return (
+        "SELECT c.*, r.name FROM cases_case c JOIN registry_region r "
+        "ON r.code = c.incident_region_id WHERE "
+        + " AND ".join(where)
+        + " ORDER BY c.created_at DESC, c.id DESC LIMIT 51"
+    )
+
+
+def _list_benchmark(n: int) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from netral.accounts.models import Role
+    from tests.factories import UserFactory
+
+    start = time.perf_counter()
+    _fill(n)
+    print(f"inserted {n:,} cases in {time.perf_counter() - start:.1f} s")
+    officer = UserFactory(username="bench.kutim", role=Role.BAWASLU_KABKOTA, region="64.08")
+    client = Client()
+    client.force_login(officer)
+    print(f"{'filters':58} {'median ms':>9} {'max ms':>7} {'queries':>7} {'ceiling ms':>10}")
+    worst = 0.0
+    for filters in FILTERS:
+        client.get("/perkara/", filters)  # warm
+        times, queries = [], 0
+        for _ in range(7):
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                response = client.get("/perkara/", filters)
+                times.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200
+            queries = len(ctx.captured_queries)
+        ceiling = []
+        with connection.cursor() as cur:
+            for _ in range(7):
+                t0 = time.perf_counter()
+                cur.execute(_ceiling_sql(filters).replace("%%", "%"))
+                cur.fetchall()
+                ceiling.append((time.perf_counter() - t0) * 1000)
+        label = ",".join(f"{k}={v}" for k, v in filters.items()) or "(none)"
+        med = statistics.median(times)
+        worst = max(worst, med)
+        print(
+            f"{label:58} {med:9.1f} {max(times):7.1f} {queries:7d} "
+            f"{statistics.median(ceiling):10.1f}"
+        )
+    print(f"worst median: {worst:.1f} ms (target < 50 ms)")
+
+
+LUA = textwrap.dedent("""
+    local today = os.date("%Y-%m-%d")
+    wrk.method = "POST"
+    wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+    wrk.headers["Cookie"] = "csrftoken=abcdefghijklmnopqrstuvwxyz012345"
+    wrk.headers["X-CSRFToken"] = "abcdefghijklmnopqrstuvwxyz012345"
+    local n = 0
+    init = function(args)
+      -- each wrk thread gets its own random sequence (else both send the same keys)
+      math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)"), 16) % 100000)
+    end
+    request = function()
+      n = n + 1
+      local key = string.format("%08x-%04x-4%03x-8%03x-%012x", math.random(0, 0xffffffff),
+        math.random(0, 0xffff), math.random(0, 0xfff), math.random(0, 0xfff),
+        math.random(0, 0xffffffffffff))
+      local body = "submission_key=" .. key ..
+        "&pelapor-kind=WNI_HAK_PILIH&pelapor-name=Rina&pelapor-nationality=Indonesia" ..
+        "&pelapor-address=Jl+Mawar&pelapor-phone=0812&terlapor-TOTAL_FORMS=1" ..
+        "&terlapor-INITIAL_FORMS=0&terlapor-0-name=Budi&saksi-TOTAL_FORMS=0" ..
+        "&saksi-INITIAL_FORMS=0&regime=PILKADA&title=Kades+kampanye&incident_place=Balai" ..
+        "&wilayah_4=64.08.04.2001&event_date=" .. today .. "&known_date=" .. today ..
+        "&description=Uraian&statement=on"
+      return wrk.format(nil, "/lapor/", nil, body)
+    end
+""")
+
+
+def _wrk(url: str, seconds: int, script: Path | None) -> dict[str, float]:
+    cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+    def ms(label: str) -> float:
+        m = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
+        if not m:
+            return float("nan")
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "errors": float(non2xx.group(1)) if non2xx else 0.0,
+    }
+
+
+def _submit_benchmark(tmp: str, seconds: int) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": URL,
+        "DJANGO_SETTINGS_MODULE": "bench.settings_cases",
+        "NETRAL_VAR_DIR": tmp,
+        "SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnop",
+    }
+    workers = str(int(os.environ.get("BENCH_WORKERS", "5")))
+    import socket
+
+    with socket.socket() as sock:  # a free port: other servers may run on this machine
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(  # noqa: S603
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            workers,
+            "--log-level",
+            "error",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        time.sleep(3)
+        script = Path(tmp) / "post.lua"
+        script.write_text(LUA)
+        trivial = _wrk(f"http://127.0.0.1:{port}/healthz", seconds, None)
+        submit = _wrk(f"http://127.0.0.1:{port}", seconds, script)
+    finally:
+        server.terminate()
+        server.wait()
+    from netral.cases.models import Case
+
+    print(f"gunicorn {workers} sync workers, wrk -t2 -c16 -d{seconds}s, both on this machine")
+    print(f"{'endpoint':28} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx/3xx':>11}")
+    for name, r in (("GET /healthz (trivial)", trivial), ("POST /lapor/ (report)", submit)):
+        print(f"{name:28} {r['rps']:8.0f} {r['p50']:7.1f} {r['p99']:7.1f} {r['errors']:11.0f}")
+    stored = Case.objects.filter(channel="DARING", tracking_number__isnull=False).count()
+    print(f"public reports stored by the run: {stored:,}")
+
+
+def run(args: Any, rest: list[str]) -> None:
+    n = 100_000 if args.quick else 1_000_000
+    _recreate_db()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["DATABASE_URL"] = URL
+        os.environ["NETRAL_VAR_DIR"] = tmp
+        os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_cases"
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+
+        settings.ALLOWED_HOSTS = ["*"]
+        from netral.registry.services.regions_load import regions_load
+
+        call_command("migrate", verbosity=0)
+        regions_load(path=ROOT / "tests/fixtures/regions/wilayah-sample.csv", edition="sample")
+        print("\n# officer case list")
+        _list_benchmark(n)
+        print("\n# public report submissions")
+        _submit_benchmark(tmp, 10 if args.quick else 20)
