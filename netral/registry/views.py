@@ -76,10 +76,8 @@ def official_coverage(request: AuthenticatedHttpRequest) -> HttpResponse:
         region = selectors.region_get(code=code)
         if region is None or not access.covers(request.user, region.code):
             raise Http404
-    else:  # default: the (first) root of the user's jurisdiction; national users see Indonesia
-        region = access.regions_managed_by(request.user).filter(parent__isnull=False).first()
-        if region is not None and access.covers(request.user, None):
-            region = None
+    elif not access.covers(request.user, None):  # default: the root of the jurisdiction
+        region = access.regions_managed_by(request.user).first()
     report = selectors.coverage_for_region(region=region,
                                            officials=access.officials_visible_to(request.user))
     labels = dict(SubjectType.choices)

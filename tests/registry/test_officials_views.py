@@ -220,3 +220,13 @@ def test_pages_follow_each_other(dora_client: Client) -> None:
     assert (len(first.items), first.has_next) == (25, True)
     assert (len(second.items), second.has_next) == (5, False)
     assert not {o.pk for o in first.items} & {o.pk for o in second.items}
+
+
+def test_coverage_defaults_to_the_users_own_region(alice_client: Client,
+                                                   dora_client: Client) -> None:
+    mine = alice_client.get(reverse("registry:coverage")).context["report"]
+    national = dora_client.get(reverse("registry:coverage")).context["report"]
+
+    assert mine.region.code == "64.08"
+    assert national.region is None
+    assert {r.region.code for r in national.rows} >= {"32", "61", "62", "64"}
