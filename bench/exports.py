@@ -210,7 +210,7 @@ def run(args: Any, rest: list[str]) -> None:
 
         ceil_s, ceil_mem = _ceiling_pg(n) if pg_url else _ceiling(db, n)
         print(
-            f"ceiling raw sqlite3 -> csv.writer: {ceil_s:6.2f} s  "
+            f"ceiling raw {'psycopg' if pg_url else 'sqlite3'} -> csv.writer: {ceil_s:6.2f} s  "
             f"RSS MiB at 10%..100%: {_fmt_samples(ceil_mem)}"
         )
         print(f"ratio CSV: {csv_s / ceil_s:.1f}x")

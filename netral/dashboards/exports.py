@@ -27,7 +27,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from netral.accounts import access
-from netral.cases.models import Recommendation
+from netral.cases.models import (
+    Channel,
+    FollowUp,
+    Origin,
+    Recipient,
+    Recommendation,
+    ReporterKind,
+    Status,
+)
+from netral.declarations.models import SignatureMethod
+from netral.elections.models import Regime
 from netral.registry.models import PositionCategory, SubjectType
 
 from .selectors import Scope, officials_in_scope
@@ -45,6 +55,7 @@ class Column:
     header: str | _StrPromise
     field: str
     convert: Callable[[Any], Any] | None = None
+    choices: Any = None  # a TextChoices class: the value is exported as its label
 
 
 @dataclass(frozen=True)
@@ -61,7 +72,7 @@ class Dataset:
         return self.rows_for(user, scope).values_list(*(c.field for c in self.columns))
 
     def rows(self, user: AnyUser, scope: Scope) -> Iterator[list[Any]]:
-        converters = [c.convert for c in self.columns]
+        converters = [_choice_label(c.choices) if c.choices else c.convert for c in self.columns]
         for raw in self.queryset(user, scope).iterator(chunk_size=CHUNK_SIZE):
             yield [conv(v) if conv else v for conv, v in zip(converters, raw, strict=True)]
 
@@ -73,13 +84,12 @@ def _mask_nik(nik: str | None) -> str:
     return nik[:6] + "*" * 8 + nik[-2:]
 
 
-_SUBJECT = dict(SubjectType.choices)
-_CATEGORY = dict(PositionCategory.choices)
+def _choice_label(choices: Any) -> Callable[[Any], str]:
+    """Labels translated once per export, not once per row (lazy strings are slow)."""
+    labels = {value: str(label) for value, label in choices.choices}
 
-
-def _label(choices: dict[str, Any]) -> Callable[[Any], str]:
     def convert(value: Any) -> str:
-        return str(choices.get(value, value or ""))
+        return labels.get(value, value or "")
 
     return convert
 
@@ -93,14 +103,14 @@ OFFICIALS = Dataset(
     title=_("Pejabat"),
     columns=(
         Column(_("ID"), "pk"),
-        Column(_("Jenis subjek"), "subject_type", _label(_SUBJECT)),
+        Column(_("Jenis subjek"), "subject_type", choices=SubjectType),
         Column(_("Nama"), "name"),
         Column(_("NIP"), "nip"),
         Column(_("NI PPPK"), "ni_pppk"),
         Column(_("NRP"), "nrp"),
         Column(_("NIK (disamarkan)"), "nik", _mask_nik),
         Column(_("Jabatan"), "position"),
-        Column(_("Kategori jabatan"), "position_category", _label(_CATEGORY)),
+        Column(_("Kategori jabatan"), "position_category", choices=PositionCategory),
         Column(_("Instansi"), "agency__name"),
         Column(_("Kode wilayah"), "region_id"),
         Column(_("Aktif"), "is_active"),
@@ -124,11 +134,11 @@ CASES = Dataset(
     columns=(
         Column(_("ID"), "pk"),
         Column(_("Nomor registrasi"), "registration_number"),
-        Column(_("Asal"), "origin"),
-        Column(_("Rezim"), "regime"),
+        Column(_("Asal"), "origin", choices=Origin),
+        Column(_("Rezim"), "regime", choices=Regime),
         Column(_("Pemilihan"), "election_event__name"),
-        Column(_("Status"), "status"),
-        Column(_("Saluran"), "channel"),
+        Column(_("Status"), "status", choices=Status),
+        Column(_("Saluran"), "channel", choices=Channel),
         Column(_("Wilayah kejadian"), "incident_region_id"),
         Column(_("Wilayah unit penanganan"), "handling_region_id"),
         Column(_("Peristiwa"), "title"),
@@ -167,10 +177,10 @@ REPORTS = Dataset(
     columns=(
         Column(_("ID perkara"), "pk"),
         Column(_("Nomor registrasi"), "registration_number"),
-        Column(_("Status"), "status"),
-        Column(_("Saluran"), "channel"),
+        Column(_("Status"), "status", choices=Status),
+        Column(_("Saluran"), "channel", choices=Channel),
         Column(_("Diterima"), "received_at"),
-        Column(_("Jenis pelapor"), "reporter__kind"),
+        Column(_("Jenis pelapor"), "reporter__kind", choices=ReporterKind),
         Column(_("Pelapor"), "reporter_shown"),
         Column(_("Identitas dirahasiakan"), "reporter__confidential"),
         Column(_("Wilayah kejadian"), "incident_region_id"),
@@ -190,11 +200,11 @@ FOLLOW_UPS = Dataset(
         Column(_("ID"), "pk"),
         Column(_("Nomor registrasi perkara"), "case__registration_number"),
         Column(_("Terlapor"), "reported_person__name"),
-        Column(_("Penerima"), "recipient"),
+        Column(_("Penerima"), "recipient", choices=Recipient),
         Column(_("Nama/jabatan penerima"), "recipient_name"),
         Column(_("Nomor surat"), "letter_number"),
         Column(_("Tanggal surat"), "letter_date"),
-        Column(_("Status tindak lanjut"), "status"),
+        Column(_("Status tindak lanjut"), "status", choices=FollowUp),
         Column(_("Status berubah"), "status_changed_at"),
         Column(_("Tenggat tindak lanjut"), "due_at"),
     ),
@@ -217,8 +227,8 @@ SIGNATURES = Dataset(
         Column(_("Penanda tangan"), "signer_name"),
         Column(_("Jabatan"), "signer_title"),
         Column(_("Instansi"), "signer_institution"),
-        Column(_("Jenis subjek"), "subject_type", _label(_SUBJECT)),
-        Column(_("Cara"), "method"),
+        Column(_("Jenis subjek"), "subject_type", choices=SubjectType),
+        Column(_("Cara"), "method", choices=SignatureMethod),
         Column(_("Waktu tanda tangan"), "signed_at"),
         Column(_("Dicabut"), "revoked_at"),
     ),
