@@ -105,3 +105,9 @@ def _deadline_rules(request: Any) -> None:
 
     if not DeadlineRule.objects.exists():
         seed_deadline_rules()
+
+
+def client_for_user(user: User) -> Any:
+    from tests.conftest import client_for
+
+    return client_for(user)

@@ -69,3 +69,29 @@ def test_profile_lists_cases_and_sanctions_in_scope(
     assert "SK-77/2024" in body
     # charlie (another regency) cannot open this profile at all
     assert charlie_client.get(url).status_code == 404
+
+
+def test_a_case_against_an_official_who_signed_a_pledge_shows_the_pledge(
+    panwascam: Any, alice: Any
+) -> None:
+    from netral.declarations import services as declarations
+    from netral.registry.models import Region
+    from tests.cases.conftest import client_for_user
+    from tests.declarations.helpers import event, official, standard
+
+    kades = official(region=DESA, name="Kades Berikrar")
+    ev = event()
+    declarations.event_participant_rule_set(
+        event=ev,
+        actor=alice,
+        region=Region.objects.get(code="64.08"),
+        subject_types=["KEPALA_DESA"],
+    )
+    declarations.signature_record(event=ev, template=standard(), official=kades, actor=alice)
+    case = file_report(persons=[PersonData(official_id=kades.pk)]).case
+    body = client_for_user(panwascam).get(reverse("cases:detail", args=[case.pk])).content
+    text = body.decode()
+    assert "Ikrar netralitas yang ditandatangani terlapor" in text
+    from django.utils.html import escape
+
+    assert escape(str(kades.pledge_signatures.get())) in text
