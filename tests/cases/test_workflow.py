@@ -331,3 +331,54 @@ class TestConcurrencyOnPostgres:
             )
         )
         assert seqs == [1, 2, 3, 4]
+
+
+@pytest.mark.django_db
+class TestLinksAndSpawn:
+    def test_a_refused_report_becomes_linked_initial_information(self, panwascam: Any) -> None:
+        from netral.cases.models import CaseLinkType, Origin
+        from netral.cases.services import case_spawn_initial_information
+
+        case = case_receive(case=file_report().case, actor=panwascam)
+        case = case_transition(
+            case=case, to=Status.TIDAK_DIREGISTRASI, actor=panwascam, note="Melewati batas waktu"
+        )
+        child = case_spawn_initial_information(
+            case=case, actor=panwascam, note="Materiil terpenuhi"
+        )
+        assert (child.origin, child.status) == (Origin.INFORMASI_AWAL, Status.INFORMASI_AWAL)
+        assert child.parent == case
+        assert child.links_out.get().type == CaseLinkType.SPAWNED_FROM
+        assert child.reported_persons.count() == 1
+        assert child.due_step == "TEMUAN_WINDOW"
+
+    def test_duplicates_are_linked_through_the_case_file(self, panwascam: Any) -> None:
+        from django.urls import reverse
+
+        from tests.conftest import client_for
+
+        first, second = file_report().case, file_report().case
+        client = client_for(panwascam)
+        client.post(
+            reverse("cases:action", args=[second.pk, "link"]),
+            {"other": first.pk, "type": "DUPLICATE_OF", "note": "Laporan sama"},
+        )
+        link = second.links_out.get()
+        assert (link.to_case, link.type) == (first, "DUPLICATE_OF")
+        assert second.events.filter(type=CaseEvent.Type.LINKED).exists()
+
+    def test_assignment_only_to_an_officer_who_may_handle_the_case(
+        self, panwascam: Any, charlie: Any
+    ) -> None:
+        from django.urls import reverse
+
+        from tests.conftest import client_for
+
+        case = file_report().case
+        client = client_for(panwascam)
+        client.post(reverse("cases:action", args=[case.pk, "assign"]), {"officer": charlie.pk})
+        case.refresh_from_db()
+        assert case.assigned_to is None
+        client.post(reverse("cases:action", args=[case.pk, "assign"]), {"officer": panwascam.pk})
+        case.refresh_from_db()
+        assert case.assigned_to == panwascam
