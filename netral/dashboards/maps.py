@@ -25,7 +25,7 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from .tables import UnitRow, format_cell
+from .tables import Dashboard, UnitRow, format_cell
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BOUNDARY_FILES: dict[str, Path] = {
@@ -274,14 +274,12 @@ METRIC_VALUE: dict[str, Callable[[UnitRow], float | None]] = {
 
 
 def dashboard_map(
+    dashboard: Dashboard,
     *,
-    units: Sequence[Any],
-    child_level: str,
-    scope_code: str | None,
-    scope_name: str,
     metric: str,
     title: str,
     href: Callable[[str], str] | None = None,
+    units: Sequence[UnitRow] | None = None,
 ) -> ChoroplethMap:
     """Colour the dashboard's child units by `metric`.
 
@@ -289,6 +287,8 @@ def dashboard_map(
     there are none: the map then shows the scope's own outline with its total, and the
     units stay in the table (`without_geometry`).
     """
+    units = dashboard.units if units is None else units
+    child_level, scope_code = dashboard.child_level, dashboard.scope_code
     value_of = METRIC_VALUE[metric]
     if child_level in ("PROVINSI", "KABKOTA"):
         level = "provinsi" if child_level == "PROVINSI" else "kabkota"
@@ -306,7 +306,7 @@ def dashboard_map(
         return choropleth(units=map_units, level=level, title=title)
     whole = UnitRow(
         code=scope_code or "",
-        name=scope_name,
+        name=dashboard.scope_name,
         officials=sum(u.officials for u in units),
         pledged=sum(u.pledged for u in units),
         cases=sum(u.cases for u in units),

@@ -30,10 +30,7 @@ def filename(dashboard: Dashboard) -> str:
 def report_html(*, dashboard: Dashboard, metric: str) -> str:
     metric_label = dict(MAP_METRICS)[metric]
     the_map = maps.dashboard_map(
-        units=dashboard.units,
-        child_level=dashboard.child_level,
-        scope_code=dashboard.scope_code,
-        scope_name=dashboard.scope_name,
+        dashboard,
         metric=metric,
         title=f"{metric_label} · {dashboard.scope_name}",
     )

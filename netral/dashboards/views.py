@@ -42,9 +42,7 @@ def _query(form: DashboardFilterForm, **overrides: str) -> str:
     return urlencode({k: v for k, v in params.items() if v})
 
 
-def _page_context(
-    request: HttpRequest, form: DashboardFilterForm, dash: Dashboard, metric: str
-) -> dict[str, object]:
+def _page_context(form: DashboardFilterForm, dash: Dashboard, metric: str) -> dict[str, object]:
     base = reverse("dashboards:dashboard")
 
     def href(code: str) -> str:
@@ -52,10 +50,7 @@ def _page_context(
 
     metric_label = dict(MAP_METRICS)[metric]
     the_map = maps.dashboard_map(
-        units=dash.units,
-        child_level=dash.child_level,
-        scope_code=dash.scope_code,
-        scope_name=dash.scope_name,
+        dash,
         metric=metric,
         title=f"{metric_label} · {dash.scope_name}",
         href=href,
@@ -84,7 +79,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             request, "dashboards/dashboard.html", {"form": form, "dash": None}, status=400
         )
     dash = selectors.dashboard_build(user=request.user, filters=form.filters())
-    context = _page_context(request, form, dash, form.map_metric())
+    context = _page_context(form, dash, form.map_metric())
     partial = request.headers.get("HX-Request") == "true"
     template = "dashboards/_body.html" if partial else "dashboards/dashboard.html"
     return render(request, template, {**context, "partial": partial})
@@ -184,10 +179,8 @@ def transparency(request: HttpRequest) -> HttpResponse:
         return f"{base}?{urlencode({k: v for k, v in params.items() if v})}"
 
     the_map = maps.dashboard_map(
+        dash,
         units=public.public_map_units(page, metric),
-        child_level=dash.child_level,
-        scope_code=dash.scope_code,
-        scope_name=dash.scope_name,
         metric=metric,
         title=f"{metric_label} · {dash.scope_name}",
         href=href if dash.child_level == "PROVINSI" else None,
