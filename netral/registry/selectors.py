@@ -206,6 +206,7 @@ class CoverageReport:
     summary: CoverageRow | None
     rows: list[CoverageRow]  # one per direct child region
     types: list[str]  # subject types present, in SubjectType order
+    at_region: dict[str, int]  # officials registered at `region` itself, not below it
 
 
 def coverage_for_region(*, region: Region | None, officials: QuerySet[Official]
@@ -260,4 +261,6 @@ def coverage_for_region(*, region: Region | None, officials: QuerySet[Official]
             summary.villages = int(is_village)
             summary.villages_with_head = int(is_village and has_head)
     types = [t.value for t in SubjectType if totals.get(t.value)]
-    return CoverageReport(region=region, summary=summary, rows=rows, types=types)
+    at_region = {t: n - sum(r.by_type.get(t, 0) for r in rows) for t, n in totals.items()}
+    return CoverageReport(region=region, summary=summary, rows=rows, types=types,
+                          at_region={t: n for t, n in at_region.items() if n})

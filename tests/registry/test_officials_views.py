@@ -68,8 +68,8 @@ def test_the_profile_shows_everything_and_the_full_nik(
     assert "6408042203840001" in body  # the full NIK, only here
     assert "instagram" in body
     assert "@senoaji" in body
-    assert "Ikrar/pakta yang ditandatangani" in body
-    assert "Perkara dan sanksi" in body
+    assert 'data-section="pledges"' in body  # filled by the declarations area when present
+    assert 'data-section="cases"' in body
 
 
 def test_the_list_uses_a_fixed_number_of_queries(
@@ -230,3 +230,22 @@ def test_coverage_defaults_to_the_users_own_region(alice_client: Client,
     assert mine.region.code == "64.08"
     assert national.region is None
     assert {r.region.code for r in national.rows} >= {"32", "61", "62", "64"}
+
+
+def test_a_section_whose_template_is_missing_renders_nothing() -> None:
+    from django.template import Context, Template
+
+    template = Template('{% load registry_tags %}[{% include_if_exists "nope/_missing.html" %}]'
+                        '{% include_if_exists "nope/_missing.html" as found %}'
+                        '{% if not found %}placeholder{% endif %}')
+
+    assert template.render(Context({})) == "[]placeholder"
+
+
+def test_coverage_counts_officials_registered_at_the_region_itself(
+    alice_client: Client, kutim_officials: None
+) -> None:
+    report = alice_client.get(reverse("registry:coverage"), {"wilayah": "64.08"}).context["report"]
+
+    assert report.at_region == {SubjectType.PPPK: 1}  # Rina Marlina works at 64.08 itself
+    assert sum(r.by_type.get(SubjectType.PNS, 0) for r in report.rows) == 1
