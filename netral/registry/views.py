@@ -61,8 +61,11 @@ def official_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def official_detail(request: AuthenticatedHttpRequest, official_id: int) -> HttpResponse:
     official = access.access_official(request.user, official_id)
     context = selectors.official_profile(official=official)
-    context["can_view_audit"] = access.has_perm(request.user, access.Perm.VIEW_AUDIT)
-    context["chain_key"] = f"registry.official:{official.pk}"
+    chain_key = f"registry.official:{official.pk}"
+    context["chain_key"] = chain_key
+    # Bulk imports audit their ImportJob, not each person: link only to a trail that exists.
+    context["can_view_audit"] = access.audit_entries_visible_to(request.user).filter(
+        chain_key=chain_key).exists()
     return render(request, "registry/official_detail.html", context)
 
 

@@ -248,3 +248,15 @@ def test_duplicates_into_an_empty_registry_are_found_after_the_unique_index_refu
     assert _errors(result) == {(3, "nip")}
     assert (result.created, result.agencies_created) == (0, 0)
     assert db_state() == state
+
+
+def test_a_new_agency_gets_the_deepest_region_holding_all_its_officials() -> None:
+    officials_import(file=csv_bytes(
+        "PNS,Andi Saputra,198403222009021004,,,,,Dinas Pendidikan Kutai Timur,64.08.04,,,",
+        "PNS,Budi Santoso,198501012010011001,,,,,Dinas Pendidikan Kutai Timur,64.08.01.2001,,,",
+        "KEPALA_DESA,Yakob Lakat,,6408041505700002,,,,Pemerintah Desa Singa Gembara,"
+        "64.08.04.2011,,,",
+    ), source_name="x")
+
+    assert Agency.objects.get(name="Dinas Pendidikan Kutai Timur").region_id == "64.08"
+    assert Agency.objects.get(name="Pemerintah Desa Singa Gembara").region_id == "64.08.04.2011"

@@ -249,3 +249,17 @@ def test_coverage_counts_officials_registered_at_the_region_itself(
 
     assert report.at_region == {SubjectType.PPPK: 1}  # Rina Marlina works at 64.08 itself
     assert sum(r.by_type.get(SubjectType.PNS, 0) for r in report.rows) == 1
+
+
+def test_the_profile_links_to_an_existing_audit_trail_only(dora_client: Client) -> None:
+    from netral.audit.services import audit_record
+
+    quiet = OfficialFactory(name="Tanpa Jejak", region_id="64.08.04")
+    logged = OfficialFactory(name="Dengan Jejak", region_id="64.08.04")
+    audit_record(obj=logged, action="official.update", actor=None, region_code="64.08.04")
+
+    quiet_page = dora_client.get(reverse("registry:official_detail", args=[quiet.pk]))
+    logged_page = dora_client.get(reverse("registry:official_detail", args=[logged.pk]))
+
+    assert f"registry.official:{quiet.pk}" not in quiet_page.content.decode()
+    assert f"registry.official:{logged.pk}" in logged_page.content.decode()

@@ -271,7 +271,8 @@ def _create_stage(cursor: Any) -> None:
     )
     cursor.execute(
         f"CREATE {temp} TABLE {_STAGE_AGENCY} (agency_key integer PRIMARY KEY,"
-        " name varchar(200), name_folded varchar(200), kind varchar(10), agency_id bigint)"
+        " name varchar(200), name_folded varchar(200), kind varchar(10),"
+        " region_id varchar(13), agency_id bigint)"
     )
 
 
@@ -309,6 +310,8 @@ class _Context:
     # folded name -> (key, display name, subject type of the first row naming it)
     agencies: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     agency_by_name: dict[str, int] = field(default_factory=dict)  # raw name -> key
+    # agency key -> the deepest region containing all its rows (the agency's region)
+    agency_region: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -349,6 +352,16 @@ def _parse_social(value: str) -> list[tuple[str, str]] | None:
         if (platform, handle) not in items:
             items.append((platform, handle))
     return items
+
+
+def _common_region(a: str, b: str) -> str:
+    """The deepest region containing both codes ('64.08.04' and '64.08.01' -> '64.08')."""
+    common: list[str] = []
+    for x, y in zip(a.split("."), b.split("."), strict=False):
+        if x != y:
+            break
+        common.append(x)
+    return ".".join(common)
 
 
 def _fold_fast(text: str) -> str:
@@ -476,6 +489,12 @@ def _validate_row(
             social_out.extend((row_no, p, h) for p, h in social)
     if bad:
         return None
+    if agency_key is not None:
+        known_region = ctx.agency_region.get(agency_key)
+        if known_region is None:
+            ctx.agency_region[agency_key] = region
+        elif known_region != region:
+            ctx.agency_region[agency_key] = _common_region(known_region, region)
     return (row_no, kind, name, _fold_fast(name), nip, ni_pppk, nik, nrp, position, category,
             agency_key, region, email, phone)
 
@@ -634,6 +653,11 @@ def _secondary_indexes(cursor: Any) -> list[tuple[str, str]]:
     return [(name, sql) for name, sql in cursor.fetchall()]
 
 
+def _agency_region(ctx: _Context, key: int) -> str | None:
+    code = ctx.agency_region.get(key)
+    return code if code and code in ctx.region_codes else None
+
+
 def _agency_kind(subject_type: str) -> str:
     if subject_type == SubjectType.TNI:
         return AgencyKind.TNI
@@ -652,14 +676,16 @@ def _merge(cursor: Any, ctx: _Context, result: ImportResult, matched: int) -> No
     # 1. agencies: the unknown ones are created (set-based) and counted.
     if ctx.agencies:
         cursor.executemany(
-            f"INSERT INTO {_STAGE_AGENCY} (agency_key, name, name_folded, kind)"
-            " VALUES (%s, %s, %s, %s)",
-            [(key, name, folded, _agency_kind(kind))
+            f"INSERT INTO {_STAGE_AGENCY} (agency_key, name, name_folded, kind, region_id)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            [(key, name, folded, _agency_kind(kind), _agency_region(ctx, key))
              for folded, (key, name, kind) in ctx.agencies.items()],
         )
         cursor.execute(
-            "INSERT INTO registry_agency (name, name_folded, kind, ppk_name, created_at)"
-            f" SELECT sa.name, sa.name_folded, sa.kind, '', %s FROM {_STAGE_AGENCY} sa"
+            "INSERT INTO registry_agency (name, name_folded, kind, region_id, ppk_name,"
+            " created_at)"
+            " SELECT sa.name, sa.name_folded, sa.kind, sa.region_id, '', %s"
+            f" FROM {_STAGE_AGENCY} sa"
             " WHERE NOT EXISTS (SELECT 1 FROM registry_agency a"
             " WHERE a.name_folded = sa.name_folded) ORDER BY sa.agency_key",
             [now],
