@@ -263,3 +263,19 @@ def test_the_profile_links_to_an_existing_audit_trail_only(dora_client: Client) 
 
     assert f"registry.official:{quiet.pk}" not in quiet_page.content.decode()
     assert f"registry.official:{logged.pk}" in logged_page.content.decode()
+
+
+def test_editing_an_agencys_ppk_in_the_admin_is_audited(db: None) -> None:
+    from netral.audit.models import AuditEntry
+    from netral.registry.models import Agency
+
+    agency = Agency.objects.create(name="Dinas Sosial", name_folded="dinas sosial")
+    root = User.objects.create_superuser("root", "root@example.test", "x-Strong-Pass-1")
+    response = client_for(root).post(
+        reverse("admin:registry_agency_change", args=[agency.pk]),
+        {"name": "Dinas Sosial", "kind": "KAB_KOTA", "region": "64.08", "ppk_name": "Bupati"},
+    )
+
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(object_type="registry.agency", object_id=str(agency.pk))
+    assert (entry.before["ppk_name"], entry.after["ppk_name"]) == ("", "Bupati")
