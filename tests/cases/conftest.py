@@ -105,6 +105,18 @@ def _deadline_rules(request: Any) -> None:
 
     if not DeadlineRule.objects.exists():
         seed_deadline_rules()
+    seed_pledge_texts()
+
+
+def seed_pledge_texts() -> None:
+    """A flushed, reused test DB also lacks the declarations' seeded pledge texts."""
+    from netral.declarations.models import PledgeTemplate
+
+    if not PledgeTemplate.objects.exists():
+        module = importlib.import_module(
+            "netral.declarations.migrations.0002_standard_pledge_texts"
+        )
+        module.load(django_apps, None)
 
 
 def client_for_user(user: User) -> Any:

@@ -10,23 +10,7 @@ from netral.demo import demo_load
 pytestmark = pytest.mark.django_db
 
 
-def _reseed_pledge_texts() -> None:
-    """A flushed, reused PostgreSQL test DB lacks rows seeded by data migrations."""
-    import importlib
-
-    from django.apps import apps
-
-    from netral.declarations.models import PledgeTemplate
-
-    if not PledgeTemplate.objects.exists():
-        module = importlib.import_module(
-            "netral.declarations.migrations.0002_standard_pledge_texts"
-        )
-        module.load(apps, None)
-
-
 def test_demo_cases_cover_several_states_and_are_idempotent() -> None:
-    _reseed_pledge_texts()
     demo_load()
     first = Case.objects.count()
     statuses = set(Case.objects.values_list("status", flat=True))
