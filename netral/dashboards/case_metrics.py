@@ -97,33 +97,40 @@ def case_section(
     section = CaseSection()
     section.per_unit = unit_counts(cases, "incident_region_id")
 
-    # Counts by origin and registration (DOMAIN.md §5.1, §5.6).
-    by_origin = Counter(dict(cases.values_list("origin").annotate(n=Count("pk")).order_by()))
-    registered_by_origin = Counter(
-        dict(
-            cases.filter(registered_at__isnull=False)
-            .values_list("origin")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-    )
+    # Counts by origin and registration (DOMAIN.md §5.1, §5.6), in one grouped query.
+    by_origin: Counter[str] = Counter()
+    registered_by_origin: Counter[str] = Counter()
+    for origin, n, n_registered in (
+        cases.values_list("origin")
+        .annotate(n=Count("pk"), r=Count("pk", filter=Q(registered_at__isnull=False)))
+        .order_by()
+    ):
+        by_origin[origin] = n
+        registered_by_origin[origin] = n_registered
     total = sum(by_origin.values())
     registered = sum(registered_by_origin.values())
 
-    # Findings per reported person (each terlapor has its own, DOMAIN.md §8.2).
-    person_rows = list(
+    # Findings per reported person (each terlapor has its own, DOMAIN.md §8.2), grouped in
+    # the database: rows are (finding, violation types, SKB codes, subject type, position
+    # category, count); the JSON lists are exploded here, per distinct combination.
+    person_rows: list[tuple[Any, ...]] = list(
         persons.values_list(
             "finding",
             "violation_types",
             "skb_codes",
             "subject_type",
             "official__position_category",
-            "official__agency__name",
-            "agency_name",
         )
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    proven = sum(1 for r in person_rows if r[0] == PersonFinding.TERBUKTI)
-    decided_persons = sum(1 for r in person_rows if r[0] != PersonFinding.BELUM_DIPUTUS)
+    agency_rows: list[tuple[Any, ...]] = list(
+        persons.values_list("official__agency__name", "agency_name", "finding")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    proven = sum(r[-1] for r in person_rows if r[0] == PersonFinding.TERBUKTI)
+    decided_persons = sum(r[-1] for r in person_rows if r[0] != PersonFinding.BELUM_DIPUTUS)
 
     rec_status = Counter(
         dict(recommendations.values_list("status").annotate(n=Count("pk")).order_by())
@@ -181,9 +188,7 @@ def case_section(
             _("Kualifikasi pelanggaran (per terlapor)"),
             _("Jenis pelanggaran"),
             ViolationType.choices,
-            Counter(
-                v for r in person_rows if r[0] != PersonFinding.BELUM_DIPUTUS for v in (r[1] or [])
-            ),
+            _explode([r for r in person_rows if r[0] != PersonFinding.BELUM_DIPUTUS], index=1),
         ),
         _findings_table(person_rows),
         _mix_table(
@@ -191,17 +196,27 @@ def case_section(
             _("Kode pelanggaran SKB 2022 (per terlapor)"),
             _("Kode SKB"),
             SkbCode.choices,
-            Counter(c for r in person_rows for c in (r[2] or [])),
+            _explode(person_rows, index=2),
         ),
-        _agency_table(person_rows),
+        _agency_table(agency_rows),
         _follow_up_table(rec_status),
         _sanction_table(sanctions),
         _timing_table(timing, overdue_cases, overdue_recs, blocked),
         _cases_trend(cases),
     ]
-    section.by_subject_type = Counter(r[3] for r in person_rows)
-    section.by_position_category = Counter(r[4] or "" for r in person_rows)
+    for r in person_rows:
+        section.by_subject_type[r[3]] += r[-1]
+        section.by_position_category[r[4] or ""] += r[-1]
     return section
+
+
+def _explode(rows: Iterable[tuple[Any, ...]], *, index: int) -> Counter[str]:
+    """Counts per element of the JSON list at `index`, weighted by each row's count."""
+    counts: Counter[str] = Counter()
+    for row in rows:
+        for value in row[index] or []:
+            counts[value] += row[-1]
+    return counts
 
 
 def _origin_table(by_origin: Counter[str], registered: Counter[str]) -> Table:
@@ -266,12 +281,12 @@ def _findings_table(person_rows: list[tuple[Any, ...]]) -> Table:
         decided: Counter[str] = Counter()
         proven: Counter[str] = Counter()
         for r in person_rows:
-            key = r[index] or ""
-            reported[key] += 1
+            key, n = r[index] or "", r[-1]
+            reported[key] += n
             if r[0] != PersonFinding.BELUM_DIPUTUS:
-                decided[key] += 1
+                decided[key] += n
             if r[0] == PersonFinding.TERBUKTI:
-                proven[key] += 1
+                proven[key] += n
         for value, name in [*label_map.items(), ("", _("tidak diketahui"))]:
             if reported.get(value):
                 rows.append(
@@ -298,14 +313,15 @@ def _findings_table(person_rows: list[tuple[Any, ...]]) -> Table:
     )
 
 
-def _agency_table(person_rows: list[tuple[Any, ...]], top: int = 15) -> Table:
+def _agency_table(agency_rows: list[tuple[Any, ...]], top: int = 15) -> Table:
+    """Reported persons per agency: the registry's agency, else the one typed in the case."""
     counts: Counter[str] = Counter()
     proven: Counter[str] = Counter()
-    for r in person_rows:
-        name = r[5] or r[6] or _("tidak diketahui")
-        counts[name] += 1
-        if r[0] == PersonFinding.TERBUKTI:
-            proven[name] += 1
+    for registry_name, typed_name, finding, n in agency_rows:
+        name = registry_name or typed_name or _("tidak diketahui")
+        counts[name] += n
+        if finding == PersonFinding.TERBUKTI:
+            proven[name] += n
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     return Table(
         key="reported_by_agency",

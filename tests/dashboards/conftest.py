@@ -202,7 +202,21 @@ def _person(
 
 
 def _cases(pilkada: ElectionEvent, o: dict[str, Official]) -> None:
+    from netral.cases.models import DeadlineRule
     from tests.factories import UserFactory
+
+    # The seeded rule (cases migration 0002); a transactional test may have flushed it.
+    DeadlineRule.objects.update_or_create(
+        regime="PILKADA",
+        step="PENANGANAN",
+        defaults={
+            "amount": 3,
+            "unit": "CALENDAR_DAYS",
+            "anchor": "RECEIVED_AT",
+            "legal_basis": "Perpu 1/2014 Ps. 134(5) jo. UU 10/2016",
+            "confidence": "CONFIRMED",
+        },
+    )
 
     clerk = UserFactory(username="clerk")
     c1 = _case(
