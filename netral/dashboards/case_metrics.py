@@ -11,14 +11,13 @@ incident (`incident_region`) for the regional breakdown.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, DateTimeField, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import BooleanField, Count, DateTimeField, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -378,20 +377,33 @@ class Timing:
     on_time: int = 0
     late: int = 0
     no_rule: int = 0
-    days: list[float] = field(default_factory=list)
+    median_days: float | None = None
 
 
 def _decision_timing(cases: QuerySet[Case]) -> Timing:
     """Registration (or receipt) to decision against the PENANGANAN deadline in force
     (UU 7/2017 Ps. 454(7),(8); Perpu 1/2014 Ps. 134(5),(6)), from the configurable
-    DeadlineRule table; PENANGANAN_EXTENDED when the case was extended."""
-    rows = list(
-        cases.filter(decided_at__isnull=False).values_list(
-            "regime", "received_at", "registered_at", "extended_at", "decided_at"
+    DeadlineRule table; PENANGANAN_EXTENDED when the case was extended.
+
+    These deadlines run in days and end at the end of the last local day
+    (cases/deadlines.py), so the cases are grouped in the database by local dates and
+    each distinct combination is checked once.
+    """
+    tz = timezone.get_current_timezone()
+    groups = list(
+        cases.filter(decided_at__isnull=False)
+        .annotate(
+            received_day=TruncDate("received_at", tzinfo=tz),
+            registered_day=TruncDate("registered_at", tzinfo=tz),
+            decided_day=TruncDate("decided_at", tzinfo=tz),
+            extended=ExpressionWrapper(Q(extended_at__isnull=False), output_field=BooleanField()),
         )
+        .values_list("regime", "received_day", "registered_day", "extended", "decided_day")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    timing = Timing(decided=len(rows))
-    if not rows:
+    timing = Timing(decided=sum(g[-1] for g in groups))
+    if not groups:
         return timing
     rules = {
         (r.regime, r.step): r
@@ -399,23 +411,45 @@ def _decision_timing(cases: QuerySet[Case]) -> Timing:
             step__in=[DeadlineStep.PENANGANAN, DeadlineStep.PENANGANAN_EXTENDED]
         )
     }
-    starts = [start for r in rows if (start := r[1] or r[2]) is not None]
-    first = timezone.localtime(min(starts) if starts else timezone.now()).date()
+    starts = [start for g in groups if (start := g[1] or g[2]) is not None]
+    first = min(starts) if starts else timezone.localdate()
     holidays = list(Holiday.objects.filter(date__gte=first).values_list("date", flat=True))
-    for regime, received, registered, extended, decided in rows:
-        if decided is None:  # (filtered out above; keeps the type checker informed)
-            continue
+    durations: list[tuple[int, int]] = []
+    for regime, received, registered, extended, decided, n in groups:
         start = registered or received
         if start is not None:
-            timing.days.append(round((decided - start).total_seconds() / 86400, 1))
-        due = _due(rules, regime, received, registered, extended, holidays)
+            durations.append(((decided - start).days, n))
+        due = _due(rules, regime, _day_start(received), _day_start(registered), extended, holidays)
         if due is None:
-            timing.no_rule += 1
-        elif decided <= due:
-            timing.on_time += 1
+            timing.no_rule += n
+        elif decided <= timezone.localtime(due).date():
+            timing.on_time += n
         else:
-            timing.late += 1
+            timing.late += n
+    timing.median_days = _weighted_median(durations)
     return timing
+
+
+def _day_start(day: dt.date | None) -> dt.datetime | None:
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _weighted_median(values: list[tuple[int, int]]) -> float | None:
+    """Median of values given as (value, count) pairs."""
+    total = sum(n for _v, n in values)
+    if not total:
+        return None
+    wanted = {(total - 1) // 2, total // 2}
+    found: list[int] = []
+    seen = 0
+    for value, n in sorted(values):
+        for position in sorted(wanted):
+            if seen <= position < seen + n:
+                found.append(value)
+        seen += n
+    return round(sum(found) / len(found), 1)
 
 
 def _anchor(
@@ -433,7 +467,7 @@ def _due(
     regime: str,
     received: dt.datetime | None,
     registered: dt.datetime | None,
-    extended: dt.datetime | None,
+    extended: bool,
     holidays: list[dt.date],
 ) -> dt.datetime | None:
     base_rule = rules.get((regime, DeadlineStep.PENANGANAN))
@@ -446,7 +480,7 @@ def _due(
         anchor=anchor, amount=base_rule.amount, unit=base_rule.unit, holidays=holidays
     )
     ext = rules.get((regime, DeadlineStep.PENANGANAN_EXTENDED))
-    if extended is None or ext is None or ext.amount is None or not ext.unit:
+    if not extended or ext is None or ext.amount is None or not ext.unit:
         return due
     ext_anchor = due if ext.anchor == Anchor.PENANGANAN_DUE else _anchor(ext, received, registered)
     if ext_anchor is None:
@@ -455,7 +489,7 @@ def _due(
 
 
 def _timing_table(timing: Timing, overdue_cases: int, overdue_recs: int, blocked: int) -> Table:
-    median = round(statistics.median(timing.days), 1) if timing.days else None
+    median = timing.median_days
     return Table(
         key="decision_timing",
         title=_("Waktu penanganan dan tenggat"),

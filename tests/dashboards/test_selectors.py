@@ -141,6 +141,7 @@ def test_case_metrics_for_kutai_timur(alice: User, world: World) -> None:
     timing = {str(r[0]): r[1] for r in dash.table("decision_timing").rows}
     assert timing["Diputus dalam tenggat"] == 1
     assert timing["Diputus melewati tenggat"] == 1
+    assert timing["Median hari registrasi sampai putusan"] == 6.0  # 2 and 10 days
     assert timing["Perkara terbuka lewat tenggat"] == 1
     assert timing["Rekomendasi lewat tenggat tindak lanjut"] == 1
     assert dash.table("cases_by_month").rows == [["2024-10", 4, 3]]
@@ -181,3 +182,13 @@ def test_a_village_supervisor_sees_the_village_itself(world: World) -> None:
     assert [r[:3] for r in dash.table("by_region").rows] == [
         ["64.08.04.2001", "Desa Sangatta Utara", 2]
     ]
+
+
+def test_weighted_median() -> None:
+    from netral.dashboards.case_metrics import _weighted_median
+
+    assert _weighted_median([]) is None
+    assert _weighted_median([(5, 1)]) == 5.0
+    assert _weighted_median([(2, 1), (10, 1)]) == 6.0
+    assert _weighted_median([(1, 3), (100, 1)]) == 1.0
+    assert _weighted_median([(1, 2), (3, 2)]) == 2.0
