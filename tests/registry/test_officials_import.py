@@ -54,7 +54,17 @@ def test_it_imports_a_good_csv_with_comma_or_semicolon(name: str) -> None:
     assert Agency.objects.get(name="Pemerintah Desa Singa Gembara").kind == AgencyKind.DESA
 
 
-def test_it_imports_an_xlsx_file_read_by_content() -> None:
+@pytest.fixture(params=["calamine", "openpyxl"])
+def xlsx_reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both readers: python-calamine for small files, openpyxl streaming for large ones."""
+    from netral.registry.services import officials_import as service
+
+    if request.param == "openpyxl":
+        monkeypatch.setattr(service, "XLSX_IN_MEMORY_MAX_BYTES", 0)
+    return str(request.param)
+
+
+def test_it_imports_an_xlsx_file_read_by_content(xlsx_reader: str) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -161,6 +171,7 @@ BAD_FILES = [
     ("header_only.csv", {(2, "")}),
     ("not_tabular.csv", {(1, "")}),
     ("not_xlsx.xlsx", {(1, "")}),
+    ("broken_xlsx.xlsx", {(1, "")}),
 ]
 
 
