@@ -34,24 +34,113 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 WILAYAH = ROOT / "netral" / "registry" / "data" / "wilayah.csv.gz"
 PG_URL = "postgres://postgres@127.0.0.1:5432/bench_registry"
-HEADER = ["jenis", "nama", "nip", "nik", "nrp", "jabatan", "kategori_jabatan", "instansi",
-          "kode_wilayah", "email", "telepon", "media_sosial"]
+HEADER = [
+    "jenis",
+    "nama",
+    "nip",
+    "nik",
+    "nrp",
+    "jabatan",
+    "kategori_jabatan",
+    "instansi",
+    "kode_wilayah",
+    "email",
+    "telepon",
+    "media_sosial",
+]
 
-_FIRST = ["Ahmad", "Budi", "Siti", "Dewi", "Agus", "Sri", "Eko", "Rina", "Andi", "Nur", "Yusuf",
-          "Hendra", "Ratna", "Bambang", "Wahyu", "Indah", "Rudi", "Lestari", "Fajar", "Putri",
-          "Hasan", "Made", "Ketut", "Yohanes", "Maria", "Desi", "Irfan", "Rahmat", "Séno",
-          "André", "Fitri", "Joko", "Dian", "Yanti", "Teguh", "Galih", "Wayan", "Nyoman"]
-_LAST = ["Saputra", "Wijaya", "Hidayat", "Santoso", "Lestari", "Pratama", "Kurniawan",
-         "Siregar", "Nasution", "Harahap", "Simanjuntak", "Setiawan", "Rahman", "Syahputra",
-         "Susanto", "Gunawan", "Hutapea", "Pangaribuan", "Daeng", "Lumbantobing", "Wibowo",
-         "Purnomo", "Manurung", "Situmorang", "Sembiring", "Tarigan", "Ginting", "Halim"]
-_DINAS = ["Dinas Pendidikan", "Dinas Kesehatan", "Dinas Pekerjaan Umum", "Badan Kepegawaian",
-          "Sekretariat Daerah", "Dinas Sosial", "Dinas Perhubungan", "Inspektorat",
-          "Badan Perencanaan Pembangunan Daerah", "Dinas Kependudukan dan Pencatatan Sipil"]
-_ASN_POSITIONS = [("Guru Ahli Muda", "FUNGSIONAL"), ("Analis Kebijakan", "FUNGSIONAL"),
-                  ("Kepala Bidang", "ADMINISTRATOR"), ("Kepala Seksi", "PENGAWAS"),
-                  ("Pengadministrasi Umum", "PELAKSANA"), ("Kepala Dinas", "JPT"),
-                  ("Perawat Terampil", "FUNGSIONAL"), ("Penyuluh Pertanian", "FUNGSIONAL")]
+_FIRST = [
+    "Ahmad",
+    "Budi",
+    "Siti",
+    "Dewi",
+    "Agus",
+    "Sri",
+    "Eko",
+    "Rina",
+    "Andi",
+    "Nur",
+    "Yusuf",
+    "Hendra",
+    "Ratna",
+    "Bambang",
+    "Wahyu",
+    "Indah",
+    "Rudi",
+    "Lestari",
+    "Fajar",
+    "Putri",
+    "Hasan",
+    "Made",
+    "Ketut",
+    "Yohanes",
+    "Maria",
+    "Desi",
+    "Irfan",
+    "Rahmat",
+    "Séno",
+    "André",
+    "Fitri",
+    "Joko",
+    "Dian",
+    "Yanti",
+    "Teguh",
+    "Galih",
+    "Wayan",
+    "Nyoman",
+]
+_LAST = [
+    "Saputra",
+    "Wijaya",
+    "Hidayat",
+    "Santoso",
+    "Lestari",
+    "Pratama",
+    "Kurniawan",
+    "Siregar",
+    "Nasution",
+    "Harahap",
+    "Simanjuntak",
+    "Setiawan",
+    "Rahman",
+    "Syahputra",
+    "Susanto",
+    "Gunawan",
+    "Hutapea",
+    "Pangaribuan",
+    "Daeng",
+    "Lumbantobing",
+    "Wibowo",
+    "Purnomo",
+    "Manurung",
+    "Situmorang",
+    "Sembiring",
+    "Tarigan",
+    "Ginting",
+    "Halim",
+]
+_DINAS = [
+    "Dinas Pendidikan",
+    "Dinas Kesehatan",
+    "Dinas Pekerjaan Umum",
+    "Badan Kepegawaian",
+    "Sekretariat Daerah",
+    "Dinas Sosial",
+    "Dinas Perhubungan",
+    "Inspektorat",
+    "Badan Perencanaan Pembangunan Daerah",
+    "Dinas Kependudukan dan Pencatatan Sipil",
+]
+_ASN_POSITIONS = [
+    ("Guru Ahli Muda", "FUNGSIONAL"),
+    ("Analis Kebijakan", "FUNGSIONAL"),
+    ("Kepala Bidang", "ADMINISTRATOR"),
+    ("Kepala Seksi", "PENGAWAS"),
+    ("Pengadministrasi Umum", "PELAKSANA"),
+    ("Kepala Dinas", "JPT"),
+    ("Perawat Terampil", "FUNGSIONAL"),
+    ("Penyuluh Pertanian", "FUNGSIONAL"),
+]
 
 
 def _regions() -> dict[str, list[tuple[str, str]]]:
@@ -112,11 +201,14 @@ def generate(path: Path, rows: int, seed: int = 20241127) -> None:
                 nik = _nik(code.replace(".", "")[:6], j // 10000, j % 10000, female)
             elif roll < 0.96:  # village officials
                 code, vname = rng.choice(villages)
-                kind = rng.choice(["KEPALA_DESA", "PERANGKAT_DESA", "PERANGKAT_DESA",
-                                   "ANGGOTA_BPD"])
-                position = {"KEPALA_DESA": f"Kepala Desa {vname}",
-                            "PERANGKAT_DESA": "Sekretaris Desa",
-                            "ANGGOTA_BPD": "Anggota BPD"}[kind]
+                kind = rng.choice(
+                    ["KEPALA_DESA", "PERANGKAT_DESA", "PERANGKAT_DESA", "ANGGOTA_BPD"]
+                )
+                position = {
+                    "KEPALA_DESA": f"Kepala Desa {vname}",
+                    "PERANGKAT_DESA": "Sekretaris Desa",
+                    "ANGGOTA_BPD": "Anggota BPD",
+                }[kind]
                 agency = f"Pemerintah Desa {vname} ({code})"
                 nik = _nik(code.replace(".", "")[:6], j // 10000, j % 10000, female)
             else:  # TNI / Polri
@@ -130,8 +222,9 @@ def generate(path: Path, rows: int, seed: int = 20241127) -> None:
             if rng.random() < 0.3:
                 email = f"{first.lower()}.{j}@example.go.id"
                 phone = f"08{j:010d}"[:13]
-            writer.writerow([kind, name, nip, nik, nrp, position, category, agency, code, email,
-                             phone, social])
+            writer.writerow(
+                [kind, name, nip, nik, nrp, position, category, agency, code, email, phone, social]
+            )
 
 
 def _gcd(a: int, b: int) -> int:
@@ -184,25 +277,33 @@ def sqlite_ceiling(csv_path: Path, db: Path) -> float:
 def pg_ceiling(csv_path: Path) -> float:
     import psycopg
 
-    with psycopg.connect(PG_URL.replace("bench_registry", "bench_registry"),
-                         autocommit=False) as conn:
+    with psycopg.connect(
+        PG_URL.replace("bench_registry", "bench_registry"), autocommit=False
+    ) as conn:
         conn.execute("DROP TABLE IF EXISTS official_ceiling")
-        conn.execute(_CEILING_TABLE.replace("official (id integer PRIMARY KEY",
-                                            "official_ceiling (id bigserial PRIMARY KEY"))
+        conn.execute(
+            _CEILING_TABLE.replace(
+                "official (id integer PRIMARY KEY", "official_ceiling (id bigserial PRIMARY KEY"
+            )
+        )
         conn.commit()
         start = time.perf_counter()
         with conn.cursor() as cur:
-            with cur.copy(
-                "COPY official_ceiling (subject_type, name, nip, nik, nrp, position,"
-                " position_category, agency, region_id, email, phone, social)"
-                " FROM STDIN WITH (FORMAT csv, HEADER true)"
-            ) as copy, csv_path.open("rb") as fh:
+            with (
+                cur.copy(
+                    "COPY official_ceiling (subject_type, name, nip, nik, nrp, position,"
+                    " position_category, agency, region_id, email, phone, social)"
+                    " FROM STDIN WITH (FORMAT csv, HEADER true)"
+                ) as copy,
+                csv_path.open("rb") as fh,
+            ):
                 while chunk := fh.read(1 << 20):
                     copy.write(chunk)
             # empty strings to NULL for identifiers, as the service stores them
             for statement in _CEILING_INDEXES:
-                cur.execute(statement.replace("ON official ", "ON official_ceiling ")
-                            .replace("o_", "oc_"))
+                cur.execute(
+                    statement.replace("ON official ", "ON official_ceiling ").replace("o_", "oc_")
+                )
         conn.commit()
         elapsed = time.perf_counter() - start
         conn.execute("DROP TABLE official_ceiling")
@@ -214,8 +315,9 @@ def _pg_reachable() -> bool:
     try:
         import psycopg
 
-        with psycopg.connect(PG_URL.replace("/bench_registry", "/postgres"), autocommit=True,
-                             connect_timeout=3) as conn:
+        with psycopg.connect(
+            PG_URL.replace("/bench_registry", "/postgres"), autocommit=True, connect_timeout=3
+        ) as conn:
             conn.execute("DROP DATABASE IF EXISTS bench_registry WITH (FORCE)")
             conn.execute("CREATE DATABASE bench_registry")
         return True
@@ -247,10 +349,12 @@ def _child(database_url: str, csv_path: str, search: bool) -> None:
     elapsed = time.perf_counter() - start
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert result.ok, [str(e) for e in result.errors[:5]]
-    print(f"RESULT import_s={elapsed:.2f} rows={result.rows} created={result.created} "
-          f"agencies={result.agencies_created} social={result.social_added} "
-          f"rss_before_mb={rss_before / 1024:.0f} rss_peak_mb={rss_after / 1024:.0f}",
-          flush=True)
+    print(
+        f"RESULT import_s={elapsed:.2f} rows={result.rows} created={result.created} "
+        f"agencies={result.agencies_created} social={result.social_added} "
+        f"rss_before_mb={rss_before / 1024:.0f} rss_peak_mb={rss_after / 1024:.0f}",
+        flush=True,
+    )
     if search:
         _search(csv_path)
 
@@ -259,21 +363,28 @@ def _search(csv_path: str) -> None:
     from netral.registry.models import Official
     from netral.registry.selectors import OfficialFilters, official_search
 
-    sample = Official.objects.order_by("id")[500_000 if Official.objects.count() > 500_000
-                                             else 50]
-    nip = Official.objects.filter(nip__isnull=False).order_by("-id").values_list(
-        "nip", flat=True).first() or ""
+    sample = Official.objects.order_by("id")[500_000 if Official.objects.count() > 500_000 else 50]
+    nip = (
+        Official.objects.filter(nip__isnull=False)
+        .order_by("-id")
+        .values_list("nip", flat=True)
+        .first()
+        or ""
+    )
     cases = {
         "name partial, common ('budi sap')": OfficialFilters(q="budi sap"),
         "name partial, accents ('seno')": OfficialFilters(q="seno"),
         "name partial, rare ('zzq')": OfficialFilters(q="zzq"),
         "NIP exact": OfficialFilters(q=nip),
         "region subtree + type (a regency, PNS)": OfficialFilters(
-            region=sample.region_id[:5], subject_type="PNS"),
+            region=sample.region_id[:5], subject_type="PNS"
+        ),
         "region subtree + type (a province, KEPALA_DESA)": OfficialFilters(
-            region=sample.region_id[:2], subject_type="KEPALA_DESA"),
+            region=sample.region_id[:2], subject_type="KEPALA_DESA"
+        ),
         "name + region subtree ('putri', a province)": OfficialFilters(
-            q="putri", region=sample.region_id[:2]),
+            q="putri", region=sample.region_id[:2]
+        ),
     }
     qs = Official.objects.all()
     for label, filters in cases.items():
@@ -285,18 +396,28 @@ def _search(csv_path: str) -> None:
             list(page.items)
             runs.append(time.perf_counter() - start)
         runs.sort()
-        print(f"SEARCH {label}: median {runs[2] * 1000:.1f} ms, {len(page.items)} shown",
-              flush=True)
+        print(
+            f"SEARCH {label}: median {runs[2] * 1000:.1f} ms, {len(page.items)} shown", flush=True
+        )
 
 
 def _run_child(database_url: str, csv_path: Path, search: bool) -> dict[str, str]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings")
     proc = subprocess.run(  # noqa: S603  our own interpreter and module
-        [sys.executable, "-c",
-         "import sys; from bench.officials_import import _child; "
-         "_child(sys.argv[1], sys.argv[2], sys.argv[3] == '1')",
-         database_url, str(csv_path), "1" if search else "0"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from bench.officials_import import _child; "
+            "_child(sys.argv[1], sys.argv[2], sys.argv[3] == '1')",
+            database_url,
+            str(csv_path),
+            "1" if search else "0",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         print(proc.stdout, proc.stderr)
@@ -318,8 +439,10 @@ def run(args: Any, rest: list[str]) -> None:
         csv_path = tmp / f"officials-{rows}.csv"
         start = time.perf_counter()
         generate(csv_path, rows)
-        print(f"generated {rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB) "
-              f"in {time.perf_counter() - start:.1f} s")
+        print(
+            f"generated {rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - start:.1f} s"
+        )
         small = None
         if not args.quick:
             small = tmp / "officials-100000.csv"
@@ -329,15 +452,21 @@ def run(args: Any, rest: list[str]) -> None:
         ceiling = sqlite_ceiling(csv_path, tmp / "ceiling.sqlite3")
         netral = _run_child(f"sqlite:///{tmp}/netral.sqlite3", csv_path, search=True)
         import_s = float(netral["import_s"])
-        print(f"  netral import_officials: {import_s:6.2f} s  ({netral['created']} created, "
-              f"{netral['agencies']} agencies, {netral['social']} social accounts)")
+        print(
+            f"  netral import_officials: {import_s:6.2f} s  ({netral['created']} created, "
+            f"{netral['agencies']} agencies, {netral['social']} social accounts)"
+        )
         print(f"  ceiling executemany+idx: {ceiling:6.2f} s")
-        print(f"  ratio: {import_s / ceiling:.2f}x; peak RSS {netral['rss_peak_mb']} MB "
-              f"(before import {netral['rss_before_mb']} MB)")
+        print(
+            f"  ratio: {import_s / ceiling:.2f}x; peak RSS {netral['rss_peak_mb']} MB "
+            f"(before import {netral['rss_before_mb']} MB)"
+        )
         if small is not None:
             small_out = _run_child(f"sqlite:///{tmp}/small.sqlite3", small, search=False)
-            print(f"  peak RSS 100k rows: {small_out['rss_peak_mb']} MB vs "
-                  f"{rows:,} rows: {netral['rss_peak_mb']} MB")
+            print(
+                f"  peak RSS 100k rows: {small_out['rss_peak_mb']} MB vs "
+                f"{rows:,} rows: {netral['rss_peak_mb']} MB"
+            )
 
         if _pg_reachable():
             print("PostgreSQL (bench_registry):")

@@ -32,19 +32,31 @@ class AgencyAdmin(admin.ModelAdmin[Agency]):
     @transaction.atomic
     def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
         fields = ("name", "kind", "region_id", "ppk_name")
-        before = (Agency.objects.filter(pk=obj.pk).values(*fields).first() if change else None)
+        before = Agency.objects.filter(pk=obj.pk).values(*fields).first() if change else None
         obj.name_folded = fold(obj.name)
         super().save_model(request, obj, form, change)
-        audit_record(obj=obj, action="agency.update" if change else "agency.create",
-                     actor=request.user if request.user.is_authenticated else None,
-                     before=before, after={f: getattr(obj, f) for f in fields},
-                     region_code=obj.region_id, note="admin")
+        audit_record(
+            obj=obj,
+            action="agency.update" if change else "agency.create",
+            actor=request.user if request.user.is_authenticated else None,
+            before=before,
+            after={f: getattr(obj, f) for f in fields},
+            region_code=obj.region_id,
+            note="admin",
+        )
 
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
-    list_display = ("original_name", "status", "dry_run", "processed", "error_count",
-                    "created_by", "created_at")
+    list_display = (
+        "original_name",
+        "status",
+        "dry_run",
+        "processed",
+        "error_count",
+        "created_by",
+        "created_at",
+    )
     list_filter = ("status", "dry_run")
     readonly_fields = [f.name for f in ImportJob._meta.fields]
 

@@ -13,10 +13,15 @@ from netral.registry.selectors import OfficialFilters
 
 class OfficialSearchForm(forms.Form):
     q = forms.CharField(label=_("Nama, NIP, NIK atau NRP"), required=False, max_length=100)
-    jenis = forms.ChoiceField(label=_("Jenis"), required=False,
-                              choices=[("", _("Semua jenis")), *SubjectType.choices])
-    wilayah = forms.CharField(label=_("Kode wilayah"), required=False, max_length=13,
-                              help_text=_("termasuk semua wilayah di bawahnya"))
+    jenis = forms.ChoiceField(
+        label=_("Jenis"), required=False, choices=[("", _("Semua jenis")), *SubjectType.choices]
+    )
+    wilayah = forms.CharField(
+        label=_("Kode wilayah"),
+        required=False,
+        max_length=13,
+        help_text=_("termasuk semua wilayah di bawahnya"),
+    )
     instansi = forms.IntegerField(required=False, widget=forms.HiddenInput)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -31,17 +36,19 @@ class OfficialSearchForm(forms.Form):
 
     def filters(self) -> OfficialFilters:
         data = self._data()
-        return OfficialFilters(q=data.get("q") or "", subject_type=data.get("jenis") or "",
-                               region=data.get("wilayah") or "",
-                               agency_id=data.get("instansi"))
+        return OfficialFilters(
+            q=data.get("q") or "",
+            subject_type=data.get("jenis") or "",
+            region=data.get("wilayah") or "",
+            agency_id=data.get("instansi"),
+        )
 
     def page_number(self) -> int:
         return int(self._data().get("page") or 1)
 
     def querystring(self) -> str:
         data = self._data()
-        return urlencode({k: data[k] for k in ("q", "jenis", "wilayah", "instansi")
-                          if data.get(k)})
+        return urlencode({k: data[k] for k in ("q", "jenis", "wilayah", "instansi") if data.get(k)})
 
 
 class OfficialImportForm(forms.Form):

@@ -45,7 +45,11 @@ class Region(models.Model):
     name_folded = models.CharField(max_length=120, db_index=True, editable=False)
     level = models.CharField(_("tingkat"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("induk"),
     )
     edition = models.CharField(_("edisi Kepmendagri"), max_length=60)
@@ -120,12 +124,18 @@ class Agency(models.Model):
 
     name = models.CharField(_("nama instansi"), max_length=200)
     name_folded = models.CharField(max_length=200, unique=True, editable=False)
-    kind = models.CharField(_("jenis"), max_length=10, choices=AgencyKind.choices,
-                            default=AgencyKind.KAB_KOTA)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("wilayah"))
-    ppk_name = models.CharField(_("PPK (pejabat pembina kepegawaian)"), max_length=200,
-                                blank=True)
+    kind = models.CharField(
+        _("jenis"), max_length=10, choices=AgencyKind.choices, default=AgencyKind.KAB_KOTA
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("wilayah"),
+    )
+    ppk_name = models.CharField(_("PPK (pejabat pembina kepegawaian)"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -151,13 +161,25 @@ class Official(models.Model):
     nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)
     nrp = models.CharField(_("NRP"), max_length=30, null=True, blank=True)
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
-    position_category = models.CharField(_("kategori jabatan"), max_length=16, blank=True,
-                                         choices=PositionCategory.choices)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="officials", verbose_name=_("instansi"))
+    position_category = models.CharField(
+        _("kategori jabatan"), max_length=16, blank=True, choices=PositionCategory.choices
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officials",
+        verbose_name=_("instansi"),
+    )
     # Indexed by official_region_type (region, subject_type), which also serves subtree ranges.
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
-                               db_index=False, verbose_name=_("wilayah tugas"))
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("wilayah tugas"),
+    )
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -170,18 +192,25 @@ class Official(models.Model):
         indexes = [
             models.Index(fields=["region", "subject_type"], name="official_region_type"),
             # Covers name search with its usual filters, so SQLite answers from the index.
-            models.Index(fields=["name_folded", "region", "subject_type"],
-                         name="official_name_region_type"),
+            models.Index(
+                fields=["name_folded", "region", "subject_type"], name="official_name_region_type"
+            ),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["nip"], condition=models.Q(nip__isnull=False),
-                                    name="official_nip_unique"),
-            models.UniqueConstraint(fields=["ni_pppk"], condition=models.Q(ni_pppk__isnull=False),
-                                    name="official_ni_pppk_unique"),
-            models.UniqueConstraint(fields=["nik"], condition=models.Q(nik__isnull=False),
-                                    name="official_nik_unique"),
-            models.UniqueConstraint(fields=["nrp"], condition=models.Q(nrp__isnull=False),
-                                    name="official_nrp_unique"),
+            models.UniqueConstraint(
+                fields=["nip"], condition=models.Q(nip__isnull=False), name="official_nip_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["ni_pppk"],
+                condition=models.Q(ni_pppk__isnull=False),
+                name="official_ni_pppk_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["nik"], condition=models.Q(nik__isnull=False), name="official_nik_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["nrp"], condition=models.Q(nrp__isnull=False), name="official_nrp_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -200,8 +229,7 @@ class Official(models.Model):
 
 
 class SocialAccount(models.Model):
-    official = models.ForeignKey(Official, on_delete=models.CASCADE,
-                                 related_name="social_accounts")
+    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="social_accounts")
     platform = models.CharField(_("platform"), max_length=40)
     handle = models.CharField(_("akun atau URL"), max_length=300)
 
@@ -209,8 +237,10 @@ class SocialAccount(models.Model):
         verbose_name = _("akun media sosial")
         verbose_name_plural = _("akun media sosial")
         constraints = [
-            models.UniqueConstraint(fields=["official", "platform", "handle"],
-                                    name="social_unique_official_platform_handle"),
+            models.UniqueConstraint(
+                fields=["official", "platform", "handle"],
+                name="social_unique_official_platform_handle",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -250,23 +280,31 @@ class ImportJob(models.Model):
     """One upload of an officials file; the web page polls it for progress."""
 
     # Null for imports run from the command line (`netral import_officials`).
-    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+",
-                                   null=True, blank=True, verbose_name=_("diunggah oleh"))
+    created_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("diunggah oleh"),
+    )
     # The uploader's jurisdiction root for MANAGE_OFFICIALS (None = national); scopes the job.
     region_code = models.CharField(_("wilayah"), max_length=13, null=True, blank=True)
     file = models.FileField(_("berkas"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("nama berkas"), max_length=255)
     dry_run = models.BooleanField(_("hanya validasi"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices,
-                              default=ImportStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
     phase = models.CharField(_("tahap"), max_length=40, blank=True)
     processed = models.PositiveIntegerField(_("baris diproses"), default=0)
     total = models.PositiveIntegerField(_("jumlah baris"), null=True, blank=True)
     summary = models.JSONField(_("ringkasan"), default=dict, blank=True)
     error_count = models.PositiveIntegerField(_("jumlah kesalahan"), default=0)
     errors = models.JSONField(_("kesalahan (awal)"), default=list, blank=True)
-    error_file = models.FileField(_("berkas kesalahan"), upload_to="imports/errors/%Y/%m/",
-                                  blank=True)
+    error_file = models.FileField(
+        _("berkas kesalahan"), upload_to="imports/errors/%Y/%m/", blank=True
+    )
     message = models.TextField(_("pesan"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

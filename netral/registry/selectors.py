@@ -110,13 +110,15 @@ def _name_contains(qs: QuerySet[Official], word: str) -> QuerySet[Official]:
     (migration 0004). SQLite: instr() over the covering index official_name, cheaper than
     LIKE ... ESCAPE (name_folded is already lower-case and accent-free)."""
     if connection.vendor == "sqlite":
-        return qs.alias(_pos=Func(F("name_folded"), Value(word), function="instr",
-                                  output_field=IntegerField())).filter(_pos__gt=0)
+        return qs.alias(
+            _pos=Func(F("name_folded"), Value(word), function="instr", output_field=IntegerField())
+        ).filter(_pos__gt=0)
     return qs.filter(name_folded__contains=word)
 
 
-def officials_filter(*, queryset: QuerySet[Official], filters: OfficialFilters
-                     ) -> QuerySet[Official]:
+def officials_filter(
+    *, queryset: QuerySet[Official], filters: OfficialFilters
+) -> QuerySet[Official]:
     qs = queryset
     query = filters.q.strip()[:100]
     if query and any(ch.isdigit() for ch in query) and _IDENTIFIER_RE.match(query):
@@ -140,8 +142,13 @@ def officials_filter(*, queryset: QuerySet[Official], filters: OfficialFilters
     return qs
 
 
-def official_search(*, queryset: QuerySet[Official], filters: OfficialFilters, page: int = 1,
-                    per_page: int = OFFICIALS_PER_PAGE) -> OfficialPage:
+def official_search(
+    *,
+    queryset: QuerySet[Official],
+    filters: OfficialFilters,
+    page: int = 1,
+    per_page: int = OFFICIALS_PER_PAGE,
+) -> OfficialPage:
     """One page of officials, in two steps that stay fast on millions of rows.
 
     1. the ids of the page, from the indexes only; 2. those rows with their agency/region.
@@ -161,9 +168,11 @@ def official_search(*, queryset: QuerySet[Official], filters: OfficialFilters, p
     else:
         ordered = qs.order_by("name_folded", "id")
     start = (page - 1) * per_page
-    ids = list(ordered.values_list("id", flat=True)[start:start + per_page + 1])
-    rows = {o.pk: o for o in Official.objects.filter(pk__in=ids[:per_page])
-            .select_related("agency", "region")}
+    ids = list(ordered.values_list("id", flat=True)[start : start + per_page + 1])
+    rows = {
+        o.pk: o
+        for o in Official.objects.filter(pk__in=ids[:per_page]).select_related("agency", "region")
+    }
     items = [rows[i] for i in ids[:per_page] if i in rows]
     return OfficialPage(items=items, number=page, has_next=len(ids) > per_page)
 
@@ -209,8 +218,7 @@ class CoverageReport:
     at_region: dict[str, int]  # officials registered at `region` itself, not below it
 
 
-def coverage_for_region(*, region: Region | None, officials: QuerySet[Official]
-                        ) -> CoverageReport:
+def coverage_for_region(*, region: Region | None, officials: QuerySet[Official]) -> CoverageReport:
     """Officials by type for `region` and each child region, and village-head coverage.
 
     `officials` is the caller's scoped queryset (`officials_visible_to(user)`), so counts never
@@ -226,8 +234,12 @@ def coverage_for_region(*, region: Region | None, officials: QuerySet[Official]
     child_len = len(children[0].code) if children else 0
     by_child: dict[str, dict[str, int]] = {c.code: {} for c in children}
     totals: dict[str, int] = {}
-    grouped = (scoped.annotate(child=Substr("region_id", 1, child_len))
-               .values_list("child", "subject_type").annotate(n=Count("id")).order_by())
+    grouped = (
+        scoped.annotate(child=Substr("region_id", 1, child_len))
+        .values_list("child", "subject_type")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     for child, subject_type, n in grouped:
         totals[subject_type] = totals.get(subject_type, 0) + n
         if child in by_child:
@@ -237,24 +249,34 @@ def coverage_for_region(*, region: Region | None, officials: QuerySet[Official]
     if region is not None:
         villages = villages.filter(region_subtree_q(region.code, "code"))
     village_counts: dict[str, int] = {}
-    for child, n in (villages.annotate(child=Substr("code", 1, child_len))
-                     .values("child").annotate(n=Count("code")).values_list("child", "n")
-                     .order_by()):
+    for child, n in (
+        villages.annotate(child=Substr("code", 1, child_len))
+        .values("child")
+        .annotate(n=Count("code"))
+        .values_list("child", "n")
+        .order_by()
+    ):
         village_counts[child] = n
     headed: dict[str, int] = {}
     head_q = Q()
     for level, head_type in VILLAGE_HEAD.items():
         head_q |= Q(subject_type=head_type, region__level=level)
-    for child, n in (scoped.filter(head_q).annotate(child=Substr("region_id", 1, child_len))
-                     .values("child").annotate(n=Count("region_id", distinct=True))
-                     .values_list("child", "n").order_by()):
+    for child, n in (
+        scoped.filter(head_q)
+        .annotate(child=Substr("region_id", 1, child_len))
+        .values("child")
+        .annotate(n=Count("region_id", distinct=True))
+        .values_list("child", "n")
+        .order_by()
+    ):
         headed[child] = n
-    rows = [CoverageRow(c, by_child[c.code], village_counts.get(c.code, 0), headed.get(c.code, 0))
-            for c in children]
+    rows = [
+        CoverageRow(c, by_child[c.code], village_counts.get(c.code, 0), headed.get(c.code, 0))
+        for c in children
+    ]
     summary = None
     if region is not None:
-        summary = CoverageRow(region, totals, sum(village_counts.values()),
-                              sum(headed.values()))
+        summary = CoverageRow(region, totals, sum(village_counts.values()), sum(headed.values()))
         if not children:  # a village: it is its own row
             is_village = region.level in VILLAGE_HEAD
             has_head = scoped.filter(subject_type=VILLAGE_HEAD.get(region.level, "")).exists()
@@ -262,5 +284,10 @@ def coverage_for_region(*, region: Region | None, officials: QuerySet[Official]
             summary.villages_with_head = int(is_village and has_head)
     types = [t.value for t in SubjectType if totals.get(t.value)]
     at_region = {t: n - sum(r.by_type.get(t, 0) for r in rows) for t, n in totals.items()}
-    return CoverageReport(region=region, summary=summary, rows=rows, types=types,
-                          at_region={t: n for t, n in at_region.items() if n})
+    return CoverageReport(
+        region=region,
+        summary=summary,
+        rows=rows,
+        types=types,
+        at_region={t: n for t, n in at_region.items() if n},
+    )

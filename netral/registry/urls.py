@@ -12,7 +12,10 @@ urlpatterns = [
     path("pejabat/cakupan/", views.official_coverage, name="coverage"),
     path("pejabat/impor/", views.official_import, name="import"),
     path("pejabat/impor/<int:job_id>/", views.import_job_detail, name="import_job"),
-    path("pejabat/impor/<int:job_id>/kesalahan.csv", views.import_job_errors,
-         name="import_job_errors"),
+    path(
+        "pejabat/impor/<int:job_id>/kesalahan.csv",
+        views.import_job_errors,
+        name="import_job_errors",
+    ),
     path("pejabat/<int:official_id>/", views.official_detail, name="official_detail"),
 ]

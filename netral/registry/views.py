@@ -26,10 +26,14 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     region = selectors.region_get(code=code)
     if region is None:
         raise Http404
-    return render(request, "registry/region_detail.html", {
-        "item": selectors.region_with_ancestry(region=region),
-        "children": selectors.region_children(region=region),
-    })
+    return render(
+        request,
+        "registry/region_detail.html",
+        {
+            "item": selectors.region_with_ancestry(region=region),
+            "children": selectors.region_children(region=region),
+        },
+    )
 
 
 # --- officials ---------------------------------------------------------------------------
@@ -45,14 +49,19 @@ def official_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_perm(request.user, access.Perm.VIEW)
     form = forms.OfficialSearchForm(request.GET)
     filters = form.filters()
-    page = selectors.official_search(queryset=access.officials_visible_to(request.user),
-                                     filters=filters, page=form.page_number())
+    page = selectors.official_search(
+        queryset=access.officials_visible_to(request.user), filters=filters, page=form.page_number()
+    )
     context = {
-        "form": form, "page": page, "filters": filters, "querystring": form.querystring(),
+        "form": form,
+        "page": page,
+        "filters": filters,
+        "querystring": form.querystring(),
         "can_import": access.has_perm(request.user, access.Perm.MANAGE_OFFICIALS),
     }
-    template = "registry/_official_results.html" if _is_htmx(request) else (
-        "registry/official_list.html")
+    template = (
+        "registry/_official_results.html" if _is_htmx(request) else ("registry/official_list.html")
+    )
     return render(request, template, context)
 
 
@@ -64,8 +73,9 @@ def official_detail(request: AuthenticatedHttpRequest, official_id: int) -> Http
     chain_key = f"registry.official:{official.pk}"
     context["chain_key"] = chain_key
     # Bulk imports audit their ImportJob, not each person: link only to a trail that exists.
-    context["can_view_audit"] = access.audit_entries_visible_to(request.user).filter(
-        chain_key=chain_key).exists()
+    context["can_view_audit"] = (
+        access.audit_entries_visible_to(request.user).filter(chain_key=chain_key).exists()
+    )
     return render(request, "registry/official_detail.html", context)
 
 
@@ -81,13 +91,19 @@ def official_coverage(request: AuthenticatedHttpRequest) -> HttpResponse:
             raise Http404
     elif not access.covers(request.user, None):  # default: the root of the jurisdiction
         region = access.regions_managed_by(request.user).first()
-    report = selectors.coverage_for_region(region=region,
-                                           officials=access.officials_visible_to(request.user))
+    report = selectors.coverage_for_region(
+        region=region, officials=access.officials_visible_to(request.user)
+    )
     labels = dict(SubjectType.choices)
-    return render(request, "registry/coverage.html", {
-        "report": report, "type_labels": [(t, labels[t]) for t in report.types],
-        "ancestry": selectors.region_with_ancestry(region=region) if region else None,
-    })
+    return render(
+        request,
+        "registry/coverage.html",
+        {
+            "report": report,
+            "type_labels": [(t, labels[t]) for t in report.types],
+            "ancestry": selectors.region_with_ancestry(region=region) if region else None,
+        },
+    )
 
 
 # --- import ------------------------------------------------------------------------------
@@ -101,25 +117,34 @@ def official_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = officials_import.import_job_create(
-            actor=request.user, file=upload, original_name=upload.name,
+            actor=request.user,
+            file=upload,
+            original_name=upload.name,
             dry_run=form.cleaned_data["dry_run"],
             region_code=sorted(allowed)[0] if allowed else None,
         )
         officials_import.import_job_start(job=job, allowed_regions=allowed)
         return redirect("registry:import_job", job_id=job.pk)
     jobs = access.import_jobs_visible_to(request.user)[:10]
-    return render(request, "registry/official_import.html", {
-        "form": form, "jobs": jobs, "columns": officials_import.COLUMNS,
-        "required": officials_import.REQUIRED_COLUMNS,
-    })
+    return render(
+        request,
+        "registry/official_import.html",
+        {
+            "form": form,
+            "jobs": jobs,
+            "columns": officials_import.COLUMNS,
+            "required": officials_import.REQUIRED_COLUMNS,
+        },
+    )
 
 
 @login_required
 @require_GET
 def import_job_detail(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
     job = access.access_import_job(request.user, job_id)
-    template = "registry/_import_job_status.html" if _is_htmx(request) else (
-        "registry/import_job.html")
+    template = (
+        "registry/_import_job_status.html" if _is_htmx(request) else ("registry/import_job.html")
+    )
     return render(request, template, {"job": job})
 
 
@@ -129,5 +154,9 @@ def import_job_errors(request: AuthenticatedHttpRequest, job_id: int) -> FileRes
     job = access.access_import_job(request.user, job_id)
     if not job.error_file:
         raise Http404
-    return FileResponse(job.error_file.open("rb"), as_attachment=True,
-                        filename=f"kesalahan-impor-{job.pk}.csv", content_type="text/csv")
+    return FileResponse(
+        job.error_file.open("rb"),
+        as_attachment=True,
+        filename=f"kesalahan-impor-{job.pk}.csv",
+        content_type="text/csv",
+    )

@@ -7,8 +7,10 @@ from netral.audit.models import AuditEntry
 from netral.registry.models import Agency, ImportJob, Official, PositionHistory, SocialAccount
 
 OFFICIALS_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "officials"
-HEADER = ("jenis,nama,nip,nik,nrp,jabatan,kategori_jabatan,instansi,kode_wilayah,email,"
-          "telepon,media_sosial")
+HEADER = (
+    "jenis,nama,nip,nik,nrp,jabatan,kategori_jabatan,instansi,kode_wilayah,email,"
+    "telepon,media_sosial"
+)
 
 
 def fixture(name: str) -> io.BytesIO:
@@ -21,6 +23,11 @@ def csv_bytes(*rows: str, header: str = HEADER) -> io.BytesIO:
 
 def db_state() -> tuple[int, ...]:
     """Counts of everything an import may write; equal before and after = unchanged."""
-    return (Official.objects.count(), Agency.objects.count(), SocialAccount.objects.count(),
-            PositionHistory.objects.count(), ImportJob.objects.count(),
-            AuditEntry.objects.count())
+    return (
+        Official.objects.count(),
+        Agency.objects.count(),
+        SocialAccount.objects.count(),
+        PositionHistory.objects.count(),
+        ImportJob.objects.count(),
+        AuditEntry.objects.count(),
+    )

@@ -18,7 +18,16 @@ def test_the_demo_has_officials_of_every_type_in_every_demo_regency_once() -> No
 
     assert db_state() == state
     for regency in DEMO_REGENCIES:
-        types = set(Official.objects.filter(region_subtree_q(regency))
-                    .values_list("subject_type", flat=True))
-        assert {SubjectType.PNS, SubjectType.PPPK, SubjectType.KEPALA_DESA,
-                SubjectType.PERANGKAT_DESA, SubjectType.TNI, SubjectType.POLRI} <= types, regency
+        types = set(
+            Official.objects.filter(region_subtree_q(regency)).values_list(
+                "subject_type", flat=True
+            )
+        )
+        assert {
+            SubjectType.PNS,
+            SubjectType.PPPK,
+            SubjectType.KEPALA_DESA,
+            SubjectType.PERANGKAT_DESA,
+            SubjectType.TNI,
+            SubjectType.POLRI,
+        } <= types, regency

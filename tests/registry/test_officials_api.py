@@ -32,8 +32,7 @@ def test_search_returns_masked_nik(alice_client: Client, kutim_officials: None) 
 
 
 def test_search_by_region_subtree_and_type(alice_client: Client, kutim_officials: None) -> None:
-    response = alice_client.get("/api/v1/officials/",
-                                {"region": "64.08.04", "subject_type": "TNI"})
+    response = alice_client.get("/api/v1/officials/", {"region": "64.08.04", "subject_type": "TNI"})
 
     assert [o["nrp"] for o in response.json()["items"]] == ["31990123"]
 
@@ -63,8 +62,7 @@ def test_coverage(alice_client: Client, kutim_officials: None) -> None:
     body = alice_client.get("/api/v1/officials/coverage", {"region": "64.08.04"}).json()
 
     assert body["summary"]["villages_with_head"] == 1
-    assert alice_client.get("/api/v1/officials/coverage",
-                            {"region": "32.01"}).status_code == 404
+    assert alice_client.get("/api/v1/officials/coverage", {"region": "32.01"}).status_code == 404
 
 
 def test_import_dry_run_reports_errors_and_writes_nothing(db: None) -> None:
@@ -72,8 +70,9 @@ def test_import_dry_run_reports_errors_and_writes_nothing(db: None) -> None:
     state = db_state()
     data = (OFFICIALS_FIXTURES / "bad_invalid_identifier.csv").read_bytes()
 
-    response = staff.post("/api/v1/officials/import/dry-run",
-                          {"file": SimpleUploadedFile("x.csv", data)})
+    response = staff.post(
+        "/api/v1/officials/import/dry-run", {"file": SimpleUploadedFile("x.csv", data)}
+    )
 
     body = response.json()
     assert response.status_code == 200
@@ -85,7 +84,8 @@ def test_import_dry_run_reports_errors_and_writes_nothing(db: None) -> None:
 def test_import_dry_run_needs_manage_officials(alice_client: Client) -> None:
     data = (OFFICIALS_FIXTURES / "good_comma.csv").read_bytes()
 
-    response = alice_client.post("/api/v1/officials/import/dry-run",
-                                 {"file": SimpleUploadedFile("x.csv", data)})
+    response = alice_client.post(
+        "/api/v1/officials/import/dry-run", {"file": SimpleUploadedFile("x.csv", data)}
+    )
 
     assert response.status_code == 404

@@ -26,8 +26,9 @@ def _big_csv(path: Path) -> None:
             fh.write(f"PNS;Pegawai {i};{nip};{villages[i % 5]};Dinas {i % 7}\n")
 
 
-def test_staff_upload_a_file_and_watch_it_import(live_server: Any, page: Any,
-                                                 tmp_path: Path) -> None:
+def test_staff_upload_a_file_and_watch_it_import(
+    live_server: Any, page: Any, tmp_path: Path
+) -> None:
     # given
     from netral.accounts.models import Role
     from netral.registry.models import Official

@@ -47,7 +47,9 @@ def test_it_imports_a_good_csv_with_comma_or_semicolon(name: str) -> None:
     assert seno.agency is not None
     assert seno.agency.name == "Dinas Pendidikan Kabupaten Kutai Timur"
     assert sorted(map(str, seno.social_accounts.all())) == [
-        "facebook:seno.aji", "instagram:@senoaji"]
+        "facebook:seno.aji",
+        "instagram:@senoaji",
+    ]
     pppk = Official.objects.get(name="Rina Marlina")
     assert (pppk.nip, pppk.ni_pppk) == (None, "199009132025242014")
     assert Official.objects.get(nrp="31990123").agency.kind == AgencyKind.TNI  # type: ignore[union-attr]
@@ -69,8 +71,16 @@ def test_it_imports_an_xlsx_file_read_by_content(xlsx_reader: str) -> None:
     sheet = book.active
     assert sheet is not None
     sheet.append(["jenis", "nama", "nip", "nik", "kode_wilayah", "instansi"])
-    sheet.append(["camat", "Hasanuddin", "197805122005011003", "6408041205780003", "64.08.04",
-                  "Pemerintah Kabupaten Kutai Timur"])
+    sheet.append(
+        [
+            "camat",
+            "Hasanuddin",
+            "197805122005011003",
+            "6408041205780003",
+            "64.08.04",
+            "Pemerintah Kabupaten Kutai Timur",
+        ]
+    )
     sheet.append(["KEPALA_DESA", "Yakob Lakat", None, 6408041505700002, "64.08.04.2011", None])
     buffer = io.BytesIO()
     book.save(buffer)
@@ -102,10 +112,13 @@ def test_reimporting_the_same_person_updates_and_keeps_history() -> None:
     seno = Official.objects.get(nip="198403222009021004")
 
     # Same NIK, new position and region; the NIP column is left empty this time.
-    result = officials_import(file=csv_bytes(
-        "PNS,Seno Aji Wibowo,,6408042203840001,,Kepala Sekolah,PENGAWAS,"
-        "Dinas Pendidikan Kabupaten Kutai Timur,64.08.01,,,instagram:@senoaji;x:@seno"
-    ), source_name="second")
+    result = officials_import(
+        file=csv_bytes(
+            "PNS,Seno Aji Wibowo,,6408042203840001,,Kepala Sekolah,PENGAWAS,"
+            "Dinas Pendidikan Kabupaten Kutai Timur,64.08.01,,,instagram:@senoaji;x:@seno"
+        ),
+        source_name="second",
+    )
 
     assert result.ok, [str(e) for e in result.errors]
     assert (result.created, result.updated, result.history_added) == (0, 1, 1)
@@ -113,11 +126,17 @@ def test_reimporting_the_same_person_updates_and_keeps_history() -> None:
     seno.refresh_from_db()
     assert Official.objects.count() == 4
     assert (seno.position, seno.region_id, seno.nip) == (
-        "Kepala Sekolah", "64.08.01", "198403222009021004")
+        "Kepala Sekolah",
+        "64.08.01",
+        "198403222009021004",
+    )
     assert seno.email == "seno@example.go.id"  # an empty cell keeps what is known
     old = PositionHistory.objects.get(official=seno)
     assert (old.position, old.region_id, old.agency_name) == (
-        "Guru Ahli Muda", "64.08.04", "Dinas Pendidikan Kabupaten Kutai Timur")
+        "Guru Ahli Muda",
+        "64.08.04",
+        "Dinas Pendidikan Kabupaten Kutai Timur",
+    )
     assert SocialAccount.objects.filter(official=seno).count() == 3
 
 
@@ -126,8 +145,10 @@ def test_identifiers_of_two_different_people_in_one_row_are_refused() -> None:
     state = db_state()
 
     # NIP of Séno, NIK of Yakob Lakat.
-    result = officials_import(file=csv_bytes(
-        "PNS,Campuran,198403222009021004,6408041505700002,,,,,64.08,,,"), source_name="x")
+    result = officials_import(
+        file=csv_bytes("PNS,Campuran,198403222009021004,6408041505700002,,,,,64.08,,,"),
+        source_name="x",
+    )
 
     assert (2, "NIK") in _errors(result) or (2, "nik") in _errors(result)
     assert db_state() == state
@@ -147,10 +168,14 @@ def test_a_dry_run_validates_and_writes_nothing() -> None:
 def test_rows_outside_the_importers_jurisdiction_are_refused() -> None:
     state = db_state()
 
-    result = officials_import(file=csv_bytes(
-        "PNS,Andi Saputra,198403222009021004,,,,,,64.08,,,",
-        "PNS,Asep Saepudin,198501012010011001,,,,,,32.01.01,,,",
-    ), allowed_regions={"64.08"}, source_name="x")
+    result = officials_import(
+        file=csv_bytes(
+            "PNS,Andi Saputra,198403222009021004,,,,,,64.08,,,",
+            "PNS,Asep Saepudin,198501012010011001,,,,,,32.01.01,,,",
+        ),
+        allowed_regions={"64.08"},
+        source_name="x",
+    )
 
     assert _errors(result) == {(3, "kode_wilayah")}
     assert db_state() == state
@@ -198,7 +223,8 @@ def test_the_messages_are_in_indonesian_and_precise() -> None:
     assert "Tanggal lahir dalam NIK" in messages[(3, "nik")]
     dup = officials_import(file=fixture("bad_duplicate_identifier.csv"), source_name="x")
     assert str(dup.errors[0]) == (
-        "baris 3, kolom nip: NIP 198403222009021004 sudah ada di baris 2.")
+        "baris 3, kolom nip: NIP 198403222009021004 sudah ada di baris 2."
+    )
 
 
 def test_all_errors_are_reported_at_once_and_written_to_an_error_file() -> None:
@@ -241,8 +267,12 @@ def test_the_command_fails_with_every_error_and_an_error_file(tmp_path: Path) ->
     errors = tmp_path / "errors.csv"
 
     with pytest.raises(CommandError) as raised:
-        call_command("import_officials", str(OFFICIALS_FIXTURES / "bad_unknown_region.csv"),
-                     "--errors", str(errors))
+        call_command(
+            "import_officials",
+            str(OFFICIALS_FIXTURES / "bad_unknown_region.csv"),
+            "--errors",
+            str(errors),
+        )
 
     assert "baris 2, kolom kode_wilayah" in str(raised.value)
     assert "baris 3, kolom kode_wilayah" in str(raised.value)
@@ -262,12 +292,15 @@ def test_duplicates_into_an_empty_registry_are_found_after_the_unique_index_refu
 
 
 def test_a_new_agency_gets_the_deepest_region_holding_all_its_officials() -> None:
-    officials_import(file=csv_bytes(
-        "PNS,Andi Saputra,198403222009021004,,,,,Dinas Pendidikan Kutai Timur,64.08.04,,,",
-        "PNS,Budi Santoso,198501012010011001,,,,,Dinas Pendidikan Kutai Timur,64.08.01.2001,,,",
-        "KEPALA_DESA,Yakob Lakat,,6408041505700002,,,,Pemerintah Desa Singa Gembara,"
-        "64.08.04.2011,,,",
-    ), source_name="x")
+    officials_import(
+        file=csv_bytes(
+            "PNS,Andi Saputra,198403222009021004,,,,,Dinas Pendidikan Kutai Timur,64.08.04,,,",
+            "PNS,Budi Santoso,198501012010011001,,,,,Dinas Pendidikan Kutai Timur,64.08.01.2001,,,",
+            "KEPALA_DESA,Yakob Lakat,,6408041505700002,,,,Pemerintah Desa Singa Gembara,"
+            "64.08.04.2011,,,",
+        ),
+        source_name="x",
+    )
 
     assert Agency.objects.get(name="Dinas Pendidikan Kutai Timur").region_id == "64.08"
     assert Agency.objects.get(name="Pemerintah Desa Singa Gembara").region_id == "64.08.04.2011"

@@ -46,9 +46,11 @@ def test_the_list_masks_the_nik(alice_client: Client, kutim_officials: None) -> 
 
 
 def test_htmx_gets_only_the_results_fragment(alice_client: Client, kutim_officials: None) -> None:
-    response = alice_client.get(reverse("registry:official_list"),
-                                {"wilayah": "64.08.04", "jenis": "KEPALA_DESA"},
-                                HTTP_HX_REQUEST="true")
+    response = alice_client.get(
+        reverse("registry:official_list"),
+        {"wilayah": "64.08.04", "jenis": "KEPALA_DESA"},
+        HTTP_HX_REQUEST="true",
+    )
 
     body = response.content.decode()
     assert "<html" not in body
@@ -133,9 +135,13 @@ def test_coverage_of_another_regency_is_404(alice_client: Client) -> None:
 
 def _upload(client: Client, name: str, *, dry_run: bool = False) -> ImportJob:
     data = (OFFICIALS_FIXTURES / name).read_bytes()
-    response = client.post(reverse("registry:import"), {
-        "file": SimpleUploadedFile(name, data), **({"dry_run": "on"} if dry_run else {}),
-    })
+    response = client.post(
+        reverse("registry:import"),
+        {
+            "file": SimpleUploadedFile(name, data),
+            **({"dry_run": "on"} if dry_run else {}),
+        },
+    )
     assert response.status_code == 302
     job = ImportJob.objects.latest("created_at")
     assert response["Location"] == reverse("registry:import_job", args=[job.pk])
@@ -198,8 +204,9 @@ def test_another_users_import_job_is_404(bkpsdm: User, charlie: User) -> None:
     assert response.status_code == 404
 
 
-def test_name_and_province_search_finds_only_that_province(dora_client: Client,
-                                                           kutim_officials: None) -> None:
+def test_name_and_province_search_finds_only_that_province(
+    dora_client: Client, kutim_officials: None
+) -> None:
     OfficialFactory(name="Seno Bogor", region_id="32.01.01")
 
     in_64 = dora_client.get(reverse("registry:official_list"), {"q": "seno", "wilayah": "64"})
@@ -214,16 +221,18 @@ def test_pages_follow_each_other(dora_client: Client) -> None:
         OfficialFactory(name=f"Pegawai {i:02d}", region_id="64.08.04")
 
     first = dora_client.get(reverse("registry:official_list"), {"q": "pegawai"}).context["page"]
-    second = dora_client.get(reverse("registry:official_list"),
-                             {"q": "pegawai", "page": 2}).context["page"]
+    second = dora_client.get(
+        reverse("registry:official_list"), {"q": "pegawai", "page": 2}
+    ).context["page"]
 
     assert (len(first.items), first.has_next) == (25, True)
     assert (len(second.items), second.has_next) == (5, False)
     assert not {o.pk for o in first.items} & {o.pk for o in second.items}
 
 
-def test_coverage_defaults_to_the_users_own_region(alice_client: Client,
-                                                   dora_client: Client) -> None:
+def test_coverage_defaults_to_the_users_own_region(
+    alice_client: Client, dora_client: Client
+) -> None:
     mine = alice_client.get(reverse("registry:coverage")).context["report"]
     national = dora_client.get(reverse("registry:coverage")).context["report"]
 
@@ -235,9 +244,11 @@ def test_coverage_defaults_to_the_users_own_region(alice_client: Client,
 def test_a_section_whose_template_is_missing_renders_nothing() -> None:
     from django.template import Context, Template
 
-    template = Template('{% load registry_tags %}[{% include_if_exists "nope/_missing.html" %}]'
-                        '{% include_if_exists "nope/_missing.html" as found %}'
-                        '{% if not found %}placeholder{% endif %}')
+    template = Template(
+        '{% load registry_tags %}[{% include_if_exists "nope/_missing.html" %}]'
+        '{% include_if_exists "nope/_missing.html" as found %}'
+        "{% if not found %}placeholder{% endif %}"
+    )
 
     assert template.render(Context({})) == "[]placeholder"
 

@@ -91,31 +91,50 @@ class ImportDryRunOut(Schema):
 
 def _out(o: Official) -> OfficialOut:
     return OfficialOut(
-        id=o.pk, subject_type=o.subject_type, name=o.name, nip=o.nip, ni_pppk=o.ni_pppk,
-        nik_masked=o.nik_masked, nrp=o.nrp, position=o.position,
-        position_category=o.position_category, agency=o.agency.name if o.agency else None,
-        region_code=o.region_id, region_name=o.region.short_name,
+        id=o.pk,
+        subject_type=o.subject_type,
+        name=o.name,
+        nip=o.nip,
+        ni_pppk=o.ni_pppk,
+        nik_masked=o.nik_masked,
+        nrp=o.nrp,
+        position=o.position,
+        position_category=o.position_category,
+        agency=o.agency.name if o.agency else None,
+        region_code=o.region_id,
+        region_name=o.region.short_name,
     )
 
 
 def _coverage_row(row: selectors.CoverageRow) -> CoverageRowOut:
-    return CoverageRowOut(region_code=row.region.code, region_name=row.region.short_name,
-                          by_type=row.by_type, villages=row.villages,
-                          villages_with_head=row.villages_with_head)
+    return CoverageRowOut(
+        region_code=row.region.code,
+        region_name=row.region.short_name,
+        by_type=row.by_type,
+        villages=row.villages,
+        villages_with_head=row.villages_with_head,
+    )
 
 
 @router.get("/", response=OfficialPageOut, summary="Search officials in your jurisdiction")
 def official_search_api(
-    request: HttpRequest, q: str = "", subject_type: str = "", region: str = "",
-    agency_id: int | None = None, page: int = 1,
+    request: HttpRequest,
+    q: str = "",
+    subject_type: str = "",
+    region: str = "",
+    agency_id: int | None = None,
+    page: int = 1,
 ) -> OfficialPageOut:
     access.require_perm(request.user, access.Perm.VIEW)
-    filters = selectors.OfficialFilters(q=q[:100], subject_type=subject_type[:16],
-                                        region=region[:13], agency_id=agency_id)
-    result = selectors.official_search(queryset=access.officials_visible_to(request.user),
-                                       filters=filters, page=page)
-    return OfficialPageOut(page=result.number, has_next=result.has_next,
-                           items=[_out(o) for o in result.items])
+    filters = selectors.OfficialFilters(
+        q=q[:100], subject_type=subject_type[:16], region=region[:13], agency_id=agency_id
+    )
+    result = selectors.official_search(
+        queryset=access.officials_visible_to(request.user), filters=filters, page=page
+    )
+    return OfficialPageOut(
+        page=result.number, has_next=result.has_next, items=[_out(o) for o in result.items]
+    )
 
 
 @router.get("/coverage", response=CoverageOut, summary="Officials by type and region level")
@@ -130,8 +149,9 @@ def official_coverage_api(request: HttpRequest, region: str = "") -> CoverageOut
             raise Http404
     elif not access.covers(request.user, None):
         found = access.regions_managed_by(request.user).first()
-    report = selectors.coverage_for_region(region=found,
-                                           officials=access.officials_visible_to(request.user))
+    report = selectors.coverage_for_region(
+        region=found, officials=access.officials_visible_to(request.user)
+    )
     return CoverageOut(
         region_code=found.code if found else None,
         summary=_coverage_row(report.summary) if report.summary else None,
@@ -145,21 +165,35 @@ def official_detail_api(request: HttpRequest, official_id: int) -> OfficialDetai
     profile: dict[str, Any] = selectors.official_profile(official=official)
     base = _out(official).dict()
     return OfficialDetailOut(
-        **base, nik=official.nik, email=official.email, phone=official.phone,
-        is_active=official.is_active, region_label=profile["region"].label,
-        social_accounts=[SocialAccountOut(platform=s.platform, handle=s.handle)
-                         for s in profile["social_accounts"]],
-        history=[PositionHistoryOut(position=h.position, position_category=h.position_category,
-                                    agency_name=h.agency_name, region_code=h.region_id,
-                                    valid_until=h.valid_until.isoformat())
-                 for h in profile["history"]],
+        **base,
+        nik=official.nik,
+        email=official.email,
+        phone=official.phone,
+        is_active=official.is_active,
+        region_label=profile["region"].label,
+        social_accounts=[
+            SocialAccountOut(platform=s.platform, handle=s.handle)
+            for s in profile["social_accounts"]
+        ],
+        history=[
+            PositionHistoryOut(
+                position=h.position,
+                position_category=h.position_category,
+                agency_name=h.agency_name,
+                region_code=h.region_id,
+                valid_until=h.valid_until.isoformat(),
+            )
+            for h in profile["history"]
+        ],
     )
 
 
-@router.post("/import/dry-run", response=ImportDryRunOut,
-             summary="Validate an officials CSV/XLSX without writing anything")
-def official_import_dry_run_api(request: HttpRequest,
-                                file: File[UploadedFile]) -> ImportDryRunOut:
+@router.post(
+    "/import/dry-run",
+    response=ImportDryRunOut,
+    summary="Validate an officials CSV/XLSX without writing anything",
+)
+def official_import_dry_run_api(request: HttpRequest, file: File[UploadedFile]) -> ImportDryRunOut:
     from django.conf import settings
 
     allowed = access.official_import_regions(request.user)
@@ -169,7 +203,8 @@ def official_import_dry_run_api(request: HttpRequest,
     if result.error_csv is not None:
         result.error_csv.unlink(missing_ok=True)
     return ImportDryRunOut(
-        ok=result.ok, rows=result.rows, error_count=result.error_count,
-        errors=[ImportErrorOut(row=e.row, field=e.field, message=e.message)
-                for e in result.errors],
+        ok=result.ok,
+        rows=result.rows,
+        error_count=result.error_count,
+        errors=[ImportErrorOut(row=e.row, field=e.field, message=e.message) for e in result.errors],
     )

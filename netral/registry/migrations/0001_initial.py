@@ -5,28 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=13, primary_key=True, serialize=False, verbose_name='kode wilayah')),
-                ('name', models.CharField(max_length=120, verbose_name='nama')),
-                ('name_folded', models.CharField(db_index=True, editable=False, max_length=120)),
-                ('level', models.CharField(choices=[('PROVINSI', 'Provinsi'), ('KABKOTA', 'Kabupaten/Kota'), ('KECAMATAN', 'Kecamatan'), ('KELURAHAN', 'Kelurahan'), ('DESA', 'Desa')], max_length=10, verbose_name='tingkat')),
-                ('edition', models.CharField(max_length=60, verbose_name='edisi Kepmendagri')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='registry.region', verbose_name='induk')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=13,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="kode wilayah",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="nama")),
+                ("name_folded", models.CharField(db_index=True, editable=False, max_length=120)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("PROVINSI", "Provinsi"),
+                            ("KABKOTA", "Kabupaten/Kota"),
+                            ("KECAMATAN", "Kecamatan"),
+                            ("KELURAHAN", "Kelurahan"),
+                            ("DESA", "Desa"),
+                        ],
+                        max_length=10,
+                        verbose_name="tingkat",
+                    ),
+                ),
+                ("edition", models.CharField(max_length=60, verbose_name="edisi Kepmendagri")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="registry.region",
+                        verbose_name="induk",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'wilayah',
-                'verbose_name_plural': 'wilayah',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['level', 'code'], name='region_level_code')],
+                "verbose_name": "wilayah",
+                "verbose_name_plural": "wilayah",
+                "ordering": ["code"],
+                "indexes": [models.Index(fields=["level", "code"], name="region_level_code")],
             },
         ),
     ]

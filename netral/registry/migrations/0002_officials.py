@@ -5,95 +5,247 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nama instansi')),
-                ('name_folded', models.CharField(editable=False, max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('PUSAT', 'Instansi pusat'), ('PROVINSI', 'Pemerintah provinsi'), ('KAB_KOTA', 'Pemerintah kabupaten/kota'), ('DESA', 'Pemerintah desa'), ('TNI', 'TNI'), ('POLRI', 'Polri')], default='KAB_KOTA', max_length=10, verbose_name='jenis')),
-                ('ppk_name', models.CharField(blank=True, max_length=200, verbose_name='PPK (pejabat pembina kepegawaian)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='wilayah')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nama instansi")),
+                ("name_folded", models.CharField(editable=False, max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("PUSAT", "Instansi pusat"),
+                            ("PROVINSI", "Pemerintah provinsi"),
+                            ("KAB_KOTA", "Pemerintah kabupaten/kota"),
+                            ("DESA", "Pemerintah desa"),
+                            ("TNI", "TNI"),
+                            ("POLRI", "Polri"),
+                        ],
+                        default="KAB_KOTA",
+                        max_length=10,
+                        verbose_name="jenis",
+                    ),
+                ),
+                (
+                    "ppk_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="PPK (pejabat pembina kepegawaian)"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.region",
+                        verbose_name="wilayah",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'instansi',
-                'verbose_name_plural': 'instansi',
-                'ordering': ['name'],
+                "verbose_name": "instansi",
+                "verbose_name_plural": "instansi",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Official',
+            name="Official",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject_type', models.CharField(choices=[('PNS', 'PNS'), ('PPPK', 'PPPK'), ('CAMAT', 'Camat'), ('LURAH', 'Lurah'), ('KEPALA_DESA', 'Kepala desa'), ('PERANGKAT_DESA', 'Perangkat desa'), ('ANGGOTA_BPD', 'Anggota BPD'), ('TNI', 'TNI'), ('POLRI', 'Polri'), ('PEJABAT_NEGARA', 'Pejabat negara'), ('NON_ASN_HONORER', 'Non-ASN/honorer'), ('LAINNYA', 'Lainnya')], max_length=16, verbose_name='jenis subjek')),
-                ('name', models.CharField(max_length=200, verbose_name='nama')),
-                ('name_folded', models.CharField(editable=False, max_length=200)),
-                ('nip', models.CharField(blank=True, max_length=18, null=True, unique=True, verbose_name='NIP')),
-                ('ni_pppk', models.CharField(blank=True, max_length=18, null=True, unique=True, verbose_name='NI PPPK')),
-                ('nik', models.CharField(blank=True, max_length=16, null=True, unique=True, verbose_name='NIK')),
-                ('nrp', models.CharField(blank=True, max_length=30, null=True, unique=True, verbose_name='NRP')),
-                ('position', models.CharField(blank=True, max_length=200, verbose_name='jabatan')),
-                ('position_category', models.CharField(blank=True, choices=[('JPT', 'Jabatan pimpinan tinggi'), ('ADMINISTRATOR', 'Administrator'), ('PENGAWAS', 'Pengawas'), ('FUNGSIONAL', 'Fungsional'), ('PELAKSANA', 'Pelaksana'), ('CAMAT_LURAH', 'Camat/lurah')], max_length=16, verbose_name='kategori jabatan')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='telepon')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktif')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='officials', to='registry.agency', verbose_name='instansi')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='wilayah tugas')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "subject_type",
+                    models.CharField(
+                        choices=[
+                            ("PNS", "PNS"),
+                            ("PPPK", "PPPK"),
+                            ("CAMAT", "Camat"),
+                            ("LURAH", "Lurah"),
+                            ("KEPALA_DESA", "Kepala desa"),
+                            ("PERANGKAT_DESA", "Perangkat desa"),
+                            ("ANGGOTA_BPD", "Anggota BPD"),
+                            ("TNI", "TNI"),
+                            ("POLRI", "Polri"),
+                            ("PEJABAT_NEGARA", "Pejabat negara"),
+                            ("NON_ASN_HONORER", "Non-ASN/honorer"),
+                            ("LAINNYA", "Lainnya"),
+                        ],
+                        max_length=16,
+                        verbose_name="jenis subjek",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nama")),
+                ("name_folded", models.CharField(editable=False, max_length=200)),
+                (
+                    "nip",
+                    models.CharField(
+                        blank=True, max_length=18, null=True, unique=True, verbose_name="NIP"
+                    ),
+                ),
+                (
+                    "ni_pppk",
+                    models.CharField(
+                        blank=True, max_length=18, null=True, unique=True, verbose_name="NI PPPK"
+                    ),
+                ),
+                (
+                    "nik",
+                    models.CharField(
+                        blank=True, max_length=16, null=True, unique=True, verbose_name="NIK"
+                    ),
+                ),
+                (
+                    "nrp",
+                    models.CharField(
+                        blank=True, max_length=30, null=True, unique=True, verbose_name="NRP"
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=200, verbose_name="jabatan")),
+                (
+                    "position_category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("JPT", "Jabatan pimpinan tinggi"),
+                            ("ADMINISTRATOR", "Administrator"),
+                            ("PENGAWAS", "Pengawas"),
+                            ("FUNGSIONAL", "Fungsional"),
+                            ("PELAKSANA", "Pelaksana"),
+                            ("CAMAT_LURAH", "Camat/lurah"),
+                        ],
+                        max_length=16,
+                        verbose_name="kategori jabatan",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="telepon")),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktif")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="officials",
+                        to="registry.agency",
+                        verbose_name="instansi",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.region",
+                        verbose_name="wilayah tugas",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pejabat',
-                'verbose_name_plural': 'pejabat',
+                "verbose_name": "pejabat",
+                "verbose_name_plural": "pejabat",
             },
         ),
         migrations.CreateModel(
-            name='PositionHistory',
+            name="PositionHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.CharField(blank=True, max_length=200, verbose_name='jabatan')),
-                ('position_category', models.CharField(blank=True, max_length=16, verbose_name='kategori jabatan')),
-                ('agency_name', models.CharField(blank=True, max_length=200, verbose_name='instansi')),
-                ('valid_until', models.DateTimeField(verbose_name='berlaku sampai')),
-                ('official', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='registry.official')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=200, verbose_name="jabatan")),
+                (
+                    "position_category",
+                    models.CharField(blank=True, max_length=16, verbose_name="kategori jabatan"),
+                ),
+                (
+                    "agency_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="instansi"),
+                ),
+                ("valid_until", models.DateTimeField(verbose_name="berlaku sampai")),
+                (
+                    "official",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="registry.official",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'riwayat jabatan',
-                'verbose_name_plural': 'riwayat jabatan',
-                'ordering': ['-valid_until'],
+                "verbose_name": "riwayat jabatan",
+                "verbose_name_plural": "riwayat jabatan",
+                "ordering": ["-valid_until"],
             },
         ),
         migrations.CreateModel(
-            name='SocialAccount',
+            name="SocialAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('platform', models.CharField(max_length=40, verbose_name='platform')),
-                ('handle', models.CharField(max_length=300, verbose_name='akun atau URL')),
-                ('official', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='social_accounts', to='registry.official')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("platform", models.CharField(max_length=40, verbose_name="platform")),
+                ("handle", models.CharField(max_length=300, verbose_name="akun atau URL")),
+                (
+                    "official",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="social_accounts",
+                        to="registry.official",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'akun media sosial',
-                'verbose_name_plural': 'akun media sosial',
+                "verbose_name": "akun media sosial",
+                "verbose_name_plural": "akun media sosial",
             },
         ),
         migrations.AddIndex(
-            model_name='official',
-            index=models.Index(fields=['region', 'subject_type'], name='official_region_type'),
+            model_name="official",
+            index=models.Index(fields=["region", "subject_type"], name="official_region_type"),
         ),
         migrations.AddIndex(
-            model_name='official',
-            index=models.Index(fields=['name_folded'], name='official_name'),
+            model_name="official",
+            index=models.Index(fields=["name_folded"], name="official_name"),
         ),
         migrations.AddConstraint(
-            model_name='socialaccount',
-            constraint=models.UniqueConstraint(fields=('official', 'platform', 'handle'), name='social_unique_official_platform_handle'),
+            model_name="socialaccount",
+            constraint=models.UniqueConstraint(
+                fields=("official", "platform", "handle"),
+                name="social_unique_official_platform_handle",
+            ),
         ),
     ]

@@ -22,8 +22,10 @@ def forwards(apps: Any, schema_editor: Any) -> None:
             print("\n  pg_trgm is not available: name search will scan")  # noqa: T201
             return
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        cursor.execute("CREATE INDEX IF NOT EXISTS official_name_trgm ON registry_official"
-                       " USING gin (name_folded gin_trgm_ops)")
+        cursor.execute(
+            "CREATE INDEX IF NOT EXISTS official_name_trgm ON registry_official"
+            " USING gin (name_folded gin_trgm_ops)"
+        )
 
 
 def backwards(apps: Any, schema_editor: Any) -> None:

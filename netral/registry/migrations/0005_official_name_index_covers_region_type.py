@@ -4,18 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_official_name_trigram_index'),
+        ("registry", "0004_official_name_trigram_index"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='official',
-            name='official_name',
+            model_name="official",
+            name="official_name",
         ),
         migrations.AddIndex(
-            model_name='official',
-            index=models.Index(fields=['name_folded', 'region', 'subject_type'], name='official_name_region_type'),
+            model_name="official",
+            index=models.Index(
+                fields=["name_folded", "region", "subject_type"], name="official_name_region_type"
+            ),
         ),
     ]

@@ -50,8 +50,18 @@ from netral.registry.text import fold
 # --- the file format -----------------------------------------------------------------
 
 COLUMNS = (
-    "jenis", "nama", "nip", "nik", "nrp", "jabatan", "kategori_jabatan", "instansi",
-    "kode_wilayah", "email", "telepon", "media_sosial",
+    "jenis",
+    "nama",
+    "nip",
+    "nik",
+    "nrp",
+    "jabatan",
+    "kategori_jabatan",
+    "instansi",
+    "kode_wilayah",
+    "email",
+    "telepon",
+    "media_sosial",
 )
 REQUIRED_COLUMNS = ("jenis", "nama", "kode_wilayah")
 
@@ -77,8 +87,18 @@ MAX_KEPT_ERRORS = 500  # kept in memory / on the job; the error CSV holds all of
 _BATCH = 20_000
 SQLITE_CACHE_KB = 16_384  # the SQLite page cache during an import (a fixed memory cap)
 _DROP_INDEXES_FROM = 50_000  # rows; into an empty table, rebuilding indexes is cheaper
-_MAGIC_NOT_TABULAR = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0",
-                      b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf", b"MZ", b"\x7fELF")
+_MAGIC_NOT_TABULAR = (
+    b"%PDF",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"\xd0\xcf\x11\xe0",
+    b"\x1f\x8b",
+    b"Rar!",
+    b"7z\xbc\xaf",
+    b"MZ",
+    b"\x7fELF",
+)
 
 
 @dataclass(frozen=True)
@@ -113,9 +133,13 @@ class ImportResult:
 
     def summary(self) -> dict[str, int | bool]:
         return {
-            "rows": self.rows, "created": self.created, "updated": self.updated,
-            "agencies_created": self.agencies_created, "history_added": self.history_added,
-            "social_added": self.social_added, "dry_run": self.dry_run,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "agencies_created": self.agencies_created,
+            "history_added": self.history_added,
+            "social_added": self.social_added,
+            "dry_run": self.dry_run,
             "error_count": self.error_count,
         }
 
@@ -137,8 +161,9 @@ class _Errors:
         if len(self.kept) < MAX_KEPT_ERRORS:
             self.kept.append(error)
         if self._writer is None:
-            fd, name = tempfile.mkstemp(prefix="netral-import-errors-", suffix=".csv",
-                                        dir=self._dir)
+            fd, name = tempfile.mkstemp(
+                prefix="netral-import-errors-", suffix=".csv", dir=self._dir
+            )
             self.path = Path(name)
             self._fh = open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
             self._writer = csv.writer(self._fh)
@@ -268,11 +293,37 @@ _STAGE = "netral_import_stage"
 _STAGE_SOCIAL = "netral_import_social"
 _STAGE_AGENCY = "netral_import_agency"
 _STAGE_COLUMNS = (
-    "row_no", "subject_type", "name", "name_folded", "nip", "ni_pppk", "nik", "nrp",
-    "position", "position_category", "agency_key", "region_id", "email", "phone",
+    "row_no",
+    "subject_type",
+    "name",
+    "name_folded",
+    "nip",
+    "ni_pppk",
+    "nik",
+    "nrp",
+    "position",
+    "position_category",
+    "agency_key",
+    "region_id",
+    "email",
+    "phone",
 )
-StageRow = tuple[int, str, str, str, str | None, str | None, str | None, str | None, str, str,
-                 int | None, str, str, str]
+StageRow = tuple[
+    int,
+    str,
+    str,
+    str,
+    str | None,
+    str | None,
+    str | None,
+    str | None,
+    str,
+    str,
+    int | None,
+    str,
+    str,
+    str,
+]
 
 
 def _is_postgres() -> bool:
@@ -320,8 +371,7 @@ def _write_stage(cursor: Any, rows: list[StageRow], social: list[tuple[int, str,
         return
     marks = ", ".join("?" * len(_STAGE_COLUMNS))
     raw = cursor.cursor  # the sqlite3 cursor: executemany without Django's per-row wrapping
-    raw.executemany(f"INSERT INTO {_STAGE} ({', '.join(_STAGE_COLUMNS)}) VALUES ({marks})",
-                    rows)
+    raw.executemany(f"INSERT INTO {_STAGE} ({', '.join(_STAGE_COLUMNS)}) VALUES ({marks})", rows)
     if social:
         raw.executemany(f"INSERT INTO {_STAGE_SOCIAL} VALUES (?, ?, ?)", social)
 
@@ -401,10 +451,14 @@ def _identifier_error(kind: str, value: str) -> str:
     label = {"nip": "NIP", "ni_pppk": "NI PPPK", "nik": "NIK"}[kind]
     if not value.isdigit() or len(value) != length:
         return _("%(id)s harus %(n)d digit angka (tertulis: '%(value)s').") % {
-            "id": label, "n": length, "value": value[:30]}
+            "id": label,
+            "n": length,
+            "value": value[:30],
+        }
     if kind == "nik":
-        return _("Tanggal lahir dalam NIK tidak sah (digit 7-12: DDMMYY, tanggal +40 untuk "
-                 "perempuan).")
+        return _(
+            "Tanggal lahir dalam NIK tidak sah (digit 7-12: DDMMYY, tanggal +40 untuk perempuan)."
+        )
     if kind == "nip" and not NIP_RE.match(value[:8] + "200001" + value[14:]):
         return _("Tanggal lahir dalam NIP tidak sah (digit 1-8: YYYYMMDD).")
     if kind == "nip" and value[14] not in "12":
@@ -464,8 +518,11 @@ def _validate_row(
         bad = True
     category = v[ix.kategori_jabatan].strip().upper()
     if category and category not in _CATEGORIES:
-        errors.add(row_no, "kategori_jabatan",
-                   _("Kategori '%(value)s' tidak dikenal.") % {"value": category[:40]})
+        errors.add(
+            row_no,
+            "kategori_jabatan",
+            _("Kategori '%(value)s' tidak dikenal.") % {"value": category[:40]},
+        )
         bad = True
     agency_key: int | None = None
     agency_name = " ".join(v[ix.instansi].split())
@@ -493,8 +550,11 @@ def _validate_row(
         errors.add(row_no, "kode_wilayah", message % {"code": region[:20]})
         bad = True
     elif not _in_scope(region, ctx.allowed):
-        errors.add(row_no, "kode_wilayah",
-                   _("Wilayah %(code)s di luar yurisdiksi Anda.") % {"code": region})
+        errors.add(
+            row_no,
+            "kode_wilayah",
+            _("Wilayah %(code)s di luar yurisdiksi Anda.") % {"code": region},
+        )
         bad = True
     email = v[ix.email].strip()
     if email and (len(email) > 254 or not EMAIL_RE.match(email)):
@@ -508,8 +568,9 @@ def _validate_row(
     if social_text:
         social = _parse_social(social_text)
         if social is None:
-            errors.add(row_no, "media_sosial",
-                       _("Format harus platform:akun, dipisah titik koma (;)."))
+            errors.add(
+                row_no, "media_sosial", _("Format harus platform:akun, dipisah titik koma (;).")
+            )
             bad = True
         else:
             social_out.extend((row_no, p, h) for p, h in social)
@@ -521,8 +582,22 @@ def _validate_row(
             ctx.agency_region[agency_key] = region
         elif known_region != region:
             ctx.agency_region[agency_key] = _common_region(known_region, region)
-    return (row_no, kind, name, _fold_fast(name), nip, ni_pppk, nik, nrp, position, category,
-            agency_key, region, email, phone)
+    return (
+        row_no,
+        kind,
+        name,
+        _fold_fast(name),
+        nip,
+        ni_pppk,
+        nik,
+        nrp,
+        position,
+        category,
+        agency_key,
+        region,
+        email,
+        phone,
+    )
 
 
 def _header(raw: list[str], errors: _Errors) -> dict[str, int] | None:
@@ -532,8 +607,11 @@ def _header(raw: list[str], errors: _Errors) -> dict[str, int] | None:
         if not name:
             continue
         if name not in COLUMNS:
-            errors.add(1, name[:60], _("Kolom tidak dikenal. Kolom yang sah: %(cols)s.")
-                       % {"cols": ", ".join(COLUMNS)})
+            errors.add(
+                1,
+                name[:60],
+                _("Kolom tidak dikenal. Kolom yang sah: %(cols)s.") % {"cols": ", ".join(COLUMNS)},
+            )
         elif name in index:
             errors.add(1, name, _("Kolom muncul lebih dari sekali."))
         else:
@@ -564,14 +642,19 @@ def _check_duplicates(cursor: Any, errors: _Errors) -> set[int]:
             if value not in first:
                 first[value] = row_no
                 continue
-            errors.add(row_no, label, _("%(id)s %(value)s sudah ada di baris %(first)d.")
-                       % {"id": _ID_LABEL[column], "value": value, "first": first[value]})
+            errors.add(
+                row_no,
+                label,
+                _("%(id)s %(value)s sudah ada di baris %(first)d.")
+                % {"id": _ID_LABEL[column], "value": value, "first": first[value]},
+            )
             reported.add(row_no)
     return reported
 
 
-def _match_existing(cursor: Any, errors: _Errors, allowed: set[str] | None,
-                    duplicates: set[int]) -> int:
+def _match_existing(
+    cursor: Any, errors: _Errors, allowed: set[str] | None, duplicates: set[int]
+) -> int:
     """Link staging rows to existing officials by any identifier; report conflicts."""
     if not _registry_has_rows(cursor):
         return 0
@@ -587,9 +670,16 @@ def _match_existing(cursor: Any, errors: _Errors, allowed: set[str] | None,
             f" ON o.{column} = s.{column} WHERE o.id <> s.official_id ORDER BY s.row_no"
         )
         for row_no, value in cursor:
-            errors.add(row_no, label, _("%(id)s %(value)s sudah terdaftar untuk pejabat lain "
-                                        "daripada yang cocok dengan identitas lain di baris "
-                                        "ini.") % {"id": _ID_LABEL[column], "value": value})
+            errors.add(
+                row_no,
+                label,
+                _(
+                    "%(id)s %(value)s sudah terdaftar untuk pejabat lain "
+                    "daripada yang cocok dengan identitas lain di baris "
+                    "ini."
+                )
+                % {"id": _ID_LABEL[column], "value": value},
+            )
     cursor.execute(
         f"SELECT s.row_no, s.official_id FROM {_STAGE} s WHERE s.official_id IN ("
         f"SELECT official_id FROM {_STAGE} WHERE official_id IS NOT NULL"
@@ -598,9 +688,12 @@ def _match_existing(cursor: Any, errors: _Errors, allowed: set[str] | None,
     seen: set[int] = set()
     for row_no, official_id in cursor:
         if official_id in seen and row_no not in duplicates:
-            errors.add(row_no, "nip/nik/nrp", _("Baris ini dan baris sebelumnya merujuk "
-                                                "pejabat yang sama (id %(id)d).")
-                       % {"id": official_id})
+            errors.add(
+                row_no,
+                "nip/nik/nrp",
+                _("Baris ini dan baris sebelumnya merujuk pejabat yang sama (id %(id)d).")
+                % {"id": official_id},
+            )
         seen.add(official_id)
     if allowed is not None:
         cursor.execute(
@@ -609,9 +702,12 @@ def _match_existing(cursor: Any, errors: _Errors, allowed: set[str] | None,
         )
         for row_no, region_id in cursor:
             if not _in_scope(region_id, allowed):
-                errors.add(row_no, "kode_wilayah",
-                           _("Pejabat ini terdaftar di wilayah %(code)s, di luar yurisdiksi "
-                             "Anda.") % {"code": region_id})
+                errors.add(
+                    row_no,
+                    "kode_wilayah",
+                    _("Pejabat ini terdaftar di wilayah %(code)s, di luar yurisdiksi Anda.")
+                    % {"code": region_id},
+                )
     cursor.execute(f"SELECT COUNT(*) FROM {_STAGE} WHERE official_id IS NOT NULL")
     return int(cursor.fetchone()[0])
 
@@ -704,8 +800,10 @@ def _merge(cursor: Any, ctx: _Context, result: ImportResult, matched: int) -> No
         cursor.executemany(
             f"INSERT INTO {_STAGE_AGENCY} (agency_key, name, name_folded, kind, region_id)"
             " VALUES (%s, %s, %s, %s, %s)",
-            [(key, name, folded, _agency_kind(kind), _agency_region(ctx, key))
-             for folded, (key, name, kind) in ctx.agencies.items()],
+            [
+                (key, name, folded, _agency_kind(kind), _agency_region(ctx, key))
+                for folded, (key, name, kind) in ctx.agencies.items()
+            ],
         )
         cursor.execute(
             "INSERT INTO registry_agency (name, name_folded, kind, region_id, ppk_name,"
@@ -790,13 +888,19 @@ def _merge(cursor: Any, ctx: _Context, result: ImportResult, matched: int) -> No
     if rebuild and postgres:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     if postgres and new_rows:
-        cursor.execute("SELECT setval(pg_get_serial_sequence('registry_official', 'id'),"
-                       " (SELECT MAX(id) FROM registry_official))")
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('registry_official', 'id'),"
+            " (SELECT MAX(id) FROM registry_official))"
+        )
     # 4. social accounts (new ones only).
-    not_known = "" if base == 0 else (
-        " AND NOT EXISTS (SELECT 1 FROM registry_socialaccount x WHERE"
-        " x.official_id = COALESCE(s.official_id, %s + s.row_no)"
-        " AND x.platform = ss.platform AND x.handle = ss.handle)"
+    not_known = (
+        ""
+        if base == 0
+        else (
+            " AND NOT EXISTS (SELECT 1 FROM registry_socialaccount x WHERE"
+            " x.official_id = COALESCE(s.official_id, %s + s.row_no)"
+            " AND x.platform = ss.platform AND x.handle = ss.handle)"
+        )
     )
     cursor.execute(
         "INSERT INTO registry_socialaccount (official_id, platform, handle)"
@@ -861,8 +965,9 @@ def officials_import(
         if index is None:
             return result
         matched = 0
-        ctx = _Context(region_codes=set(Region.objects.values_list("code", flat=True)),
-                       allowed=allowed_regions)
+        ctx = _Context(
+            region_codes=set(Region.objects.values_list("code", flat=True)), allowed=allowed_regions
+        )
         data_rows = (total - 1) if total else None
         width = len(header_raw)
         with connection.cursor() as cursor:
@@ -871,8 +976,9 @@ def officials_import(
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
             _create_stage(cursor)
             try:
-                _stage_rows(cursor, rows_iter, index, width, ctx, errors, result, progress,
-                            data_rows)
+                _stage_rows(
+                    cursor, rows_iter, index, width, ctx, errors, result, progress, data_rows
+                )
                 if result.rows == 0 and not errors.count:
                     errors.add(2, "", _("Berkas tidak berisi baris data."))
                 # Cross-row checks run over the valid rows even when some rows failed, so
@@ -892,10 +998,14 @@ def officials_import(
                         if audit_obj is None and source_name is not None:
                             now = timezone.now()
                             audit_obj = ImportJob.objects.create(
-                                created_by=actor, original_name=source_name[:255],
-                                status=ImportStatus.DONE, processed=result.rows,
-                                total=result.rows, summary=result.summary(),
-                                started_at=now, finished_at=now,
+                                created_by=actor,
+                                original_name=source_name[:255],
+                                status=ImportStatus.DONE,
+                                processed=result.rows,
+                                total=result.rows,
+                                summary=result.summary(),
+                                started_at=now,
+                                finished_at=now,
                             )
                         if audit_obj is not None:
                             _audit(result, actor, audit_obj, allowed_regions)
@@ -952,13 +1062,18 @@ def _stage_rows(
             continue
         result.rows += 1
         if len(values) > width and any(values[width:]):  # (the pad cell is added below)
-            errors.add(row_no, "", _("Baris memiliki %(n)d kolom, seharusnya %(w)d.")
-                       % {"n": len(values), "w": width})
+            errors.add(
+                row_no,
+                "",
+                _("Baris memiliki %(n)d kolom, seharusnya %(w)d.") % {"n": len(values), "w": width},
+            )
             continue
         if _has_bad_bytes(values):
             for name, position in positions.items():
-                if position is not None and position < len(values) and _has_bad_bytes(
-                    [values[position]]
+                if (
+                    position is not None
+                    and position < len(values)
+                    and _has_bad_bytes([values[position]])
                 ):
                     errors.add(row_no, name, _("Pengodean karakter rusak (bukan UTF-8)."))
             continue
@@ -978,22 +1093,35 @@ def _audit(result: ImportResult, actor: Any, audit_obj: Any, allowed: set[str] |
     region_code = None
     if allowed is not None and len(allowed) == 1:
         region_code = next(iter(allowed))
-    audit_record(obj=audit_obj, action="officials.import", actor=actor, after=result.summary(),
-                 region_code=region_code)
+    audit_record(
+        obj=audit_obj,
+        action="officials.import",
+        actor=actor,
+        after=result.summary(),
+        region_code=region_code,
+    )
 
 
 # --- import jobs (the command line and the upload page) -----------------------------------
 
 
 def import_job_create(
-    *, actor: Any, file: IO[bytes] | None, original_name: str, dry_run: bool,
+    *,
+    actor: Any,
+    file: IO[bytes] | None,
+    original_name: str,
+    dry_run: bool,
     region_code: str | None,
 ) -> ImportJob:
     """Record an upload. The web view stores the file; the command line passes file=None."""
     from django.core.files import File
 
-    job = ImportJob(created_by=actor, original_name=original_name[:255], dry_run=dry_run,
-                    region_code=region_code)
+    job = ImportJob(
+        created_by=actor,
+        original_name=original_name[:255],
+        dry_run=dry_run,
+        region_code=region_code,
+    )
     if file is not None:
         job.file.save(Path(original_name).name or "impor.csv", File(file), save=False)
     job.save()
@@ -1008,7 +1136,10 @@ def _job_progress(job_id: int) -> ProgressCallback:
 
 
 def import_job_run(
-    *, job: ImportJob, file: IO[bytes] | None = None, allowed_regions: set[str] | None = None,
+    *,
+    job: ImportJob,
+    file: IO[bytes] | None = None,
+    allowed_regions: set[str] | None = None,
     progress: ProgressCallback | None = None,
 ) -> ImportResult:
     """Run one job to the end, keeping its status, counts and error file up to date.
@@ -1016,8 +1147,9 @@ def import_job_run(
     The temporary `result.error_csv` is copied onto the job; the caller removes it."""
     from django.core.files import File
 
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING,
-                                               started_at=timezone.now())
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
     job_progress = _job_progress(job.pk)
 
     def both(done: int, total: int | None) -> None:
@@ -1027,12 +1159,18 @@ def import_job_run(
 
     handle = file if file is not None else job.file.open("rb")
     try:
-        result = officials_import(file=handle, actor=job.created_by, dry_run=job.dry_run,
-                                  allowed_regions=allowed_regions, progress=both,
-                                  audit_obj=job)
+        result = officials_import(
+            file=handle,
+            actor=job.created_by,
+            dry_run=job.dry_run,
+            allowed_regions=allowed_regions,
+            progress=both,
+            audit_obj=job,
+        )
     except Exception as exc:
         ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.FAILED, finished_at=timezone.now(),
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
             message=_("Impor gagal karena kesalahan sistem: %(error)s") % {"error": exc},
         )
         raise
@@ -1078,7 +1216,11 @@ def import_job_start(*, job: ImportJob, allowed_regions: set[str] | None) -> Non
     import threading
 
     def start() -> None:
-        threading.Thread(target=_run_in_thread, args=(job.pk, allowed_regions),
-                         name=f"netral-import-{job.pk}", daemon=True).start()
+        threading.Thread(
+            target=_run_in_thread,
+            args=(job.pk, allowed_regions),
+            name=f"netral-import-{job.pk}",
+            daemon=True,
+        ).start()
 
     transaction.on_commit(start)

@@ -25,10 +25,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="CSV (UTF-8, comma or semicolon) or XLSX")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="validate only; write nothing")
-        parser.add_argument("--errors", type=Path, default=None,
-                            help="write every error to this CSV file")
+        parser.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+        parser.add_argument(
+            "--errors", type=Path, default=None, help="write every error to this CSV file"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -38,8 +38,9 @@ class Command(BaseCommand):
         progress, close = tqdm_progress("Mengimpor pejabat")
         try:
             with path.open("rb") as fh:
-                result = officials_import(file=fh, dry_run=dry_run, progress=progress,
-                                          source_name=str(path))
+                result = officials_import(
+                    file=fh, dry_run=dry_run, progress=progress, source_name=str(path)
+                )
         finally:
             close()
         self._report(result, options["errors"])
@@ -58,12 +59,17 @@ class Command(BaseCommand):
                 f"{result.error_count} kesalahan; basis data tidak diubah.\n" + "\n".join(lines)
             )
         if result.dry_run:
-            self.stdout.write(self.style.SUCCESS(
-                f"Validasi berhasil: {result.rows} baris sah. Tidak ada yang ditulis (--dry-run)."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Validasi berhasil: {result.rows} baris sah. "
+                    "Tidak ada yang ditulis (--dry-run)."
+                )
+            )
             return
-        self.stdout.write(self.style.SUCCESS(
-            f"{result.rows} baris: {result.created} pejabat baru, {result.updated} diperbarui, "
-            f"{result.agencies_created} instansi baru, {result.history_added} riwayat jabatan, "
-            f"{result.social_added} akun media sosial."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{result.rows} baris: {result.created} pejabat baru, {result.updated} diperbarui, "
+                f"{result.agencies_created} instansi baru, {result.history_added} riwayat jabatan, "
+                f"{result.social_added} akun media sosial."
+            )
+        )

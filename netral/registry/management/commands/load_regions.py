@@ -21,11 +21,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--file", type=Path, default=PACKAGED_REGIONS,
-                            help="CSV (optionally gzipped) with kode,nama,level,parent_kode; "
-                                 "default: the copy shipped with Netral")
-        parser.add_argument("--edition", default=PACKAGED_EDITION,
-                            help="Kepmendagri edition recorded on each region")
+        parser.add_argument(
+            "--file",
+            type=Path,
+            default=PACKAGED_REGIONS,
+            help="CSV (optionally gzipped) with kode,nama,level,parent_kode; "
+            "default: the copy shipped with Netral",
+        )
+        parser.add_argument(
+            "--edition",
+            default=PACKAGED_EDITION,
+            help="Kepmendagri edition recorded on each region",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -38,7 +45,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path}:\n{exc.message}\nBasis data tidak diubah.") from None
         finally:
             close()
-        self.stdout.write(self.style.SUCCESS(
-            f"{result.total} wilayah ({result.edition}): {result.created} baru, "
-            f"{result.updated} diperbarui, {result.unchanged} tetap."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{result.total} wilayah ({result.edition}): {result.created} baru, "
+                f"{result.updated} diperbarui, {result.unchanged} tetap."
+            )
+        )
