@@ -59,10 +59,10 @@ def test_it_imports_a_good_csv_with_comma_or_semicolon(name: str) -> None:
 @pytest.fixture(params=["calamine", "openpyxl"])
 def xlsx_reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Both readers: python-calamine for small files, openpyxl streaming for large ones."""
-    from netral.registry.services import officials_import as service
+    from netral.registry.services import import_file
 
     if request.param == "openpyxl":
-        monkeypatch.setattr(service, "XLSX_IN_MEMORY_MAX_BYTES", 0)
+        monkeypatch.setattr(import_file, "XLSX_IN_MEMORY_MAX_BYTES", 0)
     return str(request.param)
 
 

@@ -1,0 +1,389 @@
+"""The SQL of the officials import: TEMP staging tables, set-based checks and the merge."""
+
+# ruff: noqa: S608  SQL here is built from module constants (table and column names) only;
+# every value goes through query parameters.
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import IntegrityError, connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from netral.registry.models import AgencyKind, SubjectType
+from netral.registry.services.import_format import (
+    DESA_TYPES,
+    DROP_INDEXES_FROM,
+    ErrorCollector,
+    ImportResult,
+    RowContext,
+    StageRow,
+    in_scope,
+)
+
+# --- staging ------------------------------------------------------------------------------
+
+_STAGE = "netral_import_stage"
+_STAGE_SOCIAL = "netral_import_social"
+_STAGE_AGENCY = "netral_import_agency"
+_STAGE_COLUMNS = (
+    "row_no",
+    "subject_type",
+    "name",
+    "name_folded",
+    "nip",
+    "ni_pppk",
+    "nik",
+    "nrp",
+    "position",
+    "position_category",
+    "agency_key",
+    "region_id",
+    "email",
+    "phone",
+)
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def create_stage(cursor: Any) -> None:
+    temp = "TEMP"
+    cursor.execute(f"DROP TABLE IF EXISTS {_STAGE}")
+    cursor.execute(f"DROP TABLE IF EXISTS {_STAGE_SOCIAL}")
+    cursor.execute(f"DROP TABLE IF EXISTS {_STAGE_AGENCY}")
+    cursor.execute(
+        f"CREATE {temp} TABLE {_STAGE} (row_no integer PRIMARY KEY, subject_type varchar(16),"
+        " name varchar(200), name_folded varchar(200), nip varchar(18), ni_pppk varchar(18),"
+        " nik varchar(16), nrp varchar(30), position varchar(200),"
+        " position_category varchar(16), agency_key integer, region_id varchar(13),"
+        " email varchar(254), phone varchar(30), official_id bigint)"
+    )
+    cursor.execute(
+        f"CREATE {temp} TABLE {_STAGE_SOCIAL} (row_no integer, platform varchar(40),"
+        " handle varchar(300))"
+    )
+    cursor.execute(
+        f"CREATE {temp} TABLE {_STAGE_AGENCY} (agency_key integer PRIMARY KEY,"
+        " name varchar(200), name_folded varchar(200), kind varchar(10),"
+        " region_id varchar(13), agency_id bigint)"
+    )
+
+
+def drop_stage(cursor: Any) -> None:
+    for table in (_STAGE, _STAGE_SOCIAL, _STAGE_AGENCY):
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def write_stage(cursor: Any, rows: list[StageRow], social: list[tuple[int, str, str]]) -> None:
+    if is_postgres():
+        cols = ", ".join(_STAGE_COLUMNS)
+        with cursor.cursor.copy(f"COPY {_STAGE} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        if social:
+            with cursor.cursor.copy(f"COPY {_STAGE_SOCIAL} FROM STDIN") as copy:
+                for item in social:
+                    copy.write_row(item)
+        return
+    marks = ", ".join("?" * len(_STAGE_COLUMNS))
+    raw = cursor.cursor  # the sqlite3 cursor: executemany without Django's per-row wrapping
+    raw.executemany(f"INSERT INTO {_STAGE} ({', '.join(_STAGE_COLUMNS)}) VALUES ({marks})", rows)
+    if social:
+        raw.executemany(f"INSERT INTO {_STAGE_SOCIAL} VALUES (?, ?, ?)", social)
+
+
+# --- set-based checks and merge -----------------------------------------------------------
+
+_IDENTIFIERS = (("nip", "nip"), ("ni_pppk", "nip"), ("nik", "nik"), ("nrp", "nrp"))
+_ID_LABEL = {"nip": "NIP", "ni_pppk": "NI PPPK", "nik": "NIK", "nrp": "NRP"}
+
+
+def check_duplicates(cursor: Any, errors: ErrorCollector) -> set[int]:
+    """Identifiers repeated inside the file; returns the rows reported."""
+    reported: set[int] = set()
+    for column, label in _IDENTIFIERS:
+        cursor.execute(
+            f"SELECT {column}, row_no FROM {_STAGE} WHERE {column} IN ("
+            f"SELECT {column} FROM {_STAGE} WHERE {column} IS NOT NULL"
+            f" GROUP BY {column} HAVING COUNT(*) > 1) ORDER BY {column}, row_no"
+        )
+        first: dict[str, int] = {}
+        for value, row_no in cursor:  # streamed: a file of duplicates must not fill memory
+            if value not in first:
+                first[value] = row_no
+                continue
+            errors.add(
+                row_no,
+                label,
+                _("%(id)s %(value)s sudah ada di baris %(first)d.")
+                % {"id": _ID_LABEL[column], "value": value, "first": first[value]},
+            )
+            reported.add(row_no)
+    return reported
+
+
+def match_existing(
+    cursor: Any, errors: ErrorCollector, allowed: set[str] | None, duplicates: set[int]
+) -> int:
+    """Link staging rows to existing officials by any identifier; report conflicts."""
+    if not registry_has_rows(cursor):
+        return 0
+    for column, _label in _IDENTIFIERS:
+        cursor.execute(
+            f"UPDATE {_STAGE} SET official_id = o.id FROM registry_official o"
+            f" WHERE {_STAGE}.official_id IS NULL AND {_STAGE}.{column} IS NOT NULL"
+            f" AND o.{column} = {_STAGE}.{column}"
+        )
+    for column, label in _IDENTIFIERS:
+        cursor.execute(
+            f"SELECT s.row_no, s.{column} FROM {_STAGE} s JOIN registry_official o"
+            f" ON o.{column} = s.{column} WHERE o.id <> s.official_id ORDER BY s.row_no"
+        )
+        for row_no, value in cursor:
+            errors.add(
+                row_no,
+                label,
+                _(
+                    "%(id)s %(value)s sudah terdaftar untuk pejabat lain "
+                    "daripada yang cocok dengan identitas lain di baris "
+                    "ini."
+                )
+                % {"id": _ID_LABEL[column], "value": value},
+            )
+    cursor.execute(
+        f"SELECT s.row_no, s.official_id FROM {_STAGE} s WHERE s.official_id IN ("
+        f"SELECT official_id FROM {_STAGE} WHERE official_id IS NOT NULL"
+        " GROUP BY official_id HAVING COUNT(*) > 1) ORDER BY s.official_id, s.row_no"
+    )
+    seen: set[int] = set()
+    for row_no, official_id in cursor:
+        if official_id in seen and row_no not in duplicates:
+            errors.add(
+                row_no,
+                "nip/nik/nrp",
+                _("Baris ini dan baris sebelumnya merujuk pejabat yang sama (id %(id)d).")
+                % {"id": official_id},
+            )
+        seen.add(official_id)
+    if allowed is not None:
+        cursor.execute(
+            f"SELECT s.row_no, o.region_id FROM {_STAGE} s JOIN registry_official o"
+            " ON o.id = s.official_id ORDER BY s.row_no"
+        )
+        for row_no, region_id in cursor:
+            if not in_scope(region_id, allowed):
+                errors.add(
+                    row_no,
+                    "kode_wilayah",
+                    _("Pejabat ini terdaftar di wilayah %(code)s, di luar yurisdiksi Anda.")
+                    % {"code": region_id},
+                )
+    cursor.execute(f"SELECT COUNT(*) FROM {_STAGE} WHERE official_id IS NOT NULL")
+    return int(cursor.fetchone()[0])
+
+
+def registry_has_rows(cursor: Any) -> bool:
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM registry_official)")
+    return bool(cursor.fetchone()[0])
+
+
+@contextmanager
+def foreign_keys_checked_at_end(cursor: Any) -> Iterator[None]:
+    """SQLite: check foreign keys once after the merge instead of on every inserted row.
+
+    The pragma only takes effect outside a transaction, so it wraps the atomic block (as
+    Django's own SQLite schema editor does); `check_foreign_keys` runs inside it.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    cursor.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        cursor.execute("PRAGMA foreign_keys = ON")
+
+
+def check_foreign_keys(cursor: Any) -> None:
+    """SQLite, foreign keys off: check the references the merge wrote, set-based.
+
+    Agencies come from a join on registry_agency and official ids from the merge itself, so
+    the regions are the references to check (once per distinct code, not once per row).
+    """
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL checked them (deferred triggers or ADD CONSTRAINT)
+    cursor.execute(
+        f"SELECT s.region_id FROM (SELECT DISTINCT region_id FROM {_STAGE}) s"
+        " LEFT JOIN registry_region r ON r.code = s.region_id WHERE r.code IS NULL LIMIT 1"
+    )
+    if cursor.fetchone() is not None:
+        raise IntegrityError("registry_official.region_id refers to a missing region")
+
+
+def _foreign_keys(cursor: Any) -> list[tuple[str, str]]:
+    """PostgreSQL: (name, definition) of the foreign keys of registry_official."""
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = 'registry_official'::regclass AND contype = 'f'"
+    )
+    return [(name, definition) for name, definition in cursor.fetchall()]
+
+
+def _secondary_indexes(cursor: Any) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of every index on registry_official except the primary key."""
+    if is_postgres():
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i"
+            " WHERE i.tablename = 'registry_official' AND i.schemaname = current_schema()"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
+        )
+    else:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+            " AND tbl_name = 'registry_official' AND sql IS NOT NULL"
+        )
+    return [(name, sql) for name, sql in cursor.fetchall()]
+
+
+def _agency_region(ctx: RowContext, key: int) -> str | None:
+    code = ctx.agency_region.get(key)
+    return code if code and code in ctx.region_codes else None
+
+
+def _agency_kind(subject_type: str) -> str:
+    if subject_type == SubjectType.TNI:
+        return AgencyKind.TNI
+    if subject_type == SubjectType.POLRI:
+        return AgencyKind.POLRI
+    if subject_type in DESA_TYPES:
+        return AgencyKind.DESA
+    return AgencyKind.KAB_KOTA
+
+
+def merge(cursor: Any, ctx: RowContext, result: ImportResult, matched: int) -> None:
+    now = timezone.now()
+    postgres = is_postgres()
+    if postgres:
+        cursor.execute("LOCK TABLE registry_official IN EXCLUSIVE MODE")
+    # 1. agencies: the unknown ones are created (set-based) and counted.
+    if ctx.agencies:
+        cursor.executemany(
+            f"INSERT INTO {_STAGE_AGENCY} (agency_key, name, name_folded, kind, region_id)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            [
+                (key, name, folded, _agency_kind(kind), _agency_region(ctx, key))
+                for folded, (key, name, kind) in ctx.agencies.items()
+            ],
+        )
+        cursor.execute(
+            "INSERT INTO registry_agency (name, name_folded, kind, region_id, ppk_name,"
+            " created_at)"
+            " SELECT sa.name, sa.name_folded, sa.kind, sa.region_id, '', %s"
+            f" FROM {_STAGE_AGENCY} sa"
+            " WHERE NOT EXISTS (SELECT 1 FROM registry_agency a"
+            " WHERE a.name_folded = sa.name_folded) ORDER BY sa.agency_key",
+            [now],
+        )
+        result.agencies_created = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {_STAGE_AGENCY} SET agency_id = a.id FROM registry_agency a"
+            f" WHERE a.name_folded = {_STAGE_AGENCY}.name_folded"
+        )
+    # 2. matched officials: keep history where position/agency/region change, then update.
+    if matched:
+        cursor.execute(
+            "INSERT INTO registry_positionhistory (official_id, position, position_category,"
+            " agency_name, region_id, valid_until)"
+            " SELECT o.id, o.position, o.position_category, COALESCE(a.name, ''), o.region_id, %s"
+            f" FROM {_STAGE} s JOIN registry_official o ON o.id = s.official_id"
+            f" LEFT JOIN {_STAGE_AGENCY} sa ON sa.agency_key = s.agency_key"
+            " LEFT JOIN registry_agency a ON a.id = o.agency_id"
+            " WHERE o.position <> s.position OR o.position_category <> s.position_category"
+            " OR o.region_id <> s.region_id"
+            " OR COALESCE(o.agency_id, -1) <> COALESCE(sa.agency_id, o.agency_id, -1)",
+            [now],
+        )
+        result.history_added = cursor.rowcount
+        target = "registry_official"
+        cursor.execute(
+            f"UPDATE {target} SET subject_type = s.subject_type, name = s.name,"
+            f" name_folded = s.name_folded, nip = COALESCE(s.nip, {target}.nip),"
+            f" ni_pppk = COALESCE(s.ni_pppk, {target}.ni_pppk),"
+            f" nik = COALESCE(s.nik, {target}.nik), nrp = COALESCE(s.nrp, {target}.nrp),"
+            " position = s.position, position_category = s.position_category,"
+            f" agency_id = COALESCE(sa.agency_id, {target}.agency_id), region_id = s.region_id,"
+            f" email = CASE WHEN s.email <> '' THEN s.email ELSE {target}.email END,"
+            f" phone = CASE WHEN s.phone <> '' THEN s.phone ELSE {target}.phone END,"
+            " is_active = %s, updated_at = %s"
+            f" FROM {_STAGE} s LEFT JOIN {_STAGE_AGENCY} sa ON sa.agency_key = s.agency_key"
+            f" WHERE {target}.id = s.official_id",
+            [True, now],
+        )
+        result.updated = matched
+    # 3. new officials: ids are assigned as base + row number, so social accounts can be
+    #    linked by a join without reading the ids back.
+    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM registry_official")
+    base = int(cursor.fetchone()[0])
+    cursor.execute(f"SELECT COUNT(*) FROM {_STAGE} WHERE official_id IS NULL")
+    new_rows = int(cursor.fetchone()[0])
+    # Into an empty table, building the indexes once after the load beats updating them
+    # row by row (the table is locked by this transaction either way).
+    rebuild = _secondary_indexes(cursor) if base == 0 and new_rows >= DROP_INDEXES_FROM else []
+    # PostgreSQL: one set-based ADD CONSTRAINT validation instead of 1M deferred FK triggers.
+    foreign_keys = _foreign_keys(cursor) if rebuild and postgres else []
+    if foreign_keys:  # fire the agency rows' deferred checks; ALTER TABLE refuses otherwise
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for name, _definition in foreign_keys:
+        cursor.execute(f'ALTER TABLE registry_official DROP CONSTRAINT "{name}"')
+    for name, _sql in rebuild:
+        cursor.execute(f'DROP INDEX "{name}"')
+    cursor.execute(
+        "INSERT INTO registry_official (id, subject_type, name, name_folded, nip, ni_pppk, nik,"
+        " nrp, position, position_category, agency_id, region_id, email, phone, is_active,"
+        " created_at, updated_at)"
+        " SELECT %s + s.row_no, s.subject_type, s.name, s.name_folded, s.nip, s.ni_pppk, s.nik,"
+        " s.nrp, s.position, s.position_category, sa.agency_id, s.region_id, s.email, s.phone,"
+        f" %s, %s, %s FROM {_STAGE} s"
+        f" LEFT JOIN {_STAGE_AGENCY} sa ON sa.agency_key = s.agency_key"
+        " WHERE s.official_id IS NULL ORDER BY s.row_no",
+        [base, True, now, now],
+    )
+    result.created = new_rows
+    if rebuild and postgres:  # run the deferred FK checks now; PG refuses CREATE INDEX before
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for _name, statement in rebuild:
+        cursor.execute(statement)
+    for name, definition in foreign_keys:
+        cursor.execute(f'ALTER TABLE registry_official ADD CONSTRAINT "{name}" {definition}')
+    if rebuild and postgres:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    if postgres and new_rows:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('registry_official', 'id'),"
+            " (SELECT MAX(id) FROM registry_official))"
+        )
+    # 4. social accounts (new ones only).
+    not_known = (
+        ""
+        if base == 0
+        else (
+            " AND NOT EXISTS (SELECT 1 FROM registry_socialaccount x WHERE"
+            " x.official_id = COALESCE(s.official_id, %s + s.row_no)"
+            " AND x.platform = ss.platform AND x.handle = ss.handle)"
+        )
+    )
+    cursor.execute(
+        "INSERT INTO registry_socialaccount (official_id, platform, handle)"
+        " SELECT COALESCE(s.official_id, %s + s.row_no), ss.platform, ss.handle"
+        f" FROM {_STAGE_SOCIAL} ss JOIN {_STAGE} s ON s.row_no = ss.row_no"
+        " WHERE 1 = 1" + not_known,
+        [base] if base == 0 else [base, base],
+    )
+    result.social_added = cursor.rowcount
+    if postgres and (rebuild or new_rows + matched >= DROP_INDEXES_FROM):
+        # Fresh planner statistics: without them PostgreSQL seq-scans a just-loaded table.
+        cursor.execute("ANALYZE registry_official")
