@@ -55,6 +55,37 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return items
 
 
+def envchoice(name: str, default: str, choices: set[str]) -> str:
+    value = os.environ.get(name, default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {sorted(choices)}, got {value!r}")
+    return value
+
+
+def envrate(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """A rate limit written "HITS/SECONDS", e.g. "10/3600"."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    hits, _sep, seconds = raw.partition("/")
+    try:
+        value = (int(hits), int(seconds))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must look like HITS/SECONDS, got {raw!r}") from None
+    if value[0] < 1 or value[1] < 1:
+        raise ImproperlyConfigured(f"{name} must have positive numbers, got {raw!r}")
+    return value
+
+
+def cache(url: str) -> dict[str, object]:
+    """CACHE_URL: locmem:// (default, one process) or redis://host:port/db (shared)."""
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(f"CACHE_URL must start with locmem:// or redis://, got {url!r}")
+
+
 def envsecret(name: str, default: str | None = None) -> str | None:
     """Read NAME, or the file named by NAME_FILE (Docker/systemd credentials)."""
     path = os.environ.get(f"{name}_FILE")

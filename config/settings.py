@@ -121,6 +121,22 @@ X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = env.envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.envstr("DEFAULT_FROM_EMAIL", "netral@localhost")
 
+# Cache for rate limits and cached pages: per process by default; use Redis when several
+# processes serve (gunicorn workers), so rate limits hold across them.
+CACHES = {"default": env.cache(env.envstr("CACHE_URL", "locmem://"))}
+
+# Rate limits on public endpoints, "HITS/SECONDS" (netral/cases/ratelimit.py).
+NETRAL_RATE_REPORT = env.envrate("NETRAL_RATE_REPORT", (10, 3600))
+NETRAL_RATE_REPORT_HARD = env.envrate("NETRAL_RATE_REPORT_HARD", (50, 3600))
+NETRAL_RATE_PIN = env.envrate("NETRAL_RATE_PIN", (5, 900))
+NETRAL_RATE_SEARCH = env.envrate("NETRAL_RATE_SEARCH", (120, 60))
+
+# One-time codes for online signing go by e-mail, or by SMS through a pluggable sender class.
+NETRAL_OTP_CHANNEL = env.envchoice("NETRAL_OTP_CHANNEL", "email", {"email", "sms"})
+NETRAL_OTP_SMS_SENDER = env.envstr(
+    "NETRAL_OTP_SMS_SENDER", "netral.declarations.otp.LoggingSmsSender"
+)
+
 # Ed25519 keys that seal pledge signatures and report receipts (netral/core/sealing.py).
 NETRAL_SIGNING_KEY_DIR = Path(env.envstr("NETRAL_SIGNING_KEY_DIR", str(VAR_DIR / "keys")))
 

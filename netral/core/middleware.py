@@ -29,4 +29,8 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        if not response.streaming:
+            # Do not leak this request's language into later work on the same thread;
+            # a streamed body is still being rendered and keeps it until it ends.
+            translation.deactivate()
         return response

@@ -37,6 +37,9 @@ def _import_settings(tmp_path: Path, **overrides: str) -> subprocess.CompletedPr
         ("SECRET_KEY", "short"),
         ("NETRAL_MAX_UPLOAD_MB", "many"),
         ("ALLOWED_HOSTS", " , "),
+        ("CACHE_URL", "memcached://127.0.0.1"),
+        ("NETRAL_RATE_REPORT", "ten per hour"),
+        ("NETRAL_OTP_CHANNEL", "pigeon"),
     ],
 )
 def test_it_refuses_to_start_with_a_bad_value_and_names_it(
