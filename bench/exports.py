@@ -71,6 +71,79 @@ def _seed(n: int) -> None:
             cursor.executemany(sql, batch)
 
 
+def _seed_cases(n: int) -> None:
+    """n cases (one reported person each) over the same desa: mixed origins, statuses,
+    regimes and dates through 2024, half decided, 70 % registered."""
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from netral.cases.models import Case, ReportedPerson
+    from netral.registry.models import Official, Region
+
+    desa = list(
+        Region.objects.filter(level__in=["DESA", "KELURAHAN"]).values_list("code", flat=True)
+    )
+    first_official = Official.objects.order_by("pk").values_list("pk", flat=True).first() or 0
+    base = dt.datetime(2024, 1, 1, 9, tzinfo=timezone.get_current_timezone())
+    statuses = [
+        "DITERIMA",
+        "DIREGISTRASI",
+        "KLARIFIKASI",
+        "DIPUTUS",
+        "DITERUSKAN",
+        "SELESAI",
+        "TIDAK_DIREGISTRASI",
+        "DIHENTIKAN",
+    ]
+    batch = 20_000
+    for offset in range(0, n, batch):
+        cases = []
+        for i in range(offset, min(n, offset + batch)):
+            received = base + dt.timedelta(hours=(i * 7) % (360 * 24))
+            registered = received + dt.timedelta(days=1) if i % 10 < 7 else None
+            decided = received + dt.timedelta(days=1 + i % 6) if registered and i % 2 else None
+            cases.append(
+                Case(
+                    origin=("LAPORAN", "TEMUAN", "INFORMASI_AWAL")[i % 3],
+                    regime=("PEMILU", "PILKADA")[i % 2],
+                    status=statuses[i % len(statuses)],
+                    channel="KANTOR",
+                    incident_region_id=desa[i % len(desa)],
+                    handling_region_id=desa[i % len(desa)][:5],
+                    incident_place="x",
+                    title="x",
+                    description="x",
+                    event_date=received.date(),
+                    known_date=received.date(),
+                    received_at=received,
+                    registered_at=registered,
+                    decided_at=decided,
+                    due_at=received + dt.timedelta(days=5) if i % 4 == 0 else None,
+                )
+            )
+        with transaction.atomic():
+            created = Case.objects.bulk_create(cases, batch_size=2000)
+            ReportedPerson.objects.bulk_create(
+                [
+                    ReportedPerson(
+                        case_id=c.pk,
+                        official_id=first_official + (c.pk * 37) % n,
+                        name="x",
+                        subject_type=("PNS", "KEPALA_DESA", "PPPK")[c.pk % 3],
+                        finding=("BELUM_DIPUTUS", "TERBUKTI", "TIDAK_TERBUKTI")[c.pk % 3],
+                        violation_types=[["PERUU_LAINNYA"], ["PERUU_LAINNYA", "PIDANA"], []][
+                            c.pk % 3
+                        ],
+                        skb_codes=[["DS06"], ["KE04"], []][c.pk % 3],
+                    )
+                    for c in created
+                ],
+                batch_size=2000,
+            )
+
+
 def _consume(chunks: Any, total: int) -> tuple[float, list[float], int]:
     """Read a streamed body to /dev/null, sampling RSS every ~10 % of the rows."""
     samples: list[float] = []
@@ -172,17 +245,29 @@ def run(args: Any, rest: list[str]) -> None:
                 from django.db import connection
 
                 with connection.cursor() as cursor:
-                    cursor.execute("VACUUM ANALYZE registry_official")
+                    cursor.execute("VACUUM ANALYZE")
         if not reuse:
             regions_load(path=SAMPLE_REGIONS, edition="sample")
             start = time.perf_counter()
             _seed(n)
             print(f"seeded {n:,} officials in {time.perf_counter() - start:.1f} s", flush=True)
+        if os.environ.get("NETRAL_BENCH_CASES") == "1":
+            from netral.cases.models import Case
+
+            if Case.objects.count() < n:
+                start = time.perf_counter()
+                _seed_cases(n)
+                print(f"seeded {n:,} cases in {time.perf_counter() - start:.1f} s", flush=True)
         user, _c = User.objects.get_or_create(username="bench")
         Assignment.objects.get_or_create(user=user, role=Role.BAWASLU_RI, region=None)
         client = Client(HTTP_HOST="localhost")
         client.force_login(user)
 
+        if pg_url and os.environ.get("NETRAL_BENCH_CASES") == "1":
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         _dashboards(user, n)
         if os.environ.get("NETRAL_BENCH_ONLY") == "dashboards":
             return
@@ -244,6 +329,16 @@ def _dashboards(user: Any, n: int) -> None:
             cursor.fetchall()
 
     bare_ms = best(bare)
+
+    def bare_cases() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT substr(incident_region_id, 1, 2), count(*) FROM cases_case GROUP BY 1"
+            )
+            cursor.fetchall()
+
+    cases_ms = best(bare_cases)
     print(f"dashboard national ({n:,} officials): {national:7.1f} ms")
     print(f"dashboard regency 64.08:               {regency:7.1f} ms")
     print(f"ceiling bare GROUP BY (one query):     {bare_ms:7.1f} ms")
+    print(f"ceiling bare GROUP BY of the cases:    {cases_ms:7.1f} ms")

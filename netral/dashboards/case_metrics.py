@@ -43,7 +43,7 @@ from netral.cases.models import (
     Status,
     ViolationType,
 )
-from netral.registry.models import PositionCategory, SubjectType
+from netral.registry.models import Agency, PositionCategory, SubjectType
 
 from .tables import Cell, Chart, Figure, Table, rate
 
@@ -87,47 +87,59 @@ def cases_in_scope(*, user: AnyUser, scope: Scope, filters: DashboardFilters) ->
 
 
 def case_section(
-    *, user: AnyUser, scope: Scope, filters: DashboardFilters, unit_counts: Any
+    *, user: AnyUser, scope: Scope, filters: DashboardFilters, group_by_unit: Any
 ) -> CaseSection:
     cases = cases_in_scope(user=user, scope=scope, filters=filters)
     persons = ReportedPerson.objects.filter(case__in=cases)
     recommendations = Recommendation.objects.filter(case__in=cases)
     sanctions = Sanction.objects.filter(recommendation__case__in=cases)
     section = CaseSection()
-    section.per_unit = unit_counts(cases, "incident_region_id")
+    now = timezone.now()
+    open_overdue = Q(due_at__lt=now) & ~Q(status__in=sorted(CLOSED_STATUSES))
 
-    # Counts by origin and registration (DOMAIN.md §5.1, §5.6), in one grouped query.
+    # One grouped scan of the cases: per unit, origin and status, the number of cases,
+    # of registered ones (DOMAIN.md §5.1, §5.6) and of open ones past their deadline.
+    groups = group_by_unit(
+        cases,
+        "origin",
+        "status",
+        region_field="incident_region_id",
+        n=Count("pk"),
+        registered=Count("pk", filter=Q(registered_at__isnull=False)),
+        overdue=Count("pk", filter=open_overdue),
+    )
     by_origin: Counter[str] = Counter()
     registered_by_origin: Counter[str] = Counter()
-    for origin, n, n_registered in (
-        cases.values_list("origin")
-        .annotate(n=Count("pk"), r=Count("pk", filter=Q(registered_at__isnull=False)))
-        .order_by()
-    ):
-        by_origin[origin] = n
-        registered_by_origin[origin] = n_registered
+    by_status: Counter[str] = Counter()
+    overdue_cases = 0
+    for (unit, origin, status), (n, n_registered, n_overdue) in groups.items():
+        section.per_unit[unit] += n
+        by_origin[origin] += n
+        registered_by_origin[origin] += n_registered
+        by_status[status] += n
+        overdue_cases += n_overdue
     total = sum(by_origin.values())
     registered = sum(registered_by_origin.values())
 
     # Findings per reported person (each terlapor has its own, DOMAIN.md §8.2), grouped in
     # the database: rows are (finding, violation types, SKB codes, subject type, position
-    # category, count); the JSON lists are exploded here, per distinct combination.
-    person_rows: list[tuple[Any, ...]] = list(
+    # category, [agency,] count); the JSON lists are exploded here, per distinct combination.
+    # One grouped query (one join); agencies are split off below.
+    person_agency_rows = list(
         persons.values_list(
             "finding",
             "violation_types",
             "skb_codes",
             "subject_type",
             "official__position_category",
+            "official__agency_id",
+            "agency_name",
         )
         .annotate(n=Count("pk"))
         .order_by()
     )
-    agency_rows: list[tuple[Any, ...]] = list(
-        persons.values_list("official__agency__name", "agency_name", "finding")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    person_rows = [(*r[:5], r[-1]) for r in person_agency_rows]
+    agency_rows = [(r[5], r[6], r[0], r[-1]) for r in person_agency_rows]
     proven = sum(r[-1] for r in person_rows if r[0] == PersonFinding.TERBUKTI)
     decided_persons = sum(r[-1] for r in person_rows if r[0] != PersonFinding.BELUM_DIPUTUS)
 
@@ -137,8 +149,6 @@ def case_section(
     rec_total = sum(rec_status.values())
     rec_answered = sum(n for s, n in rec_status.items() if s in ANSWERED)
 
-    now = timezone.now()
-    overdue_cases = cases.exclude(status__in=sorted(CLOSED_STATUSES)).filter(due_at__lt=now).count()
     overdue_recs = (
         recommendations.exclude(status__in=sorted(ANSWERED)).filter(due_at__lt=now).count()
     )
@@ -181,7 +191,7 @@ def case_section(
     ]
     section.tables = [
         _origin_table(by_origin, registered_by_origin),
-        _status_table(cases),
+        _status_table(by_status),
         _mix_table(
             "cases_by_violation",
             _("Kualifikasi pelanggaran (per terlapor)"),
@@ -235,8 +245,7 @@ def _origin_table(by_origin: Counter[str], registered: Counter[str]) -> Table:
     )
 
 
-def _status_table(cases: QuerySet[Case]) -> Table:
-    counts = Counter(dict(cases.values_list("status").annotate(n=Count("pk")).order_by()))
+def _status_table(counts: Counter[str]) -> Table:
     rows: list[list[Cell]] = [
         [str(label), counts[value]] for value, label in Status.choices if counts.get(value)
     ]
@@ -314,19 +323,30 @@ def _findings_table(person_rows: list[tuple[Any, ...]]) -> Table:
 
 def _agency_table(agency_rows: list[tuple[Any, ...]], top: int = 15) -> Table:
     """Reported persons per agency: the registry's agency, else the one typed in the case."""
-    counts: Counter[str] = Counter()
-    proven: Counter[str] = Counter()
-    for registry_name, typed_name, finding, n in agency_rows:
-        name = registry_name or typed_name or _("tidak diketahui")
-        counts[name] += n
+    counts: Counter[tuple[int | None, str]] = Counter()
+    proven: Counter[tuple[int | None, str]] = Counter()
+    for agency_id, typed_name, finding, n in agency_rows:
+        key = (agency_id, "" if agency_id else typed_name or "")
+        counts[key] += n
         if finding == PersonFinding.TERBUKTI:
-            proven[name] += n
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+            proven[key] += n
+    # Names only for the agencies of the visible reported persons that make the top list.
+    ids = [a for (a, _t), _n in counts.most_common() if a][: top * 2]
+    names = dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name"))
+    named: Counter[str] = Counter()
+    named_proven: Counter[str] = Counter()
+    for (agency_id, typed), n in counts.items():
+        name = names.get(agency_id, "") if agency_id else typed
+        if agency_id and not name:
+            continue  # outside the top: not named, not listed
+        named[name or _("tidak diketahui")] += n
+        named_proven[name or _("tidak diketahui")] += proven[(agency_id, typed)]
+    ranked = sorted(named.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     return Table(
         key="reported_by_agency",
         title=_("Terlapor per instansi (%(n)s terbanyak)") % {"n": top},
         columns=[_("Instansi"), _("Terlapor"), _("Terbukti")],
-        rows=[[name, n, proven[name]] for name, n in ranked],
+        rows=[[name, n, named_proven[name]] for name, n in ranked],
     )
 
 

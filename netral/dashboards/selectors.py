@@ -102,31 +102,49 @@ def _scope_of(region: Region) -> Scope:
     return Scope(code=region.code, name=region.short_name, units=units, unit_len=unit_len)
 
 
-def _cube(
-    qs: QuerySet[Any], scope: Scope, *fields: str, region_field: str = "region_id"
-) -> Counter[tuple[str, ...]]:
-    """Row counts per (child unit of `scope`, *fields) in ONE grouped scan of `qs`.
+def unit_groups(
+    qs: QuerySet[Any],
+    scope: Scope,
+    *fields: str,
+    region_field: str = "region_id",
+    **aggregates: Any,
+) -> dict[tuple[Any, ...], list[int]]:
+    """Aggregates per (child unit of `scope`, *fields) in ONE grouped scan of `qs`.
 
-    Rows registered at the scope's own level (shorter codes) count under the scope's code;
-    rows outside every unit are dropped. One scan instead of one per breakdown
-    (docs/benchmarks.md has the timings).
+    `aggregates` default to a row count. Rows registered at the scope's own level (shorter
+    codes) count under the scope's code; rows outside every unit are dropped. One scan
+    instead of one per breakdown (docs/benchmarks.md has the timings).
     """
-    counts: Counter[tuple[str, ...]] = Counter()
+    aggregates = aggregates or {"n": Count("pk")}
+    out: dict[tuple[Any, ...], list[int]] = {}
     lengths = {scope.unit_len} if scope.unit_len else {len(u.code) for u in scope.units}
     unit_codes = {u.code for u in scope.units}
     for length in sorted(lengths):
         rows = (
             qs.annotate(_unit=Substr(region_field, 1, length))
             .values_list("_unit", *fields)
-            .annotate(n=Count("pk"))
+            .annotate(**aggregates)
             .order_by()
         )
-        for unit, *rest, n in rows:
-            if unit in unit_codes:
-                counts[(unit, *rest)] += n
-            elif scope.code is not None and length == scope.unit_len:
-                counts[(scope.code, *rest)] += n
-    return counts
+        width = 1 + len(fields)
+        for row in rows:
+            unit, keys, values = row[0], row[1:width], row[width:]
+            if unit not in unit_codes:
+                if scope.code is None or length != scope.unit_len:
+                    continue
+                unit = scope.code
+            total = out.setdefault((unit, *keys), [0] * len(values))
+            for i, value in enumerate(values):
+                total[i] += value or 0
+    return out
+
+
+def _cube(
+    qs: QuerySet[Any], scope: Scope, *fields: str, region_field: str = "region_id"
+) -> Counter[tuple[str, ...]]:
+    """Row counts per (child unit of `scope`, *fields)."""
+    groups = unit_groups(qs, scope, *fields, region_field=region_field)
+    return Counter({key: values[0] for key, values in groups.items()})
 
 
 def _marginal(cube: Counter[tuple[str, ...]], index: int) -> Counter[str]:
@@ -182,7 +200,7 @@ def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
         user=user,
         scope=scope,
         filters=filters,
-        unit_counts=lambda qs, field: _marginal(_cube(qs, scope, region_field=field), 0),
+        group_by_unit=lambda qs, *fields, **kw: unit_groups(qs, scope, *fields, **kw),
     )
     # Per child unit: officials are the denominator of every "per 1.000" rate.
     breakdown = ("subject_type", "position_category")
