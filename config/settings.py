@@ -146,6 +146,9 @@ NETRAL_MAX_UPLOAD_MB = env.envint("NETRAL_MAX_UPLOAD_MB", 200, minimum=1)
 # Public transparency page: counts from 1 up to this minus one are shown as "< N" so a
 # small figure cannot point at a person (small-cell suppression; netral/dashboards/public.py).
 NETRAL_TRANSPARENCY_MIN_COUNT = env.envint("NETRAL_TRANSPARENCY_MIN_COUNT", 5, minimum=1)
+# Seconds a computed evaluation dashboard is reused by everyone with the same jurisdiction
+# and filters (0 = always compute; netral/dashboards/selectors.py).
+NETRAL_DASHBOARD_CACHE_SECONDS = env.envint("NETRAL_DASHBOARD_CACHE_SECONDS", 0, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

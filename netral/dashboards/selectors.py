@@ -9,14 +9,18 @@ period. One call, `dashboard_build`, feeds the page, the report PDF and the XLSX
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr, TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from netral.accounts import access
@@ -174,7 +178,39 @@ def signatures_in_scope(*, user: AnyUser, filters: DashboardFilters) -> QuerySet
 
 
 def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
+    """The dashboard of `filters` within the user's jurisdiction (404 outside it).
+
+    With NETRAL_DASHBOARD_CACHE_SECONDS > 0 a computed dashboard is kept that long and
+    shared by everyone with the same jurisdiction, filters and language; the page shows
+    when it was computed. The scope check above the cache runs on every call.
+    """
     scope = scope_resolve(user=user, region_code=filters.region_code)
+    seconds = int(settings.NETRAL_DASHBOARD_CACHE_SECONDS)
+    if seconds <= 0:
+        return _dashboard_compute(user=user, filters=filters, scope=scope)
+    key = _cache_key(user, filters, scope)
+    cached: Dashboard | None = cache.get(key)
+    if cached is None:
+        cached = _dashboard_compute(user=user, filters=filters, scope=scope)
+        cache.set(key, cached, seconds)
+    return cached
+
+
+def _cache_key(user: AnyUser, filters: DashboardFilters, scope: Scope) -> str:
+    codes = access.jurisdiction_codes(user)
+    parts = [
+        "NATIONAL" if codes is access.NATIONAL else ",".join(sorted(codes)),
+        scope.code or "",
+        str(filters.event.pk if filters.event else ""),
+        str(filters.date_from or ""),
+        str(filters.date_to or ""),
+        get_language() or "",
+    ]
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+    return f"netral:dashboard:v1:{digest}"
+
+
+def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope) -> Dashboard:
     event = filters.event
     dashboard = Dashboard(
         scope_code=scope.code,

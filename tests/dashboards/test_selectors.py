@@ -192,3 +192,31 @@ def test_weighted_median() -> None:
     assert _weighted_median([(2, 1), (10, 1)]) == 6.0
     assert _weighted_median([(1, 3), (100, 1)]) == 1.0
     assert _weighted_median([(1, 2), (3, 2)]) == 2.0
+
+
+def test_the_optional_cache_is_per_jurisdiction(
+    alice: User, charlie: User, world: World, settings: object
+) -> None:
+    from django.core.cache import cache
+
+    from tests.factories import OfficialFactory
+
+    # given: caching on, and charlie's dashboard of Bogor computed first
+    settings.NETRAL_DASHBOARD_CACHE_SECONDS = 60  # type: ignore[attr-defined]
+    cache.clear()
+    bogor = dashboard_build(user=charlie, filters=DashboardFilters())
+    first = dashboard_build(user=alice, filters=DashboardFilters())
+    OfficialFactory(region_id="64.08.04.2001")
+    # when
+    again = dashboard_build(user=alice, filters=DashboardFilters())
+    # then: the same snapshot (until it expires), never another jurisdiction's
+    assert again.generated_at == first.generated_at
+    assert _figures(again, "officials") == {"officials": 6}
+    assert _figures(bogor, "officials") == {"officials": 4}
+    with pytest.raises(Http404):  # the scope check runs before the cache
+        dashboard_build(user=alice, filters=DashboardFilters(region_code="32.01"))
+    settings.NETRAL_DASHBOARD_CACHE_SECONDS = 0  # type: ignore[attr-defined]
+    assert _figures(dashboard_build(user=alice, filters=DashboardFilters()), "officials") == {
+        "officials": 7
+    }
+    cache.clear()
