@@ -149,6 +149,10 @@ NETRAL_TRANSPARENCY_MIN_COUNT = env.envint("NETRAL_TRANSPARENCY_MIN_COUNT", 5, m
 # Seconds a computed evaluation dashboard is reused by everyone with the same jurisdiction
 # and filters (0 = always compute; netral/dashboards/selectors.py).
 NETRAL_DASHBOARD_CACHE_SECONDS = env.envint("NETRAL_DASHBOARD_CACHE_SECONDS", 0, minimum=0)
+# Seconds the public transparency page's aggregates are reused (anonymous traffic must not
+# recompute the national figures on every request; 0 = always compute).
+NETRAL_TRANSPARENCY_CACHE_SECONDS = env.envint("NETRAL_TRANSPARENCY_CACHE_SECONDS", 300, minimum=0)
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from netral.accounts import access
@@ -103,10 +105,30 @@ class PublicPage:
 def transparency_build(
     *, event: ElectionEvent | None, region_code: str | None = None
 ) -> PublicPage:
-    """National figures (or one province's kabupaten/kota) for `event`, suppressed."""
+    """National figures (or one province's kabupaten/kota) for `event`, suppressed.
+
+    The page is public and the national aggregation is the most expensive one, so the
+    result is kept NETRAL_TRANSPARENCY_CACHE_SECONDS (default 300): anonymous traffic
+    cannot make the database recompute it on every request.
+    """
     if region_code is not None and len(region_code) != 2:
         region_code = None  # the public page stops at kabupaten/kota
     k = min_count()
+    seconds = int(settings.NETRAL_TRANSPARENCY_CACHE_SECONDS)
+    key = f"netral:transparency:v1:{event.pk if event else ''}:{region_code or ''}:{k}:" + (
+        get_language() or ""
+    )
+    cached: PublicPage | None = cache.get(key) if seconds > 0 else None
+    if cached is None:
+        cached = _transparency_compute(event=event, region_code=region_code, k=k)
+        if seconds > 0:
+            cache.set(key, cached, seconds)
+    return cached
+
+
+def _transparency_compute(
+    *, event: ElectionEvent | None, region_code: str | None, k: int
+) -> PublicPage:
     dash = dashboard_build(
         user=access.public_statistics_reader(),
         filters=DashboardFilters(event=event, region_code=region_code),

@@ -59,6 +59,16 @@ from netral.registry.models import Official, PositionCategory, Region, SubjectTy
 from tests.factories import OfficialFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """The public page caches its aggregates; each test starts and ends with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class World:
     pilkada: ElectionEvent

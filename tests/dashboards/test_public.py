@@ -73,3 +73,19 @@ def test_suppression_rules() -> None:
         ["TNI", "< 5", "< 5", None, 0, None],
         ["Polri", 7, 6, 85.7, "< 5", None],
     ]
+
+
+def test_the_public_aggregates_are_cached(client: Client, world: World, settings: object) -> None:
+    from tests.factories import OfficialFactory
+
+    settings.NETRAL_TRANSPARENCY_CACHE_SECONDS = 300  # type: ignore[attr-defined]
+    settings.NETRAL_TRANSPARENCY_MIN_COUNT = 1  # type: ignore[attr-defined]
+    first = client.get("/transparansi/").content.decode()
+    OfficialFactory(region_id="64.08.04.2001")
+    cached = client.get("/transparansi/").content.decode()
+    settings.NETRAL_TRANSPARENCY_CACHE_SECONDS = 0  # type: ignore[attr-defined]
+    fresh = client.get("/transparansi/").content.decode()
+    figure = 'data-figure="officials"><span class="figure-value">'
+    assert f"{figure}10<" in first
+    assert f"{figure}10<" in cached
+    assert f"{figure}11<" in fresh
