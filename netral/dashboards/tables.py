@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import TypedDict
 
 Cell = str | int | float | None
 
@@ -138,10 +138,3 @@ class Dashboard:
             if table.key == key:
                 return table
         raise KeyError(key)
-
-    def numbers(self) -> dict[str, Any]:
-        """Every figure and table cell, keyed; what the report tests compare across outputs."""
-        out: dict[str, Any] = {f"figure:{f.key}": f.value for f in self.figures}
-        for table in self.tables:
-            out[f"table:{table.key}"] = [list(row) for row in table.rows]
-        return out
