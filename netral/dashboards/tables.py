@@ -1,7 +1,7 @@
 """The shapes every dashboard output shares: the HTML page, the report PDF and the XLSX.
 
 A selector builds a `Dashboard` once; the page, the PDF and the workbook only format it, so
-their numbers cannot drift apart (tests/dashboards/test_report.py checks this). Rates are
+their numbers cannot drift apart (tests/dashboards/test_views.py checks this). Rates are
 rounded here, once, to one decimal.
 """
 
