@@ -14,8 +14,7 @@ EN = {
     "nama lengkap": "full name",
     "telepon": "phone",
     "akun demo": "demo account",
-    "Dibuat oleh `netral demo`; selama ada akun demo, setiap halaman memberi tanda.":
-        "Created by `netral demo`; while demo accounts exist, every page shows a banner.",
+    "Dibuat oleh `netral demo`; selama ada akun demo, setiap halaman memberi tanda.": "Created by `netral demo`; while demo accounts exist, every page shows a banner.",
     "pengguna": "user",
     "Bawaslu RI": "Bawaslu RI (national)",
     "Bawaslu Provinsi": "Bawaslu Province",
@@ -122,20 +121,14 @@ EN = {
     "… dan %(n)d kesalahan lain": "… and %(n)d more errors",
     "Berkas bukan UTF-8 yang sah (byte %(pos)d).": "The file is not valid UTF-8 (byte %(pos)d).",
     "Baris 1: berkas kosong.": "Line 1: the file is empty.",
-    "Baris 1: kepala kolom harus %(expected)s, ditemukan %(found)s.":
-        "Line 1: the header must be %(expected)s, found %(found)s.",
+    "Baris 1: kepala kolom harus %(expected)s, ditemukan %(found)s.": "Line 1: the header must be %(expected)s, found %(found)s.",
     "Baris %(line)d: harus 4 kolom, ditemukan %(n)d.": "Line %(line)d: expected 4 columns, found %(n)d.",
-    "Baris %(line)d, kolom kode: format kode wilayah tidak sah %(code)r.":
-        "Line %(line)d, column kode: invalid region code format %(code)r.",
-    "Baris %(line)d, kolom level: tingkat tidak dikenal %(level)r.":
-        "Line %(line)d, column level: unknown level %(level)r.",
-    "Baris %(line)d: kode %(code)s tidak sesuai tingkat %(level)s.":
-        "Line %(line)d: code %(code)s does not match level %(level)s.",
+    "Baris %(line)d, kolom kode: format kode wilayah tidak sah %(code)r.": "Line %(line)d, column kode: invalid region code format %(code)r.",
+    "Baris %(line)d, kolom level: tingkat tidak dikenal %(level)r.": "Line %(line)d, column level: unknown level %(level)r.",
+    "Baris %(line)d: kode %(code)s tidak sesuai tingkat %(level)s.": "Line %(line)d: code %(code)s does not match level %(level)s.",
     "Baris %(line)d, kolom nama: nama kosong.": "Line %(line)d, column nama: the name is empty.",
-    "Baris %(line)d, kolom parent_kode: induk %(code)s seharusnya %(expected)s.":
-        "Line %(line)d, column parent_kode: the parent of %(code)s should be %(expected)s.",
-    "Baris %(line)d, kolom parent_kode: induk %(parent)s tidak ada.":
-        "Line %(line)d, column parent_kode: parent %(parent)s does not exist.",
+    "Baris %(line)d, kolom parent_kode: induk %(code)s seharusnya %(expected)s.": "Line %(line)d, column parent_kode: the parent of %(code)s should be %(expected)s.",
+    "Baris %(line)d, kolom parent_kode: induk %(parent)s tidak ada.": "Line %(line)d, column parent_kode: parent %(parent)s does not exist.",
     "Baris %(line)d, kolom kode: kode %(code)s ganda.": "Line %(line)d, column kode: duplicate code %(code)s.",
     "Berkas tidak berisi satu wilayah pun.": "The file contains no region.",
     "Tidak ada wilayah yang cocok dengan “%(query)s”.": "No region matches “%(query)s”.",
@@ -151,8 +144,7 @@ EN = {
     "Belum ada entri.": "No entries yet.",
     "Jejak audit terbaru": "Recent audit trail",
     "Langsung ke isi": "Skip to content",
-    "MODE DEMO: data di sistem ini fiktif dan akun demo aktif. Jangan masukkan data sungguhan.":
-        "DEMO MODE: the data in this system is fictitious and demo accounts are active. Do not enter real data.",
+    "MODE DEMO: data di sistem ini fiktif dan akun demo aktif. Jangan masukkan data sungguhan.": "DEMO MODE: the data in this system is fictitious and demo accounts are active. Do not enter real data.",
     "Navigasi utama": "Main navigation",
     "Wilayah": "Regions",
     "Ruang petugas": "Officer area",
@@ -160,8 +152,7 @@ EN = {
     "Masuk petugas": "Officer sign-in",
     "Bahasa": "Language",
     "Ganti": "Change",
-    "Netral: pengawasan netralitas ASN, kepala desa, perangkat desa, TNI dan Polri dalam Pemilu dan Pilkada.":
-        "Netral: supervising the neutrality of civil servants, village heads, village officials, the military and the police in national and regional elections.",
+    "Netral: pengawasan netralitas ASN, kepala desa, perangkat desa, TNI dan Polri dalam Pemilu dan Pilkada.": "Netral: supervising the neutrality of civil servants, village heads, village officials, the military and the police in national and regional elections.",
     "Selamat datang, %(name)s": "Welcome, %(name)s",
     "Penugasan Anda": "Your assignments",
     "Peran": "Role",
@@ -172,20 +163,20 @@ EN = {
     "Menu petugas": "Officer menu",
     "Ganti kata sandi": "Change password",
     "Beranda": "Home",
-    "Satu tempat untuk menjaga netralitas aparatur dalam Pemilu dan Pilkada: sosialisasi dan ikrar netralitas, pengawasan, penanganan pelanggaran, sampai evaluasi.":
-        "One place to keep public officials neutral in national and regional elections: socialisation and neutrality pledges, supervision, handling of violations, and evaluation.",
+    "Satu tempat untuk menjaga netralitas aparatur dalam Pemilu dan Pilkada: sosialisasi dan ikrar netralitas, pengawasan, penanganan pelanggaran, sampai evaluasi.": "One place to keep public officials neutral in national and regional elections: socialisation and neutrality pledges, supervision, handling of violations, and evaluation.",
     "Pencegahan": "Prevention",
-    "Sosialisasi dan deklarasi netralitas: pakta integritas yang ditandatangani ASN, kepala desa dan perangkat desa.":
-        "Socialisation and neutrality declarations: integrity pacts signed by civil servants, village heads and village officials.",
+    "Sosialisasi dan deklarasi netralitas: pakta integritas yang ditandatangani ASN, kepala desa dan perangkat desa.": "Socialisation and neutrality declarations: integrity pacts signed by civil servants, village heads and village officials.",
     "Pengawasan": "Supervision",
-    "Masyarakat dapat melaporkan dugaan pelanggaran netralitas; pengawas mencatat temuan.":
-        "The public can report suspected neutrality violations; supervisors record their findings.",
+    "Masyarakat dapat melaporkan dugaan pelanggaran netralitas; pengawas mencatat temuan.": "The public can report suspected neutrality violations; supervisors record their findings.",
     "Penanganan": "Handling",
-    "Setiap perkara diproses sesuai tenggat waktu yang ditetapkan peraturan Bawaslu, sampai sanksi dijatuhkan.":
-        "Every case follows the deadlines set by Bawaslu regulations, until a sanction is imposed.",
+    "Setiap perkara diproses sesuai tenggat waktu yang ditetapkan peraturan Bawaslu, sampai sanksi dijatuhkan.": "Every case follows the deadlines set by Bawaslu regulations, until a sanction is imposed.",
     "Nama atau kode wilayah, mis. Sangatta atau 64.08": "Region name or code, e.g. Sangatta or 64.08",
     "Masuk": "Sign in",
     "Kata sandi telah diganti": "Your password has been changed",
     "Kembali ke ruang petugas": "Back to the officer area",
     "Simpan": "Save",
+    "Pejabat": "Officials",
+    "Deklarasi": "Declarations",
+    "Dasbor evaluasi": "Evaluation dashboard",
+    "Perkara": "Cases",
 }

@@ -338,9 +338,9 @@ def officials_visible_to(user: AnyUser) -> QuerySet[Official]:
 
 
 def access_official(user: AnyUser, official_id: int) -> Official:
-    official = officials_visible_to(user).select_related("agency", "region").filter(
-        pk=official_id
-    ).first()
+    official = (
+        officials_visible_to(user).select_related("agency", "region").filter(pk=official_id).first()
+    )
     if official is None:
         raise Http404
     return official
