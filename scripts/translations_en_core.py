@@ -179,4 +179,8 @@ EN = {
     "Deklarasi": "Declarations",
     "Dasbor evaluasi": "Evaluation dashboard",
     "Perkara": "Cases",
+    "Lapor": "Report",
+    "Laporkan dugaan pelanggaran": "Report a suspected violation",
+    "Cek status laporan": "Check a report's status",
+    "Transparansi penanganan": "Handling transparency",
 }
