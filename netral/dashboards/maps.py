@@ -230,7 +230,8 @@ def choropleth(
     view_box = f"{min_x - pad:.3f} {-max_y - pad:.3f} {width:.3f} {height:.3f}"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box}" class="choropleth" '
-        f'role="img" aria-labelledby="map-title" preserveAspectRatio="xMidYMid meet" '
+        # "group", not "img": the units are links (drill-down), and an img may not contain any.
+        f'role="group" aria-labelledby="map-title" preserveAspectRatio="xMidYMid meet" '
         f'width="800" height="{max(1, round(800 * height / width))}">',
         f'<title id="map-title">{escape(title)}</title>',
         f'<g stroke="#555" stroke-width="{width / 900:.4f}" stroke-linejoin="round" '

@@ -1,0 +1,70 @@
+"""Automated accessibility checks (axe-core in Debian's chromium) on the main pages.
+
+axe finds only what a machine can find (contrast, labels, landmarks, ARIA misuse); it is a
+floor, not a substitute for testing with people who use screen readers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.factories import TEST_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = (Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js").read_text()
+PUBLIC_PAGES = [
+    "/",
+    "/masuk/",
+    "/wilayah/?q=sangatta",
+    "/wilayah/64.08/",
+    "/lapor/",
+    "/lapor/status/",
+    "/transparansi/",
+]
+OFFICER_PAGES = ["/petugas/", "/pejabat/", "/deklarasi/", "/perkara/antrean/", "/dasbor/"]
+
+
+def _violations(page: Any) -> list[str]:
+    page.add_script_tag(content=AXE)
+    result = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations'],"
+        " runOnly: ['wcag2a', 'wcag2aa']})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def _setup() -> None:
+    from netral.accounts.models import Role
+    from netral.registry.services.regions_load import regions_load
+    from tests.conftest import SAMPLE_REGIONS
+    from tests.factories import UserFactory
+
+    regions_load(path=SAMPLE_REGIONS, edition="sample")
+    UserFactory(username="alice", role=Role.BAWASLU_KABKOTA, region="64.08")
+
+
+def test_public_and_officer_pages_have_no_serious_accessibility_violations(
+    live_server: Any, page: Any
+) -> None:
+    _setup()
+    found: dict[str, list[str]] = {}
+    for path in PUBLIC_PAGES:
+        page.goto(f"{live_server.url}{path}")
+        found[path] = _violations(page)
+    page.goto(f"{live_server.url}/masuk/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/petugas/")
+    for path in OFFICER_PAGES:
+        page.goto(f"{live_server.url}{path}")
+        found[path] = _violations(page)
+    assert {p: v for p, v in found.items() if v} == {}
