@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from netral.cases.models import EvidenceKind
+from netral.core import uploads
 from netral.core.errors import ApplicationError
 
 if TYPE_CHECKING:
@@ -25,29 +26,17 @@ class FileType:
 
 
 def sniff(head: bytes) -> FileType | None:
-    """The file's real type from its first bytes, or None if not an accepted type."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return FileType("image/jpeg", ".jpg", EvidenceKind.FOTO)
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return FileType("image/png", ".png", EvidenceKind.FOTO)
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return FileType("image/gif", ".gif", EvidenceKind.FOTO)
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return FileType("image/webp", ".webp", EvidenceKind.FOTO)
-    if head.startswith(b"%PDF-"):
-        return FileType("application/pdf", ".pdf", EvidenceKind.DOKUMEN)
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in (b"heic", b"heix", b"mif1", b"msf1"):
-            return FileType("image/heic", ".heic", EvidenceKind.FOTO)
-        if brand == b"qt  ":
-            return FileType("video/quicktime", ".mov", EvidenceKind.VIDEO)
-        if brand.startswith(b"3g"):
-            return FileType("video/3gpp", ".3gp", EvidenceKind.VIDEO)
-        return FileType("video/mp4", ".mp4", EvidenceKind.VIDEO)
-    if head.startswith(b"\x1aE\xdf\xa3"):
-        return FileType("video/webm", ".webm", EvidenceKind.VIDEO)
-    return None
+    """The file's real type from its first bytes (netral.core.uploads), or None."""
+    found = uploads.sniff(head)
+    if found is None:
+        return None
+    if found.content_type.startswith("image/"):
+        kind = EvidenceKind.FOTO
+    elif found.content_type.startswith("video/"):
+        kind = EvidenceKind.VIDEO
+    else:
+        kind = EvidenceKind.DOKUMEN
+    return FileType(found.content_type, found.extension, kind)
 
 
 # The declared type must agree with the content (a .jpg that is really a PDF is refused).
@@ -100,7 +89,7 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
     if size == 0:
         raise ApplicationError(_("Berkas %(name)s kosong.") % {"name": name})
     upload.seek(0)
-    head = upload.read(32)
+    head = upload.read(uploads.HEAD_BYTES)
     file_type = sniff(head)
     if file_type is None or not _declared_matches(
         upload.content_type or "", file_type.content_type

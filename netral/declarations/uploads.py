@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from netral.core import uploads
 from netral.core.errors import ApplicationError
 
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
@@ -17,16 +18,9 @@ PDF_OR_IMAGE = IMAGES | {PDF}
 
 
 def sniff(head: bytes) -> str | None:
-    """The content type told by the first bytes, or None."""
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return WEBP
-    return None
+    """The content type told by the first bytes (netral.core.uploads), or None."""
+    found = uploads.sniff(head)
+    return found.content_type if found else None
 
 
 def check_upload(data: bytes, *, allowed: frozenset[str], field: str) -> str:
@@ -38,7 +32,7 @@ def check_upload(data: bytes, *, allowed: frozenset[str], field: str) -> str:
             _("%(field)s: berkas terlalu besar (maksimum %(mb)d MB).")
             % {"field": field, "mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
-    kind = sniff(data[:16])
+    kind = sniff(data[: uploads.HEAD_BYTES])
     if kind is None or kind not in allowed:
         names = ", ".join(sorted(k.split("/")[1].upper() for k in allowed))
         raise ApplicationError(
