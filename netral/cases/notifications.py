@@ -1,7 +1,10 @@
 """Email notifications (Django's pluggable EMAIL_BACKEND), logged in NotificationLog.
 
 Services call these inside their transaction; the mail goes out only after commit
-(transaction.on_commit), so a rolled-back step never tells anyone anything.
+(transaction.on_commit), so a rolled-back step never tells anyone anything. With
+`defer=True` (the public report form, whose request must stay cheap) the log row is written
+PENDING with its body and the mail is left to `notifications_send_pending`, which
+`netral watch_deadlines` runs on every pass.
 """
 
 from __future__ import annotations
@@ -27,6 +30,11 @@ logger = logging.getLogger(__name__)
 
 def _send(log_id: int, body: str) -> None:
     log = NotificationLog.objects.get(pk=log_id)
+    _deliver(log, body)
+
+
+def _deliver(log: NotificationLog, body: str) -> bool:
+    log_id = log.pk
     try:
         send_mail(log.subject, body, settings.DEFAULT_FROM_EMAIL, [log.recipient_email])
     except Exception as exc:
@@ -34,10 +42,28 @@ def _send(log_id: int, body: str) -> None:
         NotificationLog.objects.filter(pk=log_id).update(
             outcome=NotificationLog.Outcome.FAILED, error=str(exc)[:300]
         )
-        return
+        return False
     NotificationLog.objects.filter(pk=log_id).update(
         outcome=NotificationLog.Outcome.SENT, sent_at=timezone.now()
     )
+    return True
+
+
+def notifications_send_pending(*, limit: int = 500) -> int:
+    """Send deferred notifications (PENDING rows with a stored body), oldest first; returns
+    how many were sent. Rows are locked while they are sent (skipped by a concurrent sender
+    on PostgreSQL; SQLite serialises writers), so each mail leaves once."""
+    sent = 0
+    with transaction.atomic():
+        logs = list(
+            NotificationLog.objects.select_for_update(skip_locked=True)
+            .filter(outcome=NotificationLog.Outcome.PENDING)
+            .exclude(body="")
+            .order_by("id")[:limit]
+        )
+        for log in logs:
+            sent += _deliver(log, log.body)
+    return sent
 
 
 def _queue(
@@ -49,14 +75,21 @@ def _queue(
     template: str,
     context: dict[str, object],
     user: User | None = None,
+    defer: bool = False,
 ) -> None:
     if not email:
         return
-    log = NotificationLog.objects.create(
-        case=case, kind=kind, recipient_email=email, recipient_user=user, subject=subject[:200]
-    )
     body = render_to_string(template, {"case": case, "site_url": settings.SITE_URL, **context})
-    transaction.on_commit(lambda: _send(log.pk, body))
+    log = NotificationLog.objects.create(
+        case=case,
+        kind=kind,
+        recipient_email=email,
+        recipient_user=user,
+        subject=subject[:200],
+        body=body if defer else "",
+    )
+    if not defer:
+        transaction.on_commit(lambda: _send(log.pk, body))
 
 
 def _reporter_email(case: Case) -> str:
@@ -82,7 +115,7 @@ def notify_reporter_status(*, case: Case, note: str = "") -> None:
     )
 
 
-def notify_reporter_receipt(*, case: Case) -> None:
+def notify_reporter_receipt(*, case: Case, defer: bool = False) -> None:
     subject = _("Tanda terima laporan %(tn)s") % {"tn": case.tracking_number}
     _queue(
         case=case,
@@ -91,6 +124,7 @@ def notify_reporter_receipt(*, case: Case) -> None:
         subject=subject,
         template="cases/email/receipt.txt",
         context={"status_url": settings.SITE_URL + reverse("cases:public_status")},
+        defer=defer,
     )
 
 
@@ -109,7 +143,9 @@ def notify_reporter_completion(*, case: Case, message: str) -> None:
     )
 
 
-def notify_officer(*, case: Case, user: User, kind: str, subject: str, message: str) -> None:
+def notify_officer(
+    *, case: Case, user: User, kind: str, subject: str, message: str, defer: bool = False
+) -> None:
     _queue(
         case=case,
         kind=kind,
@@ -121,4 +157,5 @@ def notify_officer(*, case: Case, user: User, kind: str, subject: str, message: 
             "message": message,
             "case_url": settings.SITE_URL + reverse("cases:detail", args=[case.pk]),
         },
+        defer=defer,
     )

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from netral.accounts.models import Assignment, Role
@@ -49,10 +49,15 @@ def case_route(*, incident_region: Region) -> Region | None:
     q = Q(pk__in=[])
     for code, role in candidates:
         q |= Q(region_id=code, role=role)
-    active = set(Assignment.objects.filter(q).values_list("region_id", flat=True))
+    # One query: the candidate regions that have an active unit, deepest first.
+    units = Region.objects.filter(
+        Exists(Assignment.objects.filter(q, region_id=OuterRef("code"))),
+        code__in=[code for code, _role in candidates],
+    )
+    found = {r.code: r for r in units}
     for code, _role in sorted(candidates, key=lambda c: -c[0].count(".")):
-        if code in active:
-            return Region.objects.get(pk=code)
+        if code in found:
+            return found[code]
     return None
 
 

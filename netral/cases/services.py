@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from netral.audit.services import audit_record
-from netral.cases.deadlines import filing_is_late, recommendation_due, rule_get
+from netral.cases.deadlines import STEPS_BY_STATUS, filing_is_late, recommendation_due, rule_get
 from netral.cases.models import (
+    CLOSED_STATUSES,
     FOLLOW_UP_TERMINAL,
     PRE_REGISTRATION,
     REGISTRABLE_ASSESSMENTS,
@@ -57,7 +58,13 @@ from netral.cases.notifications import (
 )
 from netral.cases.selectors import case_route
 from netral.cases.uploads import CheckedFile, check_upload
-from netral.cases.workflow import Actor, InvalidTransition, case_refresh_deadline, case_transition
+from netral.cases.workflow import (
+    Actor,
+    InvalidTransition,
+    case_refresh_deadline,
+    case_transition,
+    deadline_fields,
+)
 from netral.core import sealing
 from netral.core.errors import ApplicationError
 from netral.elections.models import ElectionEvent, Regime
@@ -158,8 +165,13 @@ def _new_pin() -> str:
     return f"{secrets.randbelow(10**8):08d}"
 
 
-def receipt_record(case: Case) -> dict[str, Any]:
-    """What the receipt seal covers: enough to prove filing, no personal data."""
+def receipt_record(case: Case, *, evidence_sha256: list[str] | None = None) -> dict[str, Any]:
+    """What the receipt seal covers: enough to prove filing, no personal data.
+
+    `evidence_sha256` lets intake seal a case before it is saved (the digests are known from
+    the checked uploads), so the seal is written with the case's INSERT, not re-read after."""
+    if evidence_sha256 is None:
+        evidence_sha256 = [e.sha256 for e in case.evidence.all() if e.sha256]
     return {
         "type": "netral.case.receipt/1",
         "tracking_number": case.tracking_number,
@@ -169,7 +181,7 @@ def receipt_record(case: Case) -> dict[str, Any]:
         "incident_region": case.incident_region_id,
         "title_sha256": hashlib.sha256(case.title.encode()).hexdigest(),
         "description_sha256": hashlib.sha256(case.description.encode()).hexdigest(),
-        "evidence_sha256": sorted(e.sha256 for e in case.evidence.all() if e.sha256),
+        "evidence_sha256": sorted(evidence_sha256),
     }
 
 
@@ -207,23 +219,33 @@ def _validate_case_data(data: CaseData, *, now: dt.datetime) -> None:
 
 
 def _add_persons(case: Case, persons: list[PersonData]) -> None:
+    """All reported persons in one INSERT (and officials picked from the registry in one
+    SELECT), so the public form's cost does not grow with the number of persons."""
+    ids = [p.official_id for p in persons if p.official_id]
+    officials = Official.objects.select_related("agency").in_bulk(ids) if ids else {}
+    rows = []
     for p in persons:
-        official = Official.objects.filter(pk=p.official_id).first() if p.official_id else None
+        official = officials.get(p.official_id) if p.official_id else None
         if p.official_id and official is None:
             raise ApplicationError(_("Terlapor yang dipilih dari registri tidak ditemukan."))
         name = official.name if official else p.name.strip()
         if not name:
             continue
-        ReportedPerson.objects.create(
-            case=case,
-            official=official,
-            name=name,
-            address=p.address,
-            phone=p.phone,
-            subject_type=official.subject_type if official else p.subject_type,
-            position=official.position if official else p.position,
-            agency_name=(official.agency.name if official and official.agency else p.agency_name),
+        rows.append(
+            ReportedPerson(
+                case=case,
+                official=official,
+                name=name,
+                address=p.address,
+                phone=p.phone,
+                subject_type=official.subject_type if official else p.subject_type,
+                position=official.position if official else p.position,
+                agency_name=(
+                    official.agency.name if official and official.agency else p.agency_name
+                ),
+            )
         )
+    ReportedPerson.objects.bulk_create(rows)
 
 
 def _add_evidence(
@@ -275,6 +297,8 @@ def _create_case(
     with_tracking: bool,
     submission_key: uuid.UUID | None = None,
 ) -> tuple[Case, str]:
+    """Insert a case and its parts. Everything known before the INSERT (receipt seal, first
+    deadline) is written with it: no UPDATE, no re-read."""
     handling = case_route(incident_region=data.incident_region)
     pin = ""
     case = Case(
@@ -295,25 +319,35 @@ def _create_case(
         submission_key=submission_key,
     )
     if with_tracking:
+        # 8 symbols of a 32-letter alphabet (2^40): a collision is caught by the unique
+        # constraint and the caller files again with a new number (case_file_public).
         pin = _new_pin()
-        for _attempt in range(5):
-            tn = _new_tracking_number()
-            if not Case.objects.filter(tracking_number=tn).exists():
-                break
-        case.tracking_number = tn
-        case.pin_hash = pin_hash(tn, pin)
+        case.tracking_number = _new_tracking_number()
+        case.pin_hash = pin_hash(case.tracking_number, pin)
+        case.receipt_seal = sealing.seal(
+            receipt_record(case, evidence_sha256=[cf.sha256 for cf in files])
+        ).__dict__
+    if case.status in STEPS_BY_STATUS or case.status in CLOSED_STATUSES:
+        for key, value in deadline_fields(case).items():
+            setattr(case, key, value)
+        refresh_after = False
+    else:
+        refresh_after = True  # a state whose deadline reads related rows
     case.save()
     if reporter is not None:
         Reporter.objects.create(case=case, **reporter.__dict__)
     _add_persons(case, data.persons)
-    for w in data.witnesses:
-        if w.name.strip():
-            Witness.objects.create(case=case, name=w.name.strip(), address=w.address, phone=w.phone)
+    Witness.objects.bulk_create(
+        Witness(case=case, name=w.name.strip(), address=w.address, phone=w.phone)
+        for w in data.witnesses
+        if w.name.strip()
+    )
     _add_evidence(case, files, actor=actor)
-    if data.evidence_list.strip():
-        for line in data.evidence_list.splitlines():
-            if line.strip():
-                Evidence.objects.create(case=case, kind="LAINNYA", description=line.strip()[:300])
+    Evidence.objects.bulk_create(
+        Evidence(case=case, kind="LAINNYA", description=line.strip()[:300])
+        for line in data.evidence_list.splitlines()
+        if line.strip()
+    )
     CaseEvent.objects.create(
         case=case,
         type=CaseEvent.Type.FILED if origin == Origin.LAPORAN else CaseEvent.Type.CREATED,
@@ -323,10 +357,8 @@ def _create_case(
         parameters={"channel": channel, "handling_region": handling.code if handling else None},
         public=True,
     )
-    if with_tracking:
-        case.receipt_seal = sealing.seal(receipt_record(case)).__dict__
-        Case.objects.filter(pk=case.pk).update(receipt_seal=case.receipt_seal)
-    case_refresh_deadline(case=case)
+    if refresh_after:
+        case_refresh_deadline(case=case)
     audit_record(
         obj=case,
         action="case.create",
@@ -346,41 +378,47 @@ def case_file_public(
 ) -> FiledReport:
     """A citizen's online report (DRAFT_PUBLIK: not yet legally received, DOMAIN §8.1).
 
-    The same submission key twice (double click, resend) returns the first report.
+    The same submission key twice (double click, resend) returns the first report: the unique
+    constraint on the key decides, so two concurrent copies cannot both be filed and the
+    first copy costs no extra lookup. The tracking number and PIN are durable when this
+    returns (committed with the case); the e-mails are written to the notification log in the
+    same transaction and sent by the background step (notifications_send_pending, run by
+    `netral watch_deadlines`), not on the request.
     """
-    existing = Case.objects.filter(submission_key=submission_key).first()
-    if existing is not None:
-        return FiledReport(existing, "", duplicate=True)
     now = timezone.now()
     _validate_case_data(data, now=now)
     if not any((p.name.strip() or p.official_id) for p in data.persons):
         raise ApplicationError(_("Isi sedikitnya satu terlapor."))
     checked = _check_files(files)
-    try:
-        with transaction.atomic():
-            case, pin = _create_case(
-                data=data,
-                origin=Origin.LAPORAN,
-                status=S.DRAFT_PUBLIK,
-                channel=Channel.DARING,
-                actor=None,
-                reporter=reporter,
-                files=checked,
-                now=now,
-                with_tracking=True,
-                submission_key=submission_key,
-            )
-            notify_reporter_receipt(case=case)
-            _notify_unit_new_case(case)
-    except IntegrityError:
-        existing = Case.objects.filter(submission_key=submission_key).first()
-        if existing is None:
-            raise
-        return FiledReport(existing, "", duplicate=True)
-    return FiledReport(case, pin)
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                case, pin = _create_case(
+                    data=data,
+                    origin=Origin.LAPORAN,
+                    status=S.DRAFT_PUBLIK,
+                    channel=Channel.DARING,
+                    actor=None,
+                    reporter=reporter,
+                    files=checked,
+                    now=now,
+                    with_tracking=True,
+                    submission_key=submission_key,
+                )
+                notify_reporter_receipt(case=case, defer=True)
+                _notify_unit_new_case(case, defer=True)
+        except IntegrityError:
+            existing = Case.objects.filter(submission_key=submission_key).first()
+            if existing is not None:
+                return FiledReport(existing, "", duplicate=True)
+            if attempt == 2:
+                raise
+            continue  # the drawn tracking number was taken: draw again
+        return FiledReport(case, pin)
+    raise AssertionError("unreachable")
 
 
-def _notify_unit_new_case(case: Case) -> None:
+def _notify_unit_new_case(case: Case, *, defer: bool = False) -> None:
     from netral.accounts.access import case_handlers_for_region
 
     if case.handling_region_id is None:
@@ -394,6 +432,7 @@ def _notify_unit_new_case(case: Case) -> None:
             kind=NotificationLog.Kind.NEW_CASE,
             subject=_("Laporan baru %(ref)s") % {"ref": case.reference},
             message=_("Laporan baru masuk di wilayah Anda: %(title)s") % {"title": case.title},
+            defer=defer,
         )
 
 

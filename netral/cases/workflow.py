@@ -375,17 +375,22 @@ def case_transition(
     return fresh
 
 
-def case_refresh_deadline(*, case: Case, compute: Any = None) -> None:
-    """Recompute and store the next deadline (due_at + its step and basis)."""
+def deadline_fields(case: Case, compute: Any = None) -> dict[str, Any]:
+    """The next deadline of `case` as the values of its due_* fields (not stored)."""
     if compute is None:
         from netral.cases.deadlines import case_next_deadline as compute
     deadline = None if case.status in CLOSED_STATUSES else compute(case)
-    fields = {
+    return {
         "due_at": deadline.due_at if deadline else None,
         "due_step": deadline.step if deadline else "",
         "due_basis": deadline.basis if deadline else "",
         "due_confidence": deadline.confidence if deadline else "",
     }
+
+
+def case_refresh_deadline(*, case: Case, compute: Any = None) -> None:
+    """Recompute and store the next deadline (due_at + its step and basis)."""
+    fields = deadline_fields(case, compute)
     Case.objects.filter(pk=case.pk).update(**fields)
     for key, value in fields.items():
         setattr(case, key, value)

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 
 from netral.cases.models import NotificationLog
+from netral.cases.notifications import notifications_send_pending
 from netral.cases.services import case_assign, case_kajian_awal_record, case_receive
 from tests.cases.conftest import file_report
 
@@ -20,6 +21,13 @@ def test_reporter_gets_receipt_and_status_mails_logged(
     with django_capture_on_commit_callbacks(execute=True):
         filed = file_report()
     case = filed.case
+    # a public report's mails are deferred: logged PENDING with their body, sent by the
+    # background step (netral watch_deadlines), once
+    assert mail.outbox == []
+    pending = NotificationLog.objects.filter(case=case, outcome=NotificationLog.Outcome.PENDING)
+    assert set(pending.values_list("kind", flat=True)) == {"RECEIPT", "NEW_CASE"}
+    assert notifications_send_pending() == 2
+    assert notifications_send_pending() == 0
     assert [m.to for m in mail.outbox] == [["rina@example.test"], ["siti@example.test"]]
     assert case.tracking_number in mail.outbox[0].subject
     with django_capture_on_commit_callbacks(execute=True):
@@ -69,3 +77,12 @@ def test_assigned_officer_is_notified(
         case_assign(case=case, officer=panwascam, actor=alice)
     assert mail.outbox[-1].to == ["siti@example.test"]
     assert NotificationLog.objects.filter(kind="ASSIGNED", recipient_user=panwascam).exists()
+
+
+def test_the_watcher_sends_deferred_mails(panwascam: Any) -> None:
+    from django.core.management import call_command
+
+    file_report()
+    call_command("watch_deadlines")
+    assert sorted(m.to[0] for m in mail.outbox) == ["rina@example.test", "siti@example.test"]
+    assert not NotificationLog.objects.filter(outcome=NotificationLog.Outcome.PENDING).exists()

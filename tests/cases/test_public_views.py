@@ -9,6 +9,7 @@ from typing import Any
 
 import pypdf
 import pytest
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from netral.cases.models import Case, Evidence, Status
 from netral.cases.services import case_kajian_awal_record, case_receive
+from netral.cases.views.public import RECEIPT_COOKIE, RECEIPT_SALT
 from tests.cases.conftest import DESA, PDF, PNG, file_report, png
 from tests.factories import OfficialFactory
 
@@ -88,7 +90,14 @@ def test_a_citizen_files_a_report_with_evidence_and_gets_receipt_and_pin(client:
     assert evidence.sha256 == hashlib.sha256(PNG).hexdigest()
     receipt = client.get(reverse("cases:public_receipt")).content.decode()
     assert case.tracking_number in receipt
-    pin = client.session["cases.receipt"]["pin"]
+    signer = signing.get_cookie_signer(
+        salt=signing._cookie_signer_salt(RECEIPT_COOKIE, RECEIPT_SALT)
+    )
+    cookie = client.cookies[RECEIPT_COOKIE]
+    assert cookie["httponly"]
+    assert cookie["path"] == "/lapor/"
+    code, tracking_number, pin = signer.unsign(cookie.value, max_age=3600).split("|")
+    assert (code, tracking_number) == (str(case.code), case.tracking_number)
     assert pin in receipt
     assert pin not in case.pin_hash
 

@@ -90,4 +90,7 @@ def test_the_command_runs_one_pass(panwascam: Any) -> None:
         call_command("watch_deadlines", stdout=out)
         call_command("watch_deadlines", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines == ["warnings=0 overdue=1 escalations=0", "warnings=0 overdue=0 escalations=0"]
+    assert lines == [
+        "warnings=0 overdue=1 escalations=0 mails=2",
+        "warnings=0 overdue=0 escalations=0 mails=0",
+    ]

@@ -34,6 +34,9 @@ class NotificationLog(models.Model):
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The rendered mail of a deferred notification, kept until the background sender sends it
+    # (empty for notifications sent right after their transaction commits).
+    body = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,8 +38,39 @@ from netral.core.errors import ApplicationError
 from netral.elections.models import ElectionEvent
 from netral.registry.selectors import region_get
 
-SESSION_RECEIPT = "cases.receipt"
 SESSION_STATUS = "cases.status_case"
+# The receipt (tracking number and PIN, shown once) travels to the receipt page in a signed,
+# HttpOnly cookie scoped to /lapor/ rather than in a database session: a report then writes no
+# session row (the public form's load target, issue 5). Only this browser can read it.
+RECEIPT_COOKIE = "netral_receipt"
+RECEIPT_SALT = "netral.cases.receipt"
+RECEIPT_MAX_AGE = 3600
+
+
+def _receipt_redirect(receipt: dict[str, str] | None) -> HttpResponse:
+    response = redirect("cases:public_receipt")
+    if receipt is not None:
+        response.set_signed_cookie(
+            RECEIPT_COOKIE,
+            "|".join((receipt["code"], receipt["tracking_number"], receipt["pin"])),
+            salt=RECEIPT_SALT,
+            max_age=RECEIPT_MAX_AGE,
+            path="/lapor/",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def _receipt_from(request: HttpRequest) -> dict[str, str] | None:
+    raw = request.get_signed_cookie(
+        RECEIPT_COOKIE, default=None, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE
+    )
+    parts = raw.split("|") if raw else []
+    if len(parts) != 3:
+        return None
+    return dict(zip(("code", "tracking_number", "pin"), parts, strict=True))
 
 
 def _deepest_region(post: Any) -> str:
@@ -108,13 +140,15 @@ def report_form(request: HttpRequest) -> HttpResponse:
                     error = exc.message
                 else:
                     ratelimit.hit("report", client)
-                    if not filed.duplicate:
-                        request.session[SESSION_RECEIPT] = {
+                    return _receipt_redirect(
+                        None
+                        if filed.duplicate
+                        else {
                             "code": str(filed.case.code),
-                            "tracking_number": filed.case.tracking_number,
+                            "tracking_number": filed.case.tracking_number or "",
                             "pin": filed.pin,
                         }
-                    return redirect("cases:public_receipt")
+                    )
         else:
             error = _("Periksa kembali isian yang ditandai.")
     else:
@@ -143,8 +177,8 @@ def report_form(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def report_receipt(request: HttpRequest) -> HttpResponse:
-    receipt = request.session.get(SESSION_RECEIPT)
-    if not receipt:
+    receipt = _receipt_from(request)
+    if not receipt or "code" not in receipt:
         return redirect("cases:public_status")
     case = selectors.case_by_code(code=receipt["code"])
     if case is None:

@@ -1,4 +1,5 @@
-"""`netral watch_deadlines [--loop SECONDS]`: warn before deadlines, alert when they pass."""
+"""`netral watch_deadlines [--loop SECONDS]`: warn before deadlines, alert when they pass, and
+send the notifications the public report form deferred (netral.cases.notifications)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from netral.cases.notifications import notifications_send_pending
 from netral.monitoring.services import deadlines_watch
 
 
@@ -26,9 +28,10 @@ class Command(BaseCommand):
         interval: int = options["loop"]
         while True:
             result = deadlines_watch()
+            sent = notifications_send_pending()
             self.stdout.write(
                 f"warnings={result.warnings} overdue={result.overdue} "
-                f"escalations={result.escalations}"
+                f"escalations={result.escalations} mails={sent}"
             )
             if interval <= 0:
                 return
