@@ -304,3 +304,92 @@ def test_a_new_agency_gets_the_deepest_region_holding_all_its_officials() -> Non
 
     assert Agency.objects.get(name="Dinas Pendidikan Kutai Timur").region_id == "64.08"
     assert Agency.objects.get(name="Pemerintah Desa Singa Gembara").region_id == "64.08.04.2011"
+
+
+def test_the_fast_row_path_gives_the_same_rows_and_errors_as_the_careful_one() -> None:
+    """row_validator (the hot path) must type every valid row exactly as validate_row does
+    and hand every doubtful row to it, so the errors are the same too."""
+    from netral.registry.models import Region
+    from netral.registry.services.import_format import (
+        COLUMNS,
+        ColumnPositions,
+        ErrorCollector,
+        RowContext,
+        row_validator,
+        validate_row,
+    )
+
+    rows = [
+        [
+            "pns",
+            "  Séno   Aji ",
+            "198403222009021004",
+            "6408046204840002",
+            "",
+            "Guru",
+            "fungsional",
+            " Dinas  Pendidikan ",
+            "64.08",
+            "a@b.go.id",
+            "0812 345",
+            "ig:@a; fb:b ;ig:@a",
+        ],
+        [
+            "PPPK",
+            "Rina",
+            "199009132025242014",
+            "",
+            "",
+            "",
+            "",
+            "DINAS PENDIDIKAN",
+            "64.08.04",
+            "",
+            "",
+            "",
+        ],
+        ["TNI", "Budi", "", "", " 31990123 ", "Babinsa", "", "Kodim", "64.08.04.2001", "", "", ""],
+        ["PNS", "X", "199009132025242014", "", "", "", "", "", "64.08", "", "", ""],  # NIP TMT
+        ["PPPK", "Y", "198403222009021004", "", "", "", "", "", "64.08", "", "", ""],
+        [
+            "BUPATI",
+            "",
+            "123",
+            "99",
+            "x" * 31,
+            "j" * 201,
+            "bos",
+            "i" * 201,
+            "99.99",
+            "bad",
+            "abc",
+            "nohandle",
+        ],
+        ["KEPALA_DESA", "Z", "", "6408047204840002", "", "", "", "", "64.08.99", "", "", ""],
+        ["LURAH", "Ändré", "", "", "", "", "", "Kelurahan É", "", "", "", ""],
+        ["CAMAT", "W", "", "", "", "", "", "", "32.01", "x@y.z", "+62 (541) 123-45", ";;"],
+    ]
+    ix = ColumnPositions(**{name: position for position, name in enumerate(COLUMNS)})
+    regions = set(Region.objects.values_list("code", flat=True))
+    outputs = []
+    for fast in (True, False):
+        ctx = RowContext(region_codes=regions, allowed={"64.08"})
+        errors, social = ErrorCollector(None), []  # type: ignore[var-annotated]
+        validate = row_validator(ix, ctx, errors, social)
+        staged = [
+            validate(n, [*row, ""])
+            if fast
+            else validate_row(n, [*row, ""], ix, ctx, errors, social)
+            for n, row in enumerate(rows, start=2)
+        ]
+        errors.close()
+        if errors.path is not None:
+            errors.path.unlink()
+        outputs.append((staged, errors.kept, social, ctx))
+    (fast_rows, fast_errors, fast_social, fast_ctx), (rows_, errors_, social_, ctx_) = outputs
+    assert fast_rows == rows_
+    assert [r for r in fast_rows if r is not None]  # both kinds of row were exercised
+    assert fast_errors == errors_
+    assert len(errors_) > 12
+    assert fast_social == social_
+    assert (fast_ctx.agencies, fast_ctx.agency_region) == (ctx_.agencies, ctx_.agency_region)

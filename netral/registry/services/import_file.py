@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
@@ -32,12 +33,25 @@ class FileRefusedError(Exception):
         self.message = message
 
 
-def _count_lines(fh: IO[bytes]) -> int:
+def _count_lines(fh: IO[bytes]) -> tuple[int, bool]:
+    """The number of lines, and whether the whole file is valid UTF-8 (one pass)."""
     lines = 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    clean = True
     while chunk := fh.read(1 << 20):
         lines += chunk.count(b"\n")
+        if clean:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                clean = False
+    if clean:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            clean = False
     fh.seek(0)
-    return lines
+    return lines, clean
 
 
 def _csv_rows(fh: IO[bytes], head: bytes) -> Iterator[list[str]]:
@@ -46,7 +60,7 @@ def _csv_rows(fh: IO[bytes], head: bytes) -> Iterator[list[str]]:
     # surrogateescape keeps undecodable bytes as lone surrogates, so a broken row can be
     # reported with its row and column instead of aborting the whole file.
     text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    yield from csv.reader(text, delimiter=delimiter)
+    return csv.reader(text, delimiter=delimiter)
 
 
 def _cell(value: object) -> str:
@@ -104,8 +118,11 @@ def _xlsx_rows(fh: IO[bytes]) -> tuple[Iterator[list[str]], int | None]:
     return rows(), max_row
 
 
-def open_rows(fh: IO[bytes]) -> tuple[Iterator[list[str]], int | None]:
-    """Detect the format by content (magic bytes), never by the file name."""
+def open_rows(fh: IO[bytes]) -> tuple[Iterator[list[str]], int | None, bool]:
+    """Detect the format by content (magic bytes), never by the file name.
+
+    Returns the rows, the number of lines if known, and whether every cell is known to be
+    valid text (a CSV file that decodes as UTF-8): then no row needs `has_bad_bytes`."""
     head = fh.read(65536)
     fh.seek(0)
     if not head.strip(b"\xef\xbb\xbf \t\r\n"):
@@ -119,11 +136,11 @@ def open_rows(fh: IO[bytes]) -> tuple[Iterator[list[str]], int | None]:
         fh.seek(0)
         if not is_xlsx:
             raise FileRefusedError(_("Berkas ZIP ini bukan XLSX."))
-        return _xlsx_rows(fh)
+        return (*_xlsx_rows(fh), False)
     if head.startswith(MAGIC_NOT_TABULAR) or b"\x00" in head:
         raise FileRefusedError(_("Berkas bukan CSV atau XLSX."))
-    total = _count_lines(fh)
-    return _csv_rows(fh, head), total
+    total, clean = _count_lines(fh)
+    return _csv_rows(fh, head), total, clean
 
 
 def has_bad_bytes(values: list[str]) -> bool:

@@ -42,7 +42,7 @@ from netral.registry.services.import_format import (
     RowError,
     StageRow,
     read_header,
-    validate_row,
+    row_validator,
 )
 from netral.registry.services.import_sql import (
     check_duplicates,
@@ -95,7 +95,7 @@ def officials_import(
     errors = ErrorCollector(error_dir)
     try:
         try:
-            rows, total = open_rows(file)
+            rows, total, clean = open_rows(file)
             rows_iter = iter(rows)
             header_raw = next(rows_iter, None)
         except FileRefusedError as refused:
@@ -123,7 +123,7 @@ def officials_import(
             create_stage(cursor)
             try:
                 _stage_rows(
-                    cursor, rows_iter, index, width, ctx, errors, result, progress, data_rows
+                    cursor, rows_iter, index, width, ctx, errors, result, progress, data_rows, clean
                 )
                 if result.rows == 0 and not errors.count:
                     errors.add(2, "", _("Berkas tidak berisi baris data."))
@@ -186,12 +186,15 @@ def _stage_rows(
     result: ImportResult,
     progress: ProgressCallback,
     total: int | None,
+    clean: bool,
 ) -> None:
     positions = {name: index.get(name) for name in COLUMNS}
     ix = ColumnPositions(**{name: width if pos is None else pos for name, pos in positions.items()})
     padded = width + 1
     batch: list[StageRow] = []
     social: list[tuple[int, str, str]] = []
+    validate = row_validator(ix, ctx, errors, social)
+    pad = [""] * padded
     row_no = 1
 
     def flush() -> None:
@@ -214,7 +217,7 @@ def _stage_rows(
                 _("Baris memiliki %(n)d kolom, seharusnya %(w)d.") % {"n": len(values), "w": width},
             )
             continue
-        if has_bad_bytes(values):
+        if not clean and has_bad_bytes(values):
             for name, position in positions.items():
                 if (
                     position is not None
@@ -224,8 +227,8 @@ def _stage_rows(
                     errors.add(row_no, name, _("Pengodean karakter rusak (bukan UTF-8)."))
             continue
         if len(values) < padded:
-            values.extend([""] * (padded - len(values)))
-        staged = validate_row(row_no, values, ix, ctx, errors, social)
+            values.extend(pad[len(values) :])
+        staged = validate(row_no, values)
         if staged is not None:
             batch.append(staged)
         if result.rows % BATCH == 0:
