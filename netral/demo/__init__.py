@@ -15,7 +15,9 @@ from django.db import transaction
 from netral.accounts.models import Assignment, Role, User
 from netral.audit.services import audit_record
 from netral.cases import demo as cases_demo
+from netral.cases.models import Case
 from netral.declarations import demo as declarations_demo
+from netral.declarations.models import Event, Signature
 from netral.elections.models import ElectionEvent, Regime
 from netral.registry import demo as registry_demo
 from netral.registry.models import Agency, AgencyKind, Official, Region, SubjectType
@@ -99,6 +101,9 @@ class DemoResult:
     officers: int = 0
     officials: int = 0
     elections: int = 0
+    events: int = 0
+    signatures: int = 0
+    cases: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -114,6 +119,10 @@ def demo_load() -> DemoResult:
     registry_demo.demo_registry()
     declarations_demo.demo_declarations()
     cases_demo.demo_cases()
+    result.officials = Official.objects.count()
+    result.events = Event.objects.count()
+    result.signatures = Signature.objects.count()
+    result.cases = Case.objects.count()
     return result
 
 

@@ -17,7 +17,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo siap: {result.officers} akun petugas, {result.officials} pejabat, "
-                f"{result.elections} pemilihan. Kata sandi semua akun demo: {DEMO_PASSWORD}"
+                f"{result.elections} pemilihan, {result.events} kegiatan, "
+                f"{result.signatures} tanda tangan, {result.cases} perkara. "
+                f"Kata sandi semua akun demo: {DEMO_PASSWORD}"
             )
         )
         self.stdout.write("Contoh: bawaslu.kutim, bawaslu.bogor, bawaslu.ri, admin")
