@@ -59,12 +59,15 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ValueError:
         number = 1
     offset = (number - 1) * PAGE_SIZE
-    rows = list(qs[offset : offset + PAGE_SIZE + 1])
+    rows = selectors.case_page(qs=qs, offset=offset, limit=PAGE_SIZE + 1)
+    labels = {value: str(label) for value, label in Status.choices}
     return render(
         request,
         "cases/officer/list.html",
         {
-            "page": rows[:PAGE_SIZE],
+            # status labels resolved once per page, not per row (get_status_display
+            # rebuilds and hashes the 22 lazy choices on every call)
+            "page": [(c, labels.get(c.status, c.status)) for c in rows[:PAGE_SIZE]],
             "has_next": len(rows) > PAGE_SIZE,
             "next_page": number + 1,
             "filters": filters,
