@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -84,8 +85,21 @@ def template_pdf_cached(html: str, cache_dir: Path | None) -> bytes:
 # --- the overlay ---------------------------------------------------------------------
 
 
+def _winansi(text: str) -> bytes:
+    """WinAnsi bytes for the standard fonts; a character outside it falls back to its
+    unaccented base letter ("ő" -> "o") and only then to "?"."""
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore")
+            out += base or b"?"
+    return bytes(out)
+
+
 def _pdf_string(text: str) -> bytes:
-    raw = text.encode("cp1252", errors="replace")
+    raw = _winansi(text)
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 

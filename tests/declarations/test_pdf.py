@@ -107,3 +107,16 @@ def test_qr_codes_encode_the_url() -> None:
     assert len(matrix) == len(matrix[0]) >= 21
     assert matrix[0][:7] == [True] * 7  # finder pattern
     assert qr_svg("http://x/").startswith("<svg")
+
+
+def test_accented_letters_outside_winansi_keep_their_base_letter() -> None:
+    fields = pdf.CertificateFields(
+        signer_name="Şahin Őrs Nur\u2019aini",
+        signer_line="Perangkat desa",
+        signed_at="x",
+        method="y",
+        code="c",
+        verify_url="http://t/verifikasi/c/",
+    )
+    text = PdfReader(io.BytesIO(pdf.certificate_pdf(_template(), fields))).pages[0].extract_text()
+    assert "Sahin Ors Nur\u2019aini" in text
