@@ -393,3 +393,66 @@ def test_the_fast_row_path_gives_the_same_rows_and_errors_as_the_careful_one() -
     assert len(errors_) > 12
     assert fast_social == social_
     assert (fast_ctx.agencies, fast_ctx.agency_region) == (ctx_.agencies, ctx_.agency_region)
+
+
+@pytest.fixture
+def reader_in_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large-file mode on small files: the rows are read and validated in a forked process
+    (and never in this one, which would fail the import)."""
+    import os
+
+    from netral.registry.services import officials_import as service
+
+    parent = os.getpid()
+    validated_batches = service._validated_batches
+
+    def only_in_child(*args: Any, **kwargs: Any) -> Any:
+        assert os.getpid() != parent, "the rows were validated in the parent process"
+        return validated_batches(*args, **kwargs)
+
+    monkeypatch.setattr(service, "PARALLEL_FROM_LINES", 1)
+    monkeypatch.setattr(service, "_validated_batches", only_in_child)
+
+
+@pytest.mark.usefixtures("reader_in_child")
+def test_a_large_file_is_read_in_a_second_process_with_the_same_result() -> None:
+    result = officials_import(file=fixture("good_comma.csv"), source_name="x")
+
+    assert result.ok, [str(e) for e in result.errors]
+    assert (result.rows, result.created, result.agencies_created) == (4, 4, 4)
+    assert Official.objects.get(nip="198403222009021004").agency.name == (  # type: ignore[union-attr]
+        "Dinas Pendidikan Kabupaten Kutai Timur"
+    )
+    assert SocialAccount.objects.count() == 3
+
+
+@pytest.mark.usefixtures("reader_in_child")
+def test_a_large_files_errors_from_both_processes_are_all_reported() -> None:
+    rows = [f"PNS,Orang {i},bukan-nip,,,,,,64.08,,," for i in range(30)]
+    rows.append("PNS,Orang Baik,198403222009021004,,,,,,64.08,,,")
+    rows.append("PNS,Orang Ganda,198403222009021004,,,,,,64.08,,,")  # found by SQL, here
+    state = db_state()
+
+    result = officials_import(file=csv_bytes(*rows), source_name="x")
+
+    assert result.error_count == 31
+    assert result.error_csv is not None
+    lines = result.error_csv.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "baris,kolom,kesalahan"
+    assert lines[1].startswith("2,nip,NIP harus 18 digit")
+    assert len(lines) == 32
+    assert lines[-1].startswith("33,nip,")
+    result.error_csv.unlink()
+    assert db_state() == state
+
+
+@pytest.mark.usefixtures("reader_in_child")
+def test_a_large_file_with_broken_bytes_is_refused_from_the_second_process() -> None:
+    state = db_state()
+
+    result = officials_import(file=fixture("bad_encoding.csv"), source_name="x")
+
+    assert ("Pengodean karakter rusak (bukan UTF-8).") in {e.message for e in result.errors}
+    assert db_state() == state
+    if result.error_csv is not None:
+        result.error_csv.unlink()
