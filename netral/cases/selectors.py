@@ -39,6 +39,44 @@ HANDLING_ROLE_BY_DEPTH: dict[int, Role] = {
 }
 
 
+_ROUTE_ATTR = "_netral_case_route"  # set by intake_region: the route read with the region
+
+
+def _route_candidates(code: str) -> list[tuple[str, Role]]:
+    chain = [*ancestor_codes(code), code]
+    return [
+        (c, HANDLING_ROLE_BY_DEPTH[c.count(".") + 1])
+        for c in chain
+        if c.count(".") + 1 in HANDLING_ROLE_BY_DEPTH
+    ]
+
+
+def _regions_with_units(code: str) -> tuple[dict[str, Region], set[str]]:
+    """The region `code` and its ancestors, and which of them have an active handling unit
+    (an assignment of the unit's role there): one query."""
+    candidates = _route_candidates(code)
+    q = Q(pk__in=[])
+    for c, role in candidates:
+        q |= Q(region_id=c, role=role)
+    rows = Region.objects.filter(code__in=[*ancestor_codes(code), code]).annotate(
+        has_unit=Exists(Assignment.objects.filter(q, region_id=OuterRef("code")))
+    )
+    regions: dict[str, Region] = {}
+    active: set[str] = set()
+    for r in rows:
+        regions[r.code] = r
+        if r.has_unit:
+            active.add(r.code)
+    return regions, active
+
+
+def _deepest_unit(code: str, regions: dict[str, Region], active: set[str]) -> Region | None:
+    for c, _role in sorted(_route_candidates(code), key=lambda c: -c[0].count(".")):
+        if c in active:
+            return regions[c]
+    return None
+
+
 def case_route(*, incident_region: Region) -> Region | None:
     """The region of the lowest competent supervisor unit for an incident (None = Bawaslu RI).
 
@@ -46,25 +84,23 @@ def case_route(*, incident_region: Region) -> Region | None:
     Ps. 10(1)(a)); route by kode wilayah to the lowest unit that is active in Netral (has an
     officer assignment), walking up kecamatan → kabupaten/kota → provinsi.
     """
-    chain = [*ancestor_codes(incident_region.code), incident_region.code]
-    candidates = [
-        (code, HANDLING_ROLE_BY_DEPTH[code.count(".") + 1])
-        for code in chain
-        if code.count(".") + 1 in HANDLING_ROLE_BY_DEPTH
-    ]
-    q = Q(pk__in=[])
-    for code, role in candidates:
-        q |= Q(region_id=code, role=role)
-    # One query: the candidate regions that have an active unit, deepest first.
-    units = Region.objects.filter(
-        Exists(Assignment.objects.filter(q, region_id=OuterRef("code"))),
-        code__in=[code for code, _role in candidates],
-    )
-    found = {r.code: r for r in units}
-    for code, _role in sorted(candidates, key=lambda c: -c[0].count(".")):
-        if code in found:
-            return found[code]
-    return None
+    if _ROUTE_ATTR in incident_region.__dict__:  # read by intake_region in the same request
+        route: Region | None = incident_region.__dict__[_ROUTE_ATTR]
+        return route
+    regions, active = _regions_with_units(incident_region.code)
+    return _deepest_unit(incident_region.code, regions, active)
+
+
+def intake_region(*, code: str) -> Region | None:
+    """The place of an incident for the public form, read together with its route (one query
+    instead of two on the form's hot path; case_route then reuses it)."""
+    if not REGION_CODE_RE.match(code):
+        return None
+    regions, active = _regions_with_units(code)
+    region = regions.get(code)
+    if region is not None:
+        region.__dict__[_ROUTE_ATTR] = _deepest_unit(code, regions, active)
+    return region
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,11 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 # Statements of one report (one reported person, one witness), routed to a unit with one
-# officer: region, routing, deadline rule, case, reporter, persons, witnesses, event, audit
+# officer: region with its route, deadline rule, case, reporter, persons, witnesses, event, audit
 # (read, insert and its savepoint pair), the unit's officers, their notification, and the
 # savepoint pair of the transaction (the test itself runs inside one). No session row, no
 # UPDATE, no re-read.
-MAX_QUERIES = 16
+MAX_QUERIES = 15
 
 
 def _post(client: Client, **overrides: Any) -> tuple[int, int]:

@@ -36,7 +36,6 @@ from netral.cases.services import (
 )
 from netral.core.errors import ApplicationError
 from netral.elections.models import ElectionEvent
-from netral.registry.selectors import region_get
 
 SESSION_STATUS = "cases.status_case"
 # The receipt (tracking number and PIN, shown once) travels to the receipt page in a signed,
@@ -102,7 +101,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         ):
             error = _("Jawaban pertanyaan keamanan salah. Coba lagi.")
         elif all(f.is_valid() for f in (reporter_form, event_form, persons, witnesses)):
-            region = region_get(code=_deepest_region(request.POST))
+            region = selectors.intake_region(code=_deepest_region(request.POST))
             if region is None:
                 error = _("Pilih wilayah tempat kejadian (sampai desa/kelurahan).")
             else:
