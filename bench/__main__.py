@@ -15,6 +15,7 @@ BENCHMARKS: list[str] = [
     "regions_load",
     "officials_import",
     "exports",
+    "dashboards",
     "declarations",
     "cases",
 ]

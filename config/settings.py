@@ -5,9 +5,11 @@ There is no production-only file: production differs only by environment values.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -149,6 +151,12 @@ NETRAL_TRANSPARENCY_MIN_COUNT = env.envint("NETRAL_TRANSPARENCY_MIN_COUNT", 5, m
 # Seconds a computed evaluation dashboard is reused by everyone with the same jurisdiction
 # and filters (0 = always compute; netral/dashboards/selectors.py).
 NETRAL_DASHBOARD_CACHE_SECONDS = env.envint("NETRAL_DASHBOARD_CACHE_SECONDS", 0, minimum=0)
+# PostgreSQL work_mem for the dashboard's read transaction only (SET LOCAL), so its
+# grouped queries over millions of rows hash in memory instead of sorting on disk;
+# "" keeps the server's default (netral/dashboards/selectors.py).
+NETRAL_DASHBOARD_WORK_MEM = env.envstr("NETRAL_DASHBOARD_WORK_MEM", "64MB")
+if NETRAL_DASHBOARD_WORK_MEM and not re.fullmatch(r"\d+(kB|MB|GB)", NETRAL_DASHBOARD_WORK_MEM):
+    raise ImproperlyConfigured("NETRAL_DASHBOARD_WORK_MEM must look like 64MB, 8192kB or 1GB")
 # Seconds the public transparency page's aggregates are reused (anonymous traffic must not
 # recompute the national figures on every request; 0 = always compute).
 NETRAL_TRANSPARENCY_CACHE_SECONDS = env.envint("NETRAL_TRANSPARENCY_CACHE_SECONDS", 300, minimum=0)

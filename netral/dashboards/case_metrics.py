@@ -99,6 +99,9 @@ def case_section(
 
     # One grouped scan of the cases: per unit, origin and status, the number of cases,
     # of registered ones (DOMAIN.md §5.1, §5.6) and of open ones past their deadline.
+    # (Grouping the month into the same scan was measured slower on PostgreSQL: the
+    # planner cannot estimate the groups of the expressions and sorts 1M rows instead of
+    # hashing them; docs/benchmarks.md, "dashboards".)
     groups = group_by_unit(
         cases,
         "origin",
@@ -143,15 +146,16 @@ def case_section(
     proven = sum(r[-1] for r in person_rows if r[0] == PersonFinding.TERBUKTI)
     decided_persons = sum(r[-1] for r in person_rows if r[0] != PersonFinding.BELUM_DIPUTUS)
 
-    rec_status = Counter(
-        dict(recommendations.values_list("status").annotate(n=Count("pk")).order_by())
+    # Recommendations per follow-up status, with those past their follow-up deadline.
+    rec_rows = list(
+        recommendations.values_list("status")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+        .order_by()
     )
+    rec_status = Counter({s: n for s, n, _o in rec_rows})
     rec_total = sum(rec_status.values())
     rec_answered = sum(n for s, n in rec_status.items() if s in ANSWERED)
-
-    overdue_recs = (
-        recommendations.exclude(status__in=sorted(ANSWERED)).filter(due_at__lt=now).count()
-    )
+    overdue_recs = sum(o for s, _n, o in rec_rows if s not in ANSWERED)
     blocked = rec_status.get(FollowUp.DATA_DIBLOKIR, 0)
 
     timing = _decision_timing(cases)

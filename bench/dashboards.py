@@ -1,0 +1,159 @@
+"""The evaluation dashboard over 1,000,000 officials and 1,000,000 cases (issue 6,
+"Performance": national < 300 ms, regency < 100 ms server time), against the bare
+queries in the same run.
+
+Times, best of 5 after one warm-up call:
+  - `dashboard_build` for a national officer (national scope), the same officer drilled
+    down to Kab. Kutai Timur (64.08), and a Bawaslu Kab. Kutai Timur officer's own scope;
+  - the whole page (`GET /dasbor/` through the Django test client: view, selector, map,
+    template) for the national and the regency officer;
+  - ceilings: the bare `GROUP BY substr(region, 1, 2)` over the officials and over the cases.
+
+`--profile` prints every SQL query of one national and one regency build with
+its time, slowest first.
+
+    .venv/bin/python -m bench dashboards                 # 1,000,000 officials + cases
+    .venv/bin/python -m bench dashboards --quick         # 100,000 of each
+    NETRAL_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_dash \\
+        .venv/bin/python -m bench dashboards             # PostgreSQL (the database must exist)
+    NETRAL_BENCH_KEEP=/tmp/dash.sqlite3 .venv/bin/python -m bench dashboards  # keep/reuse SQLite
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.exports import SAMPLE_REGIONS, _seed, _seed_cases
+
+REPEAT = 5
+
+
+def _best(fn: Callable[[], Any], repeat: int = REPEAT) -> float:
+    fn()  # warm-up: connection, caches of the map geometry and the translations
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times) * 1000
+
+
+def _profile(label: str, fn: Callable[[], Any]) -> None:
+    from django.db import connection
+
+    log: list[tuple[float, str]] = []
+
+    def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            log.append(((time.perf_counter() - start) * 1000, sql))
+
+    with connection.execute_wrapper(wrapper):
+        start = time.perf_counter()
+        fn()
+        total = (time.perf_counter() - start) * 1000
+    in_sql = sum(t for t, _s in log)
+    print(f"--- {label}: {total:.1f} ms, {len(log)} queries, {in_sql:.1f} ms in SQL")
+    for ms, sql in sorted(log, reverse=True)[:12]:
+        print(f"  {ms:8.1f} ms  {sql[:220]}")
+
+
+def run(args: Any, rest: list[str]) -> None:
+    n = 100_000 if args.quick else 1_000_000
+    keep = os.environ.get("NETRAL_BENCH_KEEP")
+    pg_url = os.environ.get("NETRAL_BENCH_DATABASE_URL", "")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(keep) if keep else Path(tmp) / "bench.sqlite3"
+        os.environ["DATABASE_URL"] = pg_url or f"sqlite:///{db}"
+        os.environ["NETRAL_VAR_DIR"] = tmp
+        os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+
+        from netral.accounts.models import Assignment, Role, User
+        from netral.cases.models import Case
+        from netral.dashboards.selectors import DashboardFilters, dashboard_build
+        from netral.registry.models import Official, Region
+        from netral.registry.services.regions_load import regions_load
+
+        settings.NETRAL_DASHBOARD_CACHE_SECONDS = 0
+        call_command("migrate", verbosity=0)
+        if not Region.objects.exists():
+            regions_load(path=SAMPLE_REGIONS, edition="sample")
+        if Official.objects.count() < n:
+            start = time.perf_counter()
+            _seed(n)
+            print(f"seeded {n:,} officials in {time.perf_counter() - start:.1f} s", flush=True)
+        if Case.objects.count() < n:
+            start = time.perf_counter()
+            _seed_cases(n)
+            print(f"seeded {n:,} cases in {time.perf_counter() - start:.1f} s", flush=True)
+        with connection.cursor() as cursor:  # as a maintained database would be
+            cursor.execute("VACUUM ANALYZE" if pg_url else "ANALYZE")
+
+        national, _c = User.objects.get_or_create(username="bench")
+        Assignment.objects.get_or_create(user=national, role=Role.BAWASLU_RI, region=None)
+        regency, _c = User.objects.get_or_create(username="bench.kutim")
+        Assignment.objects.get_or_create(user=regency, role=Role.BAWASLU_KABKOTA, region_id="64.08")
+        in_regency = Official.objects.filter(region__code__startswith="64.08.").count()
+        print(
+            f"{connection.vendor}: {Official.objects.count():,} officials, "
+            f"{Case.objects.count():,} cases; 64.08 holds {in_regency:,} officials"
+        )
+        if "--profile" in rest:
+            _profile("national", lambda: dashboard_build(user=national, filters=DashboardFilters()))
+            _profile("regency", lambda: dashboard_build(user=regency, filters=DashboardFilters()))
+
+        def page(user: Any) -> Callable[[], Any]:
+            client = Client(HTTP_HOST="localhost")
+            client.force_login(user)
+
+            def get() -> None:
+                response = client.get("/dasbor/")
+                assert response.status_code == 200, response.status_code
+
+            return get
+
+        def bare(sql: str) -> Callable[[], Any]:
+            def query() -> None:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql)
+                    cursor.fetchall()
+
+            return query
+
+        figures = {
+            "build national (national officer)": _best(
+                lambda: dashboard_build(user=national, filters=DashboardFilters())
+            ),
+            "build 64.08 (national officer, drill-down)": _best(
+                lambda: dashboard_build(
+                    user=national, filters=DashboardFilters(region_code="64.08")
+                )
+            ),
+            "build 64.08 (Bawaslu Kab. Kutai Timur)": _best(
+                lambda: dashboard_build(user=regency, filters=DashboardFilters())
+            ),
+            "page GET /dasbor/ national": _best(page(national)),
+            "page GET /dasbor/ 64.08 officer": _best(page(regency)),
+            "ceiling: bare GROUP BY officials": _best(
+                bare("SELECT substr(region_id, 1, 2), count(*) FROM registry_official GROUP BY 1")
+            ),
+            "ceiling: bare GROUP BY cases": _best(
+                bare("SELECT substr(incident_region_id, 1, 2), count(*) FROM cases_case GROUP BY 1")
+            ),
+        }
+        for label, ms in figures.items():
+            print(f"{label:45s} {ms:8.1f} ms", flush=True)
