@@ -214,14 +214,24 @@ def _dashboard_compute_tuned(
     The grouped queries over a million cases and reported persons hash-join and hash-group
     a million rows; under the default 4 MB PostgreSQL splits the hash joins into batches
     and sorts the groups on disk (EXPLAIN ANALYZE in docs/benchmarks.md, "dashboards").
-    `set_config(..., true)` is SET LOCAL: it ends with the transaction.
+    `set_config(..., true)` is SET LOCAL: it ends with the transaction, and it is set back
+    right after the build in case a caller's transaction goes on (ATOMIC_REQUESTS).
     """
     work_mem = str(settings.NETRAL_DASHBOARD_WORK_MEM)
     with transaction.atomic():
-        if connection.vendor == "postgresql" and work_mem:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
-        return _dashboard_compute(user=user, filters=filters, scope=scope)
+        if connection.vendor != "postgresql" or not work_mem:
+            return _dashboard_compute(user=user, filters=filters, scope=scope)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('work_mem'), set_config('work_mem', %s, true)",
+                [work_mem],
+            )
+            previous = cursor.fetchone()[0]
+        # On an error the atomic block's rollback undoes the SET LOCAL as well.
+        dashboard = _dashboard_compute(user=user, filters=filters, scope=scope)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [previous])
+        return dashboard
 
 
 def _cache_key(user: AnyUser, filters: DashboardFilters, scope: Scope) -> str:
