@@ -150,30 +150,6 @@ class ErrorCollector:
             self._writer.writerow(["baris", "kolom", "kesalahan"])
         self._writer.writerow([row, column, message])
 
-    @property
-    def directory(self) -> Path | None:
-        return self._dir
-
-    def adopt(self, kept: list[RowError], count: int, path: Path | None) -> None:
-        """Take over the errors another collector (the reader process) wrote to `path`;
-        later errors are appended to the same file."""
-        if not count:
-            return
-        self.kept.extend(kept[: MAX_KEPT_ERRORS - len(self.kept)])
-        self.count += count
-        if path is None:
-            return
-        if self._writer is None:
-            self.path = path
-            self._fh = path.open("a", encoding="utf-8-sig", newline="")
-            self._writer = csv.writer(self._fh)
-            return
-        with path.open(encoding="utf-8-sig", newline="") as other:
-            reader = csv.reader(other)
-            next(reader, None)  # its header
-            self._writer.writerows(reader)
-        path.unlink()
-
     def close(self) -> None:
         if self._fh is not None:
             self._fh.close()

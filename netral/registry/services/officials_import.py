@@ -19,14 +19,12 @@ and the first ones kept in memory; nothing is written to the registry unless all
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from netral.core.progress import ProgressCallback, noop_progress
@@ -178,13 +176,6 @@ def officials_import(
         result.error_csv = errors.path
 
 
-# From this many lines, a CSV file is parsed and validated in a second process (forked) while
-# this one writes the staging table: two cores instead of one (docs/benchmarks.md).
-PARALLEL_FROM_LINES = 100_000
-
-Batch = tuple[list[StageRow], list[tuple[int, str, str]], int]
-
-
 def _stage_rows(
     cursor: Any,
     rows: Iterator[list[str]],
@@ -197,135 +188,6 @@ def _stage_rows(
     total: int | None,
     clean: bool,
 ) -> None:
-    def write(batch: Batch) -> None:
-        staged, social, seen = batch
-        if staged:
-            with transaction.atomic():
-                write_stage(cursor, staged, social)
-        result.rows = seen
-        progress(seen, total)
-
-    if _can_fork(total):
-        _stage_rows_in_child(rows, index, width, ctx, errors, clean, write)
-        return
-    for batch in _validated_batches(rows, index, width, ctx, errors, clean):
-        write(batch)
-
-
-def _can_fork(total: int | None) -> bool:
-    """Fork only from the main thread (the command line): the web job runs in a thread, and
-    forking a threaded process can inherit a lock held by another thread."""
-    import multiprocessing
-    import threading
-
-    return (
-        total is not None
-        and total >= PARALLEL_FROM_LINES
-        and (os.cpu_count() or 1) > 1
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.current_thread() is threading.main_thread()
-    )
-
-
-def _stage_rows_in_child(
-    rows: Iterator[list[str]],
-    index: dict[str, int],
-    width: int,
-    ctx: RowContext,
-    errors: ErrorCollector,
-    clean: bool,
-    write: Callable[[Batch], None],
-) -> None:
-    """A forked child reads and validates; batches come back through a pipe (which blocks
-    when full, so at most a batch or two are in flight: memory stays flat). The child never
-    touches the database; its errors go to its own error file, adopted here at the end."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_child_main,
-        args=(sender, rows, index, width, ctx, errors.directory, clean, get_language()),
-        daemon=True,
-    )
-    child.start()
-    sender.close()
-    try:
-        while True:
-            try:
-                message = receiver.recv()
-            except EOFError:
-                raise RuntimeError("the import's reader process ended without an answer") from None
-            kind = message[0]
-            if kind == "batch":
-                write(message[1])
-            elif kind == "done":
-                _, agencies, agency_by_name, agency_region, kept, count, path = message
-                ctx.agencies.update(agencies)
-                ctx.agency_by_name.update(agency_by_name)
-                ctx.agency_region.update(agency_region)
-                errors.adopt(kept, count, path)
-                return
-            else:
-                raise RuntimeError(f"the import's reader process failed:\n{message[1]}")
-    finally:
-        receiver.close()
-        child.join(timeout=10)
-        if child.is_alive():
-            child.kill()
-            child.join()
-
-
-def _child_main(
-    sender: Any,
-    rows: Iterator[list[str]],
-    index: dict[str, int],
-    width: int,
-    ctx: RowContext,
-    error_dir: Path | None,
-    clean: bool,
-    language: str | None,
-) -> None:
-    import traceback
-
-    from django.utils import translation
-
-    if language:
-        translation.activate(language)
-    errors = ErrorCollector(error_dir)
-    try:
-        for batch in _validated_batches(rows, index, width, ctx, errors, clean):
-            sender.send(("batch", batch))
-        errors.close()
-        sender.send(
-            (
-                "done",
-                ctx.agencies,
-                ctx.agency_by_name,
-                ctx.agency_region,
-                errors.kept,
-                errors.count,
-                errors.path,
-            )
-        )
-    except BaseException:
-        errors.close()
-        if errors.path is not None:
-            errors.path.unlink(missing_ok=True)
-        sender.send(("failed", traceback.format_exc()))
-    finally:
-        sender.close()
-
-
-def _validated_batches(
-    rows: Iterator[list[str]],
-    index: dict[str, int],
-    width: int,
-    ctx: RowContext,
-    errors: ErrorCollector,
-    clean: bool,
-) -> Iterator[Batch]:
-    """Valid rows as staging tuples, BATCH rows at a time, with the rows seen so far."""
     positions = {name: index.get(name) for name in COLUMNS}
     ix = ColumnPositions(**{name: width if pos is None else pos for name, pos in positions.items()})
     padded = width + 1
@@ -334,19 +196,28 @@ def _validated_batches(
     validate = row_validator(ix, ctx, errors, social)
     pad = [""] * padded
     row_no = 1
-    seen = 0
+
+    def flush() -> None:
+        if batch:
+            with transaction.atomic():
+                write_stage(cursor, batch, social)
+        batch.clear()
+        social.clear()
+        progress(result.rows, total)
+
     for values in rows:
         row_no += 1
         if not any(values):
             continue
-        seen += 1
+        result.rows += 1
         if len(values) > width and any(values[width:]):  # (the pad cell is added below)
             errors.add(
                 row_no,
                 "",
                 _("Baris memiliki %(n)d kolom, seharusnya %(w)d.") % {"n": len(values), "w": width},
             )
-        elif not clean and has_bad_bytes(values):
+            continue
+        if not clean and has_bad_bytes(values):
             for name, position in positions.items():
                 if (
                     position is not None
@@ -354,17 +225,15 @@ def _validated_batches(
                     and has_bad_bytes([values[position]])
                 ):
                     errors.add(row_no, name, _("Pengodean karakter rusak (bukan UTF-8)."))
-        else:
-            if len(values) < padded:
-                values.extend(pad[len(values) :])
-            staged = validate(row_no, values)
-            if staged is not None:
-                batch.append(staged)
-        if seen % BATCH == 0:
-            yield batch, social.copy(), seen
-            batch = []
-            social.clear()
-    yield batch, social.copy(), seen
+            continue
+        if len(values) < padded:
+            values.extend(pad[len(values) :])
+        staged = validate(row_no, values)
+        if staged is not None:
+            batch.append(staged)
+        if result.rows % BATCH == 0:
+            flush()
+    flush()
 
 
 def _audit(result: ImportResult, actor: Any, audit_obj: Any, allowed: set[str] | None) -> None:
