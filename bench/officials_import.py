@@ -471,7 +471,7 @@ def run(args: Any, rest: list[str]) -> None:
         print(f"  ceiling executemany+idx: {ceiling:6.2f} s")
         # CPU seconds are what a loaded shared machine changes least (wall time is both).
         print(
-            f"  CPU: import {netral['cpu_s']} s (reader process included), "
+            f"  CPU: import {netral['cpu_s']} s (child processes included), "
             f"ceiling {ceiling_cpu:.2f} s"
         )
         print(
