@@ -4,7 +4,9 @@ combination, first page server time and query count, against the bare SQL of the
 side by side with the trivial /healthz view on the same server.
 
 Needs PostgreSQL at 127.0.0.1:5432 (database netral_bench_cases is dropped and recreated),
-gunicorn (a dependency) and wrk (apt-get install wrk). `--quick` uses 100,000 cases.
+gunicorn (a dependency) and wrk (apt-get install wrk). `--quick` uses 100,000 cases;
+NETRAL_BENCH_ONLY=list|submit runs one part; BENCH_WORKERS / BENCH_THREADS set the server.
+Submissions run against PostgreSQL, then against a SQLite file in WAL mode.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ DB = "netral_bench_cases"
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "tests/fixtures/regions/wilayah-sample.csv"
 
 FILTERS: list[dict[str, str]] = [
     {},
@@ -84,7 +87,8 @@ def _fill(n: int) -> None:
             """.replace("%", "%%").replace("%%s", "%s"),
             [n, codes, codes],
         )
-        cur.execute("ANALYZE cases_case")
+        cur.execute("VACUUM ANALYZE cases_case")
+        cur.execute("ANALYZE registry_region")
 
 
 def _ceiling_sql(client_filters: dict[str, str]) -> str:
@@ -214,55 +218,143 @@ def _wrk(url: str, seconds: int, script: Path | None) -> dict[str, float]:
     }
 
 
-def _submit_benchmark(tmp: str, seconds: int) -> None:
+def _cpu_seconds(pids: list[str]) -> float:
+    """User + system CPU of processes (from /proc), 0 for those that have gone."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _server_pids(server: subprocess.Popen[bytes], db_url: str) -> tuple[list[str], list[str]]:
+    """The gunicorn master and workers, and the PostgreSQL backends of the bench database."""
+    kids = subprocess.run(  # noqa: S603
+        ["pgrep", "-P", str(server.pid)],  # noqa: S607
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    backends: list[str] = []
+    if db_url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB]
+            ).fetchall()
+        backends = [str(r[0]) for r in rows]
+    return [str(server.pid), *kids], backends
+
+
+def _measured(
+    server: subprocess.Popen[bytes], db_url: str, url: str, seconds: int, script: Path | None
+) -> dict[str, float]:
+    """wrk against `url`, with the CPU the server (and its database backends) spent per
+    request. On a machine shared with other work, CPU per request is the steadier figure."""
+    _wrk(url, 2, script)  # warm: every worker opens its database connection
+    app, backends = _server_pids(server, db_url)
+    app0, db0 = _cpu_seconds(app), _cpu_seconds(backends)
+    result = _wrk(url, seconds, script)
+    app, backends = _server_pids(server, db_url)
+    done = max(result["rps"] * seconds, 1.0)
+    result["app_cpu_ms"] = (_cpu_seconds(app) - app0) * 1000 / done
+    result["db_cpu_ms"] = (_cpu_seconds(backends) - db0) * 1000 / done
+    return result
+
+
+def _submit_benchmark(tmp: str, seconds: int, db_url: str, label: str) -> None:
     env = {
         **os.environ,
-        "DATABASE_URL": URL,
+        "DATABASE_URL": db_url,
         "DJANGO_SETTINGS_MODULE": "bench.settings_cases",
         "NETRAL_VAR_DIR": tmp,
         "SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnop",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
-    workers = str(int(os.environ.get("BENCH_WORKERS", "5")))
+    # gthread: gunicorn's sync workers close the connection after every response (no
+    # keep-alive), so wrk reconnects per request; threads also overlap each report's wait for
+    # the database commit. 4 x 4 was the best of 2x8, 3x6, 4x4, 2x16 and 5 sync workers
+    # measured on this machine (docs/benchmarks.md). BENCH_THREADS=1: sync workers.
+    workers = str(int(os.environ.get("BENCH_WORKERS", "4")))
+    threads = int(os.environ.get("BENCH_THREADS", "4"))
     import socket
 
     with socket.socket() as sock:  # a free port: other servers may run on this machine
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen(  # noqa: S603
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            workers,
-            "--log-level",
-            "error",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "config.wsgi",
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        workers,
+        "--keep-alive",
+        "5",
+        "--log-level",
+        "error",
+    ]
+    if threads > 1:
+        command += ["-k", "gthread", "--threads", str(threads)]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
     try:
         time.sleep(3)
         script = Path(tmp) / "post.lua"
         script.write_text(LUA)
-        trivial = _wrk(f"http://127.0.0.1:{port}/healthz", seconds, None)
-        submit = _wrk(f"http://127.0.0.1:{port}", seconds, script)
+        trivial = _measured(server, db_url, f"http://127.0.0.1:{port}/healthz", seconds, None)
+        submit = _measured(server, db_url, f"http://127.0.0.1:{port}", seconds, script)
     finally:
         server.terminate()
         server.wait()
-    from netral.cases.models import Case
-
-    print(f"gunicorn {workers} sync workers, wrk -t2 -c16 -d{seconds}s, both on this machine")
-    print(f"{'endpoint':28} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx/3xx':>11}")
+    kind = f"{workers} sync workers" if threads <= 1 else f"{workers} gthread x {threads}"
+    load = os.getloadavg()[0]
+    print(
+        f"{label}: gunicorn {kind}, keep-alive, wrk -t2 -c16 -d{seconds}s, all on this "
+        f"machine (load average {load:.1f} at the end)"
+    )
+    print(
+        f"{'endpoint':28} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx/3xx':>11} "
+        f"{'app CPU ms/req':>14} {'db CPU ms/req':>13}"
+    )
     for name, r in (("GET /healthz (trivial)", trivial), ("POST /lapor/ (report)", submit)):
-        print(f"{name:28} {r['rps']:8.0f} {r['p50']:7.1f} {r['p99']:7.1f} {r['errors']:11.0f}")
-    stored = Case.objects.filter(channel="DARING", tracking_number__isnull=False).count()
-    print(f"public reports stored by the run: {stored:,}")
+        print(
+            f"{name:28} {r['rps']:8.0f} {r['p50']:7.1f} {r['p99']:7.1f} {r['errors']:11.0f} "
+            f"{r['app_cpu_ms']:14.2f} {r['db_cpu_ms']:13.2f}"
+        )
+
+
+def _sqlite_prepare(path: Path) -> None:
+    """A migrated SQLite file (WAL, as config.env sets it up) with the sample regions and the
+    Kutai Timur officer the reports route to, made in a child process (own settings)."""
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "from netral.registry.services.regions_load import regions_load\n"
+        f"regions_load(path=__import__('pathlib').Path({str(SAMPLE)!r}), edition='sample')\n"
+        "from netral.accounts.models import Role\n"
+        "from tests.factories import UserFactory\n"
+        "UserFactory(username='bench.kutim', role=Role.BAWASLU_KABKOTA, region='64.08')\n"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{path}",
+        "DJANGO_SETTINGS_MODULE": "bench.settings_cases",
+        "SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnop",
+    }
+    subprocess.run(  # noqa: S603
+        [str(ROOT / ".venv/bin/python"), "-c", code], cwd=ROOT, env=env, check=True
+    )
 
 
 def run(args: Any, rest: list[str]) -> None:
     n = 100_000 if args.quick else 1_000_000
+    seconds = 10 if args.quick else 20
+    only = os.environ.get("NETRAL_BENCH_ONLY", "")  # "list", "submit" or "" (both)
     _recreate_db()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["DATABASE_URL"] = URL
@@ -278,8 +370,29 @@ def run(args: Any, rest: list[str]) -> None:
         from netral.registry.services.regions_load import regions_load
 
         call_command("migrate", verbosity=0)
-        regions_load(path=ROOT / "tests/fixtures/regions/wilayah-sample.csv", edition="sample")
-        print("\n# officer case list")
-        _list_benchmark(n)
-        print("\n# public report submissions")
-        _submit_benchmark(tmp, 10 if args.quick else 20)
+        regions_load(path=SAMPLE, edition="sample")
+        if only in ("", "list"):
+            print("\n# officer case list")
+            _list_benchmark(n)
+        if only in ("", "submit"):
+            print("\n# public report submissions")
+            if only == "submit":  # the reports route to a Kutai Timur officer, as after the list
+                from netral.accounts.models import Role
+                from tests.factories import UserFactory
+
+                UserFactory(username="bench.kutim", role=Role.BAWASLU_KABKOTA, region="64.08")
+            _submit_benchmark(tmp, seconds, URL, "PostgreSQL 15")
+            from netral.cases.models import Case
+
+            stored = Case.objects.filter(channel="DARING", tracking_number__isnull=False).count()
+            print(f"public reports stored by the run: {stored:,}")
+            lite = Path(tmp) / "submit.sqlite3"
+            _sqlite_prepare(lite)
+            _submit_benchmark(tmp, seconds, f"sqlite:///{lite}", "SQLite (WAL)")
+            import sqlite3
+
+            with sqlite3.connect(lite) as conn:
+                (stored,) = conn.execute(
+                    "SELECT count(*) FROM cases_case WHERE tracking_number IS NOT NULL"
+                ).fetchone()
+            print(f"public reports stored by the run: {stored:,}")

@@ -1,5 +1,8 @@
 """Settings for the cases benchmark server: production settings, rate limits lifted (one
-load generator on loopback is one client), mail discarded, quiet logs."""
+load generator on loopback is one client, so the bench exempts itself here, explicitly; the
+defaults stay), mail discarded, quiet logs. SQLite keeps its connection per worker thread
+(config.env opens one per request, with its PRAGMAs, which suits tests and `runserver`; a
+served deployment on SQLite should do the same as here)."""
 
 from __future__ import annotations
 
@@ -9,3 +12,6 @@ NETRAL_RATE_REPORT = (10**9, 3600)
 NETRAL_RATE_REPORT_HARD = (10**9, 3600)
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 LOGGING = {"version": 1, "disable_existing_loggers": True, "root": {"level": "ERROR"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = 600  # noqa: F405
