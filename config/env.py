@@ -115,15 +115,18 @@ def secret_key(var_dir: Path) -> str:
     return value
 
 
-def database(url: str | None, default_sqlite: Path) -> dict[str, object]:
-    """DATABASE_URL (sqlite:// or postgres://) as a Django DATABASES entry."""
+def database(url: str | None, default_sqlite: Path, *, conn_max_age: int = 60) -> dict[str, object]:
+    """DATABASE_URL (sqlite:// or postgres://) as a Django DATABASES entry.
+
+    Connections are kept for `conn_max_age` seconds on both engines: reopening one per
+    request re-runs SQLite's PRAGMAs or PostgreSQL's connection set-up every time."""
     import dj_database_url
 
     if not url:
         default_sqlite.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{default_sqlite}"
     try:
-        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
     except (ValueError, KeyError) as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
     engine = str(config.get("ENGINE", ""))
@@ -137,7 +140,6 @@ def database(url: str | None, default_sqlite: Path) -> dict[str, object]:
                 "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
             ),
         }
-        config["CONN_MAX_AGE"] = 0
     elif engine == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
     else:

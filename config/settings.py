@@ -79,7 +79,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.database(env.envsecret("DATABASE_URL"), VAR_DIR / "netral.sqlite3"),
+    "default": env.database(
+        env.envsecret("DATABASE_URL"),
+        VAR_DIR / "netral.sqlite3",
+        conn_max_age=env.envint("CONN_MAX_AGE", 60, minimum=0),
+    ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -11,6 +11,7 @@ database; key storage is a small directory API.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -76,6 +77,15 @@ def verify_record(record: dict[str, Any], seal: Seal, public_key: Ed25519PublicK
 # --- key storage ---------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=32)
+def _load_private_key(path: str, mtime_ns: int) -> Ed25519PrivateKey:
+    """Parse a PEM key once per file version (the mtime is part of the cache key)."""
+    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise KeyError(path)
+    return key
+
+
 class KeyStore:
     """A directory of Ed25519 keys: <key_id>.pem (private, 0600) and `active`."""
 
@@ -94,10 +104,8 @@ class KeyStore:
         return self.private_key(pointer.read_text(encoding="ascii").strip())
 
     def private_key(self, kid: str) -> Ed25519PrivateKey:
-        key = serialization.load_pem_private_key(self._path(kid).read_bytes(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise KeyError(kid)
-        return key
+        path = self._path(kid)
+        return _load_private_key(str(path), path.stat().st_mtime_ns)
 
     def public_key(self, kid: str) -> Ed25519PublicKey | None:
         try:
