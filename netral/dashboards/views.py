@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from netral.core.http import AuthenticatedHttpRequest
-from netral.elections.models import ElectionEvent
+from netral.elections.selectors import election_list
 
 from . import exports, maps, public, report, selectors
 from .forms import MAP_METRICS, DashboardFilterForm
@@ -157,7 +157,7 @@ PUBLIC_METRICS = [m for m in MAP_METRICS if m[0] != "officials"]
 @require_GET
 def transparency(request: HttpRequest) -> HttpResponse:
     """Public, no login: aggregates per election event, small counts suppressed."""
-    events = list(ElectionEvent.objects.order_by("-voting_day"))
+    events = list(election_list())
     event = None
     if request.GET.get("pemilihan", "").isdigit():
         event = next((e for e in events if e.pk == int(request.GET["pemilihan"])), None)

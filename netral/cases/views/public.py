@@ -35,7 +35,7 @@ from netral.cases.services import (
     receipt_verify,
 )
 from netral.core.errors import ApplicationError
-from netral.elections.models import ElectionEvent
+from netral.elections.selectors import election_get, election_list
 
 SESSION_STATUS = "cases.status_case"
 # The receipt (tracking number and PIN, shown once) travels to the receipt page in a signed,
@@ -106,11 +106,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
                 error = _("Pilih wilayah tempat kejadian (sampai desa/kelurahan).")
             else:
                 ev = event_form.cleaned_data
-                election = (
-                    ElectionEvent.objects.filter(pk=ev["election_event"]).first()
-                    if ev.get("election_event")
-                    else None
-                )
+                election = election_get(pk=ev.get("election_event") or None)
                 data = CaseData(
                     regime=ev["regime"],
                     election_event=election,
@@ -168,7 +164,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
             "provinces": selectors.region_options(parent=None),
             "challenge_question": question,
             "challenge_token": token,
-            "elections": ElectionEvent.objects.order_by("-voting_day"),
+            "elections": election_list(),
         },
         status=400 if error else 200,
     )
