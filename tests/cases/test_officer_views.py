@@ -153,3 +153,11 @@ def test_generated_documents_are_listed_and_parse_back(panwascam: Any) -> None:
     assert "Identitas Terlapor" in text
     flat = " ".join(text.split()).upper()
     assert "PANITIA PENGAWAS PEMILIHAN UMUM KECAMATAN SANGATTA UTARA" in flat
+
+
+def test_the_work_queue_names_the_deadline_step_in_words() -> None:
+    from netral.cases.models import Case
+
+    case = Case(due_step="LENGKAPI_WINDOW")
+    assert case.due_step_label == "Batas waktu pelapor melengkapi"
+    assert Case(due_step="SOMETHING_ELSE").due_step_label == "SOMETHING_ELSE"

@@ -145,6 +145,16 @@ class Case(BaseModel):
         return self.status in CLOSED_STATUSES
 
     @property
+    def due_step_label(self) -> str:
+        """The readable name of the step the next deadline belongs to."""
+        from netral.cases.models.deadlines import DeadlineStep
+
+        try:
+            return str(DeadlineStep(self.due_step).label)
+        except ValueError:
+            return self.due_step
+
+    @property
     def reference(self) -> str:
         return str(self)
 
