@@ -137,6 +137,15 @@ NETRAL_RATE_REPORT_HARD = env.envrate("NETRAL_RATE_REPORT_HARD", (50, 3600))
 NETRAL_RATE_PIN = env.envrate("NETRAL_RATE_PIN", (5, 900))
 NETRAL_RATE_SEARCH = env.envrate("NETRAL_RATE_SEARCH", (120, 60))
 
+# Reference data read on every public report, cached per process (netral/core/ttlcache.py):
+# which handling units are active (assignments; a change made through the accounts services
+# clears the cache of the process that made it, other processes follow within the TTL) and
+# the deadline rules and holidays (edited in the admin). 0 = read every time.
+NETRAL_ROUTING_CACHE_SECONDS = env.envint("NETRAL_ROUTING_CACHE_SECONDS", 30, minimum=0)
+NETRAL_DEADLINE_RULES_CACHE_SECONDS = env.envint(
+    "NETRAL_DEADLINE_RULES_CACHE_SECONDS", 30, minimum=0
+)
+
 # One-time codes for online signing go by e-mail, or by SMS through a pluggable sender class.
 NETRAL_OTP_CHANNEL = env.envchoice("NETRAL_OTP_CHANNEL", "email", {"email", "sms"})
 NETRAL_OTP_SMS_SENDER = env.envstr(

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from netral.accounts.models import Assignment, User
 from netral.audit.services import audit_record
+from netral.core import ttlcache
 
 USER_AUDITED_FIELDS = (
     "username",
@@ -57,6 +58,7 @@ def assignment_save_audited(*, assignment: Assignment, actor: User | None) -> No
         old = Assignment.objects.filter(pk=assignment.pk).first()
         before = assignment_snapshot(old) if old else None
     assignment.save()
+    ttlcache.invalidate("assignments")  # routing of public reports reads them (cached)
     after = assignment_snapshot(assignment)
     if before != after:
         audit_record(
@@ -74,6 +76,7 @@ def assignment_delete_audited(*, assignment: Assignment, actor: User | None) -> 
     before = assignment_snapshot(assignment)
     user = assignment.user
     assignment.delete()
+    ttlcache.invalidate("assignments")
     audit_record(
         obj=user,
         action="assignment.deleted",

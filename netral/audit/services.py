@@ -78,6 +78,41 @@ def audit_record(
     raise RuntimeError(f"could not append to audit chain {chain_key}")
 
 
+def audit_record_created(
+    *,
+    obj: models.Model,
+    action: str,
+    actor: User | None,
+    after: dict[str, Any] | None = None,
+    region_code: str | None = None,
+    note: str = "",
+) -> AuditEntry:
+    """The first entry of the chain of an object created in the caller's transaction: seq 1
+    after GENESIS, without reading the chain head and without a savepoint. Safe because the
+    object's row is not visible to any other transaction yet, so nobody else can append to its
+    chain; if the chain were not empty, the unique (chain_key, seq) constraint fails the
+    caller's transaction instead of forking the chain. Used by the public report form, whose
+    cost per report is budgeted (docs/benchmarks.md, cases)."""
+    entry = AuditEntry(
+        chain_key=chain_key_for(obj),
+        seq=1,
+        created_at=timezone.now().astimezone(UTC),
+        actor=actor,
+        actor_label=str(actor) if actor else "sistem",
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        region_code=region_code,
+        before=None,
+        after=_jsonable(after),
+        note=note,
+        prev_hash=GENESIS,
+    )
+    entry.hash = _digest(entry)
+    entry.save(force_insert=True)
+    return entry
+
+
 def _digest(entry: AuditEntry) -> str:
     return entry_digest(
         chain_key=entry.chain_key,

@@ -143,6 +143,36 @@ def notify_reporter_completion(*, case: Case, message: str) -> None:
     )
 
 
+def notify_officers_deferred(
+    *, case: Case, users: list[User], kind: str, subject: str, message: str
+) -> None:
+    """`notify_officer(..., defer=True)` for several officers at once: the body is rendered
+    once (it does not name the officer) and the log rows are written in one INSERT."""
+    users = [u for u in users if u.email]
+    if not users:
+        return
+    body = render_to_string(
+        "cases/email/officer.txt",
+        {
+            "case": case,
+            "site_url": settings.SITE_URL,
+            "message": message,
+            "case_url": settings.SITE_URL + reverse("cases:detail", args=[case.pk]),
+        },
+    )
+    NotificationLog.objects.bulk_create(
+        NotificationLog(
+            case=case,
+            kind=kind,
+            recipient_email=u.email,
+            recipient_user=u,
+            subject=subject[:200],
+            body=body,
+        )
+        for u in users
+    )
+
+
 def notify_officer(
     *, case: Case, user: User, kind: str, subject: str, message: str, defer: bool = False
 ) -> None:

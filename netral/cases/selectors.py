@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from netral.accounts.models import Assignment, Role
@@ -19,6 +19,7 @@ from netral.cases.models import (
     Status,
     ViolationType,
 )
+from netral.core.ttlcache import TTLValue
 from netral.registry.models import (
     REGION_CODE_RE,
     Official,
@@ -51,22 +52,29 @@ def _route_candidates(code: str) -> list[tuple[str, Role]]:
     ]
 
 
-def _regions_with_units(code: str) -> tuple[dict[str, Region], set[str]]:
-    """The region `code` and its ancestors, and which of them have an active handling unit
-    (an assignment of the unit's role there): one query."""
-    candidates = _route_candidates(code)
-    q = Q(pk__in=[])
-    for c, role in candidates:
-        q |= Q(region_id=c, role=role)
-    rows = Region.objects.filter(code__in=[*ancestor_codes(code), code]).annotate(
-        has_unit=Exists(Assignment.objects.filter(q, region_id=OuterRef("code")))
+def _load_active_units() -> frozenset[tuple[str, str]]:
+    roles = list(HANDLING_ROLE_BY_DEPTH.values())
+    return frozenset(
+        Assignment.objects.filter(role__in=roles, region__isnull=False)
+        .values_list("region_id", "role")
+        .distinct()
     )
-    regions: dict[str, Region] = {}
-    active: set[str] = set()
-    for r in rows:
-        regions[r.code] = r
-        if r.has_unit:
-            active.add(r.code)
+
+
+# (region code, role) of every handling-unit assignment: a few thousand rows at most (one per
+# kecamatan, kabupaten/kota and provinsi with an officer), read once per TTL per process
+# instead of an EXISTS per report. Cleared by the accounts services on assignment changes.
+_active_units = TTLValue(
+    topic="assignments", loader=_load_active_units, ttl_setting="NETRAL_ROUTING_CACHE_SECONDS"
+)
+
+
+def _regions_with_units(code: str) -> tuple[dict[str, Region], set[str]]:
+    """The region `code` and its ancestors (one primary-key query), and which of them have an
+    active handling unit (an assignment of the unit's role there; cached, see above)."""
+    regions = Region.objects.in_bulk([*ancestor_codes(code), code])
+    units = _active_units.get()
+    active = {c for c, role in _route_candidates(code) if (c, role) in units and c in regions}
     return regions, active
 
 

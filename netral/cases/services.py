@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from netral.audit.services import audit_record
+from netral.audit.services import audit_record, audit_record_created
 from netral.cases.deadlines import STEPS_BY_STATUS, filing_is_late, recommendation_due, rule_get
 from netral.cases.models import (
     CLOSED_STATUSES,
@@ -53,6 +53,7 @@ from netral.cases.models import (
 )
 from netral.cases.notifications import (
     notify_officer,
+    notify_officers_deferred,
     notify_reporter_completion,
     notify_reporter_receipt,
 )
@@ -359,7 +360,9 @@ def _create_case(
     )
     if refresh_after:
         case_refresh_deadline(case=case)
-    audit_record(
+    # the case row was inserted above in this transaction: its chain is empty and nobody
+    # else can see it yet, so the first entry needs no chain-head read (audit_record_created)
+    audit_record_created(
         obj=case,
         action="case.create",
         actor=actor,
@@ -406,7 +409,7 @@ def case_file_public(
                     submission_key=submission_key,
                 )
                 notify_reporter_receipt(case=case, defer=True)
-                _notify_unit_new_case(case, defer=True)
+                _notify_unit_new_case(case)
         except IntegrityError:
             existing = Case.objects.filter(submission_key=submission_key).first()
             if existing is not None:
@@ -418,22 +421,32 @@ def case_file_public(
     raise AssertionError("unreachable")
 
 
-def _notify_unit_new_case(case: Case, *, defer: bool = False) -> None:
-    from netral.accounts.access import case_handlers_for_region
+def _notify_unit_new_case(case: Case) -> None:
+    """Tell the officers of the handling unit (an assignment of a case-handling role exactly at
+    the handling region, active accounts) that a report came in: one query, one INSERT; the
+    mails leave in the background (notifications_send_pending)."""
+    from netral.accounts.access import ROLE_PERMISSIONS, Perm
+    from netral.accounts.models import User
 
     if case.handling_region_id is None:
         return
-    for user in case_handlers_for_region(case.handling_region_id).filter(
-        assignments__region_id=case.handling_region_id
-    ):
-        notify_officer(
-            case=case,
-            user=user,
-            kind=NotificationLog.Kind.NEW_CASE,
-            subject=_("Laporan baru %(ref)s") % {"ref": case.reference},
-            message=_("Laporan baru masuk di wilayah Anda: %(title)s") % {"title": case.title},
-            defer=defer,
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.HANDLE_CASES in perms]
+    officers = list(
+        User.objects.filter(
+            is_active=True,
+            assignments__region_id=case.handling_region_id,
+            assignments__role__in=roles,
         )
+        .distinct()
+        .order_by("username")
+    )
+    notify_officers_deferred(
+        case=case,
+        users=officers,
+        kind=NotificationLog.Kind.NEW_CASE,
+        subject=_("Laporan baru %(ref)s") % {"ref": case.reference},
+        message=_("Laporan baru masuk di wilayah Anda: %(title)s") % {"title": case.title},
+    )
 
 
 def _require_handler(actor: User, region: Region | None) -> None:
