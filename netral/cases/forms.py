@@ -289,3 +289,12 @@ class DocumentForm(forms.Form):
             ("RECEIPT", _("Tanda terima")),
         ]
     )
+
+
+class ForwardForm(forms.Form):
+    """Pelimpahan (T9): the receiving unit and the reasons (Perbawaslu 7/2022 Ps. 20)."""
+
+    destination = forms.CharField(label=_("Unit tujuan pelimpahan"), max_length=13)
+    note = forms.CharField(
+        label=_("Alasan pelimpahan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

@@ -13,6 +13,7 @@ from netral.accounts.models import Assignment, Role
 from netral.cases.models import (
     CLOSED_STATUSES,
     Case,
+    CaseLinkType,
     Recipient,
     ReportedPerson,
     Sanction,
@@ -24,6 +25,7 @@ from netral.registry.models import (
     REGION_CODE_RE,
     Official,
     Region,
+    RegionLevel,
     SubjectType,
     ancestor_codes,
 )
@@ -321,3 +323,59 @@ def pledges_for_official(*, official: Official) -> list[Any]:
     return [
         s for s in official_pledges(official=official) if getattr(s, "revoked_at", None) is None
     ]
+
+
+# --- pelimpahan (T9) -------------------------------------------------------------------
+
+MAX_FORWARD_HOPS = 10  # a report forwarded more often than this is a data error
+
+
+def region_has_unit(*, code: str) -> bool:
+    """Whether the supervisor unit of region `code` (Panwaslu Kecamatan, Bawaslu Kab/Kota or
+    Bawaslu Provinsi by depth, DOMAIN §1.1) is active in Netral: an assignment of that role."""
+    role = HANDLING_ROLE_BY_DEPTH.get(code.count(".") + 1)
+    return role is not None and Assignment.objects.filter(region_id=code, role=role).exists()
+
+
+def case_forwarded_to(*, case: Case) -> Case | None:
+    """The case opened at the receiving unit when `case` was forwarded (T9), if any."""
+    return (
+        Case.objects.select_related("handling_region")
+        .filter(links_out__to_case=case, links_out__type=CaseLinkType.PELIMPAHAN)
+        .first()
+    )
+
+
+def case_forwarded_from(*, case: Case) -> Case | None:
+    """The case `case` was forwarded from (T9), if any."""
+    return (
+        Case.objects.select_related("handling_region")
+        .filter(links_in__from_case=case, links_in__type=CaseLinkType.PELIMPAHAN)
+        .first()
+    )
+
+
+def case_forward_chain(*, case: Case) -> list[Case]:
+    """`case` and every case it was forwarded on to, in order (the reporter's tracking number
+    leads through this chain to the case being handled now)."""
+    chain = [case]
+    while chain[-1].status == Status.DILIMPAHKAN and len(chain) <= MAX_FORWARD_HOPS:
+        nxt = case_forwarded_to(case=chain[-1])
+        if nxt is None or any(c.pk == nxt.pk for c in chain):
+            break
+        chain.append(nxt)
+    return chain
+
+
+def forward_destinations(*, exclude: str | None = None) -> QuerySet[Region]:
+    """Regions whose supervisor unit is active in Netral (the choices of a pelimpahan)."""
+    codes = Assignment.objects.filter(
+        role__in=list(HANDLING_ROLE_BY_DEPTH.values()), region__isnull=False
+    ).values("region_id")
+    qs = Region.objects.filter(
+        code__in=codes,
+        level__in=[RegionLevel.PROVINSI, RegionLevel.KABKOTA, RegionLevel.KECAMATAN],
+    )
+    if exclude:
+        qs = qs.exclude(code=exclude)
+    return qs.order_by("code")

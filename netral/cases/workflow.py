@@ -280,7 +280,7 @@ def _check_needs(case: Case, tr: Transition, note: str, updates: dict[str, Any])
             and not case.completion_requests.filter(answered_at__isnull=True).exists()
         ):
             raise InvalidTransition(_("Tulis dulu permintaan kelengkapan kepada pelapor."))
-        if need == Need.TARGET_REGION and not updates.get("handling_region_id"):
+        if need == Need.TARGET_REGION and not updates.get("forwarded_to_region_id"):
             raise InvalidTransition(_("Pilih unit tujuan pelimpahan."))
         if need == Need.CLARIFICATION and not case.clarifications.exists():
             raise InvalidTransition(_("Jadwalkan dulu klarifikasi (undangan Formulir B.9)."))

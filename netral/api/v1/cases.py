@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.security import django_auth
 
@@ -12,9 +13,10 @@ from netral.accounts import access
 from netral.cases import selectors
 from netral.cases.models import Case, Status
 from netral.cases.selectors import CaseFilters
-from netral.cases.services import case_receive, case_register
+from netral.cases.services import case_forward, case_receive, case_register
 from netral.cases.workflow import case_transition
 from netral.core.errors import ApplicationError
+from netral.registry.selectors import region_get
 
 router = Router(tags=["cases"], auth=django_auth)
 MAX_PAGE = 100
@@ -117,3 +119,30 @@ def case_transition_api(request: HttpRequest, case_id: int, payload: CaseTransit
             note=payload.note,
         )
     )
+
+
+class CaseForwardIn(Schema):
+    destination: str  # kode wilayah of the receiving unit
+    note: str
+
+
+class CaseForwardOut(Schema):
+    source: CaseOut
+    target: CaseOut
+
+
+@router.post(
+    "/{case_id}/forward", response=CaseForwardOut, summary="Pelimpahan (T9) to another unit"
+)
+def case_forward_api(request: HttpRequest, case_id: int, payload: CaseForwardIn) -> CaseForwardOut:
+    case = access.access_case(request.user, case_id, write=True)
+    destination = region_get(code=payload.destination.strip())
+    if destination is None:
+        raise ApplicationError(_("Unit tujuan pelimpahan: kode wilayah tidak dikenal."))
+    done = case_forward(
+        case=case,
+        actor=request.user,  # type: ignore[arg-type]
+        destination=destination,
+        note=payload.note,
+    )
+    return CaseForwardOut(source=_out(done.source), target=_out(done.target))

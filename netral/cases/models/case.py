@@ -53,6 +53,16 @@ class Case(BaseModel):
         verbose_name=_("wilayah kejadian"),
     )
     incident_place = models.CharField(_("tempat kejadian"), max_length=300)
+    # T9 pelimpahan: the unit the case was forwarded to (the source keeps its own handling
+    # unit and is closed as DILIMPAHKAN; the receiving unit gets a new, linked case).
+    forwarded_to_region = models.ForeignKey(
+        "registry.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dilimpahkan ke wilayah unit"),
+    )
     title = models.CharField(_("peristiwa yang dilaporkan"), max_length=300)
     description = models.TextField(_("uraian kejadian"))
     event_date = models.DateField(_("tanggal kejadian"))

@@ -281,6 +281,9 @@ class CaseLinkType(models.TextChoices):
     DUPLICATE_OF = "DUPLICATE_OF", _("Duplikat dari")
     MERGED_INTO = "MERGED_INTO", _("Digabung ke")
     SPAWNED_FROM = "SPAWNED_FROM", _("Informasi awal dari")
+    # T9: the new case at the receiving unit points to the case it was forwarded from
+    # (Perbawaslu 7/2022 Ps. 20, DOMAIN §5.5 LIMPAH / §8.2 T9).
+    PELIMPAHAN = "PELIMPAHAN", _("Pelimpahan dari")
 
 
 class EvidenceKind(models.TextChoices):

@@ -186,12 +186,25 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_detail(case=access.access_case(request.user, pk))
     can_handle = access.can_handle_case(request.user, case)
     reporter = getattr(case, "reporter", None)
+    visible = access.cases_visible_to(request.user)
+    forwarded_to = selectors.case_forwarded_to(case=case)
+    forwarded_from = selectors.case_forwarded_from(case=case)
     return render(
         request,
         "cases/officer/detail.html",
         {
             "case": case,
             "can_handle": can_handle,
+            "forwarded_to": forwarded_to,
+            "forwarded_to_visible": forwarded_to is not None
+            and visible.filter(pk=forwarded_to.pk).exists(),
+            "forwarded_from": forwarded_from,
+            "forwarded_from_visible": forwarded_from is not None
+            and visible.filter(pk=forwarded_from.pk).exists(),
+            "forward_form": f.ForwardForm(),
+            "forward_destinations": selectors.forward_destinations(exclude=case.handling_region_id)
+            if can_handle and case.status in (Status.DITERIMA, Status.KAJIAN_AWAL)
+            else [],
             "reporter": reporter,
             "reporter_hidden": reporter is not None and reporter.confidential,
             "deadline": case_next_deadline(case) if not case.is_closed else None,
@@ -283,6 +296,13 @@ def _kajian(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpReques
         message=d["message"],
         target_region=target,
     )
+
+
+def _forward(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    destination = region_get(code=d["destination"].strip())
+    if destination is None:
+        raise ApplicationError(_("Unit tujuan pelimpahan: kode wilayah tidak dikenal."))
+    return services.case_forward(case=case, actor=user, destination=destination, note=d["note"])
 
 
 def _transition(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
@@ -405,6 +425,7 @@ def _document(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequ
 ACTIONS: dict[str, tuple[type[forms.Form], Action]] = {
     "receive": (forms.Form, _receive),
     "kajian-awal": (f.KajianAwalForm, _kajian),
+    "forward": (f.ForwardForm, _forward),
     "transition": (f.TransitionForm, _transition),
     "clarification": (f.ClarificationForm, _clarify),
     "clarification-record": (f.ClarificationRecordForm, _clarify_record),

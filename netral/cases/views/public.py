@@ -22,7 +22,7 @@ from netral.cases.forms import (
     StatusLoginForm,
     WitnessFormSet,
 )
-from netral.cases.models import Case, Status
+from netral.cases.models import Case, CaseEvent, Status
 from netral.cases.services import (
     CaseData,
     PersonData,
@@ -213,7 +213,11 @@ def _status_case(request: HttpRequest) -> Case | None:
 @require_http_methods(["GET", "POST"])
 def report_status(request: HttpRequest) -> HttpResponse:
     client = ratelimit.client_key(request)
-    case = _status_case(request)
+    first = _status_case(request)
+    # After a pelimpahan (T9) the tracking number leads on to the case at the receiving unit:
+    # the reporter follows, completes and withdraws the report there.
+    chain = selectors.case_forward_chain(case=first) if first is not None else []
+    case = chain[-1] if chain else None
     login = StatusLoginForm()
     error = ""
     if request.method == "POST" and request.POST.get("action") == "login":
@@ -260,12 +264,18 @@ def report_status(request: HttpRequest) -> HttpResponse:
             {"form": login, "error": error},
             status=400 if error else 200,
         )
-    events = case.events.filter(public=True).order_by("created_at", "id")
+    events = (
+        CaseEvent.objects.filter(case__in=[c.pk for c in chain], public=True)
+        .select_related("case")
+        .order_by("created_at", "id")
+    )
     return render(
         request,
         "cases/public/status.html",
         {
             "case": case,
+            "first": chain[0],
+            "forwards": chain[1:],
             "events": events,
             "error": error,
             "open_request": case.completion_requests.filter(answered_at__isnull=True).first(),
