@@ -97,12 +97,31 @@ def _reporter_email(case: Case) -> str:
     return reporter.email if reporter is not None else ""
 
 
+def reporter_tracking_number(case: Case) -> str:
+    """The tracking number the reporter follows `case` with: its own, or after a pelimpahan
+    (T9) that of the case it was forwarded from (the new case has none of its own)."""
+    from netral.cases.models import CaseLink, CaseLinkType
+
+    current: Case | None = case
+    for _hop in range(10):
+        if current is None or current.tracking_number:
+            break
+        link = (
+            CaseLink.objects.select_related("to_case")
+            .filter(from_case=current, type=CaseLinkType.PELIMPAHAN)
+            .first()
+        )
+        current = link.to_case if link else None
+    return (current.tracking_number or "") if current is not None else ""
+
+
 def notify_reporter_status(*, case: Case, note: str = "") -> None:
     """Tell the reporter of a public report that its status changed (never internal notes)."""
-    if not case.tracking_number:
+    tn = reporter_tracking_number(case)
+    if not tn:
         return
     subject = _("Status laporan %(tn)s: %(status)s") % {
-        "tn": case.tracking_number,
+        "tn": tn,
         "status": Status(case.status).label,
     }
     _queue(
@@ -111,7 +130,11 @@ def notify_reporter_status(*, case: Case, note: str = "") -> None:
         email=_reporter_email(case),
         subject=subject,
         template="cases/email/status_changed.txt",
-        context={"note": note, "status_url": settings.SITE_URL + reverse("cases:public_status")},
+        context={
+            "note": note,
+            "tn": tn,
+            "status_url": settings.SITE_URL + reverse("cases:public_status"),
+        },
     )
 
 
@@ -129,7 +152,8 @@ def notify_reporter_receipt(*, case: Case, defer: bool = False) -> None:
 
 
 def notify_reporter_completion(*, case: Case, message: str) -> None:
-    subject = _("Laporan %(tn)s perlu dilengkapi") % {"tn": case.tracking_number}
+    tn = reporter_tracking_number(case)
+    subject = _("Laporan %(tn)s perlu dilengkapi") % {"tn": tn}
     _queue(
         case=case,
         kind=NotificationLog.Kind.COMPLETION_REQUESTED,
@@ -138,6 +162,7 @@ def notify_reporter_completion(*, case: Case, message: str) -> None:
         template="cases/email/completion.txt",
         context={
             "message": message,
+            "tn": tn,
             "status_url": settings.SITE_URL + reverse("cases:public_status"),
         },
     )

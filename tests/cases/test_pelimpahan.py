@@ -338,3 +338,46 @@ def test_api_forward(alice: Any, charlie: Any) -> None:
     assert data["target"]["handling_region"] == BOGOR
     assert charlie_c.get(f"/api/v1/cases/{data['target']['id']}").status_code == 200
     assert charlie_c.get(f"/api/v1/cases/{filed.case.pk}").status_code == 404
+
+
+def test_the_receiving_unit_asks_the_reporter_by_the_original_number(
+    client: Client, panwascam: Any, alice: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    filed, case = _received(panwascam)
+    target = case_forward(
+        case=case, actor=panwascam, destination=Region.objects.get(pk=KUTIM), note=NOTE
+    ).target
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case_kajian_awal_record(
+            case=target,
+            actor=alice,
+            formal={},
+            material={},
+            result="LENGKAPI",
+            message="Lampirkan foto kegiatan yang lebih jelas.",
+        )
+    to_reporter = [m for m in mail.outbox if m.to == ["rina@example.test"]]
+    assert to_reporter
+    assert all(case.tracking_number in m.subject for m in to_reporter)
+    assert all("None" not in m.subject + m.body for m in to_reporter)
+    _login_status(client, case.tracking_number, filed.pin)
+    page = client.get(reverse("cases:public_status")).content.decode()
+    assert 'data-testid="completion-request"' in page
+    client.post(
+        reverse("cases:public_status"),
+        {"action": "answer", "answer": "Foto terlampir di kantor desa."},
+    )
+    target.refresh_from_db()
+    assert target.status == Status.KAJIAN_AWAL
+    assert target.completion_requests.get().answer == "Foto terlampir di kantor desa."
+
+
+def test_the_clock_anchor_is_a_setting(panwascam: Any, alice: Any, settings: Any) -> None:
+    settings.NETRAL_PELIMPAHAN_ANCHOR = "ORIGINAL"
+    _filed, case = _received(panwascam)
+    target = case_forward(
+        case=case, actor=panwascam, destination=Region.objects.get(pk=KUTIM), note=NOTE
+    ).target
+    assert target.received_at == case.received_at
+    assert target.due_at is not None
