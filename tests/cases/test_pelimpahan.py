@@ -381,3 +381,25 @@ def test_the_clock_anchor_is_a_setting(panwascam: Any, alice: Any, settings: Any
     ).target
     assert target.received_at == case.received_at
     assert target.due_at is not None
+
+
+def test_a_report_forwarded_twice_is_followed_to_the_last_unit(
+    client: Client, panwascam: Any, alice: Any, charlie: Any
+) -> None:
+    filed, case = _received(panwascam)
+    kab = case_forward(
+        case=case, actor=panwascam, destination=Region.objects.get(pk=KUTIM), note=NOTE
+    ).target
+    bogor = case_forward(
+        case=kab,
+        actor=alice,
+        destination=Region.objects.get(pk=BOGOR),
+        note="Tempat kejadian di Bogor.",
+    ).target
+    assert Case.objects.get(pk=kab.pk).status == Status.DILIMPAHKAN
+    _login_status(client, case.tracking_number, filed.pin)
+    page = client.get(reverse("cases:public_status")).content.decode()
+    assert page.count("Laporan Anda dilimpahkan") == 2
+    assert "Tempat kejadian di Bogor." in page
+    client.post(reverse("cases:public_status"), {"action": "withdraw", "note": "x"})
+    assert Case.objects.get(pk=bogor.pk).status == Status.DICABUT
