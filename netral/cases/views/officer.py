@@ -201,7 +201,6 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "forwarded_from": forwarded_from,
             "forwarded_from_visible": forwarded_from is not None
             and visible.filter(pk=forwarded_from.pk).exists(),
-            "forward_form": f.ForwardForm(),
             "forward_destinations": selectors.forward_destinations(exclude=case.handling_region_id)
             if can_handle and case.status in (Status.DITERIMA, Status.KAJIAN_AWAL)
             else [],

@@ -266,7 +266,7 @@ def report_status(request: HttpRequest) -> HttpResponse:
         )
     events = (
         CaseEvent.objects.filter(case__in=[c.pk for c in chain], public=True)
-        .select_related("case")
+        .select_related("case__handling_region")
         .order_by("created_at", "id")
     )
     return render(
