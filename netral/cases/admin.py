@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from netral.cases.models import Case, CaseEvent, DeadlineRule, Holiday, NotificationLog
+from netral.core import ttlcache
+
+
+class _ClearsDeadlineCache:
+    """Rules and holidays are cached per process (netral/cases/deadlines.py): an edit here
+    applies at once in this process, in the others within NETRAL_DEADLINE_RULES_CACHE_SECONDS."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        ttlcache.invalidate("deadline_rules")
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)  # type: ignore[misc]
+        ttlcache.invalidate("deadline_rules")
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        ttlcache.invalidate("deadline_rules")
 
 
 @admin.register(DeadlineRule)
-class DeadlineRuleAdmin(admin.ModelAdmin[DeadlineRule]):
+class DeadlineRuleAdmin(_ClearsDeadlineCache, admin.ModelAdmin[DeadlineRule]):
     list_display = ["regime", "step", "amount", "unit", "anchor", "confidence", "legal_basis"]
     list_filter = ["regime", "confidence"]
     list_editable = ["amount", "unit"]
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin[Holiday]):
+class HolidayAdmin(_ClearsDeadlineCache, admin.ModelAdmin[Holiday]):
     list_display = ["date", "name", "kind"]
     list_filter = ["kind"]
     date_hierarchy = "date"

@@ -7,6 +7,7 @@ the Holiday table (national holidays and cuti bersama). Hours count from the exa
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from netral.cases.models import (
     Status,
     ViolationType,
 )
+from netral.core.ttlcache import TTLValue
 
 
 def _end_of_day(day: dt.date) -> dt.datetime:
@@ -55,14 +57,35 @@ def compute_due(
     raise ValueError(unit)
 
 
+# The rules (a few dozen rows) and the holiday calendar (a few dozen dates a year) are read
+# on every new case and every deadline refresh; each process keeps them for
+# NETRAL_DEADLINE_RULES_CACHE_SECONDS (the admin clears its own process's copy on save; other
+# processes follow within the TTL). Cached rule objects are shared: read them, never modify.
+def _load_rules() -> dict[tuple[str, str], DeadlineRule]:
+    return {(r.regime, r.step): r for r in DeadlineRule.objects.all()}
+
+
+def _load_holidays() -> list[dt.date]:
+    return sorted(Holiday.objects.values_list("date", flat=True))
+
+
+_rules = TTLValue(
+    topic="deadline_rules", loader=_load_rules, ttl_setting="NETRAL_DEADLINE_RULES_CACHE_SECONDS"
+)
+_holidays = TTLValue(
+    topic="deadline_rules",
+    loader=_load_holidays,
+    ttl_setting="NETRAL_DEADLINE_RULES_CACHE_SECONDS",
+)
+
+
 def holidays_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    return list(
-        Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True)
-    )
+    days = _holidays.get()
+    return days[bisect.bisect_left(days, start) : bisect.bisect_right(days, end)]
 
 
 def rule_get(*, regime: str, step: str) -> DeadlineRule | None:
-    return DeadlineRule.objects.filter(regime=regime, step=step).first()
+    return _rules.get().get((regime, step))
 
 
 @dataclass(frozen=True)
@@ -174,10 +197,10 @@ def case_next_deadline(case: Case) -> Deadline | None:
         return None
     if not steps:
         return None
-    rules = {r.step: r for r in DeadlineRule.objects.filter(regime=case.regime, step__in=steps)}
+    rules = _rules.get()
     found: list[Deadline] = []
     for step in steps:
-        rule = rules.get(step)
+        rule = rules.get((case.regime, step))
         if rule is None:
             continue
         deadline = deadline_for_rule(case, rule)

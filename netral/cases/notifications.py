@@ -169,12 +169,13 @@ def notify_reporter_completion(*, case: Case, message: str) -> None:
 
 
 def notify_officers_deferred(
-    *, case: Case, users: list[User], kind: str, subject: str, message: str
+    *, case: Case, recipients: dict[int, str], kind: str, subject: str, message: str
 ) -> None:
-    """`notify_officer(..., defer=True)` for several officers at once: the body is rendered
-    once (it does not name the officer) and the log rows are written in one INSERT."""
-    users = [u for u in users if u.email]
-    if not users:
+    """`notify_officer(..., defer=True)` for several officers (user id -> e-mail) at once: the
+    body is rendered once (it does not name the officer) and the log rows are written in one
+    INSERT."""
+    recipients = {user_id: email for user_id, email in recipients.items() if email}
+    if not recipients:
         return
     body = render_to_string(
         "cases/email/officer.txt",
@@ -189,12 +190,12 @@ def notify_officers_deferred(
         NotificationLog(
             case=case,
             kind=kind,
-            recipient_email=u.email,
-            recipient_user=u,
+            recipient_email=email,
+            recipient_user_id=user_id,
             subject=subject[:200],
             body=body,
         )
-        for u in users
+        for user_id, email in recipients.items()
     )
 
 

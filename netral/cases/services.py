@@ -427,23 +427,21 @@ def _notify_unit_new_case(case: Case) -> None:
     the handling region, active accounts) that a report came in: one query, one INSERT; the
     mails leave in the background (notifications_send_pending)."""
     from netral.accounts.access import ROLE_PERMISSIONS, Perm
-    from netral.accounts.models import User
+    from netral.accounts.models import Assignment
 
     if case.handling_region_id is None:
         return
     roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.HANDLE_CASES in perms]
-    officers = list(
-        User.objects.filter(
-            is_active=True,
-            assignments__region_id=case.handling_region_id,
-            assignments__role__in=roles,
+    officers = dict(
+        Assignment.objects.filter(
+            region_id=case.handling_region_id, role__in=roles, user__is_active=True
         )
-        .distinct()
-        .order_by("username")
-    )
+        .order_by("user__username")
+        .values_list("user_id", "user__email")
+    )  # user id -> e-mail, each officer once even with two handling roles there
     notify_officers_deferred(
         case=case,
-        users=officers,
+        recipients=officers,
         kind=NotificationLog.Kind.NEW_CASE,
         subject=_("Laporan baru %(ref)s") % {"ref": case.reference},
         message=_("Laporan baru masuk di wilayah Anda: %(title)s") % {"title": case.title},
