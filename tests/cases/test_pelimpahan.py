@@ -403,3 +403,47 @@ def test_a_report_forwarded_twice_is_followed_to_the_last_unit(
     assert "Tempat kejadian di Bogor." in page
     client.post(reverse("cases:public_status"), {"action": "withdraw", "note": "x"})
     assert Case.objects.get(pk=bogor.pk).status == Status.DICABUT
+
+
+def test_a_stale_copy_cannot_forward_twice(panwascam: Any, alice: Any) -> None:
+    _filed, case = _received(panwascam)
+    stale = Case.objects.get(pk=case.pk)
+    case_forward(case=case, actor=panwascam, destination=Region.objects.get(pk=KUTIM), note=NOTE)
+    with pytest.raises(InvalidTransition):
+        case_forward(
+            case=stale, actor=panwascam, destination=Region.objects.get(pk=KUTIM), note=NOTE
+        )
+    assert Case.objects.filter(links_out__type=CaseLinkType.PELIMPAHAN).count() == 1
+
+
+@pytest.fixture
+def _postgres_regions(transactional_db: Any) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite is covered by the stale-copy test")
+    from netral.registry.services.regions_load import regions_load
+    from tests.cases.conftest import seed_deadline_rules
+    from tests.conftest import SAMPLE_REGIONS
+
+    regions_load(path=SAMPLE_REGIONS, edition="sample")
+    seed_deadline_rules()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("_postgres_regions")
+def test_two_officers_forwarding_at_once_open_one_case(panwascam: Any, alice: Any) -> None:
+    from tests.cases.test_workflow import _in_threads
+
+    _filed, case = _received(panwascam)
+    kutim = Region.objects.get(pk=KUTIM)
+    errors = _in_threads(
+        2,
+        lambda i: case_forward(
+            case=Case.objects.get(pk=case.pk), actor=panwascam, destination=kutim, note=NOTE
+        ),
+    )
+    assert sum(e is None for e in errors) == 1
+    assert all(isinstance(e, InvalidTransition) for e in errors if e is not None)
+    assert Case.objects.filter(links_out__type=CaseLinkType.PELIMPAHAN).count() == 1
+    assert Case.objects.count() == 2
