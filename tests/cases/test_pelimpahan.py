@@ -308,6 +308,7 @@ def test_officer_page_action_and_cross_region_access(
     target_page = charlie_c.get(reverse("cases:detail", args=[target.pk]))
     assert target_page.status_code == 200
     assert 'data-testid="forwarded-from"' in target_page.content.decode()
+    assert case.tracking_number in target_page.content.decode()
     assert charlie_c.post(reverse("cases:action", args=[target.pk, "receive"])).status_code == 302
     assert alice_c.get(reverse("cases:detail", args=[target.pk])).status_code == 200
     assert (
@@ -334,6 +335,7 @@ def test_api_forward(alice: Any, charlie: Any) -> None:
     assert ok.status_code == 200, ok.content
     data = ok.json()
     assert data["source"]["status"] == "DILIMPAHKAN"
+    assert data["source"]["forwarded_to_region"] == BOGOR
     assert data["target"]["status"] == "DITERIMA"
     assert data["target"]["handling_region"] == BOGOR
     assert charlie_c.get(f"/api/v1/cases/{data['target']['id']}").status_code == 200

@@ -33,6 +33,7 @@ class CaseOut(Schema):
     title: str
     incident_region: str
     handling_region: str | None
+    forwarded_to_region: str | None = None  # pelimpahan (T9): the receiving unit
     due_at: dt.datetime | None
     due_step: str
     due_basis: str
@@ -61,6 +62,7 @@ def _out(c: Case) -> CaseOut:
         title=c.title,
         incident_region=c.incident_region_id,
         handling_region=c.handling_region_id,
+        forwarded_to_region=c.forwarded_to_region_id,
         due_at=c.due_at,
         due_step=c.due_step,
         due_basis=c.due_basis,
