@@ -158,6 +158,13 @@ NETRAL_SIGNING_KEY_DIR = Path(env.envstr("NETRAL_SIGNING_KEY_DIR", str(VAR_DIR /
 # Upload limit for imports and evidence, in megabytes.
 NETRAL_MAX_UPLOAD_MB = env.envint("NETRAL_MAX_UPLOAD_MB", 200, minimum=1)
 
+# Pelimpahan (T9): where the receiving unit's clocks start, DESTINATION (its receipt of the
+# forwarded report) or ORIGINAL (the first unit's receipt); DOMAIN §8.2 is silent, see
+# netral/cases/services.py PELIMPAHAN_ANCHOR_*.
+NETRAL_PELIMPAHAN_ANCHOR = env.envchoice(
+    "NETRAL_PELIMPAHAN_ANCHOR", "DESTINATION", {"DESTINATION", "ORIGINAL"}
+)
+
 # Public transparency page: counts from 1 up to this minus one are shown as "< N" so a
 # small figure cannot point at a person (small-cell suppression; netral/dashboards/public.py).
 NETRAL_TRANSPARENCY_MIN_COUNT = env.envint("NETRAL_TRANSPARENCY_MIN_COUNT", 5, minimum=1)
