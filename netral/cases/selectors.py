@@ -13,6 +13,7 @@ from netral.accounts.models import Assignment, Role
 from netral.cases.models import (
     CLOSED_STATUSES,
     Case,
+    CaseEvent,
     CaseLinkType,
     Recipient,
     ReportedPerson,
@@ -379,3 +380,12 @@ def forward_destinations(*, exclude: str | None = None) -> QuerySet[Region]:
     if exclude:
         qs = qs.exclude(code=exclude)
     return qs.order_by("code")
+
+
+def case_public_events(*, cases: list[Case]) -> QuerySet[CaseEvent]:
+    """The public timeline of a report and the cases it was forwarded on to (status page)."""
+    return (
+        CaseEvent.objects.filter(case__in=[c.pk for c in cases], public=True)
+        .select_related("case__handling_region")
+        .order_by("created_at", "id")
+    )

@@ -22,7 +22,7 @@ from netral.cases.forms import (
     StatusLoginForm,
     WitnessFormSet,
 )
-from netral.cases.models import Case, CaseEvent, Status
+from netral.cases.models import Case, Status
 from netral.cases.services import (
     CaseData,
     PersonData,
@@ -264,11 +264,7 @@ def report_status(request: HttpRequest) -> HttpResponse:
             {"form": login, "error": error},
             status=400 if error else 200,
         )
-    events = (
-        CaseEvent.objects.filter(case__in=[c.pk for c in chain], public=True)
-        .select_related("case__handling_region")
-        .order_by("created_at", "id")
-    )
+    events = selectors.case_public_events(cases=chain)
     return render(
         request,
         "cases/public/status.html",
