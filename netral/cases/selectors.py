@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -72,10 +73,31 @@ _active_units = TTLValue(
 )
 
 
+# Places and their ancestors by code, filled as reports name them: reference data, changed
+# only when a new Kemendagri edition is loaded (`netral regions_load`), so each process keeps
+# what it read for the same TTL (a new dict every period; bounded). Callers get copies, so
+# per-request attributes (the route below) never touch the shared objects.
+_MAX_CACHED_CHAINS = 20_000
+_region_chains: TTLValue[dict[str, dict[str, Region]]] = TTLValue(
+    topic="regions", loader=dict, ttl_setting="NETRAL_ROUTING_CACHE_SECONDS"
+)
+
+
+def _region_chain(code: str) -> dict[str, Region]:
+    chains = _region_chains.get()
+    chain = chains.get(code)
+    if chain is None:
+        chain = Region.objects.in_bulk([*ancestor_codes(code), code])
+        if code in chain and len(chains) < _MAX_CACHED_CHAINS:
+            chains[code] = chain  # unknown codes are not kept (a bot can't fill the cache)
+    return {c: copy.copy(r) for c, r in chain.items()}
+
+
 def _regions_with_units(code: str) -> tuple[dict[str, Region], set[str]]:
-    """The region `code` and its ancestors (one primary-key query), and which of them have an
-    active handling unit (an assignment of the unit's role there; cached, see above)."""
-    regions = Region.objects.in_bulk([*ancestor_codes(code), code])
+    """The region `code` and its ancestors, and which of them have an active handling unit (an
+    assignment of the unit's role there); both cached per process (see above), so a warm
+    process routes a report without a query."""
+    regions = _region_chain(code)
     units = _active_units.get()
     active = {c for c, role in _route_candidates(code) if (c, role) in units and c in regions}
     return regions, active

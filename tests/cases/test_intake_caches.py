@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from netral.accounts.models import Assignment, Role
 from netral.accounts.services import assignment_delete_audited, assignment_save_audited
@@ -20,7 +21,9 @@ from netral.audit.models import AuditEntry
 from netral.audit.services import audit_record_created, audit_verify
 from netral.cases.deadlines import holidays_between, rule_get
 from netral.cases.models import DeadlineRule, DeadlineStep, Holiday, NotificationLog
+from netral.cases.selectors import case_route, intake_region
 from netral.core import ttlcache
+from netral.registry.models import Region
 from tests.cases.conftest import file_report
 from tests.factories import UserFactory
 
@@ -33,11 +36,11 @@ KABUPATEN = "64.08"  # alice's unit
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
     # the caches live in the process: never let one test's rows leak into another
-    ttlcache.invalidate("assignments")
-    ttlcache.invalidate("deadline_rules")
+    for topic in ("assignments", "deadline_rules", "regions"):
+        ttlcache.invalidate(topic)
     yield
-    ttlcache.invalidate("assignments")
-    ttlcache.invalidate("deadline_rules")
+    for topic in ("assignments", "deadline_rules", "regions"):
+        ttlcache.invalidate(topic)
 
 
 def _route() -> str | None:
@@ -73,6 +76,29 @@ def test_without_a_ttl_routing_reads_every_time(alice: Any) -> None:
     assert _route() == KABUPATEN
     UserFactory(username="siti", role=Role.PANWASLU_KECAMATAN, region=KECAMATAN)
     assert _route() == KECAMATAN
+
+
+@override_settings(NETRAL_ROUTING_CACHE_SECONDS=1)
+def test_places_are_cached_as_copies_for_at_most_the_ttl(alice: Any) -> None:
+    desa = "64.08.04.2001"
+    first = intake_region(code=desa)
+    assert first is not None
+    old_name = first.name
+    first.name = "changed by a request"  # a caller's change stays in its own copy
+    Region.objects.filter(pk=desa).update(name="Desa Baru")
+    with CaptureQueriesContext(connection) as ctx:
+        again = intake_region(code=desa)
+    assert again is not None
+    assert again is not first
+    assert again.name == old_name  # stale (a new Kemendagri edition), within the TTL
+    assert case_route(incident_region=again) is not None
+    assert [q["sql"] for q in ctx.captured_queries] == []  # a warm process routes without SQL
+    assert intake_region(code="64.08.04.9999") is None  # unknown places are not kept
+    assert intake_region(code="64.08.04.9999") is None
+    time.sleep(1.05)
+    fresh = intake_region(code=desa)
+    assert fresh is not None
+    assert fresh.name == "Desa Baru"
 
 
 def test_a_load_that_raced_an_invalidation_is_not_kept() -> None:
