@@ -5,21 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_case_open_region_due_index'),
-        ('registry', '0005_official_name_index_covers_region_type'),
+        ("cases", "0005_case_open_region_due_index"),
+        ("registry", "0005_official_name_index_covers_region_type"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='forwarded_to_region',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='dilimpahkan ke wilayah unit'),
+            model_name="case",
+            name="forwarded_to_region",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="registry.region",
+                verbose_name="dilimpahkan ke wilayah unit",
+            ),
         ),
         migrations.AlterField(
-            model_name='caselink',
-            name='type',
-            field=models.CharField(choices=[('RELATED', 'Terkait'), ('DUPLICATE_OF', 'Duplikat dari'), ('MERGED_INTO', 'Digabung ke'), ('SPAWNED_FROM', 'Informasi awal dari'), ('PELIMPAHAN', 'Pelimpahan dari')], max_length=16, verbose_name='jenis hubungan'),
+            model_name="caselink",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("RELATED", "Terkait"),
+                    ("DUPLICATE_OF", "Duplikat dari"),
+                    ("MERGED_INTO", "Digabung ke"),
+                    ("SPAWNED_FROM", "Informasi awal dari"),
+                    ("PELIMPAHAN", "Pelimpahan dari"),
+                ],
+                max_length=16,
+                verbose_name="jenis hubungan",
+            ),
         ),
     ]
