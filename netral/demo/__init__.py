@@ -257,30 +257,27 @@ def _officials() -> int:
     villages = Region.objects.filter(level="DESA").filter(
         code__startswith="64.08."
     ) | Region.objects.filter(level="DESA", code__startswith="32.01.01.")
-    desa_agency_kind = AgencyKind.DESA
     for village in villages.order_by("code"):
         agency, _created = Agency.objects.get_or_create(
             name_folded=fold(f"Pemerintah Desa {village.name} {village.code}"),
             defaults={
                 "name": f"Pemerintah Desa {village.name} ({village.code})",
-                "kind": desa_agency_kind,
+                "kind": AgencyKind.DESA,
                 "region_id": village.code,
                 "ppk_name": "Bupati",
             },
         )
-        head = f"Kepala Desa {village.name}"
-        _official, created = Official.objects.get_or_create(
+        head_name = _village_head_name(village.code)
+        Official.objects.get_or_create(
             agency=agency,
             subject_type=SubjectType.KEPALA_DESA,
             defaults={
-                "name": _village_head_name(village.code),
-                "name_folded": "",
-                "position": head,
+                "name": head_name,
+                "name_folded": fold(head_name),
+                "position": f"Kepala Desa {village.name}",
                 "region_id": village.code,
             },
         )
-        if created:
-            Official.objects.filter(pk=_official.pk).update(name_folded=fold(_official.name))
         count += 1
     return count
 
