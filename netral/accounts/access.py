@@ -97,7 +97,12 @@ def has_perm(user: AnyUser, perm: Perm) -> bool:
 
 
 def region_q(user: AnyUser, field: str, perm: Perm = Perm.VIEW) -> Q:
-    """A filter keeping rows whose region code `field` lies in the user's jurisdiction."""
+    """A filter keeping rows whose region code `field` lies in the user's jurisdiction.
+
+    Written as `= code OR LIKE 'code.%'`, which is right under any collation, so it also
+    serves plain text columns such as AuditEntry.region_code. Large tables whose column is a
+    foreign key to Region (bytewise on PostgreSQL, docs/decisions/0006) use the index range
+    of registry.selectors.region_subtree_q instead (officials_visible_to below)."""
     codes = jurisdiction_codes(user, perm)
     if codes is NATIONAL:
         return Q()
@@ -344,6 +349,23 @@ def access_official(user: AnyUser, official_id: int) -> Official:
     if official is None:
         raise Http404
     return official
+
+
+def access_coverage_region(user: AnyUser, code: str) -> Region | None:
+    """The region a coverage report is about: `code` when it lies in the viewer's jurisdiction
+    (404 for missing and not-yours alike); without a code, the root of the jurisdiction, or
+    None (the whole country) for a national viewer."""
+    from netral.registry.selectors import region_get
+
+    require_perm(user, Perm.VIEW)
+    if code:
+        region = region_get(code=code)
+        if region is None or not covers(user, region.code):
+            raise Http404
+        return region
+    if covers(user, None):
+        return None
+    return regions_managed_by(user).first()
 
 
 def official_import_regions(user: AnyUser) -> set[str] | None:
