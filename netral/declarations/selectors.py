@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from netral.declarations import signing
 from netral.declarations.models import (
@@ -18,6 +18,7 @@ from netral.declarations.models import (
     SigningInvitation,
 )
 from netral.registry.models import ASN_TYPES, Official, Region, RegionLevel, SubjectType
+from netral.registry.selectors import region_subtree_q
 
 if TYPE_CHECKING:
     from netral.elections.models import ElectionEvent
@@ -179,15 +180,10 @@ def _share(total: int, signed: int) -> Share:
     return {"total": total, "signed": signed, "share": round(signed / total, 4) if total else None}
 
 
-def _subtree(field: str, code: str) -> Q:
-    """`field` is a region code path such as "code" or "region__code"."""
-    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
-
-
 def signed_official_ids(*, region: Region, election_event: ElectionEvent | None) -> set[int]:
     """Officials of the subtree with an active signature at an event of that election."""
     qs = Signature.objects.filter(revoked_at__isnull=True, official__isnull=False).filter(
-        _subtree("official__region__code", region.code)
+        region_subtree_q(region.code, "official__region_id")
     )
     if election_event is not None:
         qs = qs.filter(election_event=election_event)
@@ -212,14 +208,14 @@ def coverage(*, region: Region, election_event: ElectionEvent | None) -> Coverag
         return code[:child_len] if len(code) > len(region.code) else region.code
 
     desa_rows = list(
-        Region.objects.filter(_subtree("code", region.code), level=RegionLevel.DESA).values_list(
-            "code", "name"
-        )
+        Region.objects.filter(
+            region_subtree_q(region.code, "code"), level=RegionLevel.DESA
+        ).values_list("code", "name")
     )
     names = dict(Region.objects.filter(parent_id=region.code).values_list("code", "name"))
     names[region.code] = region.name
     officials = list(
-        Official.objects.filter(_subtree("region__code", region.code), is_active=True)
+        Official.objects.filter(region_subtree_q(region.code), is_active=True)
         .filter(subject_type__in=[SubjectType.KEPALA_DESA, SubjectType.PERANGKAT_DESA, *ASN_TYPES])
         .select_related("agency", "region")
         .only(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,7 @@ from netral.declarations.models import (
     SigningInvitation,
 )
 from netral.registry.models import Official, Region, SubjectType
+from netral.registry.selectors import region_subtree_q
 
 if TYPE_CHECKING:
     from netral.accounts.models import User
@@ -338,13 +340,10 @@ def event_pledges_set(
     )
 
 
-def participant_rule_queryset(rule: dict[str, Any]) -> Any:
+def participant_rule_queryset(rule: dict[str, Any]) -> QuerySet[Official]:
     """Officials matched by a saved rule: active, of the listed types, in the region subtree."""
-    from django.db.models import Q
-
-    region = rule["region"]
     return Official.objects.filter(
-        Q(region_id=region) | Q(region__code__startswith=region + "."),
+        region_subtree_q(rule["region"]),
         is_active=True,
         subject_type__in=rule["subject_types"],
     )
