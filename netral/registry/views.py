@@ -82,15 +82,8 @@ def official_detail(request: AuthenticatedHttpRequest, official_id: int) -> Http
 @login_required
 @require_GET
 def official_coverage(request: AuthenticatedHttpRequest) -> HttpResponse:
-    access.require_perm(request.user, access.Perm.VIEW)
     code = request.GET.get("wilayah", "").strip()[:13]
-    region = None
-    if code:
-        region = selectors.region_get(code=code)
-        if region is None or not access.covers(request.user, region.code):
-            raise Http404
-    elif not access.covers(request.user, None):  # default: the root of the jurisdiction
-        region = access.regions_managed_by(request.user).first()
+    region = access.access_coverage_region(request.user, code)
     report = selectors.coverage_for_region(
         region=region, officials=access.officials_visible_to(request.user)
     )

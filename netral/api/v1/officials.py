@@ -139,16 +139,7 @@ def official_search_api(
 
 @router.get("/coverage", response=CoverageOut, summary="Officials by type and region level")
 def official_coverage_api(request: HttpRequest, region: str = "") -> CoverageOut:
-    access.require_perm(request.user, access.Perm.VIEW)
-    found = None
-    if region:
-        found = selectors.region_get(code=region)
-        if found is None or not access.covers(request.user, found.code):
-            from django.http import Http404
-
-            raise Http404
-    elif not access.covers(request.user, None):
-        found = access.regions_managed_by(request.user).first()
+    found = access.access_coverage_region(request.user, region)
     report = selectors.coverage_for_region(
         region=found, officials=access.officials_visible_to(request.user)
     )
