@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from netral.accounts import access
 from netral.elections.models import ElectionEvent
 
+from .forms import MAP_METRICS
 from .selectors import DashboardFilters, dashboard_build
 from .tables import Cell, Dashboard, Figure, Table, UnitRow
 
@@ -34,6 +35,9 @@ PUBLIC_TABLES = (
     "cases_by_skb_code",
     "sanctions_by_type",
 )
+# Map metrics of the public page: rates only (public_map_units suppresses their numerators);
+# the raw count of officials per unit is an officer figure.
+PUBLIC_METRICS = [m for m in MAP_METRICS if m[0] != "officials"]
 # Columns holding a rate, and the count columns it is computed from (by table).
 _RATE_SOURCES: dict[str, dict[int, tuple[int, ...]]] = {
     "by_region": {4: (2, 3), 6: (2, 5)},

@@ -151,9 +151,6 @@ def export_download(request: AuthenticatedHttpRequest, key: str, fmt: str) -> Ht
     return response
 
 
-PUBLIC_METRICS = [m for m in MAP_METRICS if m[0] != "officials"]
-
-
 @require_GET
 def transparency(request: HttpRequest) -> HttpResponse:
     """Public, no login: aggregates per election event, small counts suppressed."""
@@ -166,9 +163,9 @@ def transparency(request: HttpRequest) -> HttpResponse:
     province = request.GET.get("wilayah", "")
     if province and not (len(province) == 2 and province.isdigit()):
         raise Http404
-    metric = request.GET.get("peta", PUBLIC_METRICS[0][0])
-    if metric not in dict(PUBLIC_METRICS):
-        metric = PUBLIC_METRICS[0][0]
+    metric = request.GET.get("peta", public.PUBLIC_METRICS[0][0])
+    if metric not in dict(public.PUBLIC_METRICS):
+        metric = public.PUBLIC_METRICS[0][0]
     page = public.transparency_build(event=event, region_code=province or None)
     dash = page.dashboard
     metric_label = dict(MAP_METRICS)[metric]
@@ -197,7 +194,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
             "map_svg": mark_safe(the_map.svg),  # noqa: S308  built by maps.py, values escaped
             "metric": metric,
             "metric_label": metric_label,
-            "metrics": PUBLIC_METRICS,
+            "metrics": public.PUBLIC_METRICS,
             "attribution": maps.ATTRIBUTION,
             "province": province,
         },
