@@ -288,7 +288,8 @@ class ImportJob(models.Model):
         blank=True,
         verbose_name=_("diunggah oleh"),
     )
-    # The uploader's jurisdiction root for MANAGE_OFFICIALS (None = national); scopes the job.
+    # The uploader's jurisdiction root for MANAGE_OFFICIALS (None = national), shown in the
+    # admin; jobs are scoped by uploader (access.import_jobs_visible_to), not by this field.
     region_code = models.CharField(_("wilayah"), max_length=13, null=True, blank=True)
     file = models.FileField(_("berkas"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("nama berkas"), max_length=255)
@@ -296,7 +297,6 @@ class ImportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )
-    phase = models.CharField(_("tahap"), max_length=40, blank=True)
     processed = models.PositiveIntegerField(_("baris diproses"), default=0)
     total = models.PositiveIntegerField(_("jumlah baris"), null=True, blank=True)
     summary = models.JSONField(_("ringkasan"), default=dict, blank=True)
