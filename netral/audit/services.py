@@ -30,6 +30,40 @@ def _jsonable(value: Any) -> Any:
     return None if value is None else json.loads(json.dumps(value, default=str))
 
 
+def _entry(
+    *,
+    obj: models.Model,
+    chain_key: str,
+    seq: int,
+    prev_hash: str,
+    action: str,
+    actor: User | None,
+    before: Any,
+    after: Any,
+    region_code: str | None,
+    note: str,
+) -> AuditEntry:
+    """An unsaved, hashed entry (the one builder behind both writers below)."""
+    entry = AuditEntry(
+        chain_key=chain_key,
+        seq=seq,
+        # Microsecond precision in UTC, so the value read back hashes the same.
+        created_at=timezone.now().astimezone(UTC),
+        actor=actor,
+        actor_label=str(actor) if actor else "sistem",
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        region_code=region_code,
+        before=before,
+        after=after,
+        note=note,
+        prev_hash=prev_hash,
+    )
+    entry.hash = _digest(entry)
+    return entry
+
+
 def audit_record(
     *,
     obj: models.Model,
@@ -51,24 +85,18 @@ def audit_record(
             .first()
         )
         seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        # Microsecond precision in UTC, so the value read back hashes the same.
-        now = timezone.now().astimezone(UTC)
-        entry = AuditEntry(
+        entry = _entry(
+            obj=obj,
             chain_key=chain_key,
             seq=seq,
-            created_at=now,
-            actor=actor,
-            actor_label=str(actor) if actor else "sistem",
+            prev_hash=prev_hash,
             action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            region_code=region_code,
+            actor=actor,
             before=before,
             after=after,
+            region_code=region_code,
             note=note,
-            prev_hash=prev_hash,
         )
-        entry.hash = _digest(entry)
         try:
             with transaction.atomic():
                 entry.save(force_insert=True)
@@ -93,22 +121,18 @@ def audit_record_created(
     chain; if the chain were not empty, the unique (chain_key, seq) constraint fails the
     caller's transaction instead of forking the chain. Used by the public report form, whose
     cost per report is budgeted (docs/benchmarks.md, cases)."""
-    entry = AuditEntry(
+    entry = _entry(
+        obj=obj,
         chain_key=chain_key_for(obj),
         seq=1,
-        created_at=timezone.now().astimezone(UTC),
-        actor=actor,
-        actor_label=str(actor) if actor else "sistem",
+        prev_hash=GENESIS,
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        region_code=region_code,
+        actor=actor,
         before=None,
         after=_jsonable(after),
+        region_code=region_code,
         note=note,
-        prev_hash=GENESIS,
     )
-    entry.hash = _digest(entry)
     entry.save(force_insert=True)
     return entry
 
