@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -244,9 +244,7 @@ def reporter_identity(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_GET
 def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> FileResponse:
     case = access.access_case(request.user, pk)
-    evidence = case.evidence.filter(pk=evidence_id).exclude(file="").first()
-    if evidence is None:
-        raise Http404
+    evidence = get_object_or_404(case.evidence.exclude(file=""), pk=evidence_id)
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
@@ -259,9 +257,7 @@ def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_id: i
 @require_GET
 def document_download(request: AuthenticatedHttpRequest, pk: int, doc_id: int) -> FileResponse:
     case = access.access_case(request.user, pk)
-    doc = case.documents.filter(pk=doc_id).first()
-    if doc is None:
-        raise Http404
+    doc = get_object_or_404(case.documents, pk=doc_id)
     return FileResponse(
         doc.file.open("rb"),
         as_attachment=True,
@@ -331,18 +327,14 @@ def _clarify(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpReque
 def _clarify_record(
     case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest
 ) -> object:
-    session = case.clarifications.filter(pk=d["session"]).first()
-    if session is None:
-        raise Http404
+    session = get_object_or_404(case.clarifications, pk=d["session"])
     return services.clarification_record(
         session=session, actor=user, attended=d["attended"], minutes=d["minutes"]
     )
 
 
 def _decide_person(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
-    person = case.reported_persons.filter(pk=d["person"]).first()
-    if person is None:
-        raise Http404
+    person = get_object_or_404(case.reported_persons, pk=d["person"])
     return services.reported_person_decide(
         person=person,
         actor=user,
@@ -368,19 +360,15 @@ def _recommend(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpReq
 
 
 def _follow_up(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
-    rec = case.recommendations.filter(pk=d["recommendation"]).first()
-    if rec is None:
-        raise Http404
+    rec = get_object_or_404(case.recommendations, pk=d["recommendation"])
     return services.recommendation_update(
         recommendation=rec, actor=user, status=d["status"], note=d["note"]
     )
 
 
 def _sanction(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
-    rec = case.recommendations.filter(pk=d["recommendation"]).first()
-    person = case.reported_persons.filter(pk=d["reported_person"]).first()
-    if rec is None or person is None:
-        raise Http404
+    rec = get_object_or_404(case.recommendations, pk=d["recommendation"])
+    person = get_object_or_404(case.reported_persons, pk=d["reported_person"])
     return services.sanction_record(
         recommendation=rec,
         actor=user,
