@@ -708,29 +708,30 @@ def invitation_create(*, event: Event, official: Official, actor: User | None) -
     return link
 
 
+@transaction.atomic
 def invitations_send(*, event: Event, actor: User | None, link_url: Any) -> int:
     """Email a personal link to every expected participant with an email who has not
     signed every text yet. `link_url(token)` builds the absolute URL. Returns the count."""
     from django.core.mail import send_mail
 
     pledge_ids = set(event.pledges.values_list("pk", flat=True))
-    sent = 0
     participants = (
         EventParticipant.objects.filter(event=event)
         .exclude(official__email="")
         .select_related("official")
     )
+    signed: dict[int, set[int]] = {}
+    for official_id, template_id in Signature.objects.filter(
+        official__event_participations__event=event,
+        template_id__in=pledge_ids,
+        election_event=event.election_event,
+        revoked_at__isnull=True,
+    ).values_list("official_id", "template_id"):
+        signed.setdefault(official_id, set()).add(template_id)
+    sent = 0
     for participant in participants:
         official = participant.official
-        signed = set(
-            Signature.objects.filter(
-                official=official,
-                template_id__in=pledge_ids,
-                election_event=event.election_event,
-                revoked_at__isnull=True,
-            ).values_list("template_id", flat=True)
-        )
-        if pledge_ids <= signed:
+        if pledge_ids <= signed.get(official.pk, set()):
             continue
         link = invitation_create(event=event, official=official, actor=actor)
         url = link_url(link.token)

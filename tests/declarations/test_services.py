@@ -432,6 +432,26 @@ def test_invitations_are_emailed_to_participants_who_have_not_signed(
     assert mail.outbox[-1].to == [person.email]
 
 
+def test_invitations_skip_participants_who_signed_every_text(
+    alice: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given: two participants with an email; one signed both texts, the other only one
+    done = official(region="64.08.04.2011", email="done@example.test")
+    half = official(region="64.08.04.2012", email="half@example.test")
+    ev, person = _event_with_participant(alice)
+    for template in (standard(), standard("deklarasi-pemilu-damai")):
+        services.signature_record(event=ev, template=template, official=done, actor=alice)
+    services.signature_record(event=ev, template=standard(), official=half, actor=alice)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.invitations_send(
+            event=ev, actor=alice, link_url=lambda t: f"http://testserver/t/{t}/"
+        )
+    # then
+    assert sent == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([person.email, half.email])
+
+
 def test_templates_are_unaffected_when_signing_fails_midway(
     alice: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
