@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -89,3 +91,19 @@ def test_import_dry_run_needs_manage_officials(alice_client: Client) -> None:
     )
 
     assert response.status_code == 404
+
+
+def test_import_dry_run_refuses_a_file_over_the_size_limit(db: None, settings: Any) -> None:
+    # given
+    settings.NETRAL_MAX_UPLOAD_MB = 0
+    staff = client_for(UserFactory(username="dpmd", role=Role.DPMD, region="64.08"))
+    data = (OFFICIALS_FIXTURES / "good_comma.csv").read_bytes()
+
+    # when
+    response = staff.post(
+        "/api/v1/officials/import/dry-run", {"file": SimpleUploadedFile("x.csv", data)}
+    )
+
+    # then
+    assert response.status_code == 400
+    assert "Berkas terlalu besar (maks. 0 MB)." in response.content.decode()

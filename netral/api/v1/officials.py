@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -189,7 +190,9 @@ def official_import_dry_run_api(request: HttpRequest, file: File[UploadedFile]) 
 
     allowed = access.official_import_regions(request.user)
     if file.size and file.size > settings.NETRAL_MAX_UPLOAD_MB * 1024 * 1024:
-        raise ApplicationError("Berkas terlalu besar.")
+        raise ApplicationError(
+            _("Berkas terlalu besar (maks. %(mb)d MB).") % {"mb": settings.NETRAL_MAX_UPLOAD_MB}
+        )
     result = officials_import(file=file, dry_run=True, allowed_regions=allowed)
     if result.error_csv is not None:
         result.error_csv.unlink(missing_ok=True)

@@ -360,7 +360,7 @@ def _run_in_thread(job_id: int, allowed_regions: set[str] | None) -> None:
 def import_job_start(*, job: ImportJob, allowed_regions: set[str] | None) -> None:
     """Run the job in a background thread once the upload is committed.
 
-    docs/decisions/0003-officials-import-in-a-thread.md explains why a thread and not a queue.
+    docs/decisions/0005-officials-import-runs-in-a-thread.md explains why a thread and not a queue.
     """
     import threading
 
