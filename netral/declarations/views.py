@@ -516,6 +516,8 @@ def coverage_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def coverage_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     access.require_perm(request.user, access.Perm.VIEW)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     _form, cov = _coverage_from_request(request)
     if cov is None:
         raise Http404

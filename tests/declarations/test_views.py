@@ -429,6 +429,11 @@ def test_coverage_page_and_exports(alice_client: Client, alice: Any, kutim_event
     assert first[:3] == ("bagian", "kode_wilayah", "nama_wilayah")
 
 
+def test_coverage_export_refuses_an_unknown_format(alice_client: Client) -> None:
+    url = reverse("declarations:coverage_export", args=["pdf"])
+    assert alice_client.get(url, {"region": "64.08"}).status_code == 404
+
+
 def test_the_official_profile_partial_lists_pledges(alice: Any, kutim_event: Event) -> None:
     from django.template.loader import render_to_string
 
