@@ -418,7 +418,6 @@ _ALLOWED_BY_KIND = {
     DocumentKind.DOCUMENT: uploads.PDF_OR_IMAGE,
     DocumentKind.SIGNED_SHEET: uploads.PDF_OR_IMAGE,
 }
-_EXTENSIONS = {uploads.PDF: "pdf", uploads.JPEG: "jpg", uploads.PNG: "png", uploads.WEBP: "webp"}
 
 
 @transaction.atomic
@@ -437,9 +436,10 @@ def event_document_upload(
     recorded by an officer at this event that has none yet."""
     if kind not in DocumentKind.values:
         raise ApplicationError(_("Jenis dokumentasi tidak dikenal."))
-    content_type = uploads.check_upload(
+    sniffed = uploads.check_upload(
         data, allowed=_ALLOWED_BY_KIND[DocumentKind(kind)], field=str(DocumentKind(kind).label)
     )
+    content_type = sniffed.content_type
     digest = hashlib.sha256(data).hexdigest()
     document = EventDocument(
         event=event,
@@ -450,7 +450,7 @@ def event_document_upload(
         caption=caption.strip(),
         uploaded_by=actor,
     )
-    document.file.save(f"{digest[:24]}.{_EXTENSIONS[content_type]}", ContentFile(data), save=False)
+    document.file.save(f"{digest[:24]}{sniffed.extension}", ContentFile(data), save=False)
     document.save()
     linked = 0
     if link_unevidenced and kind == DocumentKind.SIGNED_SHEET:

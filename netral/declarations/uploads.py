@@ -17,14 +17,9 @@ IMAGES = frozenset({JPEG, PNG, WEBP})
 PDF_OR_IMAGE = IMAGES | {PDF}
 
 
-def sniff(head: bytes) -> str | None:
-    """The content type told by the first bytes (netral.core.uploads), or None."""
-    found = uploads.sniff(head)
-    return found.content_type if found else None
-
-
-def check_upload(data: bytes, *, allowed: frozenset[str], field: str) -> str:
-    """The sniffed content type, or an ApplicationError naming the field."""
+def check_upload(data: bytes, *, allowed: frozenset[str], field: str) -> uploads.Sniffed:
+    """What the bytes are (netral.core.uploads.sniff), or an ApplicationError naming the
+    field when they are empty, too large or not one of the `allowed` content types."""
     if not data:
         raise ApplicationError(_("%(field)s: berkas kosong.") % {"field": field})
     if len(data) > MAX_UPLOAD_BYTES:
@@ -32,8 +27,8 @@ def check_upload(data: bytes, *, allowed: frozenset[str], field: str) -> str:
             _("%(field)s: berkas terlalu besar (maksimum %(mb)d MB).")
             % {"field": field, "mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
-    kind = sniff(data[: uploads.HEAD_BYTES])
-    if kind is None or kind not in allowed:
+    kind = uploads.sniff(data[: uploads.HEAD_BYTES])
+    if kind is None or kind.content_type not in allowed:
         names = ", ".join(sorted(k.split("/")[1].upper() for k in allowed))
         raise ApplicationError(
             _("%(field)s: isi berkas bukan %(kinds)s.") % {"field": field, "kinds": names}

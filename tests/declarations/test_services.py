@@ -156,6 +156,7 @@ def test_a_scanned_sheet_that_is_not_a_pdf_or_image_is_refused(alice: Any) -> No
     assert EventDocument.objects.count() == 0
     doc = services.event_document_upload(event=ev, actor=alice, kind="SIGNED_SHEET", data=PDF_BYTES)
     assert doc.content_type == "application/pdf"
+    assert doc.file.name.endswith(f"{doc.sha256[:24]}.pdf")
     with pytest.raises(ApplicationError):
         services.event_document_upload(event=ev, actor=alice, kind="PHOTO", data=PDF_BYTES)
     assert (
