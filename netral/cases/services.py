@@ -368,7 +368,7 @@ def _create_case(
         action="case.create",
         actor=actor,
         after={"origin": origin, "status": status, "channel": channel},
-        region_code=case.handling_region_id or case.incident_region_id,
+        region_code=case.audit_region_code,
     )
     return case, pin
 
@@ -614,7 +614,7 @@ def case_kajian_awal_record(
             action="case.kajian_awal",
             actor=actor,
             after={"result": result, "checklist": checklist},
-            region_code=locked.handling_region_id or locked.incident_region_id,
+            region_code=locked.audit_region_code,
             note=note,
         )
         if result in REGISTRABLE_ASSESSMENTS:
@@ -691,7 +691,7 @@ def case_withdraw(*, case: Case, note: str = "") -> Case:
             obj=case,
             action="case.withdrawal_after_registration",
             actor=None,
-            region_code=case.handling_region_id or case.incident_region_id,
+            region_code=case.audit_region_code,
             note=note,
         )
     return case
@@ -781,7 +781,7 @@ def case_assign(*, case: Case, officer: User, actor: User) -> Case:
             action="case.assign",
             actor=actor,
             after={"officer": officer.pk},
-            region_code=case.handling_region_id or case.incident_region_id,
+            region_code=case.audit_region_code,
         )
         notify_officer(
             case=case,
@@ -820,7 +820,7 @@ def case_link(*, case: Case, other: Case, type: str, actor: User, note: str = ""
             action="case.link",
             actor=actor,
             after={"other": other.pk, "type": type},
-            region_code=case.handling_region_id or case.incident_region_id,
+            region_code=case.audit_region_code,
         )
     return link
 
@@ -843,7 +843,7 @@ def evidence_add(
             action="case.evidence_add",
             actor=actor,
             after={"sha256": [e.sha256 for e in added]},
-            region_code=case.handling_region_id or case.incident_region_id,
+            region_code=case.audit_region_code,
         )
     return added
 
@@ -868,7 +868,7 @@ def reporter_identity_view(*, case: Case, viewer: User) -> Reporter | None:
                 obj=case,
                 action="case.reporter_identity_viewed",
                 actor=viewer,
-                region_code=case.handling_region_id or case.incident_region_id,
+                region_code=case.audit_region_code,
             )
     return reporter
 
@@ -945,7 +945,7 @@ def clarification_schedule(
             action="case.clarification_schedule",
             actor=actor,
             after={"session": session.pk},
-            region_code=case.handling_region_id or case.incident_region_id,
+            region_code=case.audit_region_code,
         )
         document_generate(case=case, kind="INVITATION", actor=actor, clarification=session)
         if case.status == S.DIREGISTRASI:
@@ -1037,7 +1037,7 @@ def reported_person_decide(
                 "finding": finding,
                 "violation_types": person.violation_types,
             },
-            region_code=case.handling_region_id or case.incident_region_id,
+            region_code=case.audit_region_code,
         )
     return person
 
@@ -1104,7 +1104,7 @@ def recommendation_create(
             action="case.recommendation_create",
             actor=actor,
             after={"recommendation": rec.pk, "recipient": recipient, "letter": rec.letter_number},
-            region_code=case.handling_region_id or case.incident_region_id,
+            region_code=case.audit_region_code,
         )
         document_generate(case=case, kind="FORWARDING_LETTER", actor=actor, recommendation=rec)
         if case.status == S.DIPUTUS:
@@ -1144,7 +1144,7 @@ def recommendation_update(
             actor=actor,
             before={"recommendation": rec.pk, "status": before},
             after={"recommendation": rec.pk, "status": status},
-            region_code=case.handling_region_id or case.incident_region_id,
+            region_code=case.audit_region_code,
             note=note,
         )
         kind = Actor.PENGAWAS if actor else Actor.SISTEM

@@ -368,7 +368,7 @@ def case_transition(
             actor=actor,
             before=before,
             after={"status": to, **{k: v for k, v in updates.items() if k != "checklist"}},
-            region_code=fresh.handling_region_id or fresh.incident_region_id,
+            region_code=fresh.audit_region_code,
             note=note,
         )
         notify_reporter_status(case=fresh, note=note if tr.public_note else "")

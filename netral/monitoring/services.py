@@ -85,7 +85,7 @@ def _alert_case(case: Case, kind: str, label: str) -> None:
         action=f"deadline.{kind.lower()}",
         actor=None,
         after={"step": case.due_step, "due_at": case.due_at},
-        region_code=case.handling_region_id or case.incident_region_id,
+        region_code=case.audit_region_code,
     )
     for user in _recipients(case):
         notify_officer(
@@ -176,7 +176,7 @@ def _watch(now: dt.datetime) -> WatchResult:
                 action="deadline.escalation",
                 actor=None,
                 after={"recommendation": rec.pk},
-                region_code=rec.case.handling_region_id or rec.case.incident_region_id,
+                region_code=rec.case.audit_region_code,
             )
             # Escalate one level up: the Kab/Kota unit above a kecamatan (or the unit itself).
             unit = rec.case.handling_region_id

@@ -168,6 +168,12 @@ class Case(BaseModel):
     def reference(self) -> str:
         return str(self)
 
+    @property
+    def audit_region_code(self) -> str | None:
+        """The region the case's audit entries are filed under: the handling unit, or the
+        place of the incident while no unit handles it."""
+        return self.handling_region_id or self.incident_region_id
+
 
 class RegistrationCounter(models.Model):
     """One row per unit and year, locked to hand out gap-free registration numbers."""
