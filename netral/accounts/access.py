@@ -193,6 +193,13 @@ def cases_visible_to(user: AnyUser) -> QuerySet[Case]:
     )
 
 
+def can_see_case(user: AnyUser, case: Case) -> bool:
+    """The rule of cases_visible_to for one loaded case, without a query."""
+    return has_perm(user, Perm.VIEW) and (
+        covers(user, case.incident_region_id) or covers(user, case.handling_region_id)
+    )
+
+
 def can_handle_case(user: AnyUser, case: Case) -> bool:
     if case.handling_region_id is None:
         return jurisdiction_codes(user, Perm.HANDLE_CASES) is NATIONAL

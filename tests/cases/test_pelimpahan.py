@@ -309,6 +309,8 @@ def test_officer_page_action_and_cross_region_access(
     assert target_page.status_code == 200
     assert 'data-testid="forwarded-from"' in target_page.content.decode()
     assert case.tracking_number in target_page.content.decode()
+    source_link = f'href="{reverse("cases:detail", args=[case.pk])}"'
+    assert source_link not in target_page.content.decode()  # the source is not his to open
     assert charlie_c.post(reverse("cases:action", args=[target.pk, "receive"])).status_code == 302
     assert alice_c.get(reverse("cases:detail", args=[target.pk])).status_code == 200
     assert (
@@ -320,6 +322,8 @@ def test_officer_page_action_and_cross_region_access(
     )
     source_page = alice_c.get(detail).content.decode()
     assert 'data-testid="forwarded-to"' in source_page
+    # alice sees the target (the incident lies in her regency), so the source links to it
+    assert f'href="{reverse("cases:detail", args=[target.pk])}"' in source_page
 
 
 def test_api_forward(alice: Any, charlie: Any) -> None:

@@ -186,7 +186,6 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_detail(case=access.access_case(request.user, pk))
     can_handle = access.can_handle_case(request.user, case)
     reporter = getattr(case, "reporter", None)
-    visible = access.cases_visible_to(request.user)
     forwarded_to = selectors.case_forwarded_to(case=case)
     forwarded_from = selectors.case_forwarded_from(case=case)
     return render(
@@ -197,10 +196,10 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_handle": can_handle,
             "forwarded_to": forwarded_to,
             "forwarded_to_visible": forwarded_to is not None
-            and visible.filter(pk=forwarded_to.pk).exists(),
+            and access.can_see_case(request.user, forwarded_to),
             "forwarded_from": forwarded_from,
             "forwarded_from_visible": forwarded_from is not None
-            and visible.filter(pk=forwarded_from.pk).exists(),
+            and access.can_see_case(request.user, forwarded_from),
             "forward_destinations": selectors.forward_destinations(exclude=case.handling_region_id)
             if can_handle and case.status in (Status.DITERIMA, Status.KAJIAN_AWAL)
             else [],
