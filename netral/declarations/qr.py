@@ -18,10 +18,3 @@ def qr_svg(data: str, *, scale: int = 4) -> str:
     buffer = io.BytesIO()
     code.save(buffer, kind="svg", scale=scale, xmldecl=False, svgns=True)
     return buffer.getvalue().decode("utf-8")
-
-
-def qr_png(data: str, *, scale: int = 6) -> bytes:
-    code = segno.make(data, error="m", micro=False)
-    buffer = io.BytesIO()
-    code.save(buffer, kind="png", scale=scale)
-    return buffer.getvalue()
