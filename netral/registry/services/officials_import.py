@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from netral.core.progress import ProgressCallback, noop_progress
-from netral.registry.models import ImportJob, ImportStatus
+from netral.registry.models import ImportJob, ImportStatus, Region
 from netral.registry.services.import_file import FileRefusedError, has_bad_bytes, open_rows
 from netral.registry.services.import_format import (
     BATCH,
@@ -89,8 +89,6 @@ def officials_import(
     named `source_name` is recorded in that transaction (the command line), so a failed or
     dry run leaves no row at all.
     """
-    from netral.registry.models import Region
-
     result = ImportResult(dry_run=dry_run)
     errors = ErrorCollector(error_dir)
     try:
