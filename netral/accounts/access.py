@@ -237,7 +237,7 @@ def case_handlers_for_region(region_code: str | None) -> QuerySet[User]:
 # (national) texts are readable by every officer and never written here.
 
 if TYPE_CHECKING:
-    from netral.declarations.models import Event, PledgeTemplate, Signature
+    from netral.declarations.models import Event, EventDocument, PledgeTemplate, Signature
 
 
 def events_visible_to(user: AnyUser, *, write: bool = False) -> QuerySet[Event]:
@@ -318,16 +318,21 @@ def access_declarations_region(user: AnyUser, code: str, *, write: bool = True) 
     return region
 
 
-def access_event_document(user: AnyUser, document_id: int) -> tuple[Event, int]:
-    """The event of a document the user may read (documents are read through their event)."""
+def access_event_document(user: AnyUser, document_id: int) -> EventDocument:
+    """A document the user may read: documents are read with VIEW over their event's region."""
     from netral.declarations.models import EventDocument
 
-    event_id = (
-        EventDocument.objects.filter(pk=document_id).values_list("event_id", flat=True).first()
-    )
-    if event_id is None:
+    perm = Perm.VIEW
+    if not has_perm(user, perm):
         raise Http404
-    return access_event(user, event_id), document_id
+    document = (
+        EventDocument.objects.filter(pk=document_id)
+        .filter(region_q(user, "event__region__code", perm))
+        .first()
+    )
+    if document is None:
+        raise Http404
+    return document
 
 
 # --- registry: officials and import jobs (issue 3) ------------------------------------

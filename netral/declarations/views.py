@@ -214,8 +214,7 @@ def event_document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @login_required
 @require_GET
 def event_document(request: AuthenticatedHttpRequest, doc_id: int) -> FileResponse:
-    event, document_id = access.access_event_document(request.user, doc_id)
-    document = event.documents.get(pk=document_id)
+    document = access.access_event_document(request.user, doc_id)
     return FileResponse(document.file.open("rb"), content_type=document.content_type)
 
 

@@ -429,6 +429,18 @@ def test_coverage_page_and_exports(alice_client: Client, alice: Any, kutim_event
     assert first[:3] == ("bagian", "kode_wilayah", "nama_wilayah")
 
 
+def test_an_officer_downloads_a_document_of_her_event(
+    alice_client: Client, alice: Any, kutim_event: Event
+) -> None:
+    doc = services.event_document_upload(
+        event=kutim_event, actor=alice, kind="DOCUMENT", data=PDF_BYTES
+    )
+    response = alice_client.get(reverse("declarations:event_document", args=[doc.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == PDF_BYTES
+
+
 def test_coverage_export_refuses_an_unknown_format(alice_client: Client) -> None:
     url = reverse("declarations:coverage_export", args=["pdf"])
     assert alice_client.get(url, {"region": "64.08"}).status_code == 404
