@@ -1233,6 +1233,9 @@ def document_bytes_store(*, content: bytes) -> ContentFile[bytes]:
 PELIMPAHAN_ANCHOR_DESTINATION = "DESTINATION"
 PELIMPAHAN_ANCHOR_ORIGINAL = "ORIGINAL"
 
+# T9 is taken during kajian awal; a case still DITERIMA enters kajian awal (T2) first.
+FORWARDABLE_STATUSES = frozenset({S.DITERIMA, S.KAJIAN_AWAL})
+
 
 @dataclass(frozen=True)
 class Forwarded:
@@ -1307,13 +1310,13 @@ def case_forward(*, case: Case, actor: User, destination: Region | None, note: s
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         destination = _forward_destination_check(locked, destination)
-        if locked.status == S.DITERIMA:
-            locked = case_transition(case=locked, to=S.KAJIAN_AWAL, actor=actor)
-        if locked.status != S.KAJIAN_AWAL:
+        if locked.status not in FORWARDABLE_STATUSES:
             raise InvalidTransition(
                 _("Pelimpahan hanya dapat dilakukan saat kajian awal (status sekarang: %(s)s).")
                 % {"s": Status(locked.status).label}
             )
+        if locked.status == S.DITERIMA:
+            locked = case_transition(case=locked, to=S.KAJIAN_AWAL, actor=actor)
         now = timezone.now()
         anchor_mode = getattr(settings, "NETRAL_PELIMPAHAN_ANCHOR", PELIMPAHAN_ANCHOR_DESTINATION)
         received_at = (

@@ -201,7 +201,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "forwarded_from_visible": forwarded_from is not None
             and access.can_see_case(request.user, forwarded_from),
             "forward_destinations": selectors.forward_destinations(exclude=case.handling_region_id)
-            if can_handle and case.status in (Status.DITERIMA, Status.KAJIAN_AWAL)
+            if can_handle and case.status in services.FORWARDABLE_STATUSES
             else [],
             "reporter": reporter,
             "reporter_hidden": reporter is not None and reporter.confidential,
