@@ -124,6 +124,8 @@ def test_an_officer_ticks_the_checklist(live_server: Any, page: Any) -> None:
     page.get_by_label("Sandi").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     page.goto(f"{live_server.url}/deklarasi/kegiatan/{event.pk}/peserta/")
-    page.get_by_test_id(f"sign-{person.pk}-{text.pk}").check()
+    page.wait_for_function("() => window.htmx !== undefined")  # the script is deferred
+    # click, not check(): htmx replaces the box, so check() would wait on a detached element
+    page.get_by_test_id(f"sign-{person.pk}-{text.pk}").click()
     page.get_by_test_id(f"signed-{person.pk}-{text.pk}").wait_for()  # htmx swapped the cell
     assert Signature.objects.get().method == "RECORDED_BY_OFFICER"

@@ -30,6 +30,7 @@ def test_an_officer_signs_in_and_finds_a_village(live_server: Any, page: Any) ->
     # then
     page.get_by_text("Kab. Kutai Timur").first.wait_for()
     page.get_by_role("link", name="Wilayah").click()
+    page.wait_for_load_state()  # htmx (a deferred script) is ready once the page has loaded
     page.get_by_label("Nama atau kode wilayah").fill("sangatta utara")
     result = page.get_by_role("link", name="Desa Sangatta Utara, Kec. Sangatta Utara")
     result.wait_for()  # htmx replaced the results without a page load
