@@ -174,6 +174,9 @@ NETRAL_DASHBOARD_CACHE_SECONDS = env.envint("NETRAL_DASHBOARD_CACHE_SECONDS", 0,
 # PostgreSQL work_mem for the dashboard's read transaction only (SET LOCAL), so its
 # grouped queries over millions of rows hash in memory instead of sorting on disk;
 # "" keeps the server's default (netral/dashboards/selectors.py).
+# Read the dashboard of a kabupaten/kota or larger, for whole months, from the tallies the
+# database triggers keep (netral/dashboards/tallies.py); off: always from the rows.
+NETRAL_DASHBOARD_TALLIES = env.envbool("NETRAL_DASHBOARD_TALLIES", True)
 NETRAL_DASHBOARD_WORK_MEM = env.envstr("NETRAL_DASHBOARD_WORK_MEM", "64MB")
 if NETRAL_DASHBOARD_WORK_MEM and not re.fullmatch(r"\d+(kB|MB|GB)", NETRAL_DASHBOARD_WORK_MEM):
     raise ImproperlyConfigured("NETRAL_DASHBOARD_WORK_MEM must look like 64MB, 8192kB or 1GB")

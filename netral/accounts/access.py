@@ -13,7 +13,7 @@ over region "64.08" (Kab. Kutai Timur) covers "64.08" and every code starting wi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser
 
 from django.db import models
+
+TallyT = TypeVar("TallyT", bound=models.Model)
 
 
 class Perm(models.TextChoices):
@@ -336,6 +338,15 @@ def access_event_document(user: AnyUser, document_id: int) -> EventDocument:
 
 
 # --- registry: officials and import jobs (issue 3) ------------------------------------
+
+
+def tallies_visible_to(user: AnyUser, model: type[TallyT]) -> QuerySet[TallyT]:
+    """Dashboard tally rows (counts keyed by a region code cut to the kecamatan or the
+    kabupaten/kota, netral/dashboards/models.py) of the user's jurisdiction."""
+    rows: QuerySet[TallyT] = model._default_manager.all()
+    if not has_perm(user, Perm.VIEW):
+        return rows.none()
+    return rows.filter(region_q(user, "unit"))
 
 
 def officials_visible_to(user: AnyUser) -> QuerySet[Official]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,10 @@ class DashboardsConfig(AppConfig):
     name = "netral.dashboards"
     label = "dashboards"
     verbose_name = _("Dasbor evaluasi")
+
+    def ready(self) -> None:
+        # Schema upkeep: the tally triggers exist and match their definitions after every
+        # migrate (netral/dashboards/tallies.py).
+        from netral.dashboards.tallies import tally_ensure
+
+        post_migrate.connect(tally_ensure, sender=self, dispatch_uid="netral-tallies")

@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, models
 from django.db.models import (
     BooleanField,
     Count,
@@ -30,6 +31,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
 )
 from django.db.models.expressions import Combinable
@@ -38,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from netral.accounts import access
+from netral.accounts.access import TallyT
 from netral.cases.deadlines import compute_due
 from netral.cases.models import (
     CLOSED_STATUSES,
@@ -59,6 +62,7 @@ from netral.cases.models import (
     Status,
     ViolationType,
 )
+from netral.dashboards.models import CaseTally, CodeTally, DecisionTally, PersonTally
 from netral.registry.models import Agency, PositionCategory, SubjectType
 
 from .tables import Cell, Chart, Figure, Table, rate
@@ -85,12 +89,20 @@ class CaseSection:
 
 
 def cases_in_scope(*, user: AnyUser, scope: Scope, filters: DashboardFilters) -> QuerySet[Case]:
-    """Cases the user may see, of the scope (place of incident), event and period.
+    """Cases the user may see whose place of incident lies in the scope (or, for a scope of
+    several roots, in one of them), of the event and period.
 
     The period applies to the date the case was received (laporan) or created (temuan,
     informasi awal)."""
     qs = access.cases_visible_to(user).exclude(status__in=NOT_YET_CASES)
-    qs = qs.filter(scope.q("incident_region_id"))
+    if scope.code is not None:
+        qs = qs.filter(scope.q("incident_region_id"))
+    elif access.jurisdiction_codes(user) is not access.NATIONAL:
+        # visible also covers cases only handled here; the dashboard counts by place
+        in_roots = Q(pk__in=[])
+        for unit in scope.units:
+            in_roots |= Q(incident_region_id__gte=unit.code, incident_region_id__lt=unit.code + "/")
+        qs = qs.filter(in_roots)
     if filters.event is not None:
         qs = qs.filter(election_event=filters.event)
     if filters.date_from or filters.date_to:
@@ -102,27 +114,65 @@ def cases_in_scope(*, user: AnyUser, scope: Scope, filters: DashboardFilters) ->
     return qs
 
 
-def case_section(
-    *, user: AnyUser, scope: Scope, filters: DashboardFilters, group_by_unit: Any
-) -> CaseSection:
-    cases = cases_in_scope(user=user, scope=scope, filters=filters)
-    persons = ReportedPerson.objects.filter(case__in=cases)
-    # Recommendations (and their sanctions) are few next to the cases: EXISTS checks each
-    # against its case, where `IN (cases)` first reads every visible case (SQLite does so
-    # even when there is no recommendation at all: 1 s over 1M cases).
-    recommendations = Recommendation.objects.filter(Exists(cases.filter(pk=OuterRef("case_id"))))
-    sanctions = Sanction.objects.filter(
-        Exists(cases.filter(pk=OuterRef("recommendation__case_id")))
-    )
-    section = CaseSection()
-    now = timezone.now()
-    open_overdue = Q(due_at__lt=now) & ~Q(status__in=sorted(CLOSED_STATUSES))
+def tallies_apply(*, scope: Scope, filters: DashboardFilters) -> bool:
+    """Whether this dashboard can be read from the tallies (netral/dashboards/tallies.py):
+    a kabupaten/kota or larger (the tallies are cut to kecamatan, and the decisions to
+    kabupaten/kota), whole months (they count per month). Smaller scopes and other
+    periods read the rows, which for a kecamatan are few."""
+    if not settings.NETRAL_DASHBOARD_TALLIES or not scope.units:
+        return False
+    if max(len(u.code) for u in scope.units) > 8:
+        return False
+    roots = [scope.code] if scope.code is not None else [u.code for u in scope.units]
+    if max(len(code) for code in roots) > 5:
+        return False
+    whole_from = filters.date_from is None or filters.date_from.day == 1
+    whole_to = filters.date_to is None or (filters.date_to + dt.timedelta(days=1)).day == 1
+    return whole_from and whole_to
 
-    # One grouped scan of the cases: per unit, origin and status, the number of cases,
-    # of registered ones (DOMAIN.md §5.1, §5.6) and of open ones past their deadline.
-    # (Grouping the month into the same scan was measured slower on PostgreSQL: the
-    # planner cannot estimate the groups of the expressions and sorts 1M rows instead of
-    # hashing them; docs/benchmarks.md, "dashboards".)
+
+def tallies_in_scope(
+    model: type[TallyT], *, user: AnyUser, scope: Scope, filters: DashboardFilters | None
+) -> QuerySet[TallyT]:
+    """Tally rows of the user's jurisdiction and of the scope, event and months."""
+    qs = access.tallies_visible_to(user, model)
+    if scope.code is not None:
+        # equality and LIKE rather than a range: `unit` is plain text, whose order on
+        # PostgreSQL follows the database collation (docs/decisions/0006)
+        qs = qs.filter(Q(unit=scope.code) | Q(unit__startswith=scope.code + "."))
+    if filters is not None:
+        if filters.event is not None:
+            qs = qs.filter(event_id=filters.event.pk)
+        if filters.date_from:
+            qs = qs.filter(month__gte=filters.date_from)
+        if filters.date_to:
+            qs = qs.filter(month__lte=filters.date_to)
+    return qs
+
+
+# (finding, subject type, position category, agency id or None, typed agency name, count)
+PersonRow = tuple[str, str, str, int | None, str, int]
+
+
+@dataclass
+class PersonStats:
+    rows: list[PersonRow] = field(default_factory=list)
+    violations: Counter[str] = field(default_factory=Counter)  # decided persons only
+    skb_codes: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class CaseFacts:
+    """What the case section is computed from, read from the rows or from the tallies."""
+
+    groups: dict[tuple[Any, ...], list[int]]  # (unit, origin, status) -> [n, registered]
+    persons: PersonStats
+    decisions: list[tuple[Any, ...]]  # (regime, received, registered, extended, decided, n)
+    trend: list[tuple[Any, int, int]]  # (month, cases, registered), by month
+
+
+def _facts_from_rows(cases: QuerySet[Case], group_by_unit: Any) -> CaseFacts:
+    # One grouped scan of the cases per unit, origin and status.
     groups = group_by_unit(
         cases,
         "origin",
@@ -130,27 +180,13 @@ def case_section(
         region_field="incident_region_id",
         n=Count("pk"),
         registered=Count("pk", filter=Q(registered_at__isnull=False)),
-        overdue=Count("pk", filter=open_overdue),
     )
-    by_origin: Counter[str] = Counter()
-    registered_by_origin: Counter[str] = Counter()
-    by_status: Counter[str] = Counter()
-    overdue_cases = 0
-    for (unit, origin, status), (n, n_registered, n_overdue) in groups.items():
-        section.per_unit[unit] += n
-        by_origin[origin] += n
-        registered_by_origin[origin] += n_registered
-        by_status[status] += n
-        overdue_cases += n_overdue
-    total = sum(by_origin.values())
-    registered = sum(registered_by_origin.values())
-
     # Findings per reported person (each terlapor has its own, DOMAIN.md §8.2), grouped in
-    # the database: rows are (finding, violation types, SKB codes, subject type, position
-    # category, [agency,] count); the JSON lists are exploded here, per distinct combination.
-    # One grouped query (one join); agencies are split off below.
-    person_agency_rows = list(
-        persons.values_list(
+    # the database; the JSON lists are exploded here, per distinct combination.
+    persons = PersonStats()
+    for finding, violations, skb, subject_type, category, agency_id, typed, n in (
+        ReportedPerson.objects.filter(case__in=cases)
+        .values_list(
             "finding",
             "violation_types",
             "skb_codes",
@@ -161,9 +197,147 @@ def case_section(
         )
         .annotate(n=Count("pk"))
         .order_by()
+    ):
+        persons.rows.append(
+            (finding, subject_type, category or "", agency_id, "" if agency_id else typed, n)
+        )
+        if finding != PersonFinding.BELUM_DIPUTUS:
+            for violation in _as_list(violations):
+                persons.violations[violation] += n
+        for code in _as_list(skb):
+            persons.skb_codes[code] += n
+    decisions = list(
+        cases.filter(decided_at__isnull=False)
+        .annotate(
+            received_day=local_date("received_at"),
+            registered_day=local_date("registered_at"),
+            decided_day=local_date("decided_at"),
+            extended=ExpressionWrapper(Q(extended_at__isnull=False), output_field=BooleanField()),
+        )
+        .values_list("regime", "received_day", "registered_day", "extended", "decided_day")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    person_rows = [(*r[:5], r[-1]) for r in person_agency_rows]
-    agency_rows = [(r[5], r[6], r[0], r[-1]) for r in person_agency_rows]
+    trend = list(
+        cases.annotate(_at=Coalesce("received_at", "created_at", output_field=DateTimeField()))
+        .annotate(month=local_date("_at", month=True))
+        .values_list("month")
+        .annotate(n=Count("pk"), registered=Count("pk", filter=Q(registered_at__isnull=False)))
+        .order_by("month")
+    )
+    return CaseFacts(groups=groups, persons=persons, decisions=decisions, trend=trend)
+
+
+def _as_list(value: Any) -> list[str]:
+    return value if isinstance(value, list) else []
+
+
+def _facts_from_tallies(
+    *, user: AnyUser, scope: Scope, filters: DashboardFilters, group_by_unit: Any
+) -> CaseFacts:
+    """The same facts summed from the tallies; each query reads a few thousand rows."""
+
+    def summed(model: type[models.Model], *fields: str, **aggregates: Any) -> list[tuple[Any, ...]]:
+        """Sums per (*fields) over the units of the scope (unit membership as for rows)."""
+        rows = tallies_in_scope(model, user=user, scope=scope, filters=filters)
+        groups = group_by_unit(rows, *fields, region_field="unit", **aggregates)
+        merged: dict[tuple[Any, ...], list[int]] = {}
+        for (_unit, *keys), values in groups.items():
+            total = merged.setdefault(tuple(keys), [0] * len(values))
+            for i, value in enumerate(values):
+                total[i] += value
+        return [(*keys, *values) for keys, values in merged.items() if any(values)]
+
+    groups = group_by_unit(
+        tallies_in_scope(CaseTally, user=user, scope=scope, filters=filters),
+        "origin",
+        "status",
+        region_field="unit",
+        total=Sum("n"),
+        registered=Sum("n", filter=Q(registered=True)),
+    )
+    persons = PersonStats()
+    for finding, subject_type, category, agency_id, typed, n in summed(
+        PersonTally,
+        "finding",
+        "subject_type",
+        "position_category",
+        "agency_id",
+        "agency_name",
+        total=Sum("n"),
+    ):
+        persons.rows.append((finding, subject_type, category, agency_id or None, typed, n))
+    for finding, kind, code, n in summed(CodeTally, "finding", "kind", "code", total=Sum("n")):
+        if kind == "S":
+            persons.skb_codes[code] += n
+        elif finding != PersonFinding.BELUM_DIPUTUS:
+            persons.violations[code] += n
+    decisions = [
+        (regime, received, registered, bool(extended), decided, n)
+        for regime, received, registered, extended, decided, n in summed(
+            DecisionTally,
+            "regime",
+            "received_day",
+            "registered_day",
+            "extended",
+            "decided_day",
+            total=Sum("n"),
+        )
+    ]
+    trend = sorted(
+        (month, n, registered)
+        for month, n, registered in summed(
+            CaseTally, "month", total=Sum("n"), registered=Sum("n", filter=Q(registered=True))
+        )
+    )
+    return CaseFacts(groups=groups, persons=persons, decisions=decisions, trend=trend)
+
+
+def case_section(
+    *,
+    user: AnyUser,
+    scope: Scope,
+    filters: DashboardFilters,
+    group_by_unit: Any,
+    tallied: bool = False,
+) -> CaseSection:
+    cases = cases_in_scope(user=user, scope=scope, filters=filters)
+    if tallied:
+        facts = _facts_from_tallies(
+            user=user, scope=scope, filters=filters, group_by_unit=group_by_unit
+        )
+    else:
+        facts = _facts_from_rows(cases, group_by_unit)
+    # Recommendations (and their sanctions) are few next to the cases: EXISTS checks each
+    # against its case, where `IN (cases)` first reads every visible case (SQLite does so
+    # even when there is no recommendation at all: 1 s over 1M cases).
+    recommendations = Recommendation.objects.filter(Exists(cases.filter(pk=OuterRef("case_id"))))
+    sanctions = Sanction.objects.filter(
+        Exists(cases.filter(pk=OuterRef("recommendation__case_id")))
+    )
+    section = CaseSection()
+    now = timezone.now()
+
+    by_origin: Counter[str] = Counter()
+    registered_by_origin: Counter[str] = Counter()
+    by_status: Counter[str] = Counter()
+    for (unit, origin, status), (n, n_registered) in facts.groups.items():
+        section.per_unit[unit] += n
+        by_origin[origin] += n
+        registered_by_origin[origin] += n_registered
+        by_status[status] += n
+    total = sum(by_origin.values())
+    registered = sum(registered_by_origin.values())
+    # Open cases past their deadline depend on the clock, not on a change of the case, so
+    # they are counted from the rows (the partial index case_open_due_at holds only open
+    # cases with a deadline).
+    overdue_groups = group_by_unit(
+        cases.filter(due_at__lt=now).exclude(status__in=sorted(CLOSED_STATUSES)),
+        region_field="incident_region_id",
+    )
+    overdue_cases = sum(values[0] for values in overdue_groups.values())
+
+    person_rows = facts.persons.rows
     proven = sum(r[-1] for r in person_rows if r[0] == PersonFinding.TERBUKTI)
     decided_persons = sum(r[-1] for r in person_rows if r[0] != PersonFinding.BELUM_DIPUTUS)
 
@@ -179,7 +353,7 @@ def case_section(
     overdue_recs = sum(o for s, _n, o in rec_rows if s not in ANSWERED)
     blocked = rec_status.get(FollowUp.DATA_DIBLOKIR, 0)
 
-    timing = _decision_timing(cases)
+    timing = _decision_timing(facts.decisions)
 
     on_time_base = timing.on_time + timing.late
     section.figures = [
@@ -222,7 +396,7 @@ def case_section(
             _("Kualifikasi pelanggaran (per terlapor)"),
             _("Jenis pelanggaran"),
             ViolationType.choices,
-            _explode([r for r in person_rows if r[0] != PersonFinding.BELUM_DIPUTUS], index=1),
+            facts.persons.violations,
         ),
         _findings_table(person_rows),
         _mix_table(
@@ -230,27 +404,18 @@ def case_section(
             _("Kode pelanggaran SKB 2022 (per terlapor)"),
             _("Kode SKB"),
             SkbCode.choices,
-            _explode(person_rows, index=2),
+            facts.persons.skb_codes,
         ),
-        _agency_table(agency_rows),
+        _agency_table([(r[3], r[4], r[0], r[-1]) for r in person_rows]),
         _follow_up_table(rec_status),
         _sanction_table(sanctions),
         _timing_table(timing, overdue_cases, overdue_recs, blocked),
-        _cases_trend(cases),
+        _cases_trend(facts.trend),
     ]
     for r in person_rows:
-        section.by_subject_type[r[3]] += r[-1]
-        section.by_position_category[r[4] or ""] += r[-1]
+        section.by_subject_type[r[1]] += r[-1]
+        section.by_position_category[r[2] or ""] += r[-1]
     return section
-
-
-def _explode(rows: Iterable[tuple[Any, ...]], *, index: int) -> Counter[str]:
-    """Counts per element of the JSON list at `index`, weighted by each row's count."""
-    counts: Counter[str] = Counter()
-    for row in rows:
-        for value in row[index] or []:
-            counts[value] += row[-1]
-    return counts
 
 
 def _origin_table(by_origin: Counter[str], registered: Counter[str]) -> Table:
@@ -301,20 +466,20 @@ def _mix_table(
     )
 
 
-def _findings_table(person_rows: list[tuple[Any, ...]]) -> Table:
+def _findings_table(person_rows: list[PersonRow]) -> Table:
     """Reported persons and proven rate by subject type and by position category."""
     rows: list[list[Cell]] = []
     types = dict(SubjectType.choices)
     categories = dict(PositionCategory.choices)
     for label_map, index, prefix in (
-        (types, 3, _("Jenis subjek")),
-        (categories, 4, _("Kategori jabatan")),
+        (types, 1, _("Jenis subjek")),
+        (categories, 2, _("Kategori jabatan")),
     ):
         reported: Counter[str] = Counter()
         decided: Counter[str] = Counter()
         proven: Counter[str] = Counter()
         for r in person_rows:
-            key, n = r[index] or "", r[-1]
+            key, n = str(r[index] or ""), r[-1]
             reported[key] += n
             if r[0] != PersonFinding.BELUM_DIPUTUS:
                 decided[key] += n
@@ -425,27 +590,15 @@ class Timing:
     median_days: float | None = None
 
 
-def _decision_timing(cases: QuerySet[Case]) -> Timing:
+def _decision_timing(groups: list[tuple[Any, ...]]) -> Timing:
     """Registration (or receipt) to decision against the PENANGANAN deadline in force
     (UU 7/2017 Ps. 454(7),(8); Perpu 1/2014 Ps. 134(5),(6)), from the configurable
     DeadlineRule table; PENANGANAN_EXTENDED when the case was extended.
 
     These deadlines run in days and end at the end of the last local day
-    (cases/deadlines.py), so the cases are grouped in the database by local dates and
-    each distinct combination is checked once.
+    (cases/deadlines.py), so the decided cases come grouped by local dates (regime,
+    received, registered, extended, decided, count) and each combination is checked once.
     """
-    groups = list(
-        cases.filter(decided_at__isnull=False)
-        .annotate(
-            received_day=local_date("received_at"),
-            registered_day=local_date("registered_at"),
-            decided_day=local_date("decided_at"),
-            extended=ExpressionWrapper(Q(extended_at__isnull=False), output_field=BooleanField()),
-        )
-        .values_list("regime", "received_day", "registered_day", "extended", "decided_day")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     timing = Timing(decided=sum(g[-1] for g in groups))
     if not groups:
         return timing
@@ -475,7 +628,7 @@ def _decision_timing(cases: QuerySet[Case]) -> Timing:
 
 
 @functools.lru_cache(maxsize=8)
-def _fixed_offset(tz: dt.tzinfo) -> int | None:
+def fixed_offset(tz: dt.tzinfo) -> int | None:
     """The UTC offset of `tz` in seconds if it has not changed since 1970 (Indonesia's
     WIB/WITA/WIT have no daylight saving time), else None."""
     offsets = {
@@ -497,7 +650,7 @@ def local_date(field: str | Combinable, *, month: bool = False) -> Any:
     gives the same dates. PostgreSQL (and a zone with DST) keep TruncDate/TruncMonth.
     """
     tz = timezone.get_current_timezone()
-    offset = _fixed_offset(tz) if connection.vendor == "sqlite" else None
+    offset = fixed_offset(tz) if connection.vendor == "sqlite" else None
     if offset is None:
         return TruncMonth(field, tzinfo=tz) if month else TruncDate(field, tzinfo=tz)
     expression = F(field) if isinstance(field, str) else field
@@ -589,14 +742,7 @@ def _timing_table(timing: Timing, overdue_cases: int, overdue_recs: int, blocked
     )
 
 
-def _cases_trend(cases: QuerySet[Case]) -> Table:
-    rows = (
-        cases.annotate(_at=Coalesce("received_at", "created_at", output_field=DateTimeField()))
-        .annotate(month=local_date("_at", month=True))
-        .values_list("month")
-        .annotate(n=Count("pk"), registered=Count("pk", filter=Q(registered_at__isnull=False)))
-        .order_by("month")
-    )
+def _cases_trend(rows: list[tuple[Any, int, int]]) -> Table:
     return Table(
         key="cases_by_month",
         title=_("Perkara per bulan"),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -35,7 +35,8 @@ from netral.registry.models import (
 )
 from netral.registry.selectors import region_get, region_with_ancestry
 
-from .case_metrics import case_section
+from .case_metrics import case_section, tallies_apply, tallies_in_scope
+from .models import OfficialTally
 from .tables import Cell, Chart, Dashboard, Figure, Table, UnitRow, rate
 
 if TYPE_CHECKING:
@@ -153,10 +154,14 @@ def unit_groups(
 
 
 def _cube(
-    qs: QuerySet[Any], scope: Scope, *fields: str, region_field: str = "region_id"
+    qs: QuerySet[Any],
+    scope: Scope,
+    *fields: str,
+    region_field: str = "region_id",
+    **aggregates: Any,
 ) -> Counter[tuple[str, ...]]:
-    """Row counts per (child unit of `scope`, *fields)."""
-    groups = unit_groups(qs, scope, *fields, region_field=region_field)
+    """Row counts (or the one aggregate given) per (child unit of `scope`, *fields)."""
+    groups = unit_groups(qs, scope, *fields, region_field=region_field, **aggregates)
     return Counter({key: values[0] for key, values in groups.items()})
 
 
@@ -269,16 +274,26 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
     pledged = officials.filter(
         pk__in=signatures.filter(official__isnull=False).values("official_id")
     )
+    # A kabupaten/kota or larger, for whole months: from the tallies (case_metrics).
+    tallied = tallies_apply(scope=scope, filters=filters)
+    dashboard.tallied = tallied
 
     section = case_section(
         user=user,
         scope=scope,
         filters=filters,
         group_by_unit=lambda qs, *fields, **kw: unit_groups(qs, scope, *fields, **kw),
+        tallied=tallied,
     )
     # Per child unit: officials are the denominator of every "per 1.000" rate.
     breakdown = ("subject_type", "position_category")
-    officials_cube = _cube(officials, scope, *breakdown)
+    if tallied:
+        official_tallies = tallies_in_scope(OfficialTally, user=user, scope=scope, filters=None)
+        officials_cube = _cube(
+            official_tallies, scope, *breakdown, region_field="unit", total=Sum("n")
+        )
+    else:
+        officials_cube = _cube(officials, scope, *breakdown)
     pledged_cube = _cube(pledged, scope, *breakdown)
     per_unit = _marginal(officials_cube, 0)
     pledged_unit = _marginal(pledged_cube, 0)

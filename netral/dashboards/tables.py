@@ -132,6 +132,7 @@ class Dashboard:
     units: list[UnitRow] = field(default_factory=list)
     breadcrumbs: list[tuple[str | None, str]] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)  # metrics not available yet, said plainly
+    tallied: bool = False  # read from the tallies (netral/dashboards/tallies.py), not the rows
 
     def table(self, key: str) -> Table:
         for table in self.tables:

@@ -20,10 +20,22 @@ from netral.registry.models import Region
 from tests.dashboards.conftest import World
 
 COVERING = "netral.dashboards.migrations.0001_dashboard_covering_indexes"
+TALLIES = "netral.dashboards.migrations.0002_tallies"
 
 
 def _indexes() -> dict[str, tuple[str, tuple[str, ...], tuple[str, ...], str]]:
-    return importlib.import_module(COVERING).INDEXES  # type: ignore[no-any-return]
+    """The covering indexes of 0001 that 0002 did not drop (the officials' two gave way to
+    the tallies)."""
+    dropped = importlib.import_module(TALLIES).DROPPED
+    indexes = importlib.import_module(COVERING).INDEXES
+    return {k: v for k, v in indexes.items() if k not in dropped}  # type: ignore[no-any-return]
+
+
+@pytest.mark.django_db
+def test_the_official_covering_indexes_are_gone() -> None:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "registry_official")
+    assert not {"dash_official_active_unit", "dash_official_id_cover"} & set(found)
 
 
 @pytest.mark.django_db

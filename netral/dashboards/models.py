@@ -1,0 +1,102 @@
+"""Pre-aggregated counts ("tallies") behind the evaluation dashboard (issue 6, "Performance").
+
+A tally row is a signed delta: `n` rows of the source tables have (or, when negative, no
+longer have) this combination of keys. Database triggers on the source tables
+(netral/dashboards/tallies.py) append a -1 row for a source row's old keys and a +1 row for
+its new keys in the same transaction as the change itself, whatever wrote it: a service, the
+admin, a bulk import, a migration. The dashboard sums them per key, so its numbers are always
+those of the committed data; `tally_compact` folds the deltas into one row per key from time
+to time (docs/decisions/0007-dashboard-tallies.md).
+
+Keys hold plain values, not foreign keys: a tally row outlives nothing and is never joined.
+`unit` is the region code cut to the kecamatan (8 characters; shorter codes stay whole), or
+to the kabupaten/kota (5) for DecisionTally; `month` is the first day of the local month of
+the case's date (received, else created); `event_id` is 0 for "no election event".
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class _Tally(models.Model):
+    n = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__}({self.n:+d})"
+
+
+class OfficialTally(_Tally):
+    """Active officials per kecamatan, subject type and position category."""
+
+    unit = models.CharField(max_length=13)
+    subject_type = models.CharField(max_length=32)
+    position_category = models.CharField(max_length=32)
+
+
+class CaseTally(_Tally):
+    """Cases (not public drafts) per kecamatan of the incident, event, month, origin, status
+    and whether they were registered."""
+
+    unit = models.CharField(max_length=13)
+    event_id = models.IntegerField()
+    month = models.DateField()
+    origin = models.CharField(max_length=16)
+    status = models.CharField(max_length=32)
+    registered = models.BooleanField()
+
+
+class PersonTally(_Tally):
+    """Reported persons of cases, per finding, subject type, position category and agency
+    (the registry's agency of the linked official, else the name typed in the case)."""
+
+    unit = models.CharField(max_length=13)
+    event_id = models.IntegerField()
+    month = models.DateField()
+    finding = models.CharField(max_length=32)
+    subject_type = models.CharField(max_length=32)
+    position_category = models.CharField(max_length=32)
+    agency_id = models.IntegerField()
+    agency_name = models.CharField(max_length=200)
+
+
+class CodeTally(_Tally):
+    """Reported persons per violation type (kind "V") or SKB 2022 code (kind "S"), each
+    element of their lists counted once."""
+
+    unit = models.CharField(max_length=13)
+    event_id = models.IntegerField()
+    month = models.DateField()
+    finding = models.CharField(max_length=32)
+    kind = models.CharField(max_length=1)
+    code = models.CharField(max_length=64)
+
+
+class DecisionTally(_Tally):
+    """Decided cases per kabupaten/kota, with the local dates the deadline check needs (the
+    check itself runs when the dashboard is read, against the deadline rules in force)."""
+
+    unit = models.CharField(max_length=13)
+    event_id = models.IntegerField()
+    month = models.DateField()
+    regime = models.CharField(max_length=10)
+    received_day = models.DateField(null=True)
+    registered_day = models.DateField(null=True)
+    extended = models.BooleanField()
+    decided_day = models.DateField()
+
+
+class TallyState(models.Model):
+    """One row: the time zone the triggers compute local months and days in, a digest of
+    their SQL, and when the tallies were last rebuilt and compacted."""
+
+    time_zone = models.CharField(max_length=64)
+    definition = models.CharField(max_length=64)  # digest of the trigger SQL installed
+    rebuilt_at = models.DateTimeField(null=True)
+    compacted_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"tallies ({self.time_zone}, rebuilt {self.rebuilt_at})"

@@ -1,0 +1,232 @@
+"""The dashboard tallies (netral/dashboards/tallies.py): the triggers keep them equal to a
+recount of the rows through every kind of write, compaction keeps the sums, a lost trigger
+is noticed and mended, and a dashboard read from the tallies equals the one read from the
+rows."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+
+from netral.accounts import access
+from netral.accounts.models import User
+from netral.cases.models import Case, Origin, PersonFinding, ReportedPerson, Status
+from netral.dashboards import tallies
+from netral.dashboards.models import CaseTally, OfficialTally, PersonTally
+from netral.dashboards.selectors import DashboardFilters, dashboard_build
+from netral.registry.models import Agency, PositionCategory
+from tests.dashboards.conftest import World, _case, _person
+
+
+def _assert_in_step() -> None:
+    differences = tallies.tally_check()
+    assert differences == {t.table: [] for t in tallies.TALLIES}
+
+
+def _comparable(user: User, filters: DashboardFilters) -> tuple[bool, dict[str, Any]]:
+    dashboard = dashboard_build(user=user, filters=filters)
+    data = dataclasses.asdict(dashboard)
+    data.pop("generated_at")
+    return data.pop("tallied"), data
+
+
+def _filter_sets(world: World) -> list[DashboardFilters]:
+    october = {"date_from": dt.date(2024, 10, 1), "date_to": dt.date(2024, 10, 31)}
+    return [
+        DashboardFilters(),
+        DashboardFilters(event=world.pilkada),
+        DashboardFilters(event=world.pemilu),
+        DashboardFilters(**october),
+        DashboardFilters(region_code="64", event=world.pilkada, **october),
+        DashboardFilters(region_code="64.08"),
+        DashboardFilters(region_code="32.01", date_from=dt.date(2024, 9, 1)),
+    ]
+
+
+def _assert_same_from_tallies_and_rows(users: list[User], world: World) -> int:
+    tallied_views = 0
+    for user in users:
+        for filters in _filter_sets(world):
+            if filters.region_code and not access.covers(user, filters.region_code):
+                continue
+            with override_settings(NETRAL_DASHBOARD_TALLIES=True):
+                tallied, from_tallies = _comparable(user, filters)
+            with override_settings(NETRAL_DASHBOARD_TALLIES=False):
+                not_tallied, from_rows = _comparable(user, filters)
+            assert not not_tallied
+            assert from_tallies == from_rows, (user.username, filters)
+            tallied_views += tallied
+    return tallied_views
+
+
+@pytest.mark.django_db
+def test_a_dashboard_from_the_tallies_equals_the_one_from_the_rows(
+    alice: User, dora: User, world: World
+) -> None:
+    # when / then: every view of both users, read both ways
+    tallied = _assert_same_from_tallies_and_rows([alice, dora], world)
+    # and the regency and national views did come from the tallies
+    assert tallied >= 10
+
+
+@pytest.mark.django_db
+def test_a_kecamatan_or_a_part_of_a_month_reads_the_rows(alice: User, world: World) -> None:
+    for filters in (
+        DashboardFilters(region_code="64.08.04"),
+        DashboardFilters(date_from=dt.date(2024, 10, 2)),
+        DashboardFilters(date_to=dt.date(2024, 10, 30)),
+    ):
+        assert not dashboard_build(user=alice, filters=filters).tallied
+    assert dashboard_build(user=alice, filters=DashboardFilters()).tallied
+
+
+@pytest.mark.django_db
+def test_the_tallies_follow_every_kind_of_write(alice: User, dora: User, world: World) -> None:
+    o = world.officials
+    _assert_in_step()  # the fixtures' own inserts
+    # a public draft becomes a case: it and its reported person start to count
+    draft = Case.objects.get(status=Status.DRAFT_PUBLIK)
+    _person(draft, o["P2"], PersonFinding.BELUM_DIPUTUS, ["PIDANA"], ["KE04"])
+    _assert_in_step()
+    draft.status = Status.DITERIMA
+    draft.received_at = dt.datetime(2024, 11, 3, 23, 30, tzinfo=timezone.get_current_timezone())
+    draft.save()
+    _assert_in_step()
+    # a decision, an extension, a new place and another event, one field at a time
+    case = Case.objects.get(status=Status.DIREGISTRASI)
+    case.extended_at = case.registered_at
+    case.decided_at = dt.datetime(2024, 10, 31, 23, 59, 59, tzinfo=timezone.get_current_timezone())
+    case.save()
+    case.incident_region_id = "64.08.04.2011"
+    case.save()
+    case.election_event = world.pemilu
+    case.save()
+    _assert_in_step()
+    # a bulk UPDATE of many cases, and one of a column no tally reads
+    Case.objects.filter(incident_region__code__startswith="64.08").update(status=Status.SELESAI)
+    Case.objects.update(title="Judul baru")
+    _assert_in_step()
+    # reported persons: a finding and its lists change, one moves to another case, one goes
+    person = ReportedPerson.objects.filter(official=o["K3"]).get()
+    person.finding = PersonFinding.TIDAK_TERBUKTI
+    person.violation_types = ["BUKAN_PELANGGARAN"]
+    person.skb_codes = ["DS06", "KE04"]
+    person.save()
+    person.case = case
+    person.save()
+    ReportedPerson.objects.filter(agency_name="Dinas Uji").delete()
+    _assert_in_step()
+    # officials: a new category and agency (seen through their cases), a move, retirement
+    p1 = o["P1"]
+    p1.position_category = PositionCategory.ADMINISTRATOR
+    p1.agency = Agency.objects.create(name="Dinas Uji Tally", kind="KAB_KOTA", region_id="64.08")
+    p1.save()
+    o["K1"].region_id = "64.08.04.2011"
+    o["K1"].save()
+    o["B2"].is_active = False
+    o["B2"].save()
+    _assert_in_step()
+    # bulk inserts (one statement for many rows) and deleting a case with its persons
+    created = Case.objects.bulk_create(
+        [
+            Case(
+                origin=Origin.TEMUAN,
+                regime="PILKADA",
+                election_event=world.pilkada,
+                status=Status.DIREGISTRASI,
+                channel="KANTOR",
+                incident_region_id=code,
+                incident_place="x",
+                title="x",
+                description="x",
+                event_date=dt.date(2024, 12, 1),
+                known_date=dt.date(2024, 12, 1),
+                registered_at=timezone.now(),
+            )
+            for code in ("64.08.01.2001", "32.01.01.1001", "64.08")
+        ]
+    )
+    ReportedPerson.objects.bulk_create(
+        [
+            ReportedPerson(case=c, name="x", subject_type="PNS", violation_types=["PIDANA"])
+            for c in created
+        ]
+    )
+    _assert_in_step()
+    doomed = _case(world.pilkada, Origin.LAPORAN, Status.DITERIMA, "64.08.01.2002")
+    _person(doomed, o["K2"], PersonFinding.BELUM_DIPUTUS, ["PIDANA"])
+    _assert_in_step()
+    doomed.delete()
+    _assert_in_step()
+    # and after all that the dashboards still agree both ways
+    assert _assert_same_from_tallies_and_rows([alice, dora], world) >= 10
+
+
+@pytest.mark.django_db
+def test_compaction_keeps_the_sums_and_drops_what_cancels(world: World) -> None:
+    official = world.officials["P2"]
+    for category in ("JPT", "PENGAWAS", "PELAKSANA", PositionCategory.FUNGSIONAL):
+        official.position_category = category
+        official.save()
+    before = OfficialTally.objects.count()
+    # when
+    left = tallies.tally_compact()
+    # then: one row per key, none that sums to zero, the same sums
+    assert OfficialTally.objects.count() < before
+    assert not OfficialTally.objects.filter(n=0).exists()
+    keys = OfficialTally.objects.values_list("unit", "subject_type", "position_category")
+    assert len(set(keys)) == len(keys)
+    assert left == sum(m.objects.count() for m in (OfficialTally, CaseTally, PersonTally)) + sum(
+        m.objects.count() for m in _other_tallies()
+    )
+    _assert_in_step()
+
+
+def _other_tallies() -> list[Any]:
+    from netral.dashboards.models import CodeTally, DecisionTally
+
+    return [CodeTally, DecisionTally]
+
+
+@pytest.mark.django_db
+def test_a_lost_trigger_is_noticed_and_the_tallies_recounted(world: World) -> None:
+    # a SQLite table rebuild by a later migration, say, drops the table's triggers
+    with connection.cursor() as cursor:
+        for sql in tallies.uninstall_sql(connection.vendor):
+            cursor.execute(sql)
+    case = Case.objects.filter(status=Status.DIREGISTRASI).get()
+    case.status = Status.KAJIAN
+    case.save()  # unseen by the tallies
+    assert tallies.tally_problem() == "triggers missing"
+    assert any(tallies.tally_check().values())
+    # when: what post_migrate runs after every migrate
+    tallies.tally_ensure(using="default")
+    # then
+    assert tallies.installed_triggers() == tallies.expected_triggers()
+    assert tallies.tally_problem() is None
+    _assert_in_step()
+
+
+@pytest.mark.django_db
+def test_another_time_zone_or_definition_asks_for_a_rebuild(world: World) -> None:
+    assert tallies.tally_problem() is None
+    with override_settings(TIME_ZONE="Asia/Jayapura"):
+        assert tallies.tally_problem() == (
+            "counted in time zone Asia/Jakarta, settings say Asia/Jayapura"
+        )
+    from netral.dashboards.models import TallyState
+
+    TallyState.objects.update(definition="old")
+    assert tallies.tally_problem() == "definitions changed"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite computes local time itself")
+def test_sqlite_refuses_a_zone_with_daylight_saving_time() -> None:
+    with pytest.raises(ValueError, match="daylight saving"):
+        tallies.Dialect("sqlite", "Europe/Amsterdam")
