@@ -13,6 +13,8 @@ class DashboardsConfig(AppConfig):
     def ready(self) -> None:
         # Schema upkeep: the tally triggers exist and match their definitions after every
         # migrate (netral/dashboards/tallies.py).
-        from netral.dashboards.tallies import tally_ensure
+        from netral.core.signals import bulk_written
+        from netral.dashboards.tallies import tally_compact_after_bulk_write, tally_ensure
 
         post_migrate.connect(tally_ensure, sender=self, dispatch_uid="netral-tallies")
+        bulk_written.connect(tally_compact_after_bulk_write, dispatch_uid="netral-tallies")

@@ -136,9 +136,13 @@ def _case_keys(d: Dialect, unit_len: int = 8) -> list[str]:
 
 
 def _persons_from(s: Sources) -> str:
+    # A reported person need not be in the registry (LEFT JOIN), but when the officials'
+    # old or new rows drive a trigger only their own persons move (JOIN): a LEFT JOIN would
+    # count every other person once more for each official inserted.
+    join = "LEFT JOIN" if s[OFFICIALS] == OFFICIALS else "JOIN"
     return (
         f"{s[PERSONS]} rp JOIN {s[CASES]} c ON c.id = rp.case_id "
-        f"LEFT JOIN {s[OFFICIALS]} o ON o.id = rp.official_id"
+        f"{join} {s[OFFICIALS]} o ON o.id = rp.official_id"
     )
 
 
@@ -464,7 +468,6 @@ def tally_compact() -> int:
     zero). Safe while others write: on PostgreSQL the DELETE removes only the rows its
     snapshot sees and re-inserts their sums in the same statement; SQLite has one writer.
     Returns the number of rows left."""
-    left = 0
     with transaction.atomic(), connection.cursor() as cursor:
         for tally in TALLIES:
             cols = ", ".join(tally.columns)
@@ -486,10 +489,23 @@ def tally_compact() -> int:
                     f"SELECT {cols}, n FROM temp.netral_tally_fold"
                 )
                 cursor.execute("DROP TABLE temp.netral_tally_fold")
-            cursor.execute(f"SELECT COUNT(*) FROM {tally.table}")
-            left += cursor.fetchone()[0]
         _state_save(compacted_at=timezone.now())
-    return left
+    return tally_rows()
+
+
+def tally_rows() -> int:
+    with connection.cursor() as cursor:
+        total = 0
+        for tally in TALLIES:
+            cursor.execute(f"SELECT COUNT(*) FROM {tally.table}")
+            total += cursor.fetchone()[0]
+    return total
+
+
+def tally_compact_after_bulk_write(**kwargs: Any) -> None:
+    """Receiver of netral.core.signals.bulk_written."""
+    if connection.vendor in {"sqlite", "postgresql"}:
+        tally_compact()
 
 
 def tally_check() -> dict[str, list[tuple[Any, ...]]]:

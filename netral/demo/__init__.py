@@ -16,6 +16,7 @@ from netral.accounts.models import Assignment, Role, User
 from netral.audit.services import audit_record
 from netral.cases import demo as cases_demo
 from netral.cases.models import Case
+from netral.core.signals import bulk_written
 from netral.declarations import demo as declarations_demo
 from netral.declarations.models import Event, Signature
 from netral.elections.models import ElectionEvent, Regime
@@ -119,6 +120,7 @@ def demo_load() -> DemoResult:
     registry_demo.demo_registry()
     declarations_demo.demo_declarations()
     cases_demo.demo_cases()
+    bulk_written.send(sender=Case)
     result.officials = Official.objects.count()
     result.events = Event.objects.count()
     result.signatures = Signature.objects.count()

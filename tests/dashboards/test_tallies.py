@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from io import StringIO
 from typing import Any
 
 import pytest
@@ -20,8 +21,9 @@ from netral.cases.models import Case, Origin, PersonFinding, ReportedPerson, Sta
 from netral.dashboards import tallies
 from netral.dashboards.models import CaseTally, OfficialTally, PersonTally
 from netral.dashboards.selectors import DashboardFilters, dashboard_build
-from netral.registry.models import Agency, PositionCategory
+from netral.registry.models import Agency, Official, PositionCategory
 from tests.dashboards.conftest import World, _case, _person
+from tests.factories import OfficialFactory
 
 
 def _assert_in_step() -> None:
@@ -132,6 +134,22 @@ def test_the_tallies_follow_every_kind_of_write(alice: User, dora: User, world: 
     o["B2"].is_active = False
     o["B2"].save()
     _assert_in_step()
+    # new officials, one at a time and in bulk, and one deleted
+    OfficialFactory(region_id="64.08.01.2001", subject_type="PNS")
+    Official.objects.bulk_create(
+        [
+            Official(
+                name=f"Baru {i}",
+                name_folded=f"baru {i}",
+                subject_type="PPPK",
+                region_id="32.01.01.1001",
+            )
+            for i in range(3)
+        ]
+    )
+    _assert_in_step()
+    Official.objects.filter(name="Baru 1").delete()
+    _assert_in_step()
     # bulk inserts (one statement for many rows) and deleting a case with its persons
     created = Case.objects.bulk_create(
         [
@@ -230,3 +248,40 @@ def test_another_time_zone_or_definition_asks_for_a_rebuild(world: World) -> Non
 def test_sqlite_refuses_a_zone_with_daylight_saving_time() -> None:
     with pytest.raises(ValueError, match="daylight saving"):
         tallies.Dialect("sqlite", "Europe/Amsterdam")
+
+
+@pytest.mark.django_db
+def test_the_command_checks_compacts_and_rebuilds(world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("dashboard_tallies", "--check", stdout=out)
+    call_command("dashboard_tallies", "--compact", stdout=out)
+    assert "Tally sama dengan data." in out.getvalue()
+    assert f"Tally dipadatkan: {tallies.tally_rows()} baris." in out.getvalue()
+    # a tally row written by hand is a difference the check reports
+    OfficialTally.objects.create(unit="64.08.01", subject_type="PNS", position_category="", n=1)
+    with pytest.raises(CommandError, match="1 kunci tally berbeda"):
+        call_command("dashboard_tallies", "--check", stdout=out, stderr=StringIO())
+    call_command("dashboard_tallies", "--rebuild", stdout=out)
+    call_command("dashboard_tallies", "--check", stdout=out)
+    _assert_in_step()
+
+
+@pytest.mark.django_db
+def test_an_import_leaves_the_tallies_folded_and_in_step(world: World) -> None:
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "officials"
+    tallies.tally_compact()
+    folded = OfficialTally.objects.count()
+    # when
+    call_command("import_officials", str(fixtures / "good_comma.csv"), stdout=StringIO())
+    # then: the new officials counted, one row per key (bulk_written folded them)
+    _assert_in_step()
+    keys = list(OfficialTally.objects.values_list("unit", "subject_type", "position_category"))
+    assert len(keys) == len(set(keys)) > folded

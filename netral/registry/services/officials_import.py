@@ -28,7 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from netral.core.progress import ProgressCallback, noop_progress
-from netral.registry.models import ImportJob, ImportStatus, Region
+from netral.core.signals import bulk_written
+from netral.registry.models import ImportJob, ImportStatus, Official, Region
 from netral.registry.services.import_file import FileRefusedError, has_bad_bytes, open_rows
 from netral.registry.services.import_format import (
     BATCH,
@@ -139,6 +140,7 @@ def officials_import(
                     with foreign_keys_checked_at_end(cursor), transaction.atomic():
                         merge(cursor, ctx, result, matched)
                         check_foreign_keys(cursor)
+                        bulk_written.send(sender=Official)
                         if audit_obj is None and source_name is not None:
                             now = timezone.now()
                             audit_obj = ImportJob.objects.create(

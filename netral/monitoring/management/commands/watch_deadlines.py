@@ -1,5 +1,6 @@
-"""`netral watch_deadlines [--loop SECONDS]`: warn before deadlines, alert when they pass, and
-send the notifications the public report form deferred (netral.cases.notifications)."""
+"""`netral watch_deadlines [--loop SECONDS]`: warn before deadlines, alert when they pass,
+send the notifications the public report form deferred (netral.cases.notifications), and
+compact the dashboard tallies."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from netral.cases.notifications import notifications_send_pending
+from netral.dashboards.tallies import tally_compact
 from netral.monitoring.services import deadlines_watch
 
 
@@ -29,9 +31,12 @@ class Command(BaseCommand):
         while True:
             result = deadlines_watch()
             sent = notifications_send_pending()
+            # Fold the dashboard tallies' delta rows (netral/dashboards/tallies.py) so the
+            # dashboard sums a few rows per key, not one per change since the last pass.
+            tally_rows = tally_compact()
             self.stdout.write(
                 f"warnings={result.warnings} overdue={result.overdue} "
-                f"escalations={result.escalations} mails={sent}"
+                f"escalations={result.escalations} mails={sent} tally_rows={tally_rows}"
             )
             if interval <= 0:
                 return
