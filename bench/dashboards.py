@@ -9,6 +9,12 @@ Times, best of 5 after one warm-up call:
     template) for the national and the regency officer;
   - ceilings: the bare `GROUP BY substr(region, 1, 2)` over the officials and over the cases.
 
+Before timing, the tallies' delta rows written by the triggers while seeding are folded
+(`tally_compact`, as every pass of `watch_deadlines` does) and the time is printed;
+`--rebuild` also times a full recount (`tally_rebuild`). For comparison the national and
+regency builds are also timed once from the rows (NETRAL_DASHBOARD_TALLIES off), with a
+whole-month period, and for a kecamatan (which always reads the rows).
+
 `--profile` prints every SQL query of one national and one regency build with
 its time, slowest first.
 
@@ -21,6 +27,7 @@ its time, slowest first.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 import time
@@ -80,7 +87,7 @@ def run(args: Any, rest: list[str]) -> None:
         from django.conf import settings
         from django.core.management import call_command
         from django.db import connection
-        from django.test import Client
+        from django.test import Client, override_settings
 
         from netral.accounts.models import Assignment, Role, User
         from netral.cases.models import Case
@@ -100,6 +107,21 @@ def run(args: Any, rest: list[str]) -> None:
             start = time.perf_counter()
             _seed_cases(n)
             print(f"seeded {n:,} cases in {time.perf_counter() - start:.1f} s", flush=True)
+        # The triggers wrote one delta row per change (SQLite) or per statement and key
+        # (PostgreSQL); watch_deadlines folds them each pass, as here.
+        from netral.dashboards.tallies import tally_compact, tally_rebuild, tally_rows
+
+        before = tally_rows()
+        start = time.perf_counter()
+        after = tally_compact()
+        print(
+            f"tally_compact: {before:,} -> {after:,} rows in {time.perf_counter() - start:.2f} s",
+            flush=True,
+        )
+        if "--rebuild" in rest:
+            start = time.perf_counter()
+            tally_rebuild()
+            print(f"tally_rebuild (recount): {time.perf_counter() - start:.2f} s", flush=True)
         with connection.cursor() as cursor:  # as a maintained database would be
             cursor.execute("VACUUM ANALYZE" if pg_url else "ANALYZE")
 
@@ -115,6 +137,15 @@ def run(args: Any, rest: list[str]) -> None:
         if "--profile" in rest:
             _profile("national", lambda: dashboard_build(user=national, filters=DashboardFilters()))
             _profile("regency", lambda: dashboard_build(user=regency, filters=DashboardFilters()))
+            _profile(
+                "national, October 2024",
+                lambda: dashboard_build(
+                    user=national,
+                    filters=DashboardFilters(
+                        date_from=dt.date(2024, 10, 1), date_to=dt.date(2024, 10, 31)
+                    ),
+                ),
+            )
 
         def page(user: Any) -> Callable[[], Any]:
             client = Client(HTTP_HOST="localhost")
@@ -134,6 +165,7 @@ def run(args: Any, rest: list[str]) -> None:
 
             return query
 
+        october = {"date_from": dt.date(2024, 10, 1), "date_to": dt.date(2024, 10, 31)}
         figures = {
             "build national (national officer)": _best(
                 lambda: dashboard_build(user=national, filters=DashboardFilters())
@@ -146,6 +178,14 @@ def run(args: Any, rest: list[str]) -> None:
             "build 64.08 (Bawaslu Kab. Kutai Timur)": _best(
                 lambda: dashboard_build(user=regency, filters=DashboardFilters())
             ),
+            "build national, October 2024 (whole month)": _best(
+                lambda: dashboard_build(user=national, filters=DashboardFilters(**october))
+            ),
+            "build Kec. 64.08.04 (from the rows)": _best(
+                lambda: dashboard_build(
+                    user=regency, filters=DashboardFilters(region_code="64.08.04")
+                )
+            ),
             "page GET /dasbor/ national": _best(page(national)),
             "page GET /dasbor/ 64.08 officer": _best(page(regency)),
             "ceiling: bare GROUP BY officials": _best(
@@ -154,6 +194,16 @@ def run(args: Any, rest: list[str]) -> None:
             "ceiling: bare GROUP BY cases": _best(
                 bare("SELECT substr(incident_region_id, 1, 2), count(*) FROM cases_case GROUP BY 1")
             ),
+            "bare GROUP BY of the case tally": _best(
+                bare("SELECT substr(unit, 1, 2), sum(n) FROM dashboards_casetally GROUP BY 1")
+            ),
         }
+        with override_settings(NETRAL_DASHBOARD_TALLIES=False):  # the rows, for comparison
+            figures["build national from the rows (once)"] = _best(
+                lambda: dashboard_build(user=national, filters=DashboardFilters()), repeat=1
+            )
+            figures["build 64.08 officer from the rows (once)"] = _best(
+                lambda: dashboard_build(user=regency, filters=DashboardFilters()), repeat=1
+            )
         for label, ms in figures.items():
             print(f"{label:45s} {ms:8.1f} ms", flush=True)

@@ -106,11 +106,13 @@ def cases_in_scope(*, user: AnyUser, scope: Scope, filters: DashboardFilters) ->
     if filters.event is not None:
         qs = qs.filter(election_event=filters.event)
     if filters.date_from or filters.date_to:
+        # Local days as a range of instants, not `__date` (SQLite would call a Python
+        # function per row: 0.4 s over 100,000 cases).
         qs = qs.annotate(_at=Coalesce("received_at", "created_at", output_field=DateTimeField()))
         if filters.date_from:
-            qs = qs.filter(_at__date__gte=filters.date_from)
+            qs = qs.filter(_at__gte=_day_start(filters.date_from))
         if filters.date_to:
-            qs = qs.filter(_at__date__lte=filters.date_to)
+            qs = qs.filter(_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
     return qs
 
 

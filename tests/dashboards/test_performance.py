@@ -112,3 +112,15 @@ def test_local_dates_match_python_at_the_edges_of_a_day(world: World) -> None:
         local = timezone.localtime(instant)
         assert day == local.date(), instant
         assert (month.year, month.month, month.day) == (local.year, local.month, 1), instant
+
+
+@pytest.mark.django_db
+def test_the_overdue_count_has_its_covering_index() -> None:
+    from netral.cases.models import CLOSED_STATUSES
+
+    migration = importlib.import_module("netral.dashboards.migrations.0003_case_due_cover_index")
+    # the partial index names the closed statuses the count excludes (PostgreSQL)
+    assert set(migration.CLOSED) == set(CLOSED_STATUSES)
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "cases_case")
+    assert found[migration.NAME]["columns"][0] == "due_at"
