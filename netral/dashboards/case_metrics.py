@@ -614,14 +614,21 @@ def _decision_timing(groups: list[tuple[Any, ...]]) -> Timing:
     first = min(starts) if starts else timezone.localdate()
     holidays = list(Holiday.objects.filter(date__gte=first).values_list("date", flat=True))
     durations: list[tuple[int, int]] = []
+    last_days: dict[tuple[Any, ...], dt.date | None] = {}  # the due day, once per start
     for regime, received, registered, extended, decided, n in groups:
         start = registered or received
         if start is not None:
             durations.append(((decided - start).days, n))
-        due = _due(rules, regime, _day_start(received), _day_start(registered), extended, holidays)
-        if due is None:
+        key = (regime, received, registered, extended)
+        if key not in last_days:
+            due = _due(
+                rules, regime, _day_start(received), _day_start(registered), extended, holidays
+            )
+            last_days[key] = None if due is None else timezone.localtime(due).date()
+        last_day = last_days[key]
+        if last_day is None:
             timing.no_rule += n
-        elif decided <= timezone.localtime(due).date():
+        elif decided <= last_day:
             timing.on_time += n
         else:
             timing.late += n
