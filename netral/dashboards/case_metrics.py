@@ -62,7 +62,13 @@ from netral.cases.models import (
     Status,
     ViolationType,
 )
-from netral.dashboards.models import CaseTally, CodeTally, DecisionTally, PersonTally
+from netral.dashboards.models import (
+    CaseTally,
+    CodeTally,
+    DecisionTally,
+    DueTally,
+    PersonTally,
+)
 from netral.registry.models import Agency, PositionCategory, SubjectType
 
 from .tables import Cell, Chart, Figure, Table, rate
@@ -330,13 +336,29 @@ def case_section(
         by_status[status] += n
     total = sum(by_origin.values())
     registered = sum(registered_by_origin.values())
-    # Open cases past their deadline depend on the clock, not on a change of the case, so
-    # they are counted from the rows (the partial index case_open_due_at holds only open
-    # cases with a deadline).
-    overdue_groups = group_by_unit(
-        cases.filter(due_at__lt=now).exclude(status__in=sorted(CLOSED_STATUSES)),
-        region_field="incident_region_id",
-    )
+    # Open cases past their deadline depend on the clock, not only on writes: the tallies
+    # hold open cases per local day of their deadline, so the days before today are summed
+    # there and today's deadlines up to now are counted from the rows (a short range of the
+    # index dash_case_due_cover).
+    open_cases = cases.exclude(status__in=sorted(CLOSED_STATUSES))
+    if tallied:
+        today = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time.min))
+        before_today = group_by_unit(
+            tallies_in_scope(DueTally, user=user, scope=scope, filters=filters).filter(
+                due_day__lt=today.date()
+            ),
+            region_field="unit",
+            total=Sum("n"),
+        )
+        since_midnight = group_by_unit(
+            open_cases.filter(due_at__gte=today, due_at__lt=now),
+            region_field="incident_region_id",
+        )
+        overdue_groups = before_today | {(k, "today"): v for k, v in since_midnight.items()}
+    else:
+        overdue_groups = group_by_unit(
+            open_cases.filter(due_at__lt=now), region_field="incident_region_id"
+        )
     overdue_cases = sum(values[0] for values in overdue_groups.values())
 
     person_rows = facts.persons.rows

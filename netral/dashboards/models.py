@@ -89,6 +89,17 @@ class DecisionTally(_Tally):
     decided_day = models.DateField()
 
 
+class DueTally(_Tally):
+    """Open cases with a deadline, per kecamatan, event, month and the local day the
+    deadline falls on. Whether a deadline has passed depends on the clock: the dashboard
+    sums the days before today here and counts today's from the rows."""
+
+    unit = models.CharField(max_length=13)
+    event_id = models.IntegerField()
+    month = models.DateField()
+    due_day = models.DateField()
+
+
 class TallyState(models.Model):
     """One row: the time zone the triggers compute local months and days in, a digest of
     their SQL, and when the tallies were last rebuilt and compacted."""

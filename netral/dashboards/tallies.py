@@ -38,6 +38,7 @@ from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
+from netral.cases.models.choices import CLOSED_STATUSES
 from netral.core.progress import tqdm_progress
 
 # The source tables and the columns a tally may read from each (the trigger's WHEN clause
@@ -58,6 +59,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "regime",
         "extended_at",
         "decided_at",
+        "due_at",
     ),
     PERSONS: (
         "id",
@@ -194,6 +196,13 @@ def _decision_tally(d: Dialect, s: Sources) -> list[Select]:
     return [(keys, f"{s[CASES]} c WHERE {IS_CASE} AND c.decided_at IS NOT NULL")]
 
 
+def _due_tally(d: Dialect, s: Sources) -> list[Select]:
+    closed = ", ".join(f"'{status}'" for status in sorted(CLOSED_STATUSES))
+    keys = [*_case_keys(d), d.day("c.due_at")]
+    where = f"{IS_CASE} AND c.due_at IS NOT NULL AND c.status NOT IN ({closed})"
+    return [(keys, f"{s[CASES]} c WHERE {where}")]
+
+
 @dataclass(frozen=True)
 class _Tally:
     table: str
@@ -248,6 +257,7 @@ TALLIES = (
         (CASES,),
         _decision_tally,
     ),
+    _Tally("dashboards_duetally", (*_CASE_KEY_COLUMNS, "due_day"), (CASES,), _due_tally),
 )
 
 

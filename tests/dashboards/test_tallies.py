@@ -11,6 +11,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
@@ -19,7 +20,7 @@ from netral.accounts import access
 from netral.accounts.models import User
 from netral.cases.models import Case, Origin, PersonFinding, ReportedPerson, Status
 from netral.dashboards import tallies
-from netral.dashboards.models import CaseTally, OfficialTally, PersonTally
+from netral.dashboards.models import OfficialTally
 from netral.dashboards.selectors import DashboardFilters, dashboard_build
 from netral.registry.models import Agency, Official, PositionCategory
 from tests.dashboards.conftest import World, _case, _person
@@ -200,16 +201,12 @@ def test_compaction_keeps_the_sums_and_drops_what_cancels(world: World) -> None:
     assert not OfficialTally.objects.filter(n=0).exists()
     keys = OfficialTally.objects.values_list("unit", "subject_type", "position_category")
     assert len(set(keys)) == len(keys)
-    assert left == sum(m.objects.count() for m in (OfficialTally, CaseTally, PersonTally)) + sum(
-        m.objects.count() for m in _other_tallies()
-    )
+    tally_models = [
+        m for m in apps.get_app_config("dashboards").get_models() if m.__name__.endswith("Tally")
+    ]
+    assert len(tally_models) == len(tallies.TALLIES)
+    assert left == sum(m._default_manager.count() for m in tally_models)
     _assert_in_step()
-
-
-def _other_tallies() -> list[Any]:
-    from netral.dashboards.models import CodeTally, DecisionTally
-
-    return [CodeTally, DecisionTally]
 
 
 @pytest.mark.django_db
@@ -285,3 +282,34 @@ def test_an_import_leaves_the_tallies_folded_and_in_step(world: World) -> None:
     _assert_in_step()
     keys = list(OfficialTally.objects.values_list("unit", "subject_type", "position_category"))
     assert len(keys) == len(set(keys)) > folded
+
+
+@pytest.mark.django_db
+def test_overdue_counts_the_days_before_today_from_the_tallies_and_today_from_the_rows(
+    alice: User, world: World
+) -> None:
+    import time_machine
+
+    tz = timezone.get_current_timezone()
+    noon = dt.datetime(2024, 11, 5, 12, 0, tzinfo=tz)
+    for due in (  # yesterday, earlier today, later today, tomorrow
+        dt.datetime(2024, 11, 4, 23, 59, tzinfo=tz),
+        dt.datetime(2024, 11, 5, 8, 0, tzinfo=tz),
+        dt.datetime(2024, 11, 5, 18, 0, tzinfo=tz),
+        dt.datetime(2024, 11, 6, 0, 0, tzinfo=tz),
+    ):
+        _case(world.pilkada, Origin.TEMUAN, Status.KAJIAN, "64.08.04.2001", due_at=due)
+
+    def overdue() -> tuple[bool, Any]:
+        dashboard = dashboard_build(user=alice, filters=DashboardFilters())
+        timing = dashboard.table("decision_timing")
+        return dashboard.tallied, next(r[1] for r in timing.rows if "terbuka" in str(r[0]))
+
+    with time_machine.travel(noon, tick=False):
+        with override_settings(NETRAL_DASHBOARD_TALLIES=True):
+            from_tallies = overdue()
+        with override_settings(NETRAL_DASHBOARD_TALLIES=False):
+            from_rows = overdue()
+    # C4 (due 1 Nov, the fixtures) + yesterday + earlier today
+    assert from_tallies == (True, 3)
+    assert from_rows == (False, 3)
