@@ -31,11 +31,15 @@ def png(name: str = "foto.png") -> SimpleUploadedFile:
 
 
 def seed_deadline_rules() -> None:
-    """Re-run the data migration (transactional tests flush the seeded rows)."""
+    """Re-run the data migrations (transactional tests flush the seeded rows)."""
     module = importlib.import_module(
         "netral.cases.migrations.0002_seed_deadline_rules_and_holidays"
     )
     module.seed(django_apps, None)
+    correction = importlib.import_module(
+        "netral.cases.migrations.0007_correct_holidays_2023_iduladha"
+    )
+    correction.add_missing(django_apps, None)
 
 
 @pytest.fixture
