@@ -54,9 +54,9 @@ from netral.cases.models import (
 )
 from netral.cases.notifications import (
     notify_officer,
-    notify_officers_deferred,
     notify_reporter_completion,
     notify_reporter_receipt,
+    notify_unit_officers_deferred,
 )
 from netral.cases.selectors import case_route
 from netral.cases.uploads import CheckedFile, check_upload
@@ -424,24 +424,16 @@ def case_file_public(
 
 def _notify_unit_new_case(case: Case) -> None:
     """Tell the officers of the handling unit (an assignment of a case-handling role exactly at
-    the handling region, active accounts) that a report came in: one query, one INSERT; the
-    mails leave in the background (notifications_send_pending)."""
+    the handling region, active accounts) that a report came in: one statement; the mails
+    leave in the background (notifications_send_pending)."""
     from netral.accounts.access import ROLE_PERMISSIONS, Perm
-    from netral.accounts.models import Assignment
 
     if case.handling_region_id is None:
         return
-    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.HANDLE_CASES in perms]
-    officers = dict(
-        Assignment.objects.filter(
-            region_id=case.handling_region_id, role__in=roles, user__is_active=True
-        )
-        .order_by("user__username")
-        .values_list("user_id", "user__email")
-    )  # user id -> e-mail, each officer once even with two handling roles there
-    notify_officers_deferred(
+    notify_unit_officers_deferred(
         case=case,
-        recipients=officers,
+        region_code=case.handling_region_id,
+        roles=[r for r, perms in ROLE_PERMISSIONS.items() if Perm.HANDLE_CASES in perms],
         kind=NotificationLog.Kind.NEW_CASE,
         subject=_("Laporan baru %(ref)s") % {"ref": case.reference},
         message=_("Laporan baru masuk di wilayah Anda: %(title)s") % {"title": case.title},
