@@ -289,6 +289,8 @@ def _submit_benchmark(tmp: str, seconds: int, db_url: str, label: str) -> None:
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
         "config.wsgi",
+        "-c",
+        "config/gunicorn.py",  # the production settings file (gc.freeze after start-up)
         "-b",
         f"127.0.0.1:{port}",
         "-w",

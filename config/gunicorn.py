@@ -1,0 +1,30 @@
+"""Gunicorn settings for serving Netral: `gunicorn -c config/gunicorn.py config.wsgi`.
+
+Use it in production too. Only process-level tuning lives here; bind address, workers and
+threads stay on the command line (or GUNICORN_CMD_ARGS), so each deployment sizes them for its
+machine (the cases benchmark, bench/cases.py, passes its own).
+
+Garbage collection: each worker imports Django, the apps and the URL configuration (about
+120,000 tracked objects) and keeps them for its whole life. CPython's full (generation 2)
+collection walks all of them: about 40 ms measured on the public report form's process, during
+which every thread of that worker stands still, so the requests in flight on it all gain those
+40 ms (the form's p99 under load, docs/benchmarks.md "cases"). `gc.freeze()` after start-up
+moves them to a permanent generation that collections skip. Objects made by requests are
+collected as before; the collection thresholds are Python's defaults (raising them saved no
+CPU in the same measurement, only made each young collection longer).
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+
+def post_worker_init(worker: Any) -> None:
+    """After the worker has loaded the application: load the URL configuration (and with it
+    every view module) now rather than on the first request, then freeze what start-up made."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports the views)
+    gc.collect()
+    gc.freeze()
