@@ -475,30 +475,39 @@ def tally_rebuild(*, show_progress: bool = False) -> None:
 
 def tally_compact() -> int:
     """Fold the delta rows of every tally into one row per key (dropping keys that sum to
-    zero). Safe while others write: on PostgreSQL the DELETE removes only the rows its
-    snapshot sees and re-inserts their sums in the same statement; SQLite has one writer.
-    Returns the number of rows left."""
+    zero), in one transaction. Returns the number of rows left.
+
+    PostgreSQL: the tallies are locked (ACCESS EXCLUSIVE, NOWAIT), folded into a temporary
+    table, truncated and refilled. TRUNCATE, unlike DELETE, leaves no dead rows behind: after
+    a million-row import a DELETE-based fold left the tables' files at their bloated size,
+    and every dashboard read scanned the empty pages (16 ms for 2,000 live rows). NOWAIT: if
+    a writer holds one of the tallies, the fold gives way at once (the next pass folds) and
+    never waits while holding the others, so it can take no part in a deadlock with a
+    writer. Writers wait for the fold, which is short once deltas are folded every pass.
+    SQLite has one writer at a time (BEGIN IMMEDIATE)."""
+    from django.db import OperationalError
+
+    tables = ", ".join(t.table for t in TALLIES)
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            try:
+                with transaction.atomic():
+                    cursor.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE NOWAIT")
+            except OperationalError:
+                return tally_rows()
         for tally in TALLIES:
             cols = ", ".join(tally.columns)
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"WITH moved AS (DELETE FROM {tally.table} RETURNING {cols}, n) "
-                    f"INSERT INTO {tally.table} ({cols}, n) "
-                    f"SELECT {cols}, SUM(n) FROM moved GROUP BY {cols} HAVING SUM(n) <> 0"
-                )
-            else:
-                cursor.execute("DROP TABLE IF EXISTS temp.netral_tally_fold")
-                cursor.execute(
-                    f"CREATE TEMP TABLE netral_tally_fold AS SELECT {cols}, SUM(n) AS n "
-                    f"FROM {tally.table} GROUP BY {cols} HAVING SUM(n) <> 0"
-                )
-                cursor.execute(f"DELETE FROM {tally.table}")
-                cursor.execute(
-                    f"INSERT INTO {tally.table} ({cols}, n) "
-                    f"SELECT {cols}, n FROM temp.netral_tally_fold"
-                )
-                cursor.execute("DROP TABLE temp.netral_tally_fold")
+            cursor.execute("DROP TABLE IF EXISTS netral_tally_fold")
+            cursor.execute(
+                f"CREATE TEMP TABLE netral_tally_fold AS SELECT {cols}, SUM(n) AS n "
+                f"FROM {tally.table} GROUP BY {cols} HAVING SUM(n) <> 0"
+            )
+            empty = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
+            cursor.execute(f"{empty} {tally.table}")
+            cursor.execute(
+                f"INSERT INTO {tally.table} ({cols}, n) SELECT {cols}, n FROM netral_tally_fold"
+            )
+            cursor.execute("DROP TABLE netral_tally_fold")
         _state_save(compacted_at=timezone.now())
     return tally_rows()
 

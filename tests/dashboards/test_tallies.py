@@ -313,3 +313,30 @@ def test_overdue_counts_the_days_before_today_from_the_tallies_and_today_from_th
     # C4 (due 1 Nov, the fixtures) + yesterday + earlier today
     assert from_tallies == (True, 3)
     assert from_rows == (False, 3)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's table locks")
+@pytest.mark.django_db
+def test_the_fold_gives_way_to_a_writer_instead_of_waiting(world: World) -> None:
+    import time
+
+    import psycopg
+
+    official = world.officials["P2"]
+    official.position_category = "JPT"
+    official.save()  # one more delta row to fold
+    before = OfficialTally.objects.count()
+    params = connection.get_connection_params()
+    with psycopg.connect(**params) as writer:  # another session, mid-transaction
+        writer.execute("LOCK TABLE dashboards_casetally IN ROW EXCLUSIVE MODE")
+        start = time.monotonic()
+        # when
+        left = tallies.tally_compact()
+        # then: nothing folded, no wait
+        assert time.monotonic() - start < 1
+        assert OfficialTally.objects.count() == before
+        assert left == tallies.tally_rows()
+        writer.rollback()
+    tallies.tally_compact()
+    assert OfficialTally.objects.count() < before
+    _assert_in_step()
