@@ -94,14 +94,23 @@ class CaseSection:
     by_position_category: Counter[str] = field(default_factory=Counter)
 
 
-def cases_in_scope(*, user: AnyUser, scope: Scope, filters: DashboardFilters) -> QuerySet[Case]:
+def cases_in_scope(
+    *, user: AnyUser, scope: Scope, filters: DashboardFilters, by_prefix: bool = False
+) -> QuerySet[Case]:
     """Cases the user may see whose place of incident lies in the scope (or, for a scope of
     several roots, in one of them), of the event and period.
 
     The period applies to the date the case was received (laporan) or created (temuan,
-    informasi awal)."""
+    informasi awal). `by_prefix` compares the code's prefix instead of an index range, for
+    a query that must be driven by another index (SQLite otherwise scans the scope's range
+    of the place-of-incident index: 42 ms for a regency's 151,257 cases).
+    """
     qs = access.cases_visible_to(user).exclude(status__in=NOT_YET_CASES)
-    if scope.code is not None:
+    if scope.code is not None and by_prefix:
+        qs = qs.alias(_prefix=Substr("incident_region_id", 1, len(scope.code))).filter(
+            _prefix=scope.code
+        )
+    elif scope.code is not None:
         qs = qs.filter(scope.q("incident_region_id"))
     elif access.jurisdiction_codes(user) is not access.NATIONAL:
         # visible also covers cases only handled here; the dashboard counts by place
@@ -350,8 +359,11 @@ def case_section(
             region_field="unit",
             total=Sum("n"),
         )
+        due_today = cases_in_scope(user=user, scope=scope, filters=filters, by_prefix=True)
         since_midnight = group_by_unit(
-            open_cases.filter(due_at__gte=today, due_at__lt=now),
+            due_today.exclude(status__in=sorted(CLOSED_STATUSES)).filter(
+                due_at__gte=today, due_at__lt=now
+            ),
             region_field="incident_region_id",
         )
         overdue_groups = before_today | {(k, "today"): v for k, v in since_midnight.items()}
