@@ -8,17 +8,19 @@ for every writer (docs/decisions/0007-dashboard-tallies.md).
 
 Each tally is one SELECT over the source tables (`_Tally.select`), written once and used three
 ways: by the triggers, with the changed table replaced by its old or new rows (a -1 row for
-the old keys, +1 for the new, summed per key so that an update that changes no key writes
-nothing); by `tally_rebuild`, over the whole tables; and by `tally_check`, which compares the
-two. PostgreSQL runs one statement-level trigger per statement with transition tables (a bulk
-import of a million officials adds one grouped INSERT, not a million); SQLite has only row
-triggers, guarded by WHEN so that an update of other columns costs nothing.
+the old keys, +1 for the new); by `tally_rebuild`, over the whole tables; and by
+`tally_check`, which compares the two. PostgreSQL runs one statement-level trigger per
+statement with transition tables, summing the statement's rows per key (a bulk import of a
+million officials adds one grouped INSERT, not a million rows; an update that moves no key
+writes nothing); SQLite has only row triggers, guarded by WHEN so that an update of other
+columns costs nothing, and reading the fired row's NEW/OLD columns directly.
 
 Local months and days are computed in the database in the configured TIME_ZONE; on SQLite this
 needs a zone without daylight saving time (all of Indonesia's), applied as a fixed offset
-(the same rule as case_metrics.local_date). `TallyState` records the zone; the system check
-`dashboards.E001` fails when it differs from the settings, and `netral dashboard_tallies
---rebuild` reinstalls the triggers and recounts.
+(the same rule as case_metrics.local_date). `TallyState` records the zone and a digest of the
+trigger SQL: after every migrate, `tally_ensure` reinstalls the triggers and recounts when they
+are missing, changed or counted in another zone; `netral dashboard_tallies` reports the same
+problems, and `--rebuild` mends them by hand.
 """
 
 # Every SQL string here is built from the constants of this module (table and column names,
@@ -39,11 +41,11 @@ from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from netral.cases.models.choices import CLOSED_STATUSES
+from netral.cases.models.choices import CLOSED_STATUSES, Status
 from netral.core.progress import tqdm_progress
 
-# The source tables and the columns a tally may read from each (the trigger's WHEN clause
-# and its OLD/NEW row stand-in on SQLite list exactly these).
+# The source tables and the columns a tally may read from each (the SQLite update
+# triggers' WHEN clause lists exactly these).
 CASES = "cases_case"
 PERSONS = "cases_reportedperson"
 OFFICIALS = "registry_official"
@@ -83,7 +85,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 ALIAS = {CASES: "c", PERSONS: "rp", OFFICIALS: "o"}
 # A public draft is not yet a case for the evaluation (case_metrics.NOT_YET_CASES).
-IS_CASE = "c.status <> 'DRAFT_PUBLIK'"
+IS_CASE = f"c.status <> '{Status.DRAFT_PUBLIK.value}'"
 
 
 class Dialect:
