@@ -313,3 +313,4 @@ class DocumentKind(models.TextChoices):
     INVITATION = "INVITATION", _("Undangan klarifikasi")
     FORWARDING_LETTER = "FORWARDING_LETTER", _("Surat penerusan/rekomendasi")
     STATUS_NOTICE = "STATUS_NOTICE", _("Pemberitahuan status laporan")
+    PELIMPAHAN_LETTER = "PELIMPAHAN_LETTER", _("Surat pelimpahan")
