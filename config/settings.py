@@ -126,6 +126,17 @@ X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = env.envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.envstr("DEFAULT_FROM_EMAIL", "netral@localhost")
+# SMTP (with EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): the office's mail
+# relay on the intranet.
+EMAIL_HOST = env.envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.envint("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.envint("EMAIL_TIMEOUT", 10, minimum=1)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true")
 
 # Cache for rate limits and cached pages: per process by default; use Redis when several
 # processes serve (gunicorn workers), so rate limits hold across them.

@@ -40,6 +40,8 @@ def _import_settings(tmp_path: Path, **overrides: str) -> subprocess.CompletedPr
         ("CACHE_URL", "memcached://127.0.0.1"),
         ("NETRAL_RATE_REPORT", "ten per hour"),
         ("NETRAL_OTP_CHANNEL", "pigeon"),
+        ("EMAIL_PORT", "smtp"),
+        ("EMAIL_USE_TLS", "perhaps"),
     ],
 )
 def test_it_refuses_to_start_with_a_bad_value_and_names_it(
@@ -51,6 +53,31 @@ def test_it_refuses_to_start_with_a_bad_value_and_names_it(
     assert proc.returncode != 0
     assert "ImproperlyConfigured" in proc.stderr
     assert variable in proc.stderr
+
+
+def test_tls_and_ssl_together_are_refused(tmp_path: Path) -> None:
+    proc = _import_settings(tmp_path, EMAIL_USE_TLS="true", EMAIL_USE_SSL="true")
+    assert proc.returncode != 0
+    assert "EMAIL_USE_TLS and EMAIL_USE_SSL" in proc.stderr
+
+
+def test_smtp_settings_come_from_the_environment(tmp_path: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    environ.update(
+        NETRAL_VAR_DIR=str(tmp_path),
+        EMAIL_HOST="mail.intranet",
+        EMAIL_PORT="587",
+        EMAIL_USE_TLS="true",
+        EMAIL_HOST_USER="netral",
+    )
+    code = (
+        "import config.settings as s; "
+        "print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.EMAIL_HOST_USER)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+    assert proc.stdout.split() == ["mail.intranet", "587", "True", "False", "netral"]
 
 
 def test_it_starts_with_defaults_and_generates_a_secret_key_once(tmp_path: Path) -> None:
