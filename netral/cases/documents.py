@@ -38,6 +38,7 @@ TEMPLATES = {
     DocumentKind.INVITATION: "cases/pdf/invitation.html",
     DocumentKind.FORWARDING_LETTER: "cases/pdf/forwarding_letter.html",
     DocumentKind.STATUS_NOTICE: "cases/pdf/status_notice.html",
+    DocumentKind.PELIMPAHAN_LETTER: "cases/pdf/pelimpahan_letter.html",
 }
 
 
@@ -79,6 +80,9 @@ def document_context(
     kind: str,
     clarification: ClarificationSession | None = None,
     recommendation: Recommendation | None = None,
+    forwarded_to: Case | None = None,
+    number: str = "",
+    note: str = "",
     pin: str = "",
 ) -> dict[str, Any]:
     from netral.cases.services import receipt_record
@@ -96,6 +100,10 @@ def document_context(
         "evidence": list(case.evidence.all()),
         "clarification": clarification,
         "recommendation": recommendation,
+        "forwarded_to": forwarded_to,
+        "recipient_unit": unit_name(forwarded_to) if forwarded_to is not None else "",
+        "number": number,
+        "note": note,
         "verify_url": verify_url,
         "pin": pin,
     }
@@ -113,6 +121,9 @@ def document_generate(
     actor: User | None,
     clarification: ClarificationSession | None = None,
     recommendation: Recommendation | None = None,
+    forwarded_to: Case | None = None,
+    number: str = "",
+    note: str = "",
 ) -> CaseDocument:
     """Render, store and list one document of the case file."""
     titles = {
@@ -121,13 +132,19 @@ def document_generate(
         DocumentKind.INVITATION: _("Undangan klarifikasi %(ref)s"),
         DocumentKind.FORWARDING_LETTER: _("Surat penerusan %(ref)s"),
         DocumentKind.STATUS_NOTICE: _("Pemberitahuan status laporan %(ref)s"),
+        DocumentKind.PELIMPAHAN_LETTER: _("Surat pelimpahan %(ref)s"),
     }
     context = document_context(
-        case=case, kind=kind, clarification=clarification, recommendation=recommendation
+        case=case,
+        kind=kind,
+        clarification=clarification,
+        recommendation=recommendation,
+        forwarded_to=forwarded_to,
+        number=number,
+        note=note,
     )
     pdf = render_pdf(TEMPLATES[DocumentKind(kind)], context)
     digest = hashlib.sha256(pdf).hexdigest()
-    number = ""
     if clarification is not None:
         number = clarification.invitation_number
     elif recommendation is not None:
@@ -153,6 +170,46 @@ def document_generate(
             parameters={"document": doc.pk, "kind": kind, "sha256": digest},
         )
     return doc
+
+
+def pelimpahan_letter_generate(
+    *, source: Case, target: Case, actor: User, note: str, number: str
+) -> tuple[CaseDocument, CaseDocument]:
+    """The surat pelimpahan (T9, Perbawaslu 7/2022 Ps. 20) from the source's unit to the
+    receiving unit, in the caller's transaction (case_forward): rendered and stored once on the
+    source, and listed in the new case's file as the same stored file with the same SHA-256
+    (like the evidence, no bytes copied), so both units read it through their own case."""
+    sent = document_generate(
+        case=source,
+        kind=DocumentKind.PELIMPAHAN_LETTER,
+        actor=actor,
+        forwarded_to=target,
+        number=number,
+        note=note,
+    )
+    received = CaseDocument(
+        case=target,
+        kind=sent.kind,
+        number=sent.number,
+        title=sent.title,
+        sha256=sent.sha256,
+        created_by=actor,
+    )
+    received.file.name = sent.file.name
+    received.save()
+    CaseEvent.objects.create(
+        case=target,
+        type=CaseEvent.Type.DOCUMENT_GENERATED,
+        actor=actor,
+        actor_label=str(actor),
+        parameters={
+            "document": received.pk,
+            "kind": sent.kind,
+            "sha256": sent.sha256,
+            "forwarded_from_document": sent.pk,
+        },
+    )
+    return sent, received
 
 
 def receipt_pdf(*, case: Case) -> bytes:
