@@ -313,7 +313,13 @@ class DocumentForm(forms.Form):
 class ForwardForm(forms.Form):
     """Pelimpahan (T9): the receiving unit and the reasons (Perbawaslu 7/2022 Ps. 20)."""
 
+    # A region code, or selectors.FORWARD_TO_NATIONAL ("RI") for Bawaslu RI.
     destination = forms.CharField(label=_("Unit tujuan pelimpahan"), max_length=13)
     note = forms.CharField(
         label=_("Alasan pelimpahan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    letter_number = forms.CharField(
+        label=_("Nomor surat pelimpahan"),
+        max_length=80,
+        required=False,
     )

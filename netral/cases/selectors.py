@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from netral.accounts.models import Assignment, Role
 from netral.cases.models import (
@@ -390,8 +391,26 @@ def case_forward_chain(*, case: Case) -> list[Case]:
     return chain
 
 
-def forward_destinations(*, exclude: str | None = None) -> QuerySet[Region]:
-    """Regions whose supervisor unit is active in Netral (the choices of a pelimpahan)."""
+# The value of the destination picker that stands for Bawaslu RI (its unit has no region).
+FORWARD_TO_NATIONAL = "RI"
+
+
+def national_unit_active() -> bool:
+    """Whether Bawaslu RI handles cases in Netral: an officer holds the national role (no
+    region), the same rule as region_has_unit for the regional units."""
+    return Assignment.objects.filter(role=Role.BAWASLU_RI, region__isnull=True).exists()
+
+
+@dataclass(frozen=True)
+class ForwardDestination:
+    value: str  # a region code, or FORWARD_TO_NATIONAL
+    label: str
+
+
+def forward_destinations(*, exclude: str | None) -> list[ForwardDestination]:
+    """The choices of a pelimpahan from the unit at region `exclude` (None: Bawaslu RI), which
+    is never offered itself: Bawaslu RI first when its unit is active, then the regions whose
+    supervisor unit is active in Netral, by code."""
     codes = Assignment.objects.filter(
         role__in=list(HANDLING_ROLE_BY_DEPTH.values()), region__isnull=False
     ).values("region_id")
@@ -401,7 +420,14 @@ def forward_destinations(*, exclude: str | None = None) -> QuerySet[Region]:
     )
     if exclude:
         qs = qs.exclude(code=exclude)
-    return qs.order_by("code")
+    out = []
+    if exclude is not None and national_unit_active():
+        out.append(ForwardDestination(FORWARD_TO_NATIONAL, _("Bawaslu Republik Indonesia")))
+    out += [
+        ForwardDestination(r.code, f"{r.get_level_display()} {r.name.title()} ({r.code})")
+        for r in qs.order_by("code")
+    ]
+    return out
 
 
 def case_public_events(*, cases: list[Case]) -> QuerySet[CaseEvent]:

@@ -634,6 +634,9 @@ def case_kajian_awal_record(
         if result == InitialAssessment.TMS:
             return case_transition(case=locked, to=S.TIDAK_DIREGISTRASI, actor=actor, note=note)
         # LIMPAH: to another unit (Perbawaslu 7/2022 Ps. 20): a new case at the receiving unit.
+        # A blank target is refused here: to case_forward, None means Bawaslu RI.
+        if target_region is None:
+            raise ApplicationError(_("Pilih unit tujuan pelimpahan."))
         return case_forward(case=locked, actor=actor, destination=target_region, note=note).source
 
 
@@ -1235,13 +1238,28 @@ class Forwarded:
     target: Case  # the new case at the receiving unit (DITERIMA)
 
 
-def _forward_destination_check(source: Case, destination: Region | None) -> Region:
+def _forward_destination_check(source: Case, destination: Region | None) -> Region | None:
     """The receiving unit must be another supervisor unit that handles cases and is active in
-    Netral (DOMAIN §1.1, §5.5 LIMPAH, Perbawaslu 7/2022 Ps. 20)."""
-    from netral.cases.selectors import region_has_unit
+    Netral (DOMAIN §1.1, §5.5 LIMPAH, Perbawaslu 7/2022 Ps. 20). None is Bawaslu RI, whose
+    unit has no region (Case.handling_region NULL)."""
+    from netral.cases.selectors import national_unit_active, region_has_unit
 
     if destination is None:
-        raise ApplicationError(_("Pilih unit tujuan pelimpahan."))
+        if source.handling_region_id is None:
+            raise ApplicationError(
+                _(
+                    "Perkara ini sudah ditangani Bawaslu Republik Indonesia; pilih unit "
+                    "pengawas lain."
+                )
+            )
+        if not national_unit_active():
+            raise ApplicationError(
+                _(
+                    "Belum ada petugas Bawaslu Republik Indonesia yang aktif di Netral; "
+                    "pelimpahan tidak dapat dikirim."
+                )
+            )
+        return None
     if destination.level not in (RegionLevel.PROVINSI, RegionLevel.KABKOTA, RegionLevel.KECAMATAN):
         raise ApplicationError(
             _(
@@ -1283,7 +1301,9 @@ def _copy_rows(rows: list[Any], case: Case, skip: tuple[str, ...] = ()) -> list[
     return out
 
 
-def case_forward(*, case: Case, actor: User, destination: Region | None, note: str) -> Forwarded:
+def case_forward(
+    *, case: Case, actor: User, destination: Region | None, note: str, letter_number: str = ""
+) -> Forwarded:
     """T9 pelimpahan (DOMAIN §5.5 LIMPAH, §8.2 T9; Perbawaslu 7/2022 Ps. 20): the report is
     not this unit's competence. In one transaction: the source is closed as DILIMPAHKAN with
     the destination recorded, and a new case opens at the receiving unit as a received report
@@ -1291,9 +1311,15 @@ def case_forward(*, case: Case, actor: User, destination: Region | None, note: s
     what the law carries over: origin, regime, election, place and dates, the report text, the
     reporter (with confidentiality), the reported persons (with their registry links),
     witnesses and the same evidence files by reference with their SHA-256 digests. The two
-    are linked (PELIMPAHAN), each gets a timeline event and an audit entry, and the receiving
-    unit's officers are notified after commit."""
+    are linked (PELIMPAHAN), each gets a timeline event and an audit entry, the surat
+    pelimpahan (PDF, numbered `letter_number` or Limpah/<reference>) is listed in both case
+    files, and the receiving unit's officers are notified after commit.
+
+    `destination` None is Bawaslu RI: the new case has no handling region, like every national
+    case (accounts.access.can_handle_case)."""
     from netral.accounts.access import can_handle_case, case_handlers_for_region
+    from netral.accounts.models import Role
+    from netral.cases.documents import pelimpahan_letter_generate
 
     if not can_handle_case(actor, case):
         raise InvalidTransition(_("Anda tidak berwenang menangani perkara ini."))
@@ -1302,6 +1328,7 @@ def case_forward(*, case: Case, actor: User, destination: Region | None, note: s
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         destination = _forward_destination_check(locked, destination)
+        destination_code = destination.code if destination is not None else None
         if locked.status not in FORWARDABLE_STATUSES:
             raise InvalidTransition(
                 _("Pelimpahan hanya dapat dilakukan saat kajian awal (status sekarang: %(s)s).")
@@ -1364,12 +1391,12 @@ def case_forward(*, case: Case, actor: User, destination: Region | None, note: s
             actor=actor,
             note=note,
             updates={
-                "forwarded_to_region_id": destination.code,
+                "forwarded_to_region_id": destination_code,
                 "initial_assessment": InitialAssessment.LIMPAH,
             },
             parameters={
                 "from_region": locked.handling_region_id,
-                "to_region": destination.code,
+                "to_region": destination_code,
                 "new_case": target.pk,
             },
         )
@@ -1406,12 +1433,26 @@ def case_forward(*, case: Case, actor: User, destination: Region | None, note: s
                 "status": S.DITERIMA,
                 "evidence_sha256": [e.sha256 for e in target.evidence.all() if e.sha256],
             },
-            region_code=destination.code,
+            region_code=target.audit_region_code,
             note=note,
         )
-        for officer in case_handlers_for_region(destination.code).filter(
-            assignments__region_id=destination.code
-        ):
+        pelimpahan_letter_generate(
+            source=source,
+            target=target,
+            actor=actor,
+            note=note,
+            number=letter_number.strip() or f"Limpah/{source.reference}",
+        )
+        officers = (
+            case_handlers_for_region(destination_code).filter(
+                assignments__region_id=destination_code
+            )
+            if destination_code is not None
+            else case_handlers_for_region(None).filter(
+                assignments__region__isnull=True, assignments__role=Role.BAWASLU_RI
+            )
+        )
+        for officer in officers:
             notify_officer(
                 case=target,
                 user=officer,

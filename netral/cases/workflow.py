@@ -280,7 +280,9 @@ def _check_needs(case: Case, tr: Transition, note: str, updates: dict[str, Any])
             and not case.completion_requests.filter(answered_at__isnull=True).exists()
         ):
             raise InvalidTransition(_("Tulis dulu permintaan kelengkapan kepada pelapor."))
-        if need == Need.TARGET_REGION and not updates.get("forwarded_to_region_id"):
+        # The key must be given; its value None is Bawaslu RI, whose unit has no region
+        # (services.case_forward checks the destination itself).
+        if need == Need.TARGET_REGION and "forwarded_to_region_id" not in updates:
             raise InvalidTransition(_("Pilih unit tujuan pelimpahan."))
         if need == Need.CLARIFICATION and not case.clarifications.exists():
             raise InvalidTransition(_("Jadwalkan dulu klarifikasi (undangan Formulir B.9)."))
