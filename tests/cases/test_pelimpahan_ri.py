@@ -272,3 +272,21 @@ def test_the_letter_names_a_regional_receiving_unit_and_hides_a_confidential_rep
         )
     )
     assert response.status_code == 200
+
+
+def test_the_reporter_is_told_the_report_went_to_bawaslu_ri(kaltim: User, dora: User) -> None:
+    from django.test import Client
+
+    filed = file_report()
+    case = case_receive(case=filed.case, actor=kaltim)
+    case_forward(case=case, actor=kaltim, destination=None, note=NOTE)
+    client = Client()
+    login = client.post(
+        reverse("cases:public_status"),
+        {"action": "login", "tracking_number": case.tracking_number, "pin": filed.pin},
+    )
+    assert login.status_code == 302
+    page = client.get(reverse("cases:public_status")).content.decode()
+    assert "dilimpahkan ke Bawaslu Republik Indonesia" in page
+    assert "()" not in page
+    assert NOTE in page
