@@ -246,7 +246,11 @@ def _facts_from_rows(cases: QuerySet[Case], group_by_unit: Any) -> CaseFacts:
 
 
 def _as_list(value: Any) -> list[str]:
-    return value if isinstance(value, list) else []
+    """The codes of a JSON list column: its string elements (as the tallies count them,
+    tallies.Dialect.explode); anything else stored there is no code."""
+    if not isinstance(value, list):
+        return []
+    return [v[:64] for v in value if isinstance(v, str)]
 
 
 def _facts_from_tallies(

@@ -120,13 +120,18 @@ class Dialect:
             return f"(({expr}) AT TIME ZONE '{self.time_zone}')::date"
         return self._local(expr, "%Y-%m-%d")
 
-    def explode(self, expr: str) -> tuple[str, str]:
-        """(join clause, element expression) over the elements of a JSON list column."""
+    def explode(self, expr: str) -> tuple[str, str, str]:
+        """(join clause, element expression, condition) over the string elements of a JSON
+        list column. Other elements (null, numbers, lists) are no code: counted, a null
+        would break the tally's NOT NULL column and refuse the write (case_metrics._as_list
+        skips them too). Codes are cut to the tally's column width (CodeTally.code), which
+        PostgreSQL would otherwise enforce by refusing the write as well."""
         if self.vendor == "postgresql":
             safe = f"CASE WHEN jsonb_typeof({expr}) = 'array' THEN {expr} ELSE '[]' END"
-            return f"CROSS JOIN LATERAL jsonb_array_elements_text({safe}) AS v(code)", "v.code"
+            join = f"CROSS JOIN LATERAL jsonb_array_elements({safe}) AS v(code)"
+            return join, "substr(v.code #>> '{}', 1, 64)", "jsonb_typeof(v.code) = 'string'"
         safe = f"CASE WHEN json_type({expr}) = 'array' THEN {expr} ELSE '[]' END"
-        return f"JOIN json_each({safe}) AS v", "v.value"
+        return f"JOIN json_each({safe}) AS v", "substr(v.value, 1, 64)", "v.type = 'text'"
 
 
 Sources = dict[str, str]  # table -> what to read it from (the table, or its old/new rows)
@@ -208,7 +213,7 @@ def _person_tally(d: Dialect, s: Sources) -> list[Select]:
 def _code_tally(d: Dialect, s: Sources) -> list[Select]:
     selects = []
     for kind, column in (("V", "violation_types"), ("S", "skb_codes")):
-        join, element = d.explode(f"rp.{column}")
+        join, element, is_code = d.explode(f"rp.{column}")
         keys = [*_case_keys(d), "rp.finding", f"'{kind}'", element]
         selects.append(
             (
@@ -218,7 +223,7 @@ def _code_tally(d: Dialect, s: Sources) -> list[Select]:
                     (PERSONS, "rp", "", ""),
                     (CASES, "c", "JOIN", "c.id = rp.case_id"),
                     (join, "", "", ""),
-                    where=IS_CASE,
+                    where=f"{IS_CASE} AND {is_code}",
                 ),
             )
         )
@@ -467,8 +472,22 @@ def tally_ensure(**kwargs: Any) -> None:
     using = kwargs.get("using", "default")
     if using != "default" or connection.vendor not in {"sqlite", "postgresql"}:
         return
+    if not _tables_exist():
+        # Migrated back past the tallies (or not yet up to them): a trigger left behind
+        # would make every write of a case, reported person or official fail.
+        with connection.cursor() as cursor:
+            for sql in uninstall_sql(connection.vendor):
+                cursor.execute(sql)
+        return
     if tally_problem() is not None:
         tally_rebuild()
+
+
+def _tables_exist() -> bool:
+    from netral.dashboards.models import TallyState
+
+    needed = {t.table for t in TALLIES} | {TallyState._meta.db_table}
+    return needed <= set(connection.introspection.table_names())
 
 
 def _recount_sql(tally: _Tally, d: Dialect) -> str:
