@@ -23,6 +23,7 @@ from netral.cases.models import (
     Status,
     ViolationType,
 )
+from netral.core.errors import ApplicationError
 from netral.core.ttlcache import TTLValue
 from netral.registry.models import (
     REGION_CODE_RE,
@@ -32,6 +33,7 @@ from netral.registry.models import (
     SubjectType,
     ancestor_codes,
 )
+from netral.registry.selectors import region_get
 
 if TYPE_CHECKING:
     from netral.accounts.access import AnyUser
@@ -393,6 +395,18 @@ def case_forward_chain(*, case: Case) -> list[Case]:
 
 # The value of the destination picker that stands for Bawaslu RI (its unit has no region).
 FORWARD_TO_NATIONAL = "RI"
+
+
+def forward_destination_get(*, code: str) -> Region | None:
+    """The receiving unit of a pelimpahan as the officer page and the API name it: a region
+    code, or FORWARD_TO_NATIONAL for Bawaslu RI (None). An unknown code is refused."""
+    code = code.strip()
+    if code.upper() == FORWARD_TO_NATIONAL:
+        return None
+    destination = region_get(code=code)
+    if destination is None:
+        raise ApplicationError(_("Unit tujuan pelimpahan: kode wilayah tidak dikenal."))
+    return destination
 
 
 def national_unit_active() -> bool:

@@ -290,3 +290,22 @@ def test_the_reporter_is_told_the_report_went_to_bawaslu_ri(kaltim: User, dora: 
     assert "dilimpahkan ke Bawaslu Republik Indonesia" in page
     assert "()" not in page
     assert NOTE in page
+
+
+def test_the_api_forwards_to_bawaslu_ri_with_a_letter_number(
+    kaltim: User, dora: User, jabar: User
+) -> None:
+    case = _provincial_case(kaltim)
+    url = f"/api/v1/cases/{case.pk}/forward"
+    body = {"destination": "ri", "note": NOTE, "letter_number": "123/PL/KT/2024"}
+    # when: the destination picker's value, in any case
+    response = client_for_user(kaltim).post(url, body, content_type="application/json")
+    # then
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["source"]["status"] == "DILIMPAHKAN"
+    assert data["target"]["handling_region"] is None
+    assert client_for_user(dora).get(f"/api/v1/cases/{data['target']['id']}").status_code == 200
+    assert client_for_user(jabar).get(f"/api/v1/cases/{data['target']['id']}").status_code == 404
+    letter = CaseDocument.objects.get(case=case, kind=DocumentKind.PELIMPAHAN_LETTER)
+    assert letter.number == "123/PL/KT/2024"

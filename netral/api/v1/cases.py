@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.security import django_auth
 
@@ -16,7 +15,6 @@ from netral.cases.selectors import CaseFilters
 from netral.cases.services import case_forward, case_receive, case_register
 from netral.cases.workflow import case_transition
 from netral.core.errors import ApplicationError
-from netral.registry.selectors import region_get
 
 router = Router(tags=["cases"], auth=django_auth)
 MAX_PAGE = 100
@@ -124,8 +122,9 @@ def case_transition_api(request: HttpRequest, case_id: int, payload: CaseTransit
 
 
 class CaseForwardIn(Schema):
-    destination: str  # kode wilayah of the receiving unit
+    destination: str  # kode wilayah of the receiving unit, or "RI" for Bawaslu RI
     note: str
+    letter_number: str = ""  # of the surat pelimpahan; empty: numbered automatically
 
 
 class CaseForwardOut(Schema):
@@ -138,13 +137,11 @@ class CaseForwardOut(Schema):
 )
 def case_forward_api(request: HttpRequest, case_id: int, payload: CaseForwardIn) -> CaseForwardOut:
     case = access.access_case(request.user, case_id, write=True)
-    destination = region_get(code=payload.destination.strip())
-    if destination is None:
-        raise ApplicationError(_("Unit tujuan pelimpahan: kode wilayah tidak dikenal."))
     done = case_forward(
         case=case,
         actor=request.user,  # type: ignore[arg-type]
-        destination=destination,
+        destination=selectors.forward_destination_get(code=payload.destination),
         note=payload.note,
+        letter_number=payload.letter_number,
     )
     return CaseForwardOut(source=_out(done.source), target=_out(done.target))

@@ -293,16 +293,10 @@ def _kajian(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpReques
 
 
 def _forward(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
-    code = d["destination"].strip()
-    destination = None  # Bawaslu RI
-    if code.upper() != selectors.FORWARD_TO_NATIONAL:
-        destination = region_get(code=code)
-        if destination is None:
-            raise ApplicationError(_("Unit tujuan pelimpahan: kode wilayah tidak dikenal."))
     return services.case_forward(
         case=case,
         actor=user,
-        destination=destination,
+        destination=selectors.forward_destination_get(code=d["destination"]),
         note=d["note"],
         letter_number=d.get("letter_number") or "",
     )
