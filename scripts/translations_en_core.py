@@ -183,4 +183,5 @@ EN = {
     "Laporkan dugaan pelanggaran": "Report a suspected violation",
     "Cek status laporan": "Check a report's status",
     "Transparansi penanganan": "Handling transparency",
+    "Berkas terlalu besar (maks. %(mb)d MB).": "File too large (max. %(mb)d MB).",
 }
