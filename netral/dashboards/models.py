@@ -108,6 +108,9 @@ class TallyState(models.Model):
     definition = models.CharField(max_length=64)  # digest of the trigger SQL installed
     rebuilt_at = models.DateTimeField(null=True)
     compacted_at = models.DateTimeField(null=True)
+    # tally table -> its highest row id right after the last fold or recount: a tally whose
+    # highest id is still that has had no delta since, and is not folded again
+    folded_through = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"tallies ({self.time_zone}, rebuilt {self.rebuilt_at})"

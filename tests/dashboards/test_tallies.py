@@ -20,7 +20,7 @@ from netral.accounts import access
 from netral.accounts.models import User
 from netral.cases.models import Case, Origin, PersonFinding, ReportedPerson, Status
 from netral.dashboards import tallies
-from netral.dashboards.models import OfficialTally
+from netral.dashboards.models import CaseTally, OfficialTally
 from netral.dashboards.selectors import DashboardFilters, dashboard_build
 from netral.registry.models import Agency, Official, PositionCategory
 from tests.dashboards.conftest import World, _case, _person
@@ -348,3 +348,22 @@ def test_tallies_counted_in_another_time_zone_are_not_read(alice: User, world: W
     # TIME_ZONE changed, no migrate yet: the months of the tallies are not this zone's
     with override_settings(TIME_ZONE="Asia/Jayapura"):
         assert not dashboard_build(user=alice, filters=DashboardFilters()).tallied
+
+
+@pytest.mark.django_db
+def test_a_fold_with_nothing_new_rewrites_nothing(world: World) -> None:
+    tallies.tally_compact()
+    ids = sorted(CaseTally.objects.values_list("id", flat=True))
+    # when: a quiet pass
+    tallies.tally_compact()
+    # then: the same rows, not a rewrite (which on PostgreSQL also locks the tallies)
+    assert sorted(CaseTally.objects.values_list("id", flat=True)) == ids
+    # a new delta in one tally folds that tally only
+    official = world.officials["P2"]
+    official.position_category = "JPT"
+    official.save()
+    tallies.tally_compact()
+    assert sorted(CaseTally.objects.values_list("id", flat=True)) == ids
+    keys = list(OfficialTally.objects.values_list("unit", "subject_type", "position_category"))
+    assert len(keys) == len(set(keys))
+    _assert_in_step()
