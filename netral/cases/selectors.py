@@ -356,9 +356,12 @@ def pledges_for_official(*, official: Official) -> list[Any]:
 MAX_FORWARD_HOPS = 10  # a report forwarded more often than this is a data error
 
 
-def region_has_unit(*, code: str) -> bool:
+def region_has_unit(*, code: str | None) -> bool:
     """Whether the supervisor unit of region `code` (Panwaslu Kecamatan, Bawaslu Kab/Kota or
-    Bawaslu Provinsi by depth, DOMAIN §1.1) is active in Netral: an assignment of that role."""
+    Bawaslu Provinsi by depth; None: Bawaslu RI, whose unit has no region; DOMAIN §1.1) is
+    active in Netral: an assignment of that role there."""
+    if code is None:
+        return Assignment.objects.filter(role=Role.BAWASLU_RI, region__isnull=True).exists()
     role = HANDLING_ROLE_BY_DEPTH.get(code.count(".") + 1)
     return role is not None and Assignment.objects.filter(region_id=code, role=role).exists()
 
@@ -409,12 +412,6 @@ def forward_destination_get(*, code: str) -> Region | None:
     return destination
 
 
-def national_unit_active() -> bool:
-    """Whether Bawaslu RI handles cases in Netral: an officer holds the national role (no
-    region), the same rule as region_has_unit for the regional units."""
-    return Assignment.objects.filter(role=Role.BAWASLU_RI, region__isnull=True).exists()
-
-
 @dataclass(frozen=True)
 class ForwardDestination:
     value: str  # a region code, or FORWARD_TO_NATIONAL
@@ -435,7 +432,7 @@ def forward_destinations(*, exclude: str | None) -> list[ForwardDestination]:
     if exclude:
         qs = qs.exclude(code=exclude)
     out = []
-    if exclude is not None and national_unit_active():
+    if exclude is not None and region_has_unit(code=None):
         out.append(ForwardDestination(FORWARD_TO_NATIONAL, _("Bawaslu Republik Indonesia")))
     out += [
         ForwardDestination(r.code, f"{r.get_level_display()} {r.name.title()} ({r.code})")

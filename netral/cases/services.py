@@ -1242,7 +1242,7 @@ def _forward_destination_check(source: Case, destination: Region | None) -> Regi
     """The receiving unit must be another supervisor unit that handles cases and is active in
     Netral (DOMAIN §1.1, §5.5 LIMPAH, Perbawaslu 7/2022 Ps. 20). None is Bawaslu RI, whose
     unit has no region (Case.handling_region NULL)."""
-    from netral.cases.selectors import national_unit_active, region_has_unit
+    from netral.cases.selectors import region_has_unit
 
     if destination is None:
         if source.handling_region_id is None:
@@ -1252,7 +1252,7 @@ def _forward_destination_check(source: Case, destination: Region | None) -> Regi
                     "pengawas lain."
                 )
             )
-        if not national_unit_active():
+        if not region_has_unit(code=None):
             raise ApplicationError(
                 _(
                     "Belum ada petugas Bawaslu Republik Indonesia yang aktif di Netral; "
