@@ -367,3 +367,46 @@ def test_migrating_the_tallies_back_leaves_the_cases_writable(world: World) -> N
     # then: the cases can still be written
     _case(world.pilkada, Origin.TEMUAN, Status.KAJIAN, "64.08.04.2001", due_at=_local(2024, 11, 9))
     Case.objects.update(status=Status.KAJIAN)
+
+
+@pytest.mark.django_db
+def test_a_bulk_import_counts_its_officials_once_grouped_and_keeps_the_trigger(
+    monkeypatch: pytest.MonkeyPatch, world: World
+) -> None:
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from netral.registry.services import import_sql
+    from tests.factories import OfficialFactory
+
+    monkeypatch.setattr(import_sql, "BULK_INSERT_FROM", 1)  # every import a bulk INSERT
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "officials"
+    # when
+    call_command("import_officials", str(fixtures / "good_comma.csv"), stdout=StringIO())
+    # then: counted, and the row trigger is back for the writes that follow
+    _assert_in_step()
+    assert tallies.installed_triggers() == tallies.expected_triggers()
+    OfficialFactory(region_id="64.08.04", subject_type="LURAH")
+    _assert_in_step()
+
+
+@pytest.mark.django_db
+def test_a_bulk_import_refused_by_a_unique_index_leaves_the_trigger_in_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pathlib import Path
+
+    from netral.registry.services import import_sql
+    from netral.registry.services.officials_import import officials_import
+
+    monkeypatch.setattr(import_sql, "BULK_INSERT_FROM", 1)
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "officials"
+    assert not Official.objects.exists()  # the optimistic path: the INSERT itself fails
+    # when
+    with (fixtures / "bad_duplicate_identifier.csv").open("rb") as fh:
+        result = officials_import(file=fh, source_name="x")
+    # then
+    assert [(e.row, e.field) for e in result.errors] == [(3, "nip")]
+    assert tallies.installed_triggers() == tallies.expected_triggers()
+    _assert_in_step()

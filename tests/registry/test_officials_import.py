@@ -393,3 +393,16 @@ def test_the_fast_row_path_gives_the_same_rows_and_errors_as_the_careful_one() -
     assert len(errors_) > 12
     assert fast_social == social_
     assert (fast_ctx.agencies, fast_ctx.agency_region) == (ctx_.agencies, ctx_.agency_region)
+
+
+def test_a_region_gone_before_the_merge_is_caught_by_the_foreign_key_check() -> None:
+    from django.db import IntegrityError, connection
+
+    from netral.registry.services.import_sql import check_foreign_keys
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL checks the foreign keys itself")
+    with connection.cursor() as cursor:
+        check_foreign_keys(cursor, {"64", "64.08", "64.08.04"})  # all there: nothing raised
+        with pytest.raises(IntegrityError):
+            check_foreign_keys(cursor, {"64.08", "64.08.99"})

@@ -60,6 +60,9 @@ MAX_KEPT_ERRORS = 500  # kept in memory / on the job; the error CSV holds all of
 BATCH = 20_000
 SQLITE_CACHE_KB = 16_384  # the SQLite page cache during an import (a fixed memory cap)
 DROP_INDEXES_FROM = 50_000  # rows; into an empty table, rebuilding indexes is cheaper
+# rows; from here the new officials are one bulk INSERT for the row-by-row bookkeeping of the
+# table (netral.core.signals.bulk_insert: the SQLite tally triggers count them once, grouped)
+BULK_INSERT_FROM = 1_000
 
 
 # One validated row, in the column order of the staging table (import_sql._STAGE_COLUMNS).
@@ -168,6 +171,8 @@ class RowContext:
     agency_by_name: dict[str, int] = field(default_factory=dict)  # raw name -> key
     # agency key -> the deepest region containing all its rows (the agency's region)
     agency_region: dict[int, str] = field(default_factory=dict)
+    # every region code a valid row names (the foreign keys checked once per code)
+    regions_used: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -356,6 +361,7 @@ def validate_row(
             social_out.extend((row_no, p, h) for p, h in social)
     if bad:
         return None
+    ctx.regions_used.add(region)
     if agency_key is not None:
         known_region = ctx.agency_region.get(agency_key)
         if known_region is None:
@@ -413,6 +419,7 @@ def row_validator(
     email_match, phone_match = EMAIL_RE.match, PHONE_RE.match
     pppk = str(SubjectType.PPPK.value)
     add_social = social_out.extend
+    region_used = ctx.regions_used.add
 
     def validate(row_no: int, v: list[str]) -> StageRow | None:
         (kind, name, nip, nik, nrp, position, category, agency_name, region, email, phone,
@@ -453,6 +460,7 @@ def row_validator(
             if social is None:
                 return validate_row(row_no, v, ix, ctx, errors, social_out)
             add_social([(row_no, p, h) for p, h in social])
+        region_used(region)
         agency_key: int | None = None
         if agency_name:
             agency_key = agency_by_name.get(agency_name)

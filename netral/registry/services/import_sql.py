@@ -4,16 +4,19 @@
 # every value goes through query parameters.
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from netral.core.signals import bulk_insert
 from netral.registry.models import AgencyKind, SubjectType
 from netral.registry.services.import_format import (
+    BULK_INSERT_FROM,
     DESA_TYPES,
     DROP_INDEXES_FROM,
     ErrorCollector,
@@ -211,19 +214,20 @@ def foreign_keys_checked_at_end(cursor: Any) -> Iterator[None]:
         cursor.execute("PRAGMA foreign_keys = ON")
 
 
-def check_foreign_keys(cursor: Any) -> None:
+def check_foreign_keys(cursor: Any, regions_used: set[str]) -> None:
     """SQLite, foreign keys off: check the references the merge wrote, set-based.
 
     Agencies come from a join on registry_agency and official ids from the merge itself, so
-    the regions are the references to check (once per distinct code, not once per row).
+    the regions are the references to check: once per distinct code the rows named (each was
+    in registry_region when its row was read; this catches one deleted since).
     """
-    if connection.vendor != "sqlite":
+    if connection.vendor != "sqlite" or not regions_used:
         return  # PostgreSQL checked them (deferred triggers or ADD CONSTRAINT)
     cursor.execute(
-        f"SELECT s.region_id FROM (SELECT DISTINCT region_id FROM {_STAGE}) s"
-        " LEFT JOIN registry_region r ON r.code = s.region_id WHERE r.code IS NULL LIMIT 1"
+        "SELECT COUNT(*) FROM registry_region WHERE code IN (SELECT value FROM json_each(%s))",
+        [json.dumps(sorted(regions_used))],
     )
-    if cursor.fetchone() is not None:
+    if cursor.fetchone()[0] != len(regions_used):
         raise IntegrityError("registry_official.region_id refers to a missing region")
 
 
@@ -356,17 +360,23 @@ def merge(cursor: Any, ctx: RowContext, result: ImportResult, matched: int) -> N
         cursor.execute(f'ALTER TABLE registry_official DROP CONSTRAINT "{name}"')
     for name, _sql in rebuild:
         cursor.execute(f'DROP INDEX "{name}"')
-    cursor.execute(
-        "INSERT INTO registry_official (id, subject_type, name, name_folded, nip, ni_pppk, nik,"
-        " nrp, position, position_category, agency_id, region_id, email, phone, is_active,"
-        " created_at, updated_at)"
-        " SELECT %s + s.row_no, s.subject_type, s.name, s.name_folded, s.nip, s.ni_pppk, s.nik,"
-        " s.nrp, s.position, s.position_category, sa.agency_id, s.region_id, s.email, s.phone,"
-        f" %s, %s, %s FROM {_STAGE} s"
-        f" LEFT JOIN {_STAGE_AGENCY} sa ON sa.agency_key = s.agency_key"
-        " WHERE s.official_id IS NULL" + ("" if postgres else " ORDER BY s.row_no"),
-        [base, True, now, now],
+    insert = (
+        bulk_insert(table="registry_official", inserted=f"id > {base:d}")
+        if new_rows >= BULK_INSERT_FROM
+        else nullcontext()
     )
+    with insert:
+        cursor.execute(
+            "INSERT INTO registry_official (id, subject_type, name, name_folded, nip, ni_pppk,"
+            " nik, nrp, position, position_category, agency_id, region_id, email, phone,"
+            " is_active, created_at, updated_at)"
+            " SELECT %s + s.row_no, s.subject_type, s.name, s.name_folded, s.nip, s.ni_pppk,"
+            " s.nik, s.nrp, s.position, s.position_category, sa.agency_id, s.region_id,"
+            f" s.email, s.phone, %s, %s, %s FROM {_STAGE} s"
+            f" LEFT JOIN {_STAGE_AGENCY} sa ON sa.agency_key = s.agency_key"
+            " WHERE s.official_id IS NULL" + ("" if postgres else " ORDER BY s.row_no"),
+            [base, True, now, now],
+        )
     result.created = new_rows
     if rebuild and postgres:  # run the deferred FK checks now; PG refuses CREATE INDEX before
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -139,7 +139,7 @@ def officials_import(
                 try:
                     with foreign_keys_checked_at_end(cursor), transaction.atomic():
                         merge(cursor, ctx, result, matched)
-                        check_foreign_keys(cursor)
+                        check_foreign_keys(cursor, ctx.regions_used)
                         bulk_written.send(sender=Official)
                         if audit_obj is None and source_name is not None:
                             now = timezone.now()
