@@ -290,3 +290,24 @@ def test_editing_an_agencys_ppk_in_the_admin_is_audited(db: None) -> None:
     assert response.status_code == 302
     entry = AuditEntry.objects.get(object_type="registry.agency", object_id=str(agency.pk))
     assert (entry.before["ppk_name"], entry.after["ppk_name"]) == ("", "Bupati")
+
+
+@pytest.mark.django_db
+def test_a_name_search_takes_wildcard_characters_literally() -> None:
+    from netral.registry.models import Official
+    from netral.registry.selectors import OfficialFilters, official_search
+    from tests.factories import OfficialFactory
+
+    star = OfficialFactory(name="Budi*Santoso")
+    quiz = OfficialFactory(name="Ani? [Tim] Lestari")
+    OfficialFactory(name="Budi Xsantoso")
+    OfficialFactory(name="Anik Tim Lestari")
+
+    def found(q: str) -> set[int]:
+        page = official_search(queryset=Official.objects.all(), filters=OfficialFilters(q=q))
+        return {o.pk for o in page.items}
+
+    assert found("i*s") == {star.pk}
+    assert found("ani?") == {quiz.pk}
+    assert found("[tim]") == {quiz.pk}
+    assert found("budi") == found("BUDI") != set()
