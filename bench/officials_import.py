@@ -345,17 +345,19 @@ def _child(database_url: str, csv_path: str, search: bool) -> None:
 
     cpu_start = _cpu_seconds()
     start = time.perf_counter()
-    with open(csv_path, "rb") as fh:
-        result = officials_import(file=fh, source_name=csv_path)
+    with open(csv_path, "rb") as fh:  # as `netral import_officials` does
+        result = officials_import(file=fh, source_name=csv_path, read_in_process=True)
     elapsed = time.perf_counter() - start
     cpu = _cpu_seconds() - cpu_start
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    reader_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the reader process
     assert result.ok, [str(e) for e in result.errors[:5]]
     print(
         f"RESULT import_s={elapsed:.2f} cpu_s={cpu:.2f} rows={result.rows} "
         f"created={result.created} "
         f"agencies={result.agencies_created} social={result.social_added} "
-        f"rss_before_mb={rss_before / 1024:.0f} rss_peak_mb={rss_after / 1024:.0f}",
+        f"rss_before_mb={rss_before / 1024:.0f} rss_peak_mb={rss_after / 1024:.0f} "
+        f"reader_rss_peak_mb={reader_rss / 1024:.0f}",
         flush=True,
     )
     if search:
@@ -476,13 +478,15 @@ def run(args: Any, rest: list[str]) -> None:
         )
         print(
             f"  ratio: {import_s / ceiling:.2f}x; peak RSS {netral['rss_peak_mb']} MB "
-            f"(before import {netral['rss_before_mb']} MB)"
+            f"(before import {netral['rss_before_mb']} MB; reader process "
+            f"{netral['reader_rss_peak_mb']} MB)"
         )
         if small is not None:
             small_out = _run_child(f"sqlite:///{tmp}/small.sqlite3", small, search=False)
             print(
-                f"  peak RSS 100k rows: {small_out['rss_peak_mb']} MB vs "
-                f"{rows:,} rows: {netral['rss_peak_mb']} MB"
+                f"  peak RSS 100k rows: {small_out['rss_peak_mb']} MB (reader "
+                f"{small_out['reader_rss_peak_mb']} MB) vs {rows:,} rows: "
+                f"{netral['rss_peak_mb']} MB (reader {netral['reader_rss_peak_mb']} MB)"
             )
 
         if _pg_reachable():

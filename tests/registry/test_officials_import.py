@@ -406,3 +406,74 @@ def test_a_region_gone_before_the_merge_is_caught_by_the_foreign_key_check() -> 
         check_foreign_keys(cursor, {"64", "64.08", "64.08.04"})  # all there: nothing raised
         with pytest.raises(IntegrityError):
             check_foreign_keys(cursor, {"64.08", "64.08.99"})
+
+
+# --- reading in a second process (the command line) ------------------------------------------
+
+
+def _import_and_undo(file: io.BytesIO, *, in_process: bool) -> tuple[Any, ...]:
+    """Import, note everything written and every error, then roll it all back."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        result = officials_import(file=file, source_name="x", read_in_process=in_process)
+        officials = sorted(
+            Official.objects.values_list(
+                "subject_type", "name", "name_folded", "nip", "ni_pppk", "nik", "nrp",
+                "position", "position_category", "agency__name", "agency__region_id",
+                "region_id", "email", "phone",
+            )
+        )  # fmt: skip
+        social = sorted(SocialAccount.objects.values_list("official__name", "platform", "handle"))
+        error_file = result.error_csv.read_bytes() if result.error_csv else b""
+        transaction.set_rollback(True)
+    summary = result.summary()
+    return summary, [str(e) for e in result.errors], error_file, officials, social
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [  # valid, with agencies named by rows of several batches and social accounts
+            *(
+                f"PNS,Orang {i},,,,,,Dinas {i % 7} Kutai Timur,64.08.04,,,ig:@o{i}"
+                for i in range(40)
+            ),
+            "KEPALA_DESA,Yakob Lakat,,6408041505700002,,,,Pemerintah Desa Singa Gembara,"
+            "64.08.04.2011,,,",
+        ],
+        [  # errors found by the reader, then a duplicate found after it (the same error file)
+            *(f"PNS,Orang {i},bukan-nip,,,,,,64.08,,," for i in range(30)),
+            "PNS,Orang Baik,198403222009021004,,,,,,64.08,,,",
+            "PNS,Orang Ganda,198403222009021004,,,,,,64.08,,,",
+        ],
+    ],
+    ids=["valid", "errors"],
+)
+def test_reading_in_a_second_process_imports_exactly_the_same(
+    monkeypatch: pytest.MonkeyPatch, rows: list[str]
+) -> None:
+    from netral.registry.services import officials_import as service
+
+    monkeypatch.setattr(service, "READER_PROCESS_FROM", 0)
+    monkeypatch.setattr(service, "BATCH", 7)  # several batches through the pipe
+    inline = _import_and_undo(csv_bytes(*rows), in_process=False)
+    forked = _import_and_undo(csv_bytes(*rows), in_process=True)
+    assert forked == inline
+    assert inline[0]["created"] or inline[0]["error_count"] == 31
+
+
+def test_a_reader_process_that_fails_writes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from netral.registry.services import officials_import as service
+
+    def broken(*args: Any) -> Any:
+        raise MemoryError("reader died")
+
+    monkeypatch.setattr(service, "READER_PROCESS_FROM", 0)
+    monkeypatch.setattr(service, "row_validator", broken)
+    state = db_state()
+
+    with pytest.raises(RuntimeError, match="reader died"):
+        officials_import(file=fixture("good_comma.csv"), source_name="x", read_in_process=True)
+
+    assert db_state() == state

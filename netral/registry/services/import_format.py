@@ -144,14 +144,22 @@ class ErrorCollector:
         if len(self.kept) < MAX_KEPT_ERRORS:
             self.kept.append(error)
         if self._writer is None:
-            fd, name = tempfile.mkstemp(
-                prefix="netral-import-errors-", suffix=".csv", dir=self._dir
-            )
-            self.path = Path(name)
-            self._fh = open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
-            self._writer = csv.writer(self._fh)
-            self._writer.writerow(["baris", "kolom", "kesalahan"])
+            if self.path is None:
+                fd, name = tempfile.mkstemp(
+                    prefix="netral-import-errors-", suffix=".csv", dir=self._dir
+                )
+                self.path = Path(name)
+                self._fh = open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+                self._writer = csv.writer(self._fh)
+                self._writer.writerow(["baris", "kolom", "kesalahan"])
+            else:  # a file adopted from the reader process: carry on after its rows
+                self._fh = self.path.open("a", encoding="utf-8", newline="")
+                self._writer = csv.writer(self._fh)
         self._writer.writerow([row, column, message])
+
+    def adopt(self, count: int, kept: list[RowError], path: Path | None) -> None:
+        """Take over what another process's collector (closed) found, before any add()."""
+        self.count, self.kept, self.path = count, kept, path
 
     def close(self) -> None:
         if self._fh is not None:

@@ -81,6 +81,7 @@ def officials_import(
     error_dir: Path | None = None,
     audit_obj: ImportJob | None = None,
     source_name: str | None = None,
+    read_in_process: bool = False,
 ) -> ImportResult:
     """Validate a whole officials file and, if every row is valid and not `dry_run`, apply it.
 
@@ -88,7 +89,8 @@ def officials_import(
     of the importer (None = national). `audit_obj` (the ImportJob) gets the one audit entry
     of the import, written in the same transaction as the data; without one, a finished job
     named `source_name` is recorded in that transaction (the command line), so a failed or
-    dry run leaves no row at all.
+    dry run leaves no row at all. `read_in_process`: parse and validate in a forked reader
+    process while this one writes (the command line only; see `_batches_from_reader`).
     """
     result = ImportResult(dry_run=dry_run)
     errors = ErrorCollector(error_dir)
@@ -121,9 +123,10 @@ def officials_import(
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
             create_stage(cursor)
             try:
-                _stage_rows(
-                    cursor, rows_iter, index, width, ctx, errors, result, progress, data_rows, clean
-                )
+                batches = _read_batches(rows_iter, index, width, ctx, errors, clean)
+                if read_in_process and (data_rows is None or data_rows >= READER_PROCESS_FROM):
+                    batches = _batches_from_reader(batches, ctx, errors)
+                _stage_rows(cursor, batches, result, progress, data_rows)
                 if result.rows == 0 and not errors.count:
                     errors.add(2, "", _("Berkas tidak berisi baris data."))
                 # Cross-row checks run over the valid rows even when some rows failed, so
@@ -176,18 +179,20 @@ def officials_import(
         result.error_csv = errors.path
 
 
-def _stage_rows(
-    cursor: Any,
+Batch = tuple[list[StageRow], list[tuple[int, str, str]], int]  # rows, social, rows read
+
+
+def _read_batches(
     rows: Iterator[list[str]],
     index: dict[str, int],
     width: int,
     ctx: RowContext,
     errors: ErrorCollector,
-    result: ImportResult,
-    progress: ProgressCallback,
-    total: int | None,
     clean: bool,
-) -> None:
+) -> Iterator[Batch]:
+    """Validate the data rows; every BATCH rows read, the valid ones typed for staging.
+
+    Uses no database: it may run in a reader process (`_batches_from_reader`)."""
     positions = {name: index.get(name) for name in COLUMNS}
     ix = ColumnPositions(**{name: width if pos is None else pos for name, pos in positions.items()})
     padded = width + 1
@@ -196,20 +201,12 @@ def _stage_rows(
     validate = row_validator(ix, ctx, errors, social)
     pad = [""] * padded
     row_no = 1
-
-    def flush() -> None:
-        if batch:
-            with transaction.atomic():
-                write_stage(cursor, batch, social)
-        batch.clear()
-        social.clear()
-        progress(result.rows, total)
-
+    read = 0
     for values in rows:
         row_no += 1
         if not any(values):
             continue
-        result.rows += 1
+        read += 1
         if len(values) > width and any(values[width:]):  # (the pad cell is added below)
             errors.add(
                 row_no,
@@ -231,9 +228,91 @@ def _stage_rows(
         staged = validate(row_no, values)
         if staged is not None:
             batch.append(staged)
-        if result.rows % BATCH == 0:
-            flush()
-    flush()
+        if read % BATCH == 0:
+            yield batch, social, read
+            batch, social = [], []
+            validate = row_validator(ix, ctx, errors, social)
+    yield batch, social, read
+
+
+def _stage_rows(
+    cursor: Any,
+    batches: Iterator[Batch],
+    result: ImportResult,
+    progress: ProgressCallback,
+    total: int | None,
+) -> None:
+    for batch, social, read in batches:
+        if batch:
+            with transaction.atomic():
+                write_stage(cursor, batch, social)
+        result.rows = read
+        progress(read, total)
+
+
+# Below this many lines a file is read in the importing process itself.
+READER_PROCESS_FROM = 20_000
+
+
+def _batches_from_reader(
+    batches: Iterator[Batch], ctx: RowContext, errors: ErrorCollector
+) -> Iterator[Batch]:
+    """Run `batches` (parsing and validation: most of an import's CPU) in a forked process,
+    so they use the second core while this process writes the previous batch to the
+    staging table. The batches come back through a pipe; at the end, the agencies and
+    regions the rows named and the errors (count, first ones, their file) are taken over.
+
+    Fork, not spawn: the child needs the open file, the validation context and nothing of
+    Django's set-up that is not already there, and it touches no database connection. Only
+    the command line asks for it (a single-threaded process); the upload page's import
+    runs in a thread of the web server, where forking is unsafe (docs/decisions/0008)."""
+    import marshal
+    import multiprocessing
+    import pickle
+    import traceback
+
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+
+    def child() -> None:
+        receiver.close()
+        try:
+            for batch in batches:  # marshal: tuples of str/int/None at 3x pickle's speed
+                sender.send_bytes(b"B" + marshal.dumps(batch))
+            errors.close()
+            state = (ctx.agencies, ctx.agency_region, ctx.regions_used)
+            found = (errors.count, errors.kept, errors.path)
+            sender.send_bytes(b"D" + pickle.dumps((state, found)))
+        except BaseException:
+            sender.send_bytes(b"F" + traceback.format_exc().encode())
+        finally:
+            sender.close()
+
+    process = multiprocessing.get_context("fork").Process(
+        target=child, name="netral-import-reader", daemon=True
+    )
+    process.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                message = receiver.recv_bytes()
+            except EOFError:
+                raise RuntimeError("the import's reader process ended early") from None
+            kind, body = message[:1], memoryview(message)[1:]
+            if kind == b"B":
+                yield marshal.loads(body)  # noqa: S302  our own child, our own pipe
+            elif kind == b"D":
+                state, found = pickle.loads(body)  # noqa: S301  our own child, our own pipe
+                ctx.agencies, ctx.agency_region, ctx.regions_used = state
+                errors.adopt(*found)
+                return
+            else:
+                raise RuntimeError("the import's reader process failed:\n" + bytes(body).decode())
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.terminate()
+        process.join()
 
 
 def _audit(result: ImportResult, actor: Any, audit_obj: Any, allowed: set[str] | None) -> None:

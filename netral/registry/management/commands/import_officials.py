@@ -39,7 +39,11 @@ class Command(BaseCommand):
         try:
             with path.open("rb") as fh:
                 result = officials_import(
-                    file=fh, dry_run=dry_run, progress=progress, source_name=str(path)
+                    file=fh,
+                    dry_run=dry_run,
+                    progress=progress,
+                    source_name=str(path),
+                    read_in_process=True,  # a second core for parsing and validation
                 )
         finally:
             close()
