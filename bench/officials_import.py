@@ -12,6 +12,7 @@ and the full size (1M) to show it stays flat.
 
     .venv/bin/python -m bench officials_import            # 1,000,000 rows
     .venv/bin/python -m bench officials_import --quick    # 100,000 rows
+    NETRAL_BENCH_INLINE=1 .venv/bin/python -m bench officials_import  # no reader process
 """
 
 from __future__ import annotations
@@ -345,8 +346,11 @@ def _child(database_url: str, csv_path: str, search: bool) -> None:
 
     cpu_start = _cpu_seconds()
     start = time.perf_counter()
-    with open(csv_path, "rb") as fh:  # as `netral import_officials` does
-        result = officials_import(file=fh, source_name=csv_path, read_in_process=True)
+    # As `netral import_officials` does (a reader process); NETRAL_BENCH_INLINE=1 reads in
+    # this process, as the upload page does, for an A/B on the same machine.
+    inline = os.environ.get("NETRAL_BENCH_INLINE") == "1"
+    with open(csv_path, "rb") as fh:
+        result = officials_import(file=fh, source_name=csv_path, read_in_process=not inline)
     elapsed = time.perf_counter() - start
     cpu = _cpu_seconds() - cpu_start
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

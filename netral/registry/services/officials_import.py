@@ -5,7 +5,8 @@ page. The file is streamed, never loaded whole:
 
 1. parse + validate row by row (types, identifier formats of DOMAIN.md §11, region codes,
    jurisdiction) and stream the typed rows into a TEMP staging table (executemany in big
-   batches on SQLite, COPY on PostgreSQL);
+   batches on SQLite, COPY on PostgreSQL); on the command line, a forked reader process
+   parses and validates while this one writes (docs/decisions/0008);
 2. set-based checks over the staging table: identifiers repeated inside the file (GROUP BY),
    rows matching existing officials (joins on nip/ni_pppk/nik/nrp) and conflicting matches;
 3. only when every row is valid and it is not a dry run: one transaction that creates the
