@@ -253,6 +253,26 @@ def test_the_command_imports_and_reports_counts(capsys: pytest.CaptureFixture[st
     assert ImportJob.objects.get().summary["created"] == 4
 
 
+def test_the_command_shows_the_rows_read_then_the_saving_steps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from netral.registry.management.commands import import_officials as command
+
+    bars: dict[str, list[tuple[int, int | None]]] = {}
+
+    def recording_bar(desc: str, **kwargs: Any) -> Any:
+        seen = bars.setdefault(desc, [])
+        return (lambda done, total: seen.append((done, total))), lambda: None
+
+    monkeypatch.setattr(command, "tqdm_progress", recording_bar)
+    call_command("import_officials", str(OFFICIALS_FIXTURES / "good_comma.csv"))
+
+    assert list(bars) == ["Mengimpor pejabat", "Menyimpan"]
+    assert bars["Mengimpor pejabat"][-1] == (4, 4)
+    done, total = bars["Menyimpan"][-1]
+    assert done == total == 3
+
+
 def test_the_command_dry_run_writes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     state = db_state()
 
@@ -477,3 +497,30 @@ def test_a_reader_process_that_fails_writes_nothing(monkeypatch: pytest.MonkeyPa
         officials_import(file=fixture("good_comma.csv"), source_name="x", read_in_process=True)
 
     assert db_state() == state
+
+
+@pytest.mark.parametrize("rebuild_indexes", [False, True])
+def test_the_saving_steps_are_reported_from_zero_to_all(
+    monkeypatch: pytest.MonkeyPatch, rebuild_indexes: bool
+) -> None:
+    from netral.registry.services import import_sql
+
+    if rebuild_indexes:  # into an empty registry, the indexes are rebuilt: a step each
+        monkeypatch.setattr(import_sql, "DROP_INDEXES_FROM", 1)
+    totals = []
+    for _import in range(2):  # then again: the same people, matched and updated
+        steps: list[tuple[int, int | None]] = []
+        result = officials_import(
+            file=fixture("good_comma.csv"),
+            source_name="x",
+            saving=lambda done, total: steps.append((done, total)),  # noqa: B023
+        )
+        assert result.ok
+        total = steps[0][1]
+        assert total is not None
+        assert [done for done, _total in steps] == list(range(total + 1))
+        assert {t for _done, t in steps} == {total}
+        totals.append(total)
+    # agencies, insert and social accounts (+ one step per index rebuilt), then also the update
+    assert totals[0] > 3 if rebuild_indexes else totals[0] == 3
+    assert totals[1] == 4

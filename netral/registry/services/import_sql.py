@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from netral.core.progress import ProgressCallback, noop_progress
 from netral.core.signals import bulk_insert
 from netral.registry.models import AgencyKind, SubjectType
 from netral.registry.services.import_format import (
@@ -272,17 +273,38 @@ _AGENCY_KIND: dict[str, str] = {
 }
 
 
-def merge(cursor: Any, ctx: RowContext, result: ImportResult, matched: int) -> None:
+def merge(
+    cursor: Any,
+    ctx: RowContext,
+    result: ImportResult,
+    matched: int,
+    progress: ProgressCallback = noop_progress,
+) -> None:
     now = timezone.now()
     postgres = is_postgres()
     if postgres:
         cursor.execute("LOCK TABLE registry_official IN EXCLUSIVE MODE")
-    # 1. agencies: the unknown ones are created (set-based) and counted.
     if postgres:
         # Inside this transaction only: the commit does not wait for the WAL flush (a crash
         # loses at most this import, never half of it), and index builds sort in memory.
         cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{PG_MAINTENANCE_WORK_MEM}'")
+    # New officials get ids base + row number, so social accounts can be linked by a join
+    # without reading the ids back.
+    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM registry_official")
+    base = int(cursor.fetchone()[0])
+    cursor.execute(f"SELECT COUNT(*) FROM {_STAGE} WHERE official_id IS NULL")
+    new_rows = int(cursor.fetchone()[0])
+    # Into an empty table, building the indexes once after the load beats updating them
+    # row by row (the table is locked by this transaction either way).
+    rebuild = _secondary_indexes(cursor) if base == 0 and new_rows >= DROP_INDEXES_FROM else []
+    # PostgreSQL: one set-based ADD CONSTRAINT validation instead of 1M deferred FK triggers.
+    foreign_keys = _foreign_keys(cursor) if rebuild and postgres else []
+    # Progress of the steps below (the command line shows them; each may take seconds).
+    steps = 3 + (1 if matched else 0) + len(rebuild) + len(foreign_keys)
+    done = iter(range(1, steps + 1))
+    progress(0, steps)
+    # 1. agencies: the unknown ones are created (set-based) and counted.
     if ctx.agencies:
         agency_rows = (
             (key, name, folded, _agency_kind(kind), _agency_region(ctx, key))
@@ -312,6 +334,7 @@ def merge(cursor: Any, ctx: RowContext, result: ImportResult, matched: int) -> N
             f"UPDATE {_STAGE_AGENCY} SET agency_id = a.id FROM registry_agency a"
             f" WHERE a.name_folded = {_STAGE_AGENCY}.name_folded"
         )
+    progress(next(done), steps)
     # 2. matched officials: keep history where position/agency/region change, then update.
     if matched:
         cursor.execute(
@@ -343,17 +366,8 @@ def merge(cursor: Any, ctx: RowContext, result: ImportResult, matched: int) -> N
             [True, now],
         )
         result.updated = matched
-    # 3. new officials: ids are assigned as base + row number, so social accounts can be
-    #    linked by a join without reading the ids back.
-    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM registry_official")
-    base = int(cursor.fetchone()[0])
-    cursor.execute(f"SELECT COUNT(*) FROM {_STAGE} WHERE official_id IS NULL")
-    new_rows = int(cursor.fetchone()[0])
-    # Into an empty table, building the indexes once after the load beats updating them
-    # row by row (the table is locked by this transaction either way).
-    rebuild = _secondary_indexes(cursor) if base == 0 and new_rows >= DROP_INDEXES_FROM else []
-    # PostgreSQL: one set-based ADD CONSTRAINT validation instead of 1M deferred FK triggers.
-    foreign_keys = _foreign_keys(cursor) if rebuild and postgres else []
+        progress(next(done), steps)
+    # 3. new officials
     if foreign_keys:  # fire the agency rows' deferred checks; ALTER TABLE refuses otherwise
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for name, _definition in foreign_keys:
@@ -378,12 +392,15 @@ def merge(cursor: Any, ctx: RowContext, result: ImportResult, matched: int) -> N
             [base, True, now, now],
         )
     result.created = new_rows
+    progress(next(done), steps)
     if rebuild and postgres:  # run the deferred FK checks now; PG refuses CREATE INDEX before
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for _name, statement in rebuild:
         cursor.execute(statement)
+        progress(next(done), steps)
     for name, definition in foreign_keys:
         cursor.execute(f'ALTER TABLE registry_official ADD CONSTRAINT "{name}" {definition}')
+        progress(next(done), steps)
     if rebuild and postgres:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     if postgres and new_rows:
@@ -409,6 +426,7 @@ def merge(cursor: Any, ctx: RowContext, result: ImportResult, matched: int) -> N
         [base] if base == 0 else [base, base],
     )
     result.social_added = cursor.rowcount
+    progress(next(done), steps)
     if postgres and (rebuild or new_rows + matched >= DROP_INDEXES_FROM):
         # Fresh planner statistics: without them PostgreSQL seq-scans a just-loaded table.
         cursor.execute("ANALYZE registry_official")

@@ -83,6 +83,7 @@ def officials_import(
     audit_obj: ImportJob | None = None,
     source_name: str | None = None,
     read_in_process: bool = False,
+    saving: ProgressCallback = noop_progress,
 ) -> ImportResult:
     """Validate a whole officials file and, if every row is valid and not `dry_run`, apply it.
 
@@ -92,6 +93,8 @@ def officials_import(
     named `source_name` is recorded in that transaction (the command line), so a failed or
     dry run leaves no row at all. `read_in_process`: parse and validate in a forked reader
     process while this one writes (the command line only; see `_batches_from_reader`).
+    `progress` follows the rows read; `saving` the steps of the final transaction (the
+    merge: agencies, officials, index builds, social accounts), which takes seconds too.
     """
     result = ImportResult(dry_run=dry_run)
     errors = ErrorCollector(error_dir)
@@ -142,7 +145,7 @@ def officials_import(
                     return result
                 try:
                     with foreign_keys_checked_at_end(cursor), transaction.atomic():
-                        merge(cursor, ctx, result, matched)
+                        merge(cursor, ctx, result, matched, saving)
                         check_foreign_keys(cursor, ctx.regions_used)
                         bulk_written.send(sender=Official)
                         if audit_obj is None and source_name is not None:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from netral.core.progress import tqdm_progress
+from netral.core.progress import ProgressCallback, tqdm_progress
 from netral.registry.services.officials_import import (
     COLUMNS,
     ImportResult,
@@ -36,6 +37,16 @@ class Command(BaseCommand):
             raise CommandError(f"Berkas tidak ditemukan: {path}")
         dry_run: bool = options["dry_run"]
         progress, close = tqdm_progress("Mengimpor pejabat")
+        saving: ProgressCallback | None = None
+        close_saving: Callable[[], None] | None = None
+
+        def saving_step(done: int, total: int | None) -> None:
+            nonlocal saving, close_saving
+            if saving is None:  # the rows are all read: their bar is complete
+                close()
+                saving, close_saving = tqdm_progress("Menyimpan", unit="langkah")
+            saving(done, total)
+
         try:
             with path.open("rb") as fh:
                 result = officials_import(
@@ -44,9 +55,12 @@ class Command(BaseCommand):
                     progress=progress,
                     source_name=str(path),
                     read_in_process=True,  # a second core for parsing and validation
+                    saving=saving_step,
                 )
         finally:
             close()
+            if close_saving is not None:
+                close_saving()
         self._report(result, options["errors"])
 
     def _report(self, result: ImportResult, errors_path: Path | None) -> None:
