@@ -47,6 +47,7 @@ from netral.registry.services.import_format import (
     row_validator,
 )
 from netral.registry.services.import_sql import (
+    analyze_stage,
     check_duplicates,
     check_foreign_keys,
     create_stage,
@@ -131,6 +132,7 @@ def officials_import(
                 if read_in_process and (data_rows is None or data_rows >= READER_PROCESS_FROM):
                     batches = _batches_from_reader(batches, ctx, errors)
                 _stage_rows(cursor, batches, result, progress, data_rows)
+                analyze_stage(cursor)
                 if result.rows == 0 and not errors.count:
                     errors.add(2, "", _("Berkas tidak berisi baris data."))
                 # Cross-row checks run over the valid rows even when some rows failed, so
