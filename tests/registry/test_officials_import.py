@@ -542,3 +542,32 @@ def test_the_saving_steps_are_reported_from_zero_to_all(
     # agencies, insert and social accounts (+ one step per index rebuilt), then also the update
     assert totals[0] > 3 if rebuild_indexes else totals[0] == 3
     assert totals[1] == 4
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_the_csv_splitter_reads_exactly_what_csv_reader_reads(delimiter: str) -> None:
+    import csv
+    import random
+
+    from netral.registry.services.import_file import split_csv
+
+    d = delimiter
+    text = (
+        f"jenis{d}nama{d}kode_wilayah\r\n"
+        f"PNS{d}Budi{d}64.08\r\n"
+        "\r\n"
+        f'PNS{d}"Saputra{d} S.H."{d}64.08\n'
+        f'PNS{d}"Dua\r\nbaris{d} ""kutip"""{d}64.08\r\n'
+        f'PNS{d}Jl. "Merdeka" 5{d}64.08\n'
+        "\n"
+        f"   {d} {d}\r"
+        f'PPPK{d}"tanpa akhir\n'
+        f"{d}{d}\n"
+        f"TNI{d}Andi{d}64.08"
+    )
+    rng = random.Random(3)
+    pieces = [d, '"', "\n", "\r\n", "\r", "a", "é", " ", '""']
+    texts = [text] + ["".join(rng.choice(pieces) for _ in range(60)) for _ in range(300)]
+    for sample in texts:
+        expected = list(csv.reader(io.StringIO(sample, newline=""), delimiter=d))
+        assert list(split_csv(io.StringIO(sample, newline=""), d)) == expected, sample
