@@ -401,6 +401,10 @@ def _search(csv_path: str) -> None:
         "name + region subtree ('putri', a province)": OfficialFilters(
             q="putri", region=sample.region_id[:2]
         ),
+        # a regency officer's search: their jurisdiction is a region subtree like this one
+        "name + region subtree ('putri', a regency)": OfficialFilters(
+            q="putri", region=sample.region_id[:5]
+        ),
     }
     qs = Official.objects.all()
     for label, filters in cases.items():
