@@ -270,8 +270,9 @@ def _batches_from_reader(
 
     Fork, not spawn: the child needs the open file, the validation context and nothing of
     Django's set-up that is not already there, and it touches no database connection. Only
-    the command line asks for it (a single-threaded process); the upload page's import
-    runs in a thread of the web server, where forking is unsafe (docs/decisions/0008)."""
+    the command line asks for it: its one other thread is tqdm's monitor, asleep and holding
+    nothing the reader takes. The upload page's import runs in a thread of the web server,
+    whose other threads may hold any lock at the fork (docs/decisions/0008)."""
     import marshal
     import multiprocessing
     import pickle
