@@ -418,7 +418,8 @@ def tally_bulk_insert_end(*, table: str, inserted: str, **kwargs: Any) -> None:
     """Receiver of netral.core.signals.bulk_insert_end. SQLite: each tally reading `table`
     gets one delta per key for the rows the statement wrote (its own SELECT over them, as
     PostgreSQL's statement trigger writes), and the INSERT trigger is put back. Measured on
-    a million officials: 1,000,000 delta rows and a 2 s fold become a few thousand rows."""
+    a million officials: instead of 1,000,000 delta rows (+2.6 s in the INSERT, 2.1 s to
+    fold), 34,804 grouped rows (3.0 s to count, 0.05 s to fold)."""
     if connection.vendor != "sqlite" or table not in COLUMNS:
         return
     d = dialect()
