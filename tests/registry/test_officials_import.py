@@ -483,35 +483,31 @@ def test_reading_in_a_second_process_imports_exactly_the_same(
     assert inline[0]["created"] or inline[0]["error_count"] == 31
 
 
-def test_a_reader_process_that_dies_writes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+def _reader_killed(*args: Any) -> Any:
     import os
 
+    os._exit(137)  # as the kernel's OOM killer would end it: no message, no cleanup
+
+
+def _reader_broken(*args: Any) -> Any:
+    raise MemoryError("reader died")
+
+
+@pytest.mark.parametrize(
+    ("failure", "message"),
+    [(_reader_killed, "ended early"), (_reader_broken, "reader died")],
+    ids=["killed", "raised"],
+)
+def test_a_reader_process_that_fails_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch, failure: Any, message: str
+) -> None:
     from netral.registry.services import officials_import as service
 
-    def killed(*args: Any) -> Any:
-        os._exit(137)  # as the kernel's OOM killer would end it: no message, no cleanup
-
     monkeypatch.setattr(service, "READER_PROCESS_FROM", 0)
-    monkeypatch.setattr(service, "row_validator", killed)
+    monkeypatch.setattr(service, "row_validator", failure)
     state = db_state()
 
-    with pytest.raises(RuntimeError, match="ended early"):
-        officials_import(file=fixture("good_comma.csv"), source_name="x", read_in_process=True)
-
-    assert db_state() == state
-
-
-def test_a_reader_process_that_fails_writes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from netral.registry.services import officials_import as service
-
-    def broken(*args: Any) -> Any:
-        raise MemoryError("reader died")
-
-    monkeypatch.setattr(service, "READER_PROCESS_FROM", 0)
-    monkeypatch.setattr(service, "row_validator", broken)
-    state = db_state()
-
-    with pytest.raises(RuntimeError, match="reader died"):
+    with pytest.raises(RuntimeError, match=message):
         officials_import(file=fixture("good_comma.csv"), source_name="x", read_in_process=True)
 
     assert db_state() == state

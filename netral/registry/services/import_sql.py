@@ -84,7 +84,7 @@ def analyze_stage(cursor: Any, *tables: str) -> None:
     """PostgreSQL: statistics for freshly filled staging tables (none by default: autovacuum
     never sees TEMP tables). Without them the planner took a million-row stage for a few
     hundred rows and joined it to the agencies row by row: the INSERT of a million officials
-    took 10.7 to 15.9 s instead of 9.9 to 12.1 s (hash join), for 0.6 s of ANALYZE."""
+    took 10.7 to 15.9 s instead of 9.9 to 12.1 s (hash join), for 0.6 to 0.9 s of ANALYZE."""
     if is_postgres():
         cursor.execute(f"ANALYZE {', '.join(tables or (_STAGE, _STAGE_SOCIAL))}")
 
@@ -293,7 +293,6 @@ def merge(
     postgres = is_postgres()
     if postgres:
         cursor.execute("LOCK TABLE registry_official IN EXCLUSIVE MODE")
-    if postgres:
         # Inside this transaction only: the commit does not wait for the WAL flush (a crash
         # loses at most this import, never half of it), and index builds sort in memory.
         cursor.execute("SET LOCAL synchronous_commit = off")
@@ -311,7 +310,13 @@ def merge(
     foreign_keys = _foreign_keys(cursor) if rebuild and postgres else []
     # Progress of the steps below (the command line shows them; each may take seconds).
     steps = 3 + (1 if matched else 0) + len(rebuild) + len(foreign_keys)
-    done = iter(range(1, steps + 1))
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        progress(done, steps)
+
     progress(0, steps)
     # 1. agencies: the unknown ones are created (set-based) and counted.
     if ctx.agencies:
@@ -344,7 +349,7 @@ def merge(
             f"UPDATE {_STAGE_AGENCY} SET agency_id = a.id FROM registry_agency a"
             f" WHERE a.name_folded = {_STAGE_AGENCY}.name_folded"
         )
-    progress(next(done), steps)
+    step()
     # 2. matched officials: keep history where position/agency/region change, then update.
     if matched:
         cursor.execute(
@@ -376,7 +381,7 @@ def merge(
             [True, now],
         )
         result.updated = matched
-        progress(next(done), steps)
+        step()
     # 3. new officials
     if foreign_keys:  # fire the agency rows' deferred checks; ALTER TABLE refuses otherwise
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -402,15 +407,15 @@ def merge(
             [base, True, now, now],
         )
     result.created = new_rows
-    progress(next(done), steps)
+    step()
     if rebuild and postgres:  # run the deferred FK checks now; PG refuses CREATE INDEX before
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for _name, statement in rebuild:
         cursor.execute(statement)
-        progress(next(done), steps)
+        step()
     for name, definition in foreign_keys:
         cursor.execute(f'ALTER TABLE registry_official ADD CONSTRAINT "{name}" {definition}')
-        progress(next(done), steps)
+        step()
     if rebuild and postgres:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     if postgres and new_rows:
@@ -436,7 +441,7 @@ def merge(
         [base] if base == 0 else [base, base],
     )
     result.social_added = cursor.rowcount
-    progress(next(done), steps)
+    step()
     if postgres and (rebuild or new_rows + matched >= DROP_INDEXES_FROM):
         # Fresh planner statistics: without them PostgreSQL seq-scans a just-loaded table.
         cursor.execute("ANALYZE registry_official")
