@@ -369,18 +369,29 @@ def test_migrating_the_tallies_back_leaves_the_cases_writable(world: World) -> N
     Case.objects.update(status=Status.KAJIAN)
 
 
+@pytest.fixture(params=["staged", "direct"])
+def bulk_import(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every import a bulk one: one INSERT ... SELECT from the staging table, or (into an
+    empty registry) loaded directly, batch by batch (services/import_direct.py)."""
+    from netral.registry.services import import_sql
+    from netral.registry.services import officials_import as service
+
+    monkeypatch.setattr(import_sql, "BULK_INSERT_FROM", 1)
+    monkeypatch.setattr(service, "DIRECT_LOAD_FROM", 0 if request.param == "direct" else 10**9)
+    monkeypatch.setattr(service, "BATCH", 2)  # several batches
+    return str(request.param)
+
+
 @pytest.mark.django_db
 def test_a_bulk_import_counts_its_officials_once_grouped_and_keeps_the_trigger(
-    monkeypatch: pytest.MonkeyPatch, world: World
+    bulk_import: str, world: World
 ) -> None:
     from pathlib import Path
 
     from django.core.management import call_command
 
-    from netral.registry.services import import_sql
     from tests.factories import OfficialFactory
 
-    monkeypatch.setattr(import_sql, "BULK_INSERT_FROM", 1)  # every import a bulk INSERT
     fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "officials"
     # when
     call_command("import_officials", str(fixtures / "good_comma.csv"), stdout=StringIO())
@@ -392,15 +403,35 @@ def test_a_bulk_import_counts_its_officials_once_grouped_and_keeps_the_trigger(
 
 
 @pytest.mark.django_db
-def test_a_bulk_import_refused_by_a_unique_index_leaves_the_trigger_in_place(
-    monkeypatch: pytest.MonkeyPatch,
+def test_a_bulk_import_into_an_empty_registry_is_counted_and_keeps_the_trigger(
+    bulk_import: str,
 ) -> None:
     from pathlib import Path
 
-    from netral.registry.services import import_sql
+    from netral.registry.services.officials_import import officials_import
+    from tests.factories import OfficialFactory
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "officials"
+    assert not Official.objects.exists()  # (direct: the whole file is one load)
+    # when
+    with (fixtures / "good_comma.csv").open("rb") as fh:
+        assert officials_import(file=fh, source_name="x").ok
+    # then
+    assert Official.objects.count() == 4
+    _assert_in_step()
+    assert tallies.installed_triggers() == tallies.expected_triggers()
+    OfficialFactory(region_id="64.08.04", subject_type="LURAH")
+    _assert_in_step()
+
+
+@pytest.mark.django_db
+def test_a_bulk_import_refused_by_a_unique_index_leaves_the_trigger_in_place(
+    bulk_import: str,
+) -> None:
+    from pathlib import Path
+
     from netral.registry.services.officials_import import officials_import
 
-    monkeypatch.setattr(import_sql, "BULK_INSERT_FROM", 1)
     fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "officials"
     assert not Official.objects.exists()  # the optimistic path: the INSERT itself fails
     # when

@@ -26,6 +26,16 @@ from tests.registry.helpers import OFFICIALS_FIXTURES, csv_bytes, db_state, fixt
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True, params=["staged", "direct"])
+def load_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test on both ways into the registry: through the staging table, and (into an
+    empty registry, from DIRECT_LOAD_FROM rows: here from the first) loaded directly."""
+    from netral.registry.services import officials_import as service
+
+    monkeypatch.setattr(service, "DIRECT_LOAD_FROM", 0 if request.param == "direct" else 10**9)
+    return str(request.param)
+
+
 def _errors(result: Any) -> set[tuple[int, str]]:
     return {(e.row, e.field) for e in result.errors}
 
@@ -254,7 +264,7 @@ def test_the_command_imports_and_reports_counts(capsys: pytest.CaptureFixture[st
 
 
 def test_the_command_shows_the_rows_read_then_the_saving_steps(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, load_path: str
 ) -> None:
     from netral.registry.management.commands import import_officials as command
 
@@ -270,7 +280,17 @@ def test_the_command_shows_the_rows_read_then_the_saving_steps(
     assert list(bars) == ["Mengimpor pejabat", "Menyimpan"]
     assert bars["Mengimpor pejabat"][-1] == (4, 4)
     done, total = bars["Menyimpan"][-1]
-    assert done == total == 3
+    # staged: agencies, insert, social accounts; direct: agencies, each index, the end
+    assert done == total == (3 if load_path == "staged" else 2 + _indexes_set_aside())
+
+
+def _indexes_set_aside() -> int:
+    from django.db import connection
+
+    from netral.registry.services.import_sql import indexes_to_set_aside
+
+    with connection.cursor() as cursor:
+        return indexes_to_set_aside(cursor).steps
 
 
 def test_the_command_dry_run_writes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
@@ -515,7 +535,7 @@ def test_a_reader_process_that_fails_writes_nothing(
 
 @pytest.mark.parametrize("rebuild_indexes", [False, True])
 def test_the_saving_steps_are_reported_from_zero_to_all(
-    monkeypatch: pytest.MonkeyPatch, rebuild_indexes: bool
+    monkeypatch: pytest.MonkeyPatch, rebuild_indexes: bool, load_path: str
 ) -> None:
     from netral.registry.services import import_sql
 
@@ -536,7 +556,10 @@ def test_the_saving_steps_are_reported_from_zero_to_all(
         assert {t for _done, t in steps} == {total}
         totals.append(total)
     # agencies, insert and social accounts (+ one step per index rebuilt), then also the update
-    assert totals[0] > 3 if rebuild_indexes else totals[0] == 3
+    if load_path == "direct":  # agencies, each index (always rebuilt), the end
+        assert totals[0] == 2 + _indexes_set_aside()
+    else:
+        assert totals[0] > 3 if rebuild_indexes else totals[0] == 3
     assert totals[1] == 4
 
 
@@ -567,3 +590,83 @@ def test_the_csv_splitter_reads_exactly_what_csv_reader_reads(delimiter: str) ->
     for sample in texts:
         expected = list(csv.reader(io.StringIO(sample, newline=""), delimiter=d))
         assert list(split_csv(io.StringIO(sample, newline=""), d)) == expected, sample
+
+
+# --- loading an empty registry directly (services/import_direct.py) ---------------------------
+
+_DIRECT_CASES = {
+    "valid": [  # agencies named by rows of several batches, social accounts, accents
+        *(f"PNS,Orang {i},,,,,,Dinas {i % 7} Kutai Timur,64.08.04,,,ig:@o{i}" for i in range(40)),
+        "KEPALA_DESA,Yakob Lakát,,6408041505700002,,,,Pemerintah Desa Singa Gembara,"
+        "64.08.04.2011,a@b.id,0812345678,",
+    ],
+    "errors and duplicates": [  # reported together, as the staging path reports them
+        *(f"PNS,Orang {i},bukan-nip,,,,,,64.08,,," for i in range(30)),
+        "PNS,Orang Baik,198403222009021004,,,,,,64.08,,,",
+        "PNS,Orang Ganda,198403222009021004,,,,,,64.08,,,",
+        "TNI,Andi,,,31990123,,,,64.08,,,",
+        "POLRI,Budi,,,31990123,,,,64.08,,,",
+    ],
+    "duplicates only": [  # found when a unique index refuses them, then located row by row
+        "KEPALA_DESA,Satu,,6408041505700002,,,,,64.08,,,",
+        "KEPALA_DESA,Dua,,6408041505700002,,,,,64.08,,,",
+        "PPPK,Tiga,199009132025242014,,,,,,64.08,,,",
+        "PPPK,Empat,199009132025242014,,,,,,64.08,,,",
+    ],
+}
+
+
+@pytest.mark.parametrize("rows", list(_DIRECT_CASES.values()), ids=list(_DIRECT_CASES))
+@pytest.mark.parametrize("in_process", [False, True], ids=["inline", "reader"])
+def test_loading_an_empty_registry_directly_imports_exactly_what_staging_does(
+    monkeypatch: pytest.MonkeyPatch, load_path: str, rows: list[str], in_process: bool
+) -> None:
+    from netral.registry.services import officials_import as service
+
+    if load_path == "staged":
+        pytest.skip("compares both paths itself")
+    monkeypatch.setattr(service, "READER_PROCESS_FROM", 0)
+    monkeypatch.setattr(service, "BATCH", 7)
+    state = db_state()
+    monkeypatch.setattr(service, "DIRECT_LOAD_FROM", 10**9)
+    staged = _import_and_undo(csv_bytes(*rows), in_process=in_process)
+    monkeypatch.setattr(service, "DIRECT_LOAD_FROM", 0)
+    direct = _import_and_undo(csv_bytes(*rows), in_process=in_process)
+
+    assert direct == staged
+    assert staged[0]["created"] == len(rows) or staged[0]["error_count"] in (32, 2)
+    assert db_state() == state
+
+
+def test_a_direct_load_keeps_the_known_agencies_and_reuses_no_deleted_id() -> None:
+    from tests.factories import OfficialFactory
+
+    known = Agency.objects.create(
+        name="Dinas Pendidikan Kabupaten Kutai Timur",
+        name_folded="dinas pendidikan kabupaten kutai timur",
+        kind=AgencyKind.KAB_KOTA,
+    )
+    gone_agencies = [
+        Agency.objects.create(name=f"Lama {i}", name_folded=f"lama {i}", kind=AgencyKind.KAB_KOTA)
+        for i in range(6)
+    ]
+    gone = OfficialFactory.create_batch(6)  # more ids than the file has rows
+    gone_ids = (max(o.pk for o in gone), max(a.pk for a in gone_agencies))
+    Official.objects.all().delete()
+    Agency.objects.exclude(pk=known.pk).delete()
+    assert not Official.objects.exists()  # an empty registry: the direct path, when asked
+
+    result = officials_import(file=fixture("good_comma.csv"), source_name="x")
+
+    assert result.ok
+    assert result.agencies_created == 3  # four agencies named, one of them known
+    assert Official.objects.get(nip="198403222009021004").agency_id == known.pk
+    assert Agency.objects.filter(name_folded=known.name_folded).count() == 1
+    assert min(Official.objects.values_list("pk", flat=True)) > gone_ids[0]
+    new_agencies = Agency.objects.exclude(pk=known.pk).values_list("pk", flat=True)
+    assert min(new_agencies) > gone_ids[1]
+    # and the next ones the database hands out come after them
+    imported = max(Official.objects.values_list("pk", flat=True))
+    assert OfficialFactory().pk > imported
+    later = Agency.objects.create(name="Baru", name_folded="baru", kind=AgencyKind.KAB_KOTA)
+    assert later.pk > max(new_agencies)

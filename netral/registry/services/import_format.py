@@ -60,6 +60,9 @@ MAX_KEPT_ERRORS = 500  # kept in memory / on the job; the error CSV holds all of
 BATCH = 20_000
 SQLITE_CACHE_KB = 16_384  # the SQLite page cache during an import (a fixed memory cap)
 DROP_INDEXES_FROM = 50_000  # rows; into an empty table, rebuilding indexes is cheaper
+# rows (or an XLSX file, not counted up front); from here an import into an empty registry
+# writes the officials directly, without the staging table (services/import_direct.py)
+DIRECT_LOAD_FROM = DROP_INDEXES_FROM
 # rows; from here the new officials are one bulk INSERT for the row-by-row bookkeeping of the
 # table (netral.core.signals.bulk_insert: the SQLite tally triggers count them once, grouped)
 BULK_INSERT_FROM = 1_000
@@ -174,8 +177,13 @@ class ErrorCollector:
 class RowContext:
     region_codes: set[str]
     allowed: set[str] | None  # jurisdiction roots; None = national
-    # folded name -> (key, display name, subject type of the first row naming it)
+    # folded name -> (key, display name, subject type of the first row naming it): the
+    # agencies the file names that are not in `agency_ids`
     agencies: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    # Loading an empty registry (import_direct): the agencies already known (folded name ->
+    # id), and the key of a new agency is its id to be: agency_key_base + 1, + 2, ...
+    agency_ids: dict[str, int] = field(default_factory=dict)
+    agency_key_base: int = 0
     agency_by_name: dict[str, int] = field(default_factory=dict)  # raw name -> key
     # agency key -> the deepest region containing all its rows (the agency's region)
     agency_region: dict[int, str] = field(default_factory=dict)
@@ -236,6 +244,20 @@ def _common_region(a: str, b: str) -> str:
 def _fold_fast(text: str) -> str:
     # `text` has single spaces already; ASCII needs no accent stripping.
     return text.lower() if text.isascii() else fold(text)
+
+
+def _agency_key(ctx: RowContext, name: str, kind: str) -> int:
+    """The key of the agency named `name` (spacing normalised), seen for the first time under
+    this spelling: an agency already known keeps its id; a new one gets the next key."""
+    folded = _fold_fast(name)
+    known = ctx.agencies.get(folded)
+    if known is None:
+        existing = ctx.agency_ids.get(folded)
+        if existing is not None:
+            return existing
+        known = (ctx.agency_key_base + len(ctx.agencies) + 1, name, kind)
+        ctx.agencies[folded] = known
+    return known[0]
 
 
 def _identifier_error(kind: str, value: str) -> str:
@@ -325,12 +347,7 @@ def validate_row(
     elif agency_name:
         agency_key = ctx.agency_by_name.get(agency_name)
         if agency_key is None:
-            folded = _fold_fast(agency_name)
-            known = ctx.agencies.get(folded)
-            if known is None:
-                known = (len(ctx.agencies) + 1, agency_name, kind)
-                ctx.agencies[folded] = known
-            agency_key = ctx.agency_by_name[agency_name] = known[0]
+            agency_key = ctx.agency_by_name[agency_name] = _agency_key(ctx, agency_name, kind)
     region = v[ix.kode_wilayah].strip()
     if not region:
         errors.add(row_no, "kode_wilayah", _("Wajib diisi."))
@@ -422,7 +439,7 @@ def row_validator(
     )
     types, categories = frozenset(_TYPES), frozenset(_CATEGORIES)
     region_codes, allowed = ctx.region_codes, ctx.allowed
-    agencies, agency_by_name, agency_region = ctx.agencies, ctx.agency_by_name, ctx.agency_region
+    agency_by_name, agency_region = ctx.agency_by_name, ctx.agency_region
     nip_match, ni_pppk_match, nik_match = NIP_RE.match, NI_PPPK_RE.match, NIK_RE.match
     email_match, phone_match = EMAIL_RE.match, PHONE_RE.match
     pppk = str(SubjectType.PPPK.value)
@@ -473,12 +490,7 @@ def row_validator(
         if agency_name:
             agency_key = agency_by_name.get(agency_name)
             if agency_key is None:
-                folded = _fold_fast(agency_name)
-                known = agencies.get(folded)
-                if known is None:
-                    known = (len(agencies) + 1, agency_name, kind)
-                    agencies[folded] = known
-                agency_key = agency_by_name[agency_name] = known[0]
+                agency_key = agency_by_name[agency_name] = _agency_key(ctx, agency_name, kind)
             known_region = agency_region.get(agency_key)
             if known_region is None:
                 agency_region[agency_key] = region

@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection
@@ -118,13 +119,20 @@ _IDENTIFIERS = (("nip", "nip"), ("ni_pppk", "nip"), ("nik", "nik"), ("nrp", "nrp
 _ID_LABEL = {"nip": "NIP", "ni_pppk": "NI PPPK", "nik": "NIK", "nrp": "NRP"}
 
 
-def check_duplicates(cursor: Any, errors: ErrorCollector) -> set[int]:
-    """Identifiers repeated inside the file; returns the rows reported."""
+def loaded_rows(base: int) -> str:
+    """Loading an empty registry (import_direct) writes each row as the official whose id is
+    base + its row number: the checks below read those officials as a staging table."""
+    return f"(SELECT id - {base:d} AS row_no, nip, ni_pppk, nik, nrp FROM registry_official)"
+
+
+def check_duplicates(cursor: Any, errors: ErrorCollector, rows: str = _STAGE) -> set[int]:
+    """Identifiers repeated inside the file; returns the rows reported. `rows`: the
+    staging table, or `loaded_rows`."""
     reported: set[int] = set()
     for column, label in _IDENTIFIERS:
         cursor.execute(
-            f"SELECT {column}, row_no FROM {_STAGE} WHERE {column} IN ("
-            f"SELECT {column} FROM {_STAGE} WHERE {column} IS NOT NULL"
+            f"SELECT {column}, row_no FROM {rows} s WHERE {column} IN ("
+            f"SELECT {column} FROM {rows} s WHERE {column} IS NOT NULL"
             f" GROUP BY {column} HAVING COUNT(*) > 1) ORDER BY {column}, row_no"
         )
         first: dict[str, int] = {}
@@ -202,6 +210,24 @@ def match_existing(
     return int(cursor.fetchone()[0])
 
 
+def id_base(cursor: Any, table: str) -> int:
+    """The highest id `table` has handed out, deleted rows included: ids written explicitly
+    (base + n) must not reuse a deleted row's id, which the audit trail may still name."""
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+    highest = int(cursor.fetchone()[0])
+    if is_postgres():
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequence = cursor.fetchone()[0]
+        cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+        last, called = cursor.fetchone()
+        handed_out = int(last) if called else int(last) - 1
+    else:  # AUTOINCREMENT keeps the highest id ever used in sqlite_sequence
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        handed_out = int(row[0]) if row else 0
+    return max(highest, handed_out)
+
+
 def registry_has_rows(cursor: Any) -> bool:
     cursor.execute("SELECT EXISTS (SELECT 1 FROM registry_official)")
     return bool(cursor.fetchone()[0])
@@ -266,12 +292,57 @@ def _secondary_indexes(cursor: Any) -> list[tuple[str, str]]:
     return [(name, sql) for name, sql in cursor.fetchall()]
 
 
-def _agency_region(ctx: RowContext, key: int) -> str | None:
+@dataclass(frozen=True)
+class IndexesAside:
+    """The secondary indexes (name, CREATE statement) and, on PostgreSQL, the foreign keys
+    (name, definition) of registry_official, dropped for a bulk load into the empty table:
+    building each once after the load beats updating it row by row, and one set-based
+    ADD CONSTRAINT validation beats a million deferred FK triggers."""
+
+    indexes: list[tuple[str, str]]
+    foreign_keys: list[tuple[str, str]]
+
+    @property
+    def steps(self) -> int:
+        return len(self.indexes) + len(self.foreign_keys)
+
+
+def indexes_to_set_aside(cursor: Any) -> IndexesAside:
+    return IndexesAside(_secondary_indexes(cursor), _foreign_keys(cursor) if is_postgres() else [])
+
+
+def indexes_set_aside(cursor: Any, aside: IndexesAside) -> None:
+    """Drop them, inside the load's transaction (a rollback brings them back)."""
+    if aside.foreign_keys:  # fire pending deferred checks; ALTER TABLE refuses otherwise
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for name, _definition in aside.foreign_keys:
+        cursor.execute(f'ALTER TABLE registry_official DROP CONSTRAINT "{name}"')
+    for name, _sql in aside.indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    if aside.foreign_keys:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def indexes_restore(cursor: Any, aside: IndexesAside, step: Callable[[], None]) -> None:
+    """Build them again; a unique index over a repeated identifier raises IntegrityError."""
+    if aside.indexes and is_postgres():  # run deferred FK checks; PG refuses CREATE INDEX before
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for _name, statement in aside.indexes:
+        cursor.execute(statement)
+        step()
+    for name, definition in aside.foreign_keys:
+        cursor.execute(f'ALTER TABLE registry_official ADD CONSTRAINT "{name}" {definition}')
+        step()
+    if aside.indexes and is_postgres():
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def agency_region(ctx: RowContext, key: int) -> str | None:
     code = ctx.agency_region.get(key)
     return code if code and code in ctx.region_codes else None
 
 
-def _agency_kind(subject_type: str) -> str:
+def agency_kind(subject_type: str) -> str:
     return _AGENCY_KIND.get(subject_type, AgencyKind.KAB_KOTA)
 
 
@@ -289,7 +360,8 @@ def merge(
     matched: int,
     progress: ProgressCallback = noop_progress,
 ) -> None:
-    now = timezone.now()
+    # as the ORM stores it (SQLite: naive UTC text; a raw parameter would add "+00:00")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     postgres = is_postgres()
     if postgres:
         cursor.execute("LOCK TABLE registry_official IN EXCLUSIVE MODE")
@@ -299,17 +371,19 @@ def merge(
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{PG_MAINTENANCE_WORK_MEM}'")
     # New officials get ids base + row number, so social accounts can be linked by a join
     # without reading the ids back.
-    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM registry_official")
-    base = int(cursor.fetchone()[0])
+    empty = not registry_has_rows(cursor)
+    base = id_base(cursor, "registry_official")
     cursor.execute(f"SELECT COUNT(*) FROM {_STAGE} WHERE official_id IS NULL")
     new_rows = int(cursor.fetchone()[0])
     # Into an empty table, building the indexes once after the load beats updating them
     # row by row (the table is locked by this transaction either way).
-    rebuild = _secondary_indexes(cursor) if base == 0 and new_rows >= DROP_INDEXES_FROM else []
-    # PostgreSQL: one set-based ADD CONSTRAINT validation instead of 1M deferred FK triggers.
-    foreign_keys = _foreign_keys(cursor) if rebuild and postgres else []
+    aside = (
+        indexes_to_set_aside(cursor)
+        if empty and new_rows >= DROP_INDEXES_FROM
+        else IndexesAside([], [])
+    )
     # Progress of the steps below (the command line shows them; each may take seconds).
-    steps = 3 + (1 if matched else 0) + len(rebuild) + len(foreign_keys)
+    steps = 3 + (1 if matched else 0) + aside.steps
     done = 0
 
     def step() -> None:
@@ -321,7 +395,7 @@ def merge(
     # 1. agencies: the unknown ones are created (set-based) and counted.
     if ctx.agencies:
         agency_rows = (
-            (key, name, folded, _agency_kind(kind), _agency_region(ctx, key))
+            (key, name, folded, agency_kind(kind), agency_region(ctx, key))
             for folded, (key, name, kind) in ctx.agencies.items()
         )
         agency_columns = "agency_key, name, name_folded, kind, region_id"
@@ -383,12 +457,7 @@ def merge(
         result.updated = matched
         step()
     # 3. new officials
-    if foreign_keys:  # fire the agency rows' deferred checks; ALTER TABLE refuses otherwise
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    for name, _definition in foreign_keys:
-        cursor.execute(f'ALTER TABLE registry_official DROP CONSTRAINT "{name}"')
-    for name, _sql in rebuild:
-        cursor.execute(f'DROP INDEX "{name}"')
+    indexes_set_aside(cursor, aside)
     insert = (
         bulk_insert(table="registry_official", inserted=f"id > {base:d}")
         if new_rows >= BULK_INSERT_FROM
@@ -408,16 +477,7 @@ def merge(
         )
     result.created = new_rows
     step()
-    if rebuild and postgres:  # run the deferred FK checks now; PG refuses CREATE INDEX before
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    for _name, statement in rebuild:
-        cursor.execute(statement)
-        step()
-    for name, definition in foreign_keys:
-        cursor.execute(f'ALTER TABLE registry_official ADD CONSTRAINT "{name}" {definition}')
-        step()
-    if rebuild and postgres:
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    indexes_restore(cursor, aside, step)
     if postgres and new_rows:
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('registry_official', 'id'),"
@@ -426,7 +486,7 @@ def merge(
     # 4. social accounts (new ones only).
     not_known = (
         ""
-        if base == 0
+        if empty
         else (
             " AND NOT EXISTS (SELECT 1 FROM registry_socialaccount x WHERE"
             " x.official_id = COALESCE(s.official_id, %s + s.row_no)"
@@ -438,10 +498,10 @@ def merge(
         " SELECT COALESCE(s.official_id, %s + s.row_no), ss.platform, ss.handle"
         f" FROM {_STAGE_SOCIAL} ss JOIN {_STAGE} s ON s.row_no = ss.row_no"
         " WHERE 1 = 1" + not_known,
-        [base] if base == 0 else [base, base],
+        [base] if empty else [base, base],
     )
     result.social_added = cursor.rowcount
     step()
-    if postgres and (rebuild or new_rows + matched >= DROP_INDEXES_FROM):
+    if postgres and (aside.indexes or new_rows + matched >= DROP_INDEXES_FROM):
         # Fresh planner statistics: without them PostgreSQL seq-scans a just-loaded table.
         cursor.execute("ANALYZE registry_official")

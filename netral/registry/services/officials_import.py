@@ -14,13 +14,18 @@ page. The file is streamed, never loaded whole:
    and inserts the new ones with INSERT ... SELECT / UPDATE ... FROM, and writes one audit
    entry for the ImportJob (not one per row).
 
+Into an empty registry (the first import of a region or of the nation), from
+DIRECT_LOAD_FROM rows, there is nothing to match: steps 1 and 3 are one transaction that
+writes the valid rows straight into registry_official as they are read, with no staging
+table (services/import_direct.py, docs/decisions/0009).
+
 Every error (row number + column name, in Indonesian) is collected, written to an error CSV
 and the first ones kept in memory; nothing is written to the registry unless all rows pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,10 +36,13 @@ from django.utils.translation import gettext as _
 from netral.core.progress import ProgressCallback, noop_progress
 from netral.core.signals import bulk_written
 from netral.registry.models import ImportJob, ImportStatus, Official, Region
+from netral.registry.services import import_direct
+from netral.registry.services.import_direct import Batch
 from netral.registry.services.import_file import FileRefusedError, has_bad_bytes, open_rows
 from netral.registry.services.import_format import (
     BATCH,
     COLUMNS,
+    DIRECT_LOAD_FROM,
     REQUIRED_COLUMNS,
     SQLITE_CACHE_KB,
     ColumnPositions,
@@ -122,16 +130,33 @@ def officials_import(
         )
         data_rows = (total - 1) if total else None
         width = len(header_raw)
+
+        def record() -> None:
+            """Inside the import's transaction: the tallies, the job and its audit entry."""
+            bulk_written.send(sender=Official)
+            _record(result, actor, audit_obj, source_name, allowed_regions)
+
+        def batches() -> Iterator[Batch]:
+            batches = _read_batches(rows_iter, index, width, ctx, errors, clean)
+            if read_in_process and (data_rows is None or data_rows >= READER_PROCESS_FROM):
+                batches = _batches_from_reader(batches, ctx, errors)
+            return batches
+
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 # a fixed cap (not per row); a larger cache speeds up building the indexes
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
-            create_stage(cursor)
             try:
-                batches = _read_batches(rows_iter, index, width, ctx, errors, clean)
-                if read_in_process and (data_rows is None or data_rows >= READER_PROCESS_FROM):
-                    batches = _batches_from_reader(batches, ctx, errors)
-                _stage_rows(cursor, batches, result, progress, data_rows)
+                if (
+                    not dry_run
+                    and (data_rows is None or data_rows >= DIRECT_LOAD_FROM)
+                    and _load_into_empty_registry(
+                        cursor, batches, ctx, errors, result, progress, data_rows, saving, record
+                    )
+                ):
+                    return result
+                create_stage(cursor)
+                _stage_rows(cursor, batches(), result, progress, data_rows)
                 analyze_stage(cursor)
                 if result.rows == 0 and not errors.count:
                     errors.add(2, "", _("Berkas tidak berisi baris data."))
@@ -149,21 +174,7 @@ def officials_import(
                     with foreign_keys_checked_at_end(cursor), transaction.atomic():
                         merge(cursor, ctx, result, matched, saving)
                         check_foreign_keys(cursor, ctx.regions_used)
-                        bulk_written.send(sender=Official)
-                        if audit_obj is None and source_name is not None:
-                            now = timezone.now()
-                            audit_obj = ImportJob.objects.create(
-                                created_by=actor,
-                                original_name=source_name[:255],
-                                status=ImportStatus.DONE,
-                                processed=result.rows,
-                                total=result.rows,
-                                summary=result.summary(),
-                                started_at=now,
-                                finished_at=now,
-                            )
-                        if audit_obj is not None:
-                            _audit(result, actor, audit_obj, allowed_regions)
+                        record()
                 except IntegrityError:
                     if not optimistic:
                         raise
@@ -185,7 +196,54 @@ def officials_import(
         result.error_csv = errors.path
 
 
-Batch = tuple[list[StageRow], list[tuple[int, str, str]], int]  # rows, social, rows read
+def _load_into_empty_registry(
+    cursor: Any,
+    batches: Callable[[], Iterator[Batch]],
+    ctx: RowContext,
+    errors: ErrorCollector,
+    result: ImportResult,
+    progress: ProgressCallback,
+    total: int | None,
+    saving: ProgressCallback,
+    record: Callable[[], None],
+) -> bool:
+    """The whole import as one load into an empty registry (services/import_direct.py); False,
+    with nothing read or written, when the registry holds officials already."""
+    try:
+        with foreign_keys_checked_at_end(cursor), transaction.atomic():
+            if not import_direct.registry_claim_empty(cursor):
+                return False
+            import_direct.agencies_seed(cursor, ctx)
+            import_direct.load(cursor, batches(), ctx, errors, result, progress, total, saving)
+            check_foreign_keys(cursor, ctx.regions_used)
+            record()
+    except import_direct.RowsRejectedError:
+        result.created = result.agencies_created = result.social_added = 0
+    return True
+
+
+def _record(
+    result: ImportResult,
+    actor: Any,
+    audit_obj: ImportJob | None,
+    source_name: str | None,
+    allowed: set[str] | None,
+) -> None:
+    """The import's one audit entry, on its job; the command line's job is recorded here."""
+    if audit_obj is None and source_name is not None:
+        now = timezone.now()
+        audit_obj = ImportJob.objects.create(
+            created_by=actor,
+            original_name=source_name[:255],
+            status=ImportStatus.DONE,
+            processed=result.rows,
+            total=result.rows,
+            summary=result.summary(),
+            started_at=now,
+            finished_at=now,
+        )
+    if audit_obj is not None:
+        _audit(result, actor, audit_obj, allowed)
 
 
 def _read_batches(

@@ -1,0 +1,221 @@
+"""Loading an empty registry: the validated rows go straight into registry_official.
+
+The first import of a region (or of the nation) finds no official to match or update, so
+the staging table and its INSERT ... SELECT are pure overhead (docs/decisions/0009). Inside
+one transaction that holds the registry's write lock from the first row to the commit:
+
+1. the registry is checked to be empty (under the lock, so no other writer can fill it);
+2. the agencies already known are read, so every row's agency key is its agency's id to be;
+3. the secondary indexes (and PostgreSQL's foreign keys) of registry_official are set aside,
+   and each batch of valid rows is written as officials whose id is their row number, with
+   their social accounts, while the reader process (if any) validates the next batch;
+4. after the last row: the new agencies, the tallies (one grouped delta), the indexes again
+   (a repeated identifier fails its unique index and is then located row by row).
+
+Any error in any row rolls the whole transaction back: the registry is left as it was.
+"""
+
+# ruff: noqa: S608  SQL here is built from module constants and integers only; every value
+# from the file goes through query parameters.
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from netral.core.progress import ProgressCallback
+from netral.core.signals import bulk_insert
+from netral.registry.services.import_format import (
+    ErrorCollector,
+    ImportResult,
+    RowContext,
+    StageRow,
+)
+from netral.registry.services.import_sql import (
+    agency_kind,
+    agency_region,
+    check_duplicates,
+    id_base,
+    indexes_restore,
+    indexes_set_aside,
+    indexes_to_set_aside,
+    is_postgres,
+    loaded_rows,
+    registry_has_rows,
+)
+
+Batch = tuple[list[StageRow], list[tuple[int, str, str]], int]  # rows, social, rows read
+
+_OFFICIAL_COLUMNS = (
+    "id, subject_type, name, name_folded, nip, ni_pppk, nik, nrp, position, position_category,"
+    " agency_id, region_id, email, phone"
+)
+
+
+class RowsRejectedError(Exception):
+    """Some row failed: the load's transaction is rolled back (the errors are collected)."""
+
+
+def registry_claim_empty(cursor: Any) -> bool:
+    """Inside the load's transaction: keep other writers off the registry until the commit,
+    and tell whether it holds no official (then nothing in the file can match one).
+
+    SQLite: the transaction began IMMEDIATE (config/env.py), so it holds the database's
+    write lock already; readers go on reading the last commit (WAL). PostgreSQL: EXCLUSIVE
+    lets readers in and keeps writers out (setting the indexes aside later locks readers
+    out too, until the commit: the registry is empty then)."""
+    if is_postgres():
+        cursor.execute("LOCK TABLE registry_official, registry_agency IN EXCLUSIVE MODE")
+    return not registry_has_rows(cursor)
+
+
+def agencies_seed(cursor: Any, ctx: RowContext) -> None:
+    """The agencies already known, so a row's agency key is the agency's id (to be)."""
+    cursor.execute("SELECT name_folded, id FROM registry_agency")
+    ctx.agency_ids = dict(cursor.fetchall())
+    ctx.agency_key_base = id_base(cursor, "registry_agency")
+
+
+def load(
+    cursor: Any,
+    batches: Iterable[Batch],
+    ctx: RowContext,
+    errors: ErrorCollector,
+    result: ImportResult,
+    progress: ProgressCallback,
+    total: int | None,
+    saving: ProgressCallback,
+) -> None:
+    """Write every batch, then finish the registry; raise RowsRejectedError if any row failed.
+
+    Valid rows are written even after an error, so the repeated identifiers among them are
+    reported in the same run (check_duplicates over the loaded rows), as the staged path
+    does."""
+    now = timezone.now()
+    postgres = is_postgres()
+    if postgres:
+        # As the staged merge: the commit does not wait for the WAL flush (a crash loses at
+        # most this import, never half of it), and index builds sort in memory.
+        from netral.registry.services.import_sql import PG_MAINTENANCE_WORK_MEM
+
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{PG_MAINTENANCE_WORK_MEM}'")
+    aside = indexes_to_set_aside(cursor)
+    indexes_set_aside(cursor, aside)
+    steps = 2 + aside.steps  # the steps after the last row (the command line shows them)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        saving(done, steps)
+
+    base = id_base(cursor, "registry_official")  # an official's id: base + its row number
+    write = _writer(cursor, now, base)
+    # The registry was empty: every official in it after the load is one of the file's.
+    with bulk_insert(table="registry_official", inserted="1 = 1"):
+        for rows, social, read in batches:
+            if rows:
+                write(rows, social)
+                result.created += len(rows)
+                result.social_added += len(social)  # (a row's accounts are distinct)
+            result.rows = read
+            progress(read, total)
+        if result.rows == 0 and not errors.count:
+            errors.add(2, "", _("Berkas tidak berisi baris data."))
+        if errors.count:
+            check_duplicates(cursor, errors, loaded_rows(base))
+            raise RowsRejectedError
+        saving(0, steps)
+        # before the tallies count the officials (as the block closes): they may join them
+        result.agencies_created = _agencies_insert(cursor, ctx, now)
+        step()
+    try:
+        with transaction.atomic():  # a savepoint: PostgreSQL aborts on a failed CREATE INDEX
+            indexes_restore(cursor, aside, step)
+    except IntegrityError:
+        check_duplicates(cursor, errors, loaded_rows(base))
+        if not errors.count:
+            raise
+        raise RowsRejectedError from None
+    if postgres:
+        for table in ("registry_official", "registry_agency", "registry_socialaccount"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                f" (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
+        # Fresh planner statistics: without them PostgreSQL seq-scans a just-loaded table.
+        cursor.execute("ANALYZE registry_official")
+    step()
+
+
+def _writer(cursor: Any, now: Any, base: int) -> Any:
+    """A function writing one batch: officials (id = base + row number) and their social
+    accounts."""
+    if is_postgres():
+        tail = (True, now, now)
+        columns = _OFFICIAL_COLUMNS + ", is_active, created_at, updated_at"
+        raw = cursor.cursor
+
+        def write_pg(rows: list[StageRow], social: list[tuple[int, str, str]]) -> None:
+            with raw.copy(f"COPY registry_official ({columns}) FROM STDIN") as copy:
+                if base:
+                    for row in rows:
+                        copy.write_row((row[0] + base, *row[1:], *tail))
+                else:  # a database never written to: the ids are the row numbers
+                    for row in rows:
+                        copy.write_row(row + tail)
+            if social:
+                with raw.copy(
+                    "COPY registry_socialaccount (official_id, platform, handle) FROM STDIN"
+                ) as copy:
+                    for official, platform, handle in social:
+                        copy.write_row((official + base, platform, handle))
+
+        return write_pg
+    # SQLite: the constant columns are literals, so each row is bound as the reader typed it
+    # (binding a datetime per row cost 2.1 s per million rows: Python's adapter).
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    if not isinstance(stamp, str) or "'" in stamp:  # Django's own format: never
+        raise TypeError(f"unexpected datetime literal {stamp!r}")
+    officials = (
+        f"INSERT INTO registry_official ({_OFFICIAL_COLUMNS}, is_active, created_at,"
+        f" updated_at) VALUES (? + {base:d}, {', '.join('?' * 13)}, 1, '{stamp}', '{stamp}')"
+    )
+    accounts = (
+        "INSERT INTO registry_socialaccount (official_id, platform, handle)"
+        f" VALUES (? + {base:d}, ?, ?)"
+    )
+    raw = cursor.cursor
+
+    def write_sqlite(rows: list[StageRow], social: list[tuple[int, str, str]]) -> None:
+        raw.executemany(officials, rows)
+        if social:
+            raw.executemany(accounts, social)
+
+    return write_sqlite
+
+
+def _agencies_insert(cursor: Any, ctx: RowContext, now: Any) -> int:
+    """The agencies the file named that were not known, with the ids their rows refer to."""
+    if not ctx.agencies:
+        return 0
+    rows = [
+        (key, name, folded, agency_kind(kind), agency_region(ctx, key), "", now)
+        for folded, (key, name, kind) in ctx.agencies.items()
+    ]
+    columns = "id, name, name_folded, kind, region_id, ppk_name, created_at"
+    if is_postgres():
+        with cursor.cursor.copy(f"COPY registry_agency ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        cursor.cursor.executemany(
+            f"INSERT INTO registry_agency ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(*row[:-1], stamp) for row in rows],
+        )
+    return len(rows)
