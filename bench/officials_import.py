@@ -6,6 +6,8 @@ raw sqlite3 executemany of the same CSV rows into an equivalent table, then buil
 indexes on NIP and NIK and an index on region.
 PostgreSQL (when reachable, database bench_registry): the service vs. a raw COPY of the same
 file into an equivalent table, then the same indexes.
+On both, the floor: the import's own load of the same rows, parsed and validated beforehand
+(not timed), into an empty registry: what the registry's table, indexes and tallies cost.
 
 Peak memory (ru_maxrss) of the import is measured in a child process for --quick size (100k)
 and the full size (1M) to show it stays flat.
@@ -368,6 +370,57 @@ def _child(database_url: str, csv_path: str, search: bool) -> None:
         _search(csv_path)
 
 
+def _floor_child(database_url: str, csv_path: str) -> None:
+    """The floor: the import's own load into an empty registry (services/import_direct.py)
+    of rows already parsed and validated in memory (not timed). What is timed is what the
+    registry itself costs on top of the ceiling's work: the officials into their table, the
+    agencies and social accounts, the tallies, the seven secondary indexes, the commit."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from netral.core.progress import noop_progress as quiet
+    from netral.core.signals import bulk_written
+    from netral.registry.models import Official, Region
+    from netral.registry.services import import_direct
+    from netral.registry.services.import_file import open_rows
+    from netral.registry.services.import_format import ErrorCollector, RowContext, read_header
+    from netral.registry.services.import_sql import check_foreign_keys, foreign_keys_checked_at_end
+    from netral.registry.services.officials_import import ImportResult, _read_batches
+    from netral.registry.services.regions_load import regions_load
+
+    call_command("migrate", verbosity=0)
+    regions_load()
+    errors = ErrorCollector(None)
+    ctx = RowContext(region_codes=set(Region.objects.values_list("code", flat=True)), allowed=None)
+    with open(csv_path, "rb") as fh, connection.cursor() as cursor:
+        rows, _total, clean = open_rows(fh)
+        rows_iter = iter(rows)
+        header = next(rows_iter)
+        index = read_header(header, errors)
+        assert index is not None
+        import_direct.agencies_seed(cursor, ctx)
+        batches = list(_read_batches(rows_iter, index, len(header), ctx, errors, clean))
+        assert not errors.count
+        result = ImportResult()
+        import gc
+
+        gc.collect()
+        gc.freeze()  # the rows held in memory are not the load's garbage to walk
+        start = time.perf_counter()
+        with foreign_keys_checked_at_end(cursor), transaction.atomic():
+            assert import_direct.registry_claim_empty(cursor)
+            import_direct.load(cursor, batches, ctx, errors, result, quiet, None, quiet)
+            check_foreign_keys(cursor, ctx.regions_used)
+            bulk_written.send(sender=Official)
+        elapsed = time.perf_counter() - start
+    print(f"RESULT floor_s={elapsed:.2f} created={result.created}", flush=True)
+
+
 def _cpu_seconds() -> float:
     """CPU time of this process and its finished children (the import's forked reader)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -421,14 +474,22 @@ def _search(csv_path: str) -> None:
         )
 
 
-def _run_child(database_url: str, csv_path: Path, search: bool) -> dict[str, str]:
+def _run_child(
+    database_url: str, csv_path: Path, search: bool, floor: bool = False
+) -> dict[str, str]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings")
+    code = (
+        "import sys; from bench.officials_import import _floor_child; "
+        "_floor_child(sys.argv[1], sys.argv[2])"
+        if floor
+        else "import sys; from bench.officials_import import _child; "
+        "_child(sys.argv[1], sys.argv[2], sys.argv[3] == '1')"
+    )
     proc = subprocess.run(  # noqa: S603  our own interpreter and module
         [
             sys.executable,
             "-c",
-            "import sys; from bench.officials_import import _child; "
-            "_child(sys.argv[1], sys.argv[2], sys.argv[3] == '1')",
+            code,
             database_url,
             str(csv_path),
             "1" if search else "0",
@@ -474,11 +535,17 @@ def run(args: Any, rest: list[str]) -> None:
         ceiling_cpu = time.process_time() - ceiling_cpu
         netral = _run_child(f"sqlite:///{tmp}/netral.sqlite3", csv_path, search=True)
         import_s = float(netral["import_s"])
+        floor_out = _run_child(f"sqlite:///{tmp}/floor.sqlite3", csv_path, False, floor=True)
+        floor = float(floor_out["floor_s"])
         print(
             f"  netral import_officials: {import_s:6.2f} s  ({netral['created']} created, "
             f"{netral['agencies']} agencies, {netral['social']} social accounts)"
         )
         print(f"  ceiling executemany+idx: {ceiling:6.2f} s")
+        print(
+            f"  floor (rows validated):  {floor:6.2f} s  = {floor / ceiling:.2f}x the ceiling "
+            "(the registry's load, indexes and tallies without reading the file)"
+        )
         # CPU seconds are what a loaded shared machine changes least (wall time is both).
         print(
             f"  CPU: import {netral['cpu_s']} s (child processes included), "
@@ -503,8 +570,14 @@ def run(args: Any, rest: list[str]) -> None:
             _pg_reachable()  # fresh database for Netral
             pg = _run_child(PG_URL, csv_path, search=True)
             pg_s = float(pg["import_s"])
+            _pg_reachable()
+            pg_floor = float(_run_child(PG_URL, csv_path, False, True)["floor_s"])
             print(f"  netral import_officials: {pg_s:6.2f} s")
             print(f"  ceiling COPY+idx:        {pg_ceiling_s:6.2f} s")
+            print(
+                f"  floor (rows validated):  {pg_floor:6.2f} s  = "
+                f"{pg_floor / pg_ceiling_s:.2f}x the ceiling"
+            )
             print(f"  ratio: {pg_s / pg_ceiling_s:.2f}x; peak RSS {pg['rss_peak_mb']} MB")
         else:
             print("PostgreSQL not reachable: skipped")
