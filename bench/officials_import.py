@@ -352,7 +352,9 @@ def _child(database_url: str, csv_path: str, search: bool) -> None:
     # this process, as the upload page does, for an A/B on the same machine.
     inline = os.environ.get("NETRAL_BENCH_INLINE") == "1"
     with open(csv_path, "rb") as fh:
-        result = officials_import(file=fh, source_name=csv_path, read_in_process=not inline)
+        result = officials_import(
+            file=fh, source_name=csv_path, read_in_process=not inline, direct_load=True
+        )
     elapsed = time.perf_counter() - start
     cpu = _cpu_seconds() - cpu_start
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

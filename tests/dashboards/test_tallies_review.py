@@ -372,7 +372,9 @@ def test_migrating_the_tallies_back_leaves_the_cases_writable(world: World) -> N
 @pytest.fixture(params=["staged", "direct"])
 def bulk_import(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every import a bulk one: one INSERT ... SELECT from the staging table, or (into an
-    empty registry) loaded directly, batch by batch (services/import_direct.py)."""
+    empty registry) loaded directly, batch by batch (services/import_direct.py). The tests
+    ask for the direct load as the command line does (`direct_load=True`); DIRECT_LOAD_FROM
+    decides which of the two they get."""
     from netral.registry.services import import_sql
     from netral.registry.services import officials_import as service
 
@@ -415,7 +417,7 @@ def test_a_bulk_import_into_an_empty_registry_is_counted_and_keeps_the_trigger(
     assert not Official.objects.exists()  # (direct: the whole file is one load)
     # when
     with (fixtures / "good_comma.csv").open("rb") as fh:
-        assert officials_import(file=fh, source_name="x").ok
+        assert officials_import(file=fh, source_name="x", direct_load=True).ok
     # then
     assert Official.objects.count() == 4
     _assert_in_step()
@@ -436,7 +438,7 @@ def test_a_bulk_import_refused_by_a_unique_index_leaves_the_trigger_in_place(
     assert not Official.objects.exists()  # the optimistic path: the INSERT itself fails
     # when
     with (fixtures / "bad_duplicate_identifier.csv").open("rb") as fh:
-        result = officials_import(file=fh, source_name="x")
+        result = officials_import(file=fh, source_name="x", direct_load=True)
     # then
     assert [(e.row, e.field) for e in result.errors] == [(3, "nip")]
     assert tallies.installed_triggers() == tallies.expected_triggers()

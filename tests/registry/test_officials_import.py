@@ -21,6 +21,7 @@ from netral.registry.models import (
     SubjectType,
 )
 from netral.registry.services.officials_import import officials_import
+from netral.registry.services.officials_import import officials_import as _service
 from tests.registry.helpers import OFFICIALS_FIXTURES, csv_bytes, db_state, fixture
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +30,18 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True, params=["staged", "direct"])
 def load_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every test on both ways into the registry: through the staging table, and (into an
-    empty registry, from DIRECT_LOAD_FROM rows: here from the first) loaded directly."""
+    empty registry, from DIRECT_LOAD_FROM rows: here from the first) loaded directly, as
+    the command line asks for (`direct_load=True`; the upload page does not)."""
+    import functools
+    import sys
+
     from netral.registry.services import officials_import as service
 
-    monkeypatch.setattr(service, "DIRECT_LOAD_FROM", 0 if request.param == "direct" else 10**9)
+    direct = request.param == "direct"
+    monkeypatch.setattr(service, "DIRECT_LOAD_FROM", 0 if direct else 10**9)
+    if direct:
+        here = sys.modules[__name__]
+        monkeypatch.setattr(here, "officials_import", functools.partial(_service, direct_load=True))
     return str(request.param)
 
 

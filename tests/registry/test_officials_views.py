@@ -163,6 +163,29 @@ def test_regency_staff_upload_a_file_and_the_job_imports_it(bkpsdm: User) -> Non
     assert "hx-trigger" not in page.content.decode()  # finished: polling stops
 
 
+def test_an_upload_into_an_empty_registry_is_staged_so_its_progress_shows(
+    bkpsdm: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The direct load (services/import_direct.py) would hide the job's progress inside its
+    one transaction until the commit: the upload page never asks for it."""
+    from netral.registry.services import import_direct
+    from netral.registry.services import officials_import as service
+
+    monkeypatch.setattr(service, "DIRECT_LOAD_FROM", 0)  # any size would do
+
+    def direct(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the upload page loaded directly")
+
+    monkeypatch.setattr(import_direct, "load", direct)
+    assert not Official.objects.exists()
+    job = _upload(client_for(bkpsdm), "good_semicolon_bom.csv")
+
+    import_job_run(job=job, allowed_regions={"64.08"})
+
+    job.refresh_from_db()
+    assert (job.status, job.summary["created"]) == (ImportStatus.DONE, 4)
+
+
 def test_a_failed_upload_offers_the_error_file_and_writes_nothing(bkpsdm: User) -> None:
     client = client_for(bkpsdm)
     job = _upload(client, "bad_unknown_region.csv")

@@ -92,6 +92,7 @@ def officials_import(
     audit_obj: ImportJob | None = None,
     source_name: str | None = None,
     read_in_process: bool = False,
+    direct_load: bool = False,
     saving: ProgressCallback = noop_progress,
 ) -> ImportResult:
     """Validate a whole officials file and, if every row is valid and not `dry_run`, apply it.
@@ -104,6 +105,10 @@ def officials_import(
     process while this one writes (the command line only; see `_batches_from_reader`).
     `progress` follows the rows read; `saving` the steps of the final transaction (the
     merge: agencies, officials, index builds, social accounts), which takes seconds too.
+    `direct_load`: an empty registry may be loaded as the rows are read, in one transaction
+    that holds the write lock throughout (services/import_direct.py; the command line only:
+    the upload page follows `progress` through the database, where that transaction would
+    hide it until the commit, and other users' writes would wait for the whole reading).
     """
     result = ImportResult(dry_run=dry_run)
     errors = ErrorCollector(error_dir)
@@ -148,7 +153,8 @@ def officials_import(
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
             try:
                 if (
-                    not dry_run
+                    direct_load
+                    and not dry_run
                     and (data_rows is None or data_rows >= DIRECT_LOAD_FROM)
                     and _load_into_empty_registry(
                         cursor, batches, ctx, errors, result, progress, data_rows, saving, record

@@ -55,6 +55,7 @@ class Command(BaseCommand):
                     progress=progress,
                     source_name=str(path),
                     read_in_process=True,  # a second core for parsing and validation
+                    direct_load=True,  # an empty registry: written as it is read
                     saving=saving_step,
                 )
         finally:
