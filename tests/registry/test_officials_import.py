@@ -22,7 +22,13 @@ from netral.registry.models import (
 )
 from netral.registry.services.officials_import import officials_import
 from netral.registry.services.officials_import import officials_import as _service
-from tests.registry.helpers import OFFICIALS_FIXTURES, csv_bytes, db_state, fixture
+from tests.registry.helpers import (
+    OFFICIALS_FIXTURES,
+    csv_bytes,
+    db_state,
+    fixture,
+    import_and_undo,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -460,26 +466,6 @@ def test_a_region_gone_before_the_merge_is_caught_by_the_foreign_key_check() -> 
 # --- reading in a second process (the command line) ------------------------------------------
 
 
-def _import_and_undo(file: io.BytesIO, *, in_process: bool) -> tuple[Any, ...]:
-    """Import, note everything written and every error, then roll it all back."""
-    from django.db import transaction
-
-    with transaction.atomic():
-        result = officials_import(file=file, source_name="x", read_in_process=in_process)
-        officials = sorted(
-            Official.objects.values_list(
-                "subject_type", "name", "name_folded", "nip", "ni_pppk", "nik", "nrp",
-                "position", "position_category", "agency__name", "agency__region_id",
-                "region_id", "email", "phone",
-            )
-        )  # fmt: skip
-        social = sorted(SocialAccount.objects.values_list("official__name", "platform", "handle"))
-        error_file = result.error_csv.read_bytes() if result.error_csv else b""
-        transaction.set_rollback(True)
-    summary = result.summary()
-    return summary, [str(e) for e in result.errors], error_file, officials, social
-
-
 @pytest.mark.parametrize(
     "rows",
     [
@@ -500,14 +486,15 @@ def _import_and_undo(file: io.BytesIO, *, in_process: bool) -> tuple[Any, ...]:
     ids=["valid", "errors"],
 )
 def test_reading_in_a_second_process_imports_exactly_the_same(
-    monkeypatch: pytest.MonkeyPatch, rows: list[str]
+    monkeypatch: pytest.MonkeyPatch, rows: list[str], load_path: str
 ) -> None:
     from netral.registry.services import officials_import as service
 
     monkeypatch.setattr(service, "READER_PROCESS_FROM", 0)
     monkeypatch.setattr(service, "BATCH", 7)  # several batches through the pipe
-    inline = _import_and_undo(csv_bytes(*rows), in_process=False)
-    forked = _import_and_undo(csv_bytes(*rows), in_process=True)
+    direct = load_path == "direct"
+    inline = import_and_undo(csv_bytes(*rows), in_process=False, direct_load=direct)
+    forked = import_and_undo(csv_bytes(*rows), in_process=True, direct_load=direct)
     assert forked == inline
     assert inline[0]["created"] or inline[0]["error_count"] == 31
 
@@ -602,49 +589,6 @@ def test_the_csv_splitter_reads_exactly_what_csv_reader_reads(delimiter: str) ->
 
 
 # --- loading an empty registry directly (services/import_direct.py) ---------------------------
-
-_DIRECT_CASES = {
-    "valid": [  # agencies named by rows of several batches, social accounts, accents
-        *(f"PNS,Orang {i},,,,,,Dinas {i % 7} Kutai Timur,64.08.04,,,ig:@o{i}" for i in range(40)),
-        "KEPALA_DESA,Yakob Lakát,,6408041505700002,,,,Pemerintah Desa Singa Gembara,"
-        "64.08.04.2011,a@b.id,0812345678,",
-    ],
-    "errors and duplicates": [  # reported together, as the staging path reports them
-        *(f"PNS,Orang {i},bukan-nip,,,,,,64.08,,," for i in range(30)),
-        "PNS,Orang Baik,198403222009021004,,,,,,64.08,,,",
-        "PNS,Orang Ganda,198403222009021004,,,,,,64.08,,,",
-        "TNI,Andi,,,31990123,,,,64.08,,,",
-        "POLRI,Budi,,,31990123,,,,64.08,,,",
-    ],
-    "duplicates only": [  # found when a unique index refuses them, then located row by row
-        "KEPALA_DESA,Satu,,6408041505700002,,,,,64.08,,,",
-        "KEPALA_DESA,Dua,,6408041505700002,,,,,64.08,,,",
-        "PPPK,Tiga,199009132025242014,,,,,,64.08,,,",
-        "PPPK,Empat,199009132025242014,,,,,,64.08,,,",
-    ],
-}
-
-
-@pytest.mark.parametrize("rows", list(_DIRECT_CASES.values()), ids=list(_DIRECT_CASES))
-@pytest.mark.parametrize("in_process", [False, True], ids=["inline", "reader"])
-def test_loading_an_empty_registry_directly_imports_exactly_what_staging_does(
-    monkeypatch: pytest.MonkeyPatch, load_path: str, rows: list[str], in_process: bool
-) -> None:
-    from netral.registry.services import officials_import as service
-
-    if load_path == "staged":
-        pytest.skip("compares both paths itself")
-    monkeypatch.setattr(service, "READER_PROCESS_FROM", 0)
-    monkeypatch.setattr(service, "BATCH", 7)
-    state = db_state()
-    monkeypatch.setattr(service, "DIRECT_LOAD_FROM", 10**9)
-    staged = _import_and_undo(csv_bytes(*rows), in_process=in_process)
-    monkeypatch.setattr(service, "DIRECT_LOAD_FROM", 0)
-    direct = _import_and_undo(csv_bytes(*rows), in_process=in_process)
-
-    assert direct == staged
-    assert staged[0]["created"] == len(rows) or staged[0]["error_count"] in (32, 2)
-    assert db_state() == state
 
 
 def test_a_direct_load_keeps_the_known_agencies_and_reuses_no_deleted_id() -> None:

@@ -1,0 +1,52 @@
+"""Loading an empty registry directly (services/import_direct.py, docs/decisions/0009).
+
+Every test of test_officials_import.py also runs on this path; these compare it with the
+staged path row for row and error for error."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.registry.helpers import csv_bytes, db_state, import_and_undo
+
+pytestmark = pytest.mark.django_db
+
+_DIRECT_CASES = {
+    "valid": [  # agencies named by rows of several batches, social accounts, accents
+        *(f"PNS,Orang {i},,,,,,Dinas {i % 7} Kutai Timur,64.08.04,,,ig:@o{i}" for i in range(40)),
+        "KEPALA_DESA,Yakob Lakát,,6408041505700002,,,,Pemerintah Desa Singa Gembara,"
+        "64.08.04.2011,a@b.id,0812345678,",
+    ],
+    "errors and duplicates": [  # reported together, as the staging path reports them
+        *(f"PNS,Orang {i},bukan-nip,,,,,,64.08,,," for i in range(30)),
+        "PNS,Orang Baik,198403222009021004,,,,,,64.08,,,",
+        "PNS,Orang Ganda,198403222009021004,,,,,,64.08,,,",
+        "TNI,Andi,,,31990123,,,,64.08,,,",
+        "POLRI,Budi,,,31990123,,,,64.08,,,",
+    ],
+    "duplicates only": [  # found when a unique index refuses them, then located row by row
+        "KEPALA_DESA,Satu,,6408041505700002,,,,,64.08,,,",
+        "KEPALA_DESA,Dua,,6408041505700002,,,,,64.08,,,",
+        "PPPK,Tiga,199009132025242014,,,,,,64.08,,,",
+        "PPPK,Empat,199009132025242014,,,,,,64.08,,,",
+    ],
+}
+
+
+@pytest.mark.parametrize("rows", list(_DIRECT_CASES.values()), ids=list(_DIRECT_CASES))
+@pytest.mark.parametrize("in_process", [False, True], ids=["inline", "reader"])
+def test_loading_an_empty_registry_directly_imports_exactly_what_staging_does(
+    monkeypatch: pytest.MonkeyPatch, rows: list[str], in_process: bool
+) -> None:
+    from netral.registry.services import officials_import as service
+
+    monkeypatch.setattr(service, "READER_PROCESS_FROM", 0)
+    monkeypatch.setattr(service, "DIRECT_LOAD_FROM", 0)  # a file of any size
+    monkeypatch.setattr(service, "BATCH", 7)
+    state = db_state()
+    staged = import_and_undo(csv_bytes(*rows), in_process=in_process, direct_load=False)
+    direct = import_and_undo(csv_bytes(*rows), in_process=in_process, direct_load=True)
+
+    assert direct == staged
+    assert staged[0]["created"] == len(rows) or staged[0]["error_count"] in (32, 2)
+    assert db_state() == state
