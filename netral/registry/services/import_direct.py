@@ -64,11 +64,14 @@ def registry_claim_empty(cursor: Any) -> bool:
     and tell whether it holds no official (then nothing in the file can match one).
 
     SQLite: the transaction began IMMEDIATE (config/env.py), so it holds the database's
-    write lock already; readers go on reading the last commit (WAL). PostgreSQL: EXCLUSIVE
-    lets readers in and keeps writers out (setting the indexes aside later locks readers
-    out too, until the commit: the registry is empty then)."""
+    write lock already; readers go on reading the last commit (WAL). PostgreSQL: the
+    officials' table is locked as dropping its indexes will lock it (ACCESS EXCLUSIVE, so
+    readers wait too, until the commit: the table is empty then), at once rather than by an
+    upgrade from a weaker lock, which a reader about to write could deadlock with; agencies
+    keep their readers (EXCLUSIVE)."""
     if is_postgres():
-        cursor.execute("LOCK TABLE registry_official, registry_agency IN EXCLUSIVE MODE")
+        cursor.execute("LOCK TABLE registry_official IN ACCESS EXCLUSIVE MODE")
+        cursor.execute("LOCK TABLE registry_agency IN EXCLUSIVE MODE")
     return not registry_has_rows(cursor)
 
 
