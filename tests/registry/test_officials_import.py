@@ -346,6 +346,20 @@ def test_duplicates_into_an_empty_registry_are_found_after_the_unique_index_refu
     assert db_state() == state
 
 
+def test_a_phone_longer_than_its_column_is_a_row_error_not_a_database_error() -> None:
+    state = db_state()
+    result = officials_import(
+        file=csv_bytes(
+            "PNS,Andi Saputra,198403222009021004,,,,,,64.08,,+" + "1" * 29 + ",",  # 30: fits
+            "PNS,Budi Santoso,198501012010011001,,,,,,64.08,,+" + "1" * 30 + ",",  # 31
+        ),
+        source_name="x",
+    )
+
+    assert _errors(result) == {(3, "telepon")}
+    assert db_state() == state
+
+
 def test_a_new_agency_gets_the_deepest_region_holding_all_its_officials() -> None:
     officials_import(
         file=csv_bytes(

@@ -48,7 +48,8 @@ NIK_RE = re.compile(r"^\d{6}(0[1-9]|[12]\d|3[01]|4[1-9]|[56]\d|7[01])(0[1-9]|1[0
 # digits 1-8 and a gender digit (15th) of 1 or 2 are checked.
 NI_PPPK_RE = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{6}[12]\d{3}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE_RE = re.compile(r"^\+?[0-9 ().-]{6,30}$")
+# at most 30 characters in all, "+" included: the column's length (Official.phone)
+PHONE_RE = re.compile(r"^(?=.{6,30}$)\+?[0-9 ().-]{6,30}$")
 NRP_MAX = 30
 _TEXT_MAX = 200
 

@@ -95,14 +95,21 @@ def drop_stage(cursor: Any) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
+# PostgreSQL: COPY in binary with the column types set once (import_direct measures it).
+BINARY = "(FORMAT BINARY)"
+_STAGE_TYPES = ["int4", *["text"] * 9, "int4", "text", "text", "text"]
+
+
 def write_stage(cursor: Any, rows: list[StageRow], social: list[tuple[int, str, str]]) -> None:
     if is_postgres():
         cols = ", ".join(_STAGE_COLUMNS)
-        with cursor.cursor.copy(f"COPY {_STAGE} ({cols}) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY {_STAGE} ({cols}) FROM STDIN {BINARY}") as copy:
+            copy.set_types(_STAGE_TYPES)
             for row in rows:
                 copy.write_row(row)
         if social:
-            with cursor.cursor.copy(f"COPY {_STAGE_SOCIAL} FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {_STAGE_SOCIAL} FROM STDIN {BINARY}") as copy:
+                copy.set_types(["int4", "text", "text"])
                 for item in social:
                     copy.write_row(item)
         return
