@@ -6,9 +6,10 @@ one transaction that holds the registry's write lock from the first row to the c
 
 1. the registry is checked to be empty (under the lock, so no other writer can fill it);
 2. the agencies already known are read, so every row's agency key is its agency's id to be;
-3. the secondary indexes (and PostgreSQL's foreign keys) of registry_official are set aside,
-   and each batch of valid rows is written as officials whose id is their row number, with
-   their social accounts, while the reader process (if any) validates the next batch;
+3. the secondary indexes of registry_official (and on PostgreSQL the foreign keys of the
+   officials and of their social accounts) are set aside, and each batch of valid rows is
+   written as officials whose id is base + their row number, with their social accounts,
+   while the reader process (if any) validates the next batch;
 4. after the last row: the new agencies, the tallies (one grouped delta), the indexes again
    (a repeated identifier fails its unique index and is then located row by row).
 
@@ -36,6 +37,7 @@ from netral.registry.services.import_format import (
 )
 from netral.registry.services.import_sql import (
     BINARY,
+    PG_MAINTENANCE_WORK_MEM,
     agency_kind,
     agency_region,
     check_duplicates,
@@ -121,8 +123,6 @@ def load(
     if postgres:
         # As the staged merge: the commit does not wait for the WAL flush (a crash loses at
         # most this import, never half of it), and index builds sort in memory.
-        from netral.registry.services.import_sql import PG_MAINTENANCE_WORK_MEM
-
         cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{PG_MAINTENANCE_WORK_MEM}'")
     aside = indexes_to_set_aside(cursor)
@@ -164,11 +164,12 @@ def load(
             raise
         raise RowsRejectedError from None
     if postgres:
-        for table in ("registry_official", "registry_agency", "registry_socialaccount"):
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-                f" (SELECT COALESCE(MAX(id), 1) FROM {table}))"
-            )
+        for table in ("registry_official", "registry_agency"):  # ids written explicitly
+            highest = id_base(cursor, table)
+            if highest:  # the sequence goes on after them (never back)
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, highest]
+                )
         # Fresh planner statistics: without them PostgreSQL seq-scans a just-loaded table.
         cursor.execute("ANALYZE registry_official")
     step()
