@@ -637,3 +637,31 @@ def test_a_direct_load_keeps_the_known_agencies_and_reuses_no_deleted_id() -> No
     assert OfficialFactory().pk > imported
     later = Agency.objects.create(name="Baru", name_folded="baru", kind=AgencyKind.KAB_KOTA)
     assert later.pk > max(new_agencies)
+
+
+def test_an_import_that_rebuilds_the_indexes_leaves_them_and_the_connection_as_they_were(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import connection
+
+    from netral.registry.services import import_sql
+
+    monkeypatch.setattr(import_sql, "DROP_INDEXES_FROM", 1)  # the staged path rebuilds too
+
+    def state() -> tuple[Any, ...]:
+        with connection.cursor() as cursor:
+            aside = import_sql.indexes_to_set_aside(cursor)
+            pragmas: tuple[Any, ...] = ()
+            if connection.vendor == "sqlite":  # the sort's threads and cache are put back
+                cursor.execute("PRAGMA threads")
+                threads = cursor.fetchone()[0]
+                cursor.execute("PRAGMA cache_size")
+                pragmas = (threads, cursor.fetchone()[0])
+        return sorted(aside.indexes), sorted(aside.foreign_keys), pragmas
+
+    before = state()
+    assert len(before[0]) >= 7
+
+    assert officials_import(file=fixture("good_comma.csv"), source_name="x").ok
+
+    assert state() == before

@@ -60,6 +60,10 @@ DESA_TYPES = {SubjectType.KEPALA_DESA, SubjectType.PERANGKAT_DESA, SubjectType.A
 MAX_KEPT_ERRORS = 500  # kept in memory / on the job; the error CSV holds all of them
 BATCH = 20_000
 SQLITE_CACHE_KB = 16_384  # the SQLite page cache during an import (a fixed memory cap)
+# SQLite, rebuilding the registry's indexes: the sorter's helper threads (at most one per
+# core) and the page cache that makes it spill into runs they share (import_sql)
+SQLITE_SORT_THREADS_MAX = 4
+SQLITE_SORT_CACHE_KB = 2_000
 DROP_INDEXES_FROM = 50_000  # rows; into an empty table, rebuilding indexes is cheaper
 # rows (or an XLSX file, not counted up front); from here an import into an empty registry
 # writes the officials directly, without the staging table (services/import_direct.py)

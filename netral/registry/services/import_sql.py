@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ from netral.registry.services.import_format import (
     BULK_INSERT_FROM,
     DESA_TYPES,
     DROP_INDEXES_FROM,
+    SQLITE_CACHE_KB,
+    SQLITE_SORT_CACHE_KB,
+    SQLITE_SORT_THREADS_MAX,
     ErrorCollector,
     ImportResult,
     RowContext,
@@ -337,16 +341,34 @@ def indexes_set_aside(cursor: Any, aside: IndexesAside) -> None:
 
 def indexes_restore(cursor: Any, aside: IndexesAside, step: Callable[[], None]) -> None:
     """Build them again; a unique index over a repeated identifier raises IntegrityError."""
-    if aside.indexes and is_postgres():  # run deferred FK checks; PG refuses CREATE INDEX before
+    postgres = is_postgres()
+    if aside.indexes and postgres:  # run deferred FK checks; PG refuses CREATE INDEX before
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    for _name, statement in aside.indexes:
-        cursor.execute(statement)
-        step()
+    with _sorting_in_threads(cursor) if aside.indexes and not postgres else nullcontext():
+        for _name, statement in aside.indexes:
+            cursor.execute(statement)
+            step()
     for table, name, definition in aside.foreign_keys:
         cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         step()
-    if aside.indexes and is_postgres():
+    if aside.indexes and postgres:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@contextmanager
+def _sorting_in_threads(cursor: Any) -> Iterator[None]:
+    """SQLite: CREATE INDEX sorts with helper threads (`PRAGMA threads`), which only share
+    the work when the sort spills into several runs: with a page cache of SQLite's default
+    size, not the import's larger one. The seven indexes of a million officials: 1.62 s
+    against 2.24 s (2 cores; 2.7 s with a 64 MB cache, whatever the threads)."""
+    threads = min(os.cpu_count() or 1, SQLITE_SORT_THREADS_MAX)
+    cursor.execute(f"PRAGMA threads = {threads:d}")
+    cursor.execute(f"PRAGMA cache_size = -{SQLITE_SORT_CACHE_KB:d}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB:d}")
+        cursor.execute("PRAGMA threads = 0")
 
 
 def agency_region(ctx: RowContext, key: int) -> str | None:

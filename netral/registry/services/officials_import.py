@@ -149,7 +149,8 @@ def officials_import(
 
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
-                # a fixed cap (not per row); a larger cache speeds up building the indexes
+                # a fixed cap (not per row); the index builds sort with a smaller one
+                # (import_sql._sorting_in_threads)
                 cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
             try:
                 if (
