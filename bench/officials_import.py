@@ -382,8 +382,10 @@ def _floor_child(database_url: str, csv_path: str) -> None:
     import django
 
     django.setup()
+    import gc
+
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection
 
     from netral.core.progress import noop_progress as quiet
     from netral.core.signals import bulk_written
@@ -391,7 +393,6 @@ def _floor_child(database_url: str, csv_path: str) -> None:
     from netral.registry.services import import_direct
     from netral.registry.services.import_file import open_rows
     from netral.registry.services.import_format import ErrorCollector, RowContext, read_header
-    from netral.registry.services.import_sql import check_foreign_keys, foreign_keys_checked_at_end
     from netral.registry.services.officials_import import ImportResult, _read_batches
     from netral.registry.services.regions_load import regions_load
 
@@ -405,21 +406,27 @@ def _floor_child(database_url: str, csv_path: str) -> None:
         header = next(rows_iter)
         index = read_header(header, errors)
         assert index is not None
-        import_direct.agencies_seed(cursor, ctx)
+        # (no agency is known yet: the keys the rows get now are the ids the load gives)
         batches = list(_read_batches(rows_iter, index, len(header), ctx, errors, clean))
         assert not errors.count
         result = ImportResult()
-        import gc
-
         gc.collect()
         gc.freeze()  # the rows held in memory are not the load's garbage to walk
         start = time.perf_counter()
-        with foreign_keys_checked_at_end(cursor), transaction.atomic():
-            assert import_direct.registry_claim_empty(cursor)
-            import_direct.load(cursor, batches, ctx, errors, result, quiet, None, quiet)
-            check_foreign_keys(cursor, ctx.regions_used)
-            bulk_written.send(sender=Official)
+        loaded = import_direct.load_into_empty_registry(
+            cursor,
+            lambda: batches,
+            ctx,
+            errors,
+            result,
+            quiet,
+            None,
+            quiet,
+            lambda: bulk_written.send(sender=Official),
+        )
         elapsed = time.perf_counter() - start
+    assert loaded, "the database was not empty"
+    assert result.created, [str(e) for e in errors.kept[:5]]
     print(f"RESULT floor_s={elapsed:.2f} created={result.created}", flush=True)
 
 

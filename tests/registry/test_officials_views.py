@@ -173,10 +173,10 @@ def test_an_upload_into_an_empty_registry_is_staged_so_its_progress_shows(
 
     monkeypatch.setattr(service, "DIRECT_LOAD_FROM", 0)  # any size would do
 
-    def direct(*args: object, **kwargs: object) -> None:
+    def direct(*args: object, **kwargs: object) -> bool:
         raise AssertionError("the upload page loaded directly")
 
-    monkeypatch.setattr(import_direct, "load", direct)
+    monkeypatch.setattr(import_direct, "load_into_empty_registry", direct)
     assert not Official.objects.exists()
     job = _upload(client_for(bkpsdm), "good_semicolon_bom.csv")
 

@@ -20,7 +20,7 @@ Any error in any row rolls the whole transaction back: the registry is left as i
 # from the file goes through query parameters.
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -41,6 +41,8 @@ from netral.registry.services.import_sql import (
     agency_kind,
     agency_region,
     check_duplicates,
+    check_foreign_keys,
+    foreign_keys_checked_at_end,
     id_base,
     indexes_restore,
     indexes_set_aside,
@@ -76,11 +78,39 @@ _OFFICIAL_TYPES = [
 _ACCOUNT_COLUMNS = "official_id, platform, handle"
 
 
-class RowsRejectedError(Exception):
+class _RowsRejectedError(Exception):
     """Some row failed: the load's transaction is rolled back (the errors are collected)."""
 
 
-def registry_claim_empty(cursor: Any) -> bool:
+def load_into_empty_registry(
+    cursor: Any,
+    batches: Callable[[], Iterable[Batch]],
+    ctx: RowContext,
+    errors: ErrorCollector,
+    result: ImportResult,
+    progress: ProgressCallback,
+    total: int | None,
+    saving: ProgressCallback,
+    record: Callable[[], None],
+) -> bool:
+    """The whole import as one load into an empty registry; False, with nothing read or
+    written, when the registry holds officials already. `batches` is called once the
+    registry is known to be empty (the rows' agency keys depend on the agencies read then);
+    `record` runs inside the transaction, after the load (the job and its audit entry)."""
+    try:
+        with foreign_keys_checked_at_end(cursor), transaction.atomic():
+            if not _claim_empty(cursor):
+                return False
+            _agencies_seed(cursor, ctx)
+            _load(cursor, batches(), ctx, errors, result, progress, total, saving)
+            check_foreign_keys(cursor, ctx.regions_used)
+            record()
+    except _RowsRejectedError:
+        result.created = result.agencies_created = result.social_added = 0
+    return True
+
+
+def _claim_empty(cursor: Any) -> bool:
     """Inside the load's transaction: keep other writers off the registry until the commit,
     and tell whether it holds no official (then nothing in the file can match one).
 
@@ -96,14 +126,14 @@ def registry_claim_empty(cursor: Any) -> bool:
     return not registry_has_rows(cursor)
 
 
-def agencies_seed(cursor: Any, ctx: RowContext) -> None:
+def _agencies_seed(cursor: Any, ctx: RowContext) -> None:
     """The agencies already known, so a row's agency key is the agency's id (to be)."""
     cursor.execute("SELECT name_folded, id FROM registry_agency")
     ctx.agency_ids = dict(cursor.fetchall())
     ctx.agency_key_base = id_base(cursor, "registry_agency")
 
 
-def load(
+def _load(
     cursor: Any,
     batches: Iterable[Batch],
     ctx: RowContext,
@@ -113,7 +143,7 @@ def load(
     total: int | None,
     saving: ProgressCallback,
 ) -> None:
-    """Write every batch, then finish the registry; raise RowsRejectedError if any row failed.
+    """Write every batch, then finish the registry; raise _RowsRejectedError if a row failed.
 
     Valid rows are written even after an error, so the repeated identifiers among them are
     reported in the same run (check_duplicates over the loaded rows), as the staged path
@@ -150,7 +180,7 @@ def load(
             errors.add(2, "", _("Berkas tidak berisi baris data."))
         if errors.count:
             check_duplicates(cursor, errors, loaded_rows(base))
-            raise RowsRejectedError
+            raise _RowsRejectedError
         saving(0, steps)
         # before the tallies count the officials (as the block closes): they may join them
         result.agencies_created = _agencies_insert(cursor, ctx, now)
@@ -162,7 +192,7 @@ def load(
         check_duplicates(cursor, errors, loaded_rows(base))
         if not errors.count:
             raise
-        raise RowsRejectedError from None
+        raise _RowsRejectedError from None
     if postgres:
         for table in ("registry_official", "registry_agency"):  # ids written explicitly
             highest = id_base(cursor, table)

@@ -25,7 +25,7 @@ and the first ones kept in memory; nothing is written to the registry unless all
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -157,7 +157,7 @@ def officials_import(
                     direct_load
                     and not dry_run
                     and (data_rows is None or data_rows >= DIRECT_LOAD_FROM)
-                    and _load_into_empty_registry(
+                    and import_direct.load_into_empty_registry(
                         cursor, batches, ctx, errors, result, progress, data_rows, saving, record
                     )
                 ):
@@ -201,32 +201,6 @@ def officials_import(
         result.errors = errors.kept
         result.error_count = errors.count
         result.error_csv = errors.path
-
-
-def _load_into_empty_registry(
-    cursor: Any,
-    batches: Callable[[], Iterator[Batch]],
-    ctx: RowContext,
-    errors: ErrorCollector,
-    result: ImportResult,
-    progress: ProgressCallback,
-    total: int | None,
-    saving: ProgressCallback,
-    record: Callable[[], None],
-) -> bool:
-    """The whole import as one load into an empty registry (services/import_direct.py); False,
-    with nothing read or written, when the registry holds officials already."""
-    try:
-        with foreign_keys_checked_at_end(cursor), transaction.atomic():
-            if not import_direct.registry_claim_empty(cursor):
-                return False
-            import_direct.agencies_seed(cursor, ctx)
-            import_direct.load(cursor, batches(), ctx, errors, result, progress, total, saving)
-            check_foreign_keys(cursor, ctx.regions_used)
-            record()
-    except import_direct.RowsRejectedError:
-        result.created = result.agencies_created = result.social_added = 0
-    return True
 
 
 def _record(
