@@ -384,61 +384,57 @@ def bulk_import(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     return str(request.param)
 
 
-@pytest.mark.django_db
-def test_a_bulk_import_counts_its_officials_once_grouped_and_keeps_the_trigger(
-    bulk_import: str, world: World
-) -> None:
-    from pathlib import Path
-
-    from django.core.management import call_command
-
+def _assert_counted_and_trigger_back() -> None:
+    """The tallies match the rows, and the row trigger is back for the writes that follow."""
     from tests.factories import OfficialFactory
 
-    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "officials"
-    # when
-    call_command("import_officials", str(fixtures / "good_comma.csv"), stdout=StringIO())
-    # then: counted, and the row trigger is back for the writes that follow
     _assert_in_step()
     assert tallies.installed_triggers() == tallies.expected_triggers()
     OfficialFactory(region_id="64.08.04", subject_type="LURAH")
     _assert_in_step()
+
+
+def _import(name: str) -> Any:
+    """As the command line imports (`direct_load=True`), a file of tests/fixtures/officials."""
+    from netral.registry.services.officials_import import officials_import
+    from tests.registry.helpers import fixture
+
+    return officials_import(file=fixture(name), source_name=name, direct_load=True)
+
+
+@pytest.mark.django_db
+def test_a_bulk_import_counts_its_officials_once_grouped_and_keeps_the_trigger(
+    bulk_import: str, world: World
+) -> None:
+    from django.core.management import call_command
+
+    from tests.registry.helpers import OFFICIALS_FIXTURES
+
+    # when
+    call_command("import_officials", str(OFFICIALS_FIXTURES / "good_comma.csv"), stdout=StringIO())
+    # then
+    _assert_counted_and_trigger_back()
 
 
 @pytest.mark.django_db
 def test_a_bulk_import_into_an_empty_registry_is_counted_and_keeps_the_trigger(
     bulk_import: str,
 ) -> None:
-    from pathlib import Path
-
-    from netral.registry.services.officials_import import officials_import
-    from tests.factories import OfficialFactory
-
-    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "officials"
     assert not Official.objects.exists()  # (direct: the whole file is one load)
     # when
-    with (fixtures / "good_comma.csv").open("rb") as fh:
-        assert officials_import(file=fh, source_name="x", direct_load=True).ok
+    assert _import("good_comma.csv").ok
     # then
     assert Official.objects.count() == 4
-    _assert_in_step()
-    assert tallies.installed_triggers() == tallies.expected_triggers()
-    OfficialFactory(region_id="64.08.04", subject_type="LURAH")
-    _assert_in_step()
+    _assert_counted_and_trigger_back()
 
 
 @pytest.mark.django_db
 def test_a_bulk_import_refused_by_a_unique_index_leaves_the_trigger_in_place(
     bulk_import: str,
 ) -> None:
-    from pathlib import Path
-
-    from netral.registry.services.officials_import import officials_import
-
-    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "officials"
     assert not Official.objects.exists()  # the optimistic path: the INSERT itself fails
     # when
-    with (fixtures / "bad_duplicate_identifier.csv").open("rb") as fh:
-        result = officials_import(file=fh, source_name="x", direct_load=True)
+    result = _import("bad_duplicate_identifier.csv")
     # then
     assert [(e.row, e.field) for e in result.errors] == [(3, "nip")]
     assert tallies.installed_triggers() == tallies.expected_triggers()

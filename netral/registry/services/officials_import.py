@@ -142,10 +142,10 @@ def officials_import(
             _record(result, actor, audit_obj, source_name, allowed_regions)
 
         def batches() -> Iterator[Batch]:
-            batches = _read_batches(rows_iter, index, width, ctx, errors, clean)
+            read = _read_batches(rows_iter, index, width, ctx, errors, clean)
             if read_in_process and (data_rows is None or data_rows >= READER_PROCESS_FROM):
-                batches = _batches_from_reader(batches, ctx, errors)
-            return batches
+                return _batches_from_reader(read, ctx, errors)
+            return read
 
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
