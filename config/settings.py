@@ -204,3 +204,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.envstr("LOG_LEVEL", "INFO")},
 }
+
+# Networks a fetcher of user-given URLs may reach although they are not public (captures and
+# news, netral/core/netguard.py). Empty in production: private, loopback and link-local
+# addresses are always refused. Tests admit their own fixture server on loopback.
+NETRAL_FETCH_ALLOWED_NETWORKS = env.envlist("NETRAL_FETCH_ALLOWED_NETWORKS", [])
