@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "netral.cases",
     "netral.monitoring",
     "netral.dashboards",
+    "netral.news",
 ]
 
 MIDDLEWARE = [

@@ -192,7 +192,10 @@ def main_regions(gazetteer: Gazetteer, mentions: list[Mention], body_start: int)
             if kecs:
                 kec = max(kecs, key=lambda c: (weights[c], -_first(mentions, c)))
                 main = kec
-                desas = [c for c in weights if c.startswith(kec + ".") and c.count(".") == 3]
+                if kec in whole_kab:
+                    desas = []
+                else:
+                    desas = [c for c in weights if c.startswith(kec + ".") and c.count(".") == 3]
                 if len(desas) == 1:
                     main = desas[0]
         ordered.append(main)

@@ -196,7 +196,9 @@ class Gazetteer:
                     words = words[:-1] + ["_"] if words else words
             m.hint = _hint(words)
             m.last_word = words[-1] if words else ""
-            m.whole_kab = len(words) >= 2 and words[-2] == "se" and words[-1] in ("kabupaten", "kota")
+            m.whole_kab = (
+                len(words) >= 2 and words[-2] == "se" and words[-1] in ("kabupaten", "kota", "kecamatan")
+            )
             if not m.whole_kab and words[-1:] == ["se"]:
                 m.whole_kab = True
             # positions in the original text (norm had one leading space)
