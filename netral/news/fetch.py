@@ -65,10 +65,11 @@ def fetch(
     etag: str = "",
     last_modified: str = "",
     resolver: Resolver | None = None,
-    timeout: float = TIMEOUT_SECONDS,
+    timeout: float | None = None,
     max_bytes: int = MAX_BYTES,
 ) -> FetchResult:
     """GET `url` (following up to 5 redirects, each checked by the guard)."""
+    timeout = TIMEOUT_SECONDS if timeout is None else timeout
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
         target = url_target(current) if resolver is None else url_target(current, resolver=resolver)

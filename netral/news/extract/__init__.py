@@ -83,7 +83,7 @@ def extract_html(html: str, *, url: str | None = None, published: dt.date | None
             include_comments=False,
             include_tables=False,
             favor_precision=True,
-            deduplicate=True,
+            deduplicate=False,  # True keeps a cache across calls and drops repeated text
         )
         or ""
     )
