@@ -102,6 +102,9 @@ def extract_html(html: str, *, url: str | None = None, published: dt.date | None
 def extract_text(text: str, *, title: str = "", published: dt.date | None = None) -> Extraction:
     """The facts of an article given as text (title separate, publication date if known)."""
     text = text.strip()
+    first, _sep, rest = text.partition("\n")
+    if title and first.strip() == title.strip() and rest.strip():
+        text = rest.strip()  # trafilatura repeats the headline as the first line
     full = (title + "\n" + text).strip()
     result = Extraction(
         title=title.strip(),
@@ -133,13 +136,16 @@ def extract_text(text: str, *, title: str = "", published: dt.date | None = None
     prevention, violations = rules.event_kinds(title, text)
     result.event_kinds = prevention + violations
     result.election = rules.election(full, published)
-    result.counts = rules.counts(text)
+    result.counts = rules.counts(full)
     region_words = _region_words(gazetteer, mentions)
-    result.people = rules.people(full, region_words)
+    # Headlines are Title Case: capitalised verbs would read as names, so people come from
+    # the body only.
+    result.people = rules.people(text, region_words)
     result.institutions = rules.institutions(full)
     result.quoted_points = rules.quoted_points(text)
     if violations:
         sentences = rules.violation_sentences(full)
+        sentences = sentences or rules.suspicious_sentences(full)
         named = [p for p in result.people if any(p["name"] in s for s in sentences)]
         result.leads = [
             {
@@ -184,7 +190,12 @@ def main_regions(gazetteer: Gazetteer, mentions: list[Mention], body_start: int)
             whole_kab.add(code)
     kabs = [c for c in weights if c.count(".") == 1]
     ordered: list[str] = []
-    if kabs:
+    in_title = [m.resolved for m in mentions if m.start < body_start and m.resolved]
+    title_provinces = [c for c in in_title if "." not in c]
+    if title_provinces and not any("." in c for c in in_title):
+        # "Pj Gubernur Kalbar pimpin apel": a province's own event, whatever city hosts it
+        ordered.append(title_provinces[0])
+    elif kabs:
         kab = max(kabs, key=lambda c: (weights[c], -min(_first(mentions, c), 10**9)))
         main = kab
         if kab not in whole_kab:

@@ -201,9 +201,8 @@ class Gazetteer:
             )
             if not m.whole_kab and words[-1:] == ["se"]:
                 m.whole_kab = True
-            # positions in the original text (norm had one leading space)
-            m.start -= 1
-            m.end -= 1
+            # `norm` has one leading space, and the key one before the name: the name starts
+            # at the same index in the original text
         return found
 
     def resolve(self, mentions: list[Mention]) -> list[Mention]:
@@ -236,6 +235,10 @@ class Gazetteer:
                     continue
                 cands = self._at_level(m)
                 if m.hint is None and m.key in COMMON_WORDS:
+                    continue
+                exact = [c for c in cands if c in anchors]
+                if exact:  # "Semarang" after "Kota Semarang": the place already named
+                    m.resolved = exact[0]
                     continue
                 supported = [c for c in cands if _related(c, anchors)]
                 if len(supported) >= 1:
@@ -331,6 +334,10 @@ def load_gazetteer() -> Gazetteer:
             key = " ".join(_TOKEN.findall(normalise(base)))
             if len(key) >= 3:
                 by_key[key].append(entry.code)
+                # "Fak Fak" is written "Fakfak", "Tanjung Sari" "Tanjungsari"
+                joined = key.replace(" ", "")
+                if entry.level in ("kabkota", "kecamatan") and joined != key:
+                    by_key[joined].append(entry.code)
     for alias, full in ALIASES.items():
         code = by_full_name.get(full)
         if code is not None and code not in by_key[alias]:

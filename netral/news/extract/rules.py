@@ -64,8 +64,21 @@ EVENT_CUES = re.compile(
     r"\W*(\w+\W+){0,6}$",
     re.IGNORECASE,
 )
+# "Febri Setiadi, Kamis, 19 September 2024, menegaskan ...": the date the person spoke.
+STATEMENT_AFTER = re.compile(
+    r"^[^.;]{0,30}?\d[)\d/]*\)?\s*,\s*(mengatakan|menyatakan|menegaskan|menjelaskan|menyebut|"
+    r"mengungkapkan|membenarkan|mengaku|menyampaikan|kata|ujar)\b",
+    re.IGNORECASE,
+)
 FUTURE_CUES = re.compile(r"^\W*(mendatang|nanti|yang akan datang)", re.IGNORECASE)
 PERIOD_CUES = re.compile(r"(hingga|sampai|sejak|mulai|s\.d\.|sd)\W*$", re.IGNORECASE)
+# "kata Bagja, Jumat, 5 Januari 2024": the day someone spoke, not the day of the event.
+STATEMENT_CUES = re.compile(
+    r"\b(kata|ujar|ucap|tutur|ungkap|jelas|tegas|sebut)(nya)?\b[^.;]{0,40}$|"
+    r"\b(mengatakan|menyatakan|menegaskan|menjelaskan|menyebut|mengungkapkan|membenarkan|"
+    r"menyampaikan|mengaku|dikonfirmasi|konferensi pers)\b[^.;]{0,25}$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -149,6 +162,8 @@ def event_date(text: str, published: dt.date | None) -> dt.date | None:
         tail = re.sub(r"^[^\d]*\d[^ ]*\s+\w+\.?\s*\d{0,4}", "", after)
         if PERIOD_CUES.search(before) or FUTURE_CUES.search(tail):
             continue
+        if STATEMENT_CUES.search(before) or STATEMENT_AFTER.search(text[h.start : h.start + 60]):
+            continue
         if published is not None and (h.date - published).days > 1 and not h.weekday_named:
             continue
         usable.append(h)
@@ -169,15 +184,16 @@ PREVENTION_KINDS: dict[str, re.Pattern[str]] = {
     "DEKLARASI": re.compile(
         r"\b(deklarasi|mendeklarasikan|ikrar|berikrar|pakta integritas|fakta integritas)\b", re.I
     ),
-    "APEL": re.compile(r"\bapel\b", re.I),
+    "APEL": re.compile(r"(?<!lapangan )(?<!halaman )\bapel\b(?! pagi)", re.I),
     "RAKOR": re.compile(
         r"\b(rapat koordinasi|rakor|rapat evaluasi|rapat monitoring|rakor evaluasi)\b", re.I
     ),
 }
 SUSPICION = re.compile(
-    r"\b(dilaporkan|diduga|dugaan pelanggaran|terindikasi|temuan|terbukti melanggar|"
+    r"\b(dilaporkan|diduga|menduga|dugaan pelanggaran|terindikasi|indikasi|terbukti melanggar|"
     r"melanggar (asas )?netralitas|menggerebek|kedapatan|terlibat kampanye|ikut kampanye|"
-    r"mengantongi|ditegur|teguran|form(ulir)? pengawasan|kajian awal|sentra gakkumdu)\b",
+    r"mengantongi|ditegur|teguran|form(ulir)? pengawasan|kajian awal|sentra gakkumdu|"
+    r"dipanggil|memanggil|pemanggilan|dibubarkan|membubarkan)\b",
     re.I,
 )
 VIOLATION_KINDS: dict[str, re.Pattern[str]] = {
@@ -186,7 +202,7 @@ VIOLATION_KINDS: dict[str, re.Pattern[str]] = {
     ),
     "MEDSOS": re.compile(
         r"\b(media sosial|medsos|facebook|instagram|whatsapp|tiktok|grup wa|like|share|"
-        r"mengunggah|memposting|postingan|unggahan)\b",
+        r"mengunggah|memposting|postingan|unggahan|membagikan|menyukai|mengomentari|konten|viral)\b",
         re.I,
     ),
     "KAMPANYE": re.compile(r"\b(kampanye|berkampanye|mendukung|dukungan|memihak)\b", re.I),
@@ -202,11 +218,30 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
 
 
+HYPOTHETICAL = re.compile(r"\b(bila|jika|apabila|kalau|seandainya|manakala)\b", re.I)
+
+
+NEGATION = re.compile(r"\b(tidak|tak|dilarang|jangan|larangan|bukan|belum)\b(\s+\w+){0,2}\s*$", re.I)
+
+
+def _suspects(sentence: str) -> bool:
+    for m in SUSPICION.finditer(sentence):
+        if not NEGATION.search(sentence[: m.start()]):
+            return True
+    return False
+
+
+def suspicious_sentences(text: str) -> list[str]:
+    """Sentences reporting a suspicion (not a warning, not a hypothesis, not a pledge)."""
+    return [s for s in _sentences(text) if _suspects(s) and not HYPOTHETICAL.search(s)]
+
+
 def violation_sentences(text: str) -> list[str]:
-    """Sentences that report a suspected violation by a supervised official."""
+    """Sentences that report a suspected violation by a supervised official (or money
+    politics by anyone)."""
     out = []
-    for sentence in _sentences(text):
-        if SUSPICION.search(sentence) and SUBJECT_WORDS.search(sentence):
+    for sentence in suspicious_sentences(text):
+        if SUBJECT_WORDS.search(sentence) or VIOLATION_KINDS["POLITIK_UANG"].search(sentence):
             if re.search(r"\b(dilarang|jangan|imbau|mengimbau|mengingatkan|agar)\b", sentence, re.I):
                 if not re.search(
                     r"\b(dilaporkan|diduga|terindikasi|kedapatan|mengantongi|terbukti)\b",
@@ -223,9 +258,8 @@ def event_kinds(title: str, text: str) -> tuple[list[str], list[str]]:
     head = title + "\n" + text
     prevention = [k for k, rx in PREVENTION_KINDS.items() if rx.search(head)]
     violations: list[str] = []
-    suspicious = violation_sentences(head)
-    if suspicious:
-        joined = " ".join(suspicious)
+    if violation_sentences(head):
+        joined = " ".join(suspicious_sentences(head))
         for kind, rx in VIOLATION_KINDS.items():
             if rx.search(joined):
                 violations.append(kind)
@@ -243,11 +277,13 @@ def event_kinds(title: str, text: str) -> tuple[list[str], list[str]]:
 
 PILKADA = re.compile(
     r"\b(pilkada|pemilihan kepala daerah|pilgub|pilbup|pilwali|pemilihan gubernur|"
-    r"pemilihan bupati|pemilihan wali ?kota|pemilihan serentak)\b(?:\D{0,20}?(?P<y>20\d\d))?",
+    r"pemilihan bupati|pemilihan wali ?kota|pemilihan serentak|calon bupati|calon wali ?kota|"
+    r"calon gubernur|cabup|cawabup|paslon bupati)\b(?:\D{0,20}?(?P<y>20\d\d))?",
     re.I,
 )
 PEMILU = re.compile(
-    r"\b(pemilu|pemilihan umum|pileg|pilpres|pemilihan presiden|pemilihan legislatif)\b"
+    r"\b(pemilu|pemilihan umum|pileg|pilpres|pemilihan presiden|pemilihan legislatif|caleg|"
+    r"capres|calon legislatif|calon anggota dpd)\b"
     r"(?:\D{0,20}?(?P<y>20\d\d))?",
     re.I,
 )
@@ -284,6 +320,8 @@ UNITS: dict[str, str] = {
     "kepala desa": "kepala desa",
     "kades": "kepala desa",
     "calon kepala desa": "calon kepala desa",
+    "calon kades": "calon kepala desa",
+    "cakades": "calon kepala desa",
     "perangkat desa": "perangkat desa",
     "desa": "desa",
     "kelurahan": "kelurahan",
@@ -327,7 +365,7 @@ def counts(text: str) -> list[dict[str, object]]:
         if value is None or value <= 0:
             continue
         before = text[max(0, m.start() - 12) : m.start()].lower()
-        if re.search(r"(nomor|no\.|pasal|ayat|tahun|rp\.?)\s*$", before):
+        if re.search(r"(nomor|no\.|pasal|ayat|tahun|rp\.?|salah|ke-|urutan)\s*$", before):
             continue
         unit = UNITS[m["unit"].lower()]
         if unit in ("kabupaten", "kecamatan", "desa", "kelurahan") and raw in ("satu",):
@@ -405,13 +443,17 @@ POSITION_HEADS = [
     r"sekretaris desa", r"ketua apdesi",
 ]
 _POS_RE = "|".join(sorted(POSITION_HEADS, key=len, reverse=True))
-_NAME_TOKEN = r"(?:[A-Z][a-zA-Z'’\-]+|[A-Z]\.|H\.|Hj\.|Ir\.|Dr\.|Drs\.|KH\.)"
+_NAME_TOKEN = r"(?:[A-Z][a-z'’\-][a-zA-Z'’\-]*|[A-Z]{2,3}\b(?!\.)|[A-Z]\.(?:[A-Z]\.)*|[A-Z]\b|H\.|Hj\.|Ir\.|Dr\.|Drs\.|KH\.)"
 _RANK = r"(?:(?:AKBP|AKP|Kompol|Iptu|Ipda|Aiptu|Kombes(?: Pol)?|Letkol(?: (?:Inf|Arh|Kav|Czi|Cba|Kes))?|Mayor(?: Inf)?|Kapten(?: Inf)?|Brigjen(?: Pol)?|Irjen(?: Pol)?)\s+)"  # noqa: E501
 _DEGREE = r"(?:,?\s*(?:S\.\s?[A-Za-z.]+|M\.\s?[A-Za-z.]+|SH|SE|MM|MH|MT|MAP|M\.Si|S\.IK|S\.Sos|S\.Pd|SPd|S\.STP|MTP|Ph\.D))*"  # noqa: E501
+RANK_PREFIX = re.compile(
+    r"^(?:(?:AKBP|AKP|Kompol|Iptu|Ipda|Aiptu|Aipda|Bripka|Brigpol|Kombes|Pol|Letkol|Mayor|Kapten|"
+    r"Brigjen|Irjen|Mayjen|Kolonel|Serka|Peltu|Inf|Arh|Kav)\.?\s+)+"
+)
 PERSON_RE = re.compile(
-    rf"\b(?P<pos>(?i:{_POS_RE}))\b(?P<place>(?:\s+(?:(?i:kabupaten|kab\.|kota|kecamatan|"
-    rf"desa|kelurahan|provinsi))?(?:\s+[A-Z][a-zA-Z\-]+){{0,3}})?)?"
-    rf"\s*,?\s+(?P<name>{_RANK}?{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,4}}){_DEGREE}",
+    rf"\b(?P<pos>(?i:{_POS_RE}))\b(?P<place>(?:\s+(?i:kabupaten|kab\.|kota|kecamatan|"
+    rf"desa|kelurahan|provinsi|pemkab|pemkot|pemprov))?(?:\s+[A-Z][a-zA-Z\-]+){{0,3}})"
+    rf"\s*,?\s+(?P<name>(?!(?i:{_POS_RE})\b){_RANK}?{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,4}}){_DEGREE}",
 )
 NOT_NAMES = frozenset(
     """
@@ -422,6 +464,7 @@ NOT_NAMES = frozenset(
     Sekretariat Selasa Tahun Undang Namun Bahkan Sementara Adapun Kemudian Juga Turut Hadir
     Bupati Wakil Gubernur Camat Ketua Anggota Kepala Lurah Kades Wali Walikota Penjabat Pj
     Sekda Asisten Koordinator Divisi Komisioner Kapolres Kapolsek Dandim Pjs Para Seluruh
+    RI ASN UPT OPD PNS TNI PPK KPU DPD DPR
     """.split()
 )
 
@@ -443,6 +486,8 @@ def people(text: str, region_words: set[str]) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     seen: set[str] = set()
     for m in PERSON_RE.finditer(text):
+        if not m["pos"][:1].isupper():
+            continue  # "para camat": a generic mention, not a title before a name
         pos = " ".join(m["pos"].split())
         place_words = (m["place"] or "").split()
         name = m["name"]
@@ -451,7 +496,11 @@ def people(text: str, region_words: set[str]) -> list[dict[str, str]]:
         split_at = 0
         for i in range(len(words), 0, -1):
             head = " ".join(words[:i]).lower()
-            head = re.sub(r"^(kabupaten|kab\.|kota|kecamatan|desa|kelurahan|provinsi)\s+", "", head)
+            head = re.sub(
+                r"^(kabupaten|kab\.|kota|kecamatan|desa|kelurahan|provinsi|pemkab|pemkot|pemprov)\s+",
+                "",
+                head,
+            )
             if head in region_words:
                 split_at = i
                 break
@@ -460,8 +509,10 @@ def people(text: str, region_words: set[str]) -> list[dict[str, str]]:
             lead = [w for w in place_words if w.lower() in ("kabupaten", "kab.", "kota", "kecamatan",
                                                             "desa", "kelurahan", "provinsi")]  # fmt: skip
             split_at = len(lead)
+        while split_at < len(words) and words[split_at] in ("RI", "Pusat"):
+            split_at += 1
         place = " ".join(words[:split_at])
-        person = _clean_name(" ".join(words[split_at:]))
+        person = _clean_name(re.sub(RANK_PREFIX, "", " ".join(words[split_at:])))
         if not person or len(person) < 3 or person.split()[0] in NOT_NAMES:
             continue
         if person.lower() in region_words:
