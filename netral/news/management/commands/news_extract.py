@@ -20,7 +20,7 @@ def extract_input(value: str, published: dt.date | None = None) -> Extraction:
         return extract_html(result.body.decode("utf-8", errors="replace"), url=result.url, published=published)
     path = Path(value)
     if not path.is_file():
-        raise CommandError(f"Berkas tidak ditemukan: {value}")
+        raise FileNotFoundError(f"Berkas tidak ditemukan: {value}")
     raw = path.read_bytes()
     text = raw.decode("utf-8", errors="replace")
     head = text[:2048].lower()
