@@ -18,3 +18,19 @@ from pathlib import Path  # noqa: E402
 # A throwaway key directory per test process, so tests never touch var/keys.
 NETRAL_SIGNING_KEY_DIR = Path(_tempfile.mkdtemp(prefix="netral-keys-"))
 MEDIA_ROOT = Path(_tempfile.mkdtemp(prefix="netral-media-"))
+
+# Background jobs: the database backend, beats and sweeps fast enough for a test to see a
+# killed worker's job come back (tests/jobs).
+NETRAL_TASK_BACKEND = "database"
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+NETRAL_WORKER_BEAT_SECONDS = 1
+NETRAL_WORKER_STALE_SECONDS = 4
+NETRAL_WORKER_SWEEP_SECONDS = 1
+
+# SQLite tests use a database file, not shared-cache memory: a live server's threads and a
+# worker process then see the same data, under WAL and busy_timeout instead of shared-cache
+# table locks ("database table is locked", the flake of the web import's browser test).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-netral.sqlite3")}  # noqa: F405
+# Tests enqueue periodic jobs themselves (tests/jobs sets them when it wants them).
+NETRAL_PERIODIC_JOBS = {}
