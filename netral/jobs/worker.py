@@ -138,6 +138,7 @@ def _run_database(
 
 def _run_rq(*, batch: bool, queues: str, worker_id: str) -> None:
     import django_rq
+    from django_tasks_rq.backend import Job as TaskJob
     from rq.worker import SimpleWorker
 
     names: list[Any] = (
@@ -145,5 +146,10 @@ def _run_rq(*, batch: bool, queues: str, worker_id: str) -> None:
     )
     # SimpleWorker runs jobs in this process, so the housekeeping thread's heartbeat
     # covers them (RQ's default forks a work horse per job).
-    worker = django_rq.get_worker(*names, worker_class=SimpleWorker, name=worker_id)  # type: ignore[arg-type]
+    worker = django_rq.get_worker(
+        *names,
+        worker_class=SimpleWorker,  # type: ignore[arg-type]
+        job_class=TaskJob,
+        name=worker_id,
+    )
     worker.work(burst=batch, with_scheduler=True)
