@@ -257,3 +257,27 @@ def test_another_regency_cannot_see_the_proposal(
 
     visible = re.sub(r"<[^>]+>", " ", page.content.decode())
     assert "Sosialisasi" in visible and "SOSIALISASI" not in visible
+
+
+def test_the_periodic_job_polls_due_sources_through_the_worker(
+    fixture_server: FixtureServer, monkeypatch: Any
+) -> None:
+    from django_tasks_db.management.commands import db_worker
+
+    from netral.jobs import worker
+    from netral.jobs.models import Job
+    from netral.news.jobs import news_poll_job
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda **kw: None)
+    monkeypatch.setattr(worker, "close_old_connections", lambda **kw: None)
+    monkeypatch.setattr(services, "_polite_wait", lambda url, seconds: None)
+    link = fixture_server.add("/berita/job-1", article_html())
+    rss = f'<?xml version="1.0"?><rss version="2.0"><channel><item><link>{link}</link></item></channel></rss>'
+    fixture_server.add("/job.rss", rss, headers={"Content-Type": "application/rss+xml"})
+    _source(fixture_server, "/job.rss")
+    job = news_poll_job.enqueue(key="news-poll-test")
+    worker.worker_run(batch=True)
+    job = Job.objects.get(pk=job.pk)
+    assert job.status == "DONE", job.error
+    assert job.result == {"sources": 1, "polled": 1, "stored": 1, "errors": 0}
+    assert Proposal.objects.count() == 1
