@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from netral.declarations.forms import EVENT_KINDS, parse_speakers
 from netral.declarations.services import SpeakerIn
 from netral.elections.models import Regime
-from netral.news.models import NewsSource
+from netral.registry.models import RegionLevel
+from netral.registry.widgets import RegionField
 
 
 class UrlForm(forms.Form):
@@ -40,7 +41,7 @@ class EventProposalForm(forms.Form):
         label=_("Jenis kegiatan"), choices=EVENT_KINDS, widget=forms.CheckboxSelectMultiple
     )
     date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
-    region = forms.CharField(label=_("Kode wilayah"), max_length=13)
+    region = RegionField(label=_("Wilayah"), scope="mine")
     organiser = forms.CharField(label=_("Penyelenggara"), max_length=300)
     venue = forms.CharField(label=_("Tempat"), max_length=300, required=False)
     speakers = forms.CharField(
@@ -68,7 +69,11 @@ class LeadProposalForm(forms.Form):
     description = forms.CharField(
         label=_("Uraian kejadian"), widget=forms.Textarea(attrs={"rows": 5})
     )
-    region = forms.CharField(label=_("Kode wilayah kejadian"), max_length=13)
+    region = RegionField(
+        label=_("Wilayah kejadian"),
+        scope="mine",
+        levels=[RegionLevel.KABKOTA, RegionLevel.KECAMATAN, RegionLevel.DESA, RegionLevel.KELURAHAN],
+    )
     regime = forms.ChoiceField(label=_("Rezim pemilihan"), choices=Regime.choices)
     event_date = forms.DateField(
         label=_("Tanggal kejadian"), widget=forms.DateInput(attrs={"type": "date"})
@@ -91,11 +96,3 @@ class LeadProposalForm(forms.Form):
 
 class DismissForm(forms.Form):
     note = forms.CharField(label=_("Alasan"), max_length=500, required=False)
-
-
-class SourceForm(forms.ModelForm):  # type: ignore[type-arg]
-    class Meta:
-        model = NewsSource
-        fields = ["name", "kind", "url", "min_interval_minutes", "is_active"]
-
-    region_code = forms.CharField(label=_("Kode wilayah"), max_length=13, required=False)

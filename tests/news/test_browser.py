@@ -44,7 +44,7 @@ def test_an_officer_turns_an_article_into_an_event(
     # and the event form is pre-filled
     assert page.get_by_label("Nama kegiatan").input_value() == ARTICLE_TITLE
     assert page.get_by_label("Tanggal").input_value() == "2024-09-14"
-    assert page.get_by_label("Kode wilayah").input_value() == "64.08.02"
+    assert page.locator("input[name=region]").input_value() == "64.08.02"
     assert page.get_by_label("Deklarasi").is_checked()
     # the page's content fits a 390-pixel phone (the shared header is the layout's concern)
     overflow = page.evaluate(
