@@ -28,7 +28,9 @@ BUDGET_SECONDS = 1.0
 
 
 def load(split: str) -> list[dict[str, Any]]:
-    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     return rows if split == "all" else [r for r in rows if r["split"] == split]
 
 
@@ -63,7 +65,11 @@ class PR:
 
 
 def _norm_person(name: str) -> str:
-    name = re.sub(r"\b(H|Hj|Ir|Dr|Drs|KH|AKBP|AKP|Kompol|Iptu|Ipda|Aiptu|Kombes|Pol|Irjen|Mayjen|TNI)\b\.?", "", name)
+    name = re.sub(
+        r"\b(H|Hj|Ir|Dr|Drs|KH|AKBP|AKP|Kompol|Iptu|Ipda|Aiptu|Kombes|Pol|Irjen|Mayjen|TNI)\b\.?",
+        "",
+        name,
+    )
     return " ".join(name.lower().replace(".", " ").split())
 
 
@@ -106,7 +112,9 @@ def baseline(row: dict[str, Any]) -> dict[str, Any]:
     return {"event_date": row["published_date"], "region_codes": [main] if main else []}
 
 
-def evaluate(rows: list[dict[str, Any]], predict: Any) -> tuple[dict[str, PR], list[float], list[str]]:
+def evaluate(
+    rows: list[dict[str, Any]], predict: Any
+) -> tuple[dict[str, PR], list[float], list[str]]:
     fields = {k: PR() for k in (
         "main kabupaten/kota", "main kecamatan (when named)", "province (province-level articles)",
         "event date (exact)", "event kinds", "counts", "people with positions", "institutions",
@@ -122,34 +130,58 @@ def evaluate(rows: list[dict[str, Any]], predict: Any) -> tuple[dict[str, PR], l
         main = out["region_codes"][0] if out.get("region_codes") else None
         kab = ".".join(main.split(".")[:2]) if main and main.count(".") >= 1 else None
         if gold["kabkota"]:
-            fields["main kabupaten/kota"].add(int(kab == gold["kabkota"]), int(kab is not None and kab != gold["kabkota"]), int(kab != gold["kabkota"]))
+            fields["main kabupaten/kota"].add(
+                int(kab == gold["kabkota"]),
+                int(kab is not None and kab != gold["kabkota"]),
+                int(kab != gold["kabkota"]),
+            )
         elif kab is not None:
             fields["main kabupaten/kota"].add(0, 1, 0)
         if gold["kecamatan"]:
-            ok = bool(main and (main == gold["kecamatan"] or main.startswith(gold["kecamatan"] + ".")))
+            ok = bool(
+                main and (main == gold["kecamatan"] or main.startswith(gold["kecamatan"] + "."))
+            )
             at_kec = bool(main and main.count(".") >= 2)
             fields["main kecamatan (when named)"].add(int(ok), int(at_kec and not ok), int(not ok))
         if not gold["kabkota"] and gold["provinsi"]:
             prov = main.split(".")[0] if main else None
-            fields["province (province-level articles)"].add(int(prov == gold["provinsi"] and kab is None), int(main is not None and not (prov == gold["provinsi"] and kab is None)), int(not (prov == gold["provinsi"] and kab is None)))
+            fields["province (province-level articles)"].add(
+                int(prov == gold["provinsi"] and kab is None),
+                int(main is not None and not (prov == gold["provinsi"] and kab is None)),
+                int(not (prov == gold["provinsi"] and kab is None)),
+            )
         pd, gd = out.get("event_date"), gold["event_date"]
-        fields["event date (exact)"].add(int(pd is not None and pd == gd), int(pd is not None and pd != gd), int(gd is not None and pd != gd))
+        fields["event date (exact)"].add(
+            int(pd is not None and pd == gd),
+            int(pd is not None and pd != gd),
+            int(gd is not None and pd != gd),
+        )
         if pd is not None and gd is None:
             invented.append(row["id"])
         if "event_kinds" in out:
             fields["event kinds"].add(*set_match(set(out["event_kinds"]), set(gold["event_kinds"])))
-            fields["counts"].add(*set_match(
-                {(c["value"], c["unit"].lower()) for c in out["counts"]},
-                {(c["value"], c["unit"].lower()) for c in gold["counts"]},
-            ))
+            fields["counts"].add(
+                *set_match(
+                    {(c["value"], c["unit"].lower()) for c in out["counts"]},
+                    {(c["value"], c["unit"].lower()) for c in gold["counts"]},
+                )
+            )
             fields["people with positions"].add(*people_match(out["people"], gold["people"]))
-            fields["institutions"].add(*set_match(set(out["institutions"]), set(gold["institutions"])))
+            fields["institutions"].add(
+                *set_match(set(out["institutions"]), set(gold["institutions"]))
+            )
             pe, ge = out["election"], gold["election"]
-            fields["election"].add(int(pe is not None and pe == ge), int(pe is not None and pe != ge), int(ge is not None and pe != ge))
+            fields["election"].add(
+                int(pe is not None and pe == ge),
+                int(pe is not None and pe != ge),
+                int(ge is not None and pe != ge),
+            )
             pl, gl = bool(out["leads"]), bool(gold["lead"])
             fields["lead (violation)"].add(int(pl and gl), int(pl and not gl), int(gl and not pl))
             n_pred, n_gold = len(out["quoted_points"]), int(gold["quoted_points"])
-            fields["quoted points"].add(min(n_pred, n_gold), max(0, n_pred - n_gold), max(0, n_gold - n_pred))
+            fields["quoted points"].add(
+                min(n_pred, n_gold), max(0, n_pred - n_gold), max(0, n_gold - n_pred)
+            )
     return fields, times, invented
 
 
@@ -162,7 +194,9 @@ def run(args: argparse.Namespace, rest: list[str]) -> None:
 
     parser = argparse.ArgumentParser(prog="python -m bench news_extraction")
     parser.add_argument("--split", default="heldout", choices=["heldout", "dev", "all"])
-    parser.add_argument("--errors", action="store_true", help="print each article's misses (dev only)")
+    parser.add_argument(
+        "--errors", action="store_true", help="print each article's misses (dev only)"
+    )
     opts, _ = parser.parse_known_args(rest)
     if opts.errors and opts.split != "dev":
         raise SystemExit("--errors is for the development half only (do not tune on held-out)")
@@ -187,28 +221,50 @@ def run(args: argparse.Namespace, rest: list[str]) -> None:
     print(f"split={opts.split} articles={len(rows)} (bench/news/articles.jsonl)")
     print(f"gazetteer build (once per process): {load_seconds:.2f} s over 91,599 regions")
     print(
-        f"time per article: mean {statistics.mean(times)*1000:.0f} ms, max {max(times)*1000:.0f} ms "
-        f"(budget {BUDGET_SECONDS*1000:.0f} ms; trafilatura alone, same pages: mean "
-        f"{statistics.mean(floor_times)*1000:.0f} ms)"
+        f"time per article: mean {statistics.mean(times) * 1000:.0f} ms, "
+        f"max {max(times) * 1000:.0f} ms "
+        f"(budget {BUDGET_SECONDS * 1000:.0f} ms; trafilatura alone, same pages: mean "
+        f"{statistics.mean(floor_times) * 1000:.0f} ms)"
     )
     print()
     print("| field | extractor P | R | F1 | baseline P | R | F1 |")
     print("|---|---|---|---|---|---|---|")
     for name, pr in ours.items():
         b = base[name]
-        has_base = name in ("main kabupaten/kota", "main kecamatan (when named)", "province (province-level articles)", "event date (exact)")
-        brow = b.row() if has_base else ("–", "–", "–")
+        has_base = name in (
+            "main kabupaten/kota",
+            "main kecamatan (when named)",
+            "province (province-level articles)",
+            "event date (exact)",
+        )
+        brow = b.row() if has_base else ("-", "-", "-")
         print(f"| {name} | {' | '.join(pr.row())} | {' | '.join(brow)} |")
     print()
-    print(f"invented event dates (a date where the article gives none): extractor {len(invented)} {invented}; baseline {len(base_invented)}")
+    print(
+        "invented event dates (a date where the article gives none): "
+        f"extractor {len(invented)} {invented}; baseline {len(base_invented)}"
+    )
     if opts.errors:
         for row in rows:
             out = extractor(row)
             g = row["labels"]
             print(f"\n{row['id']} {row['title'][:70]}")
-            print(f"  region {out['region_codes'][:3]} gold kab={g['kabkota']} kec={g['kecamatan']} prov={g['provinsi']}")
-            print(f"  date {out['event_date']} gold {g['event_date']}; kinds {out['event_kinds']} gold {g['event_kinds']}")
-            print(f"  counts {[(c['value'], c['unit']) for c in out['counts']]} gold {[(c['value'], c['unit']) for c in g['counts']]}")
+            print(
+                f"  region {out['region_codes'][:3]} gold kab={g['kabkota']} "
+                f"kec={g['kecamatan']} prov={g['provinsi']}"
+            )
+            print(
+                f"  date {out['event_date']} gold {g['event_date']}; "
+                f"kinds {out['event_kinds']} gold {g['event_kinds']}"
+            )
+            print(
+                f"  counts {[(c['value'], c['unit']) for c in out['counts']]} "
+                f"gold {[(c['value'], c['unit']) for c in g['counts']]}"
+            )
             print(f"  people {[(p['name'], p['position']) for p in out['people']]}")
             print(f"   gold  {[(p['name'], p['position']) for p in g['people']]}")
-            print(f"  inst {out['institutions']} gold {g['institutions']}; election {out['election']} gold {g['election']}; lead {bool(out['leads'])} gold {g['lead']}")
+            print(
+                f"  inst {out['institutions']} gold {g['institutions']}; "
+                f"election {out['election']} gold {g['election']}; "
+                f"lead {bool(out['leads'])} gold {g['lead']}"
+            )

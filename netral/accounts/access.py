@@ -451,7 +451,10 @@ def proposals_visible_to(user: AnyUser) -> QuerySet[Proposal]:
 
 def access_proposal(user: AnyUser, proposal_id: int) -> Proposal:
     proposal = (
-        proposals_visible_to(user).select_related("article", "region").filter(pk=proposal_id).first()
+        proposals_visible_to(user)
+        .select_related("article", "region")
+        .filter(pk=proposal_id)
+        .first()
     )
     if proposal is None:
         raise Http404

@@ -94,7 +94,7 @@ def fetch(
                 continue
             body = response.read(max_bytes + 1)
             result_headers = {k.lower(): v for k, v in response.getheaders()}
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise FetchError(_("Waktu habis saat mengambil %(url)s.") % {"url": current}) from exc
         except (OSError, http.client.HTTPException) as exc:
             raise FetchError(

@@ -72,7 +72,12 @@ class LeadProposalForm(forms.Form):
     region = RegionField(
         label=_("Wilayah kejadian"),
         scope="mine",
-        levels=[RegionLevel.KABKOTA, RegionLevel.KECAMATAN, RegionLevel.DESA, RegionLevel.KELURAHAN],
+        levels=[
+            RegionLevel.KABKOTA,
+            RegionLevel.KECAMATAN,
+            RegionLevel.DESA,
+            RegionLevel.KELURAHAN,
+        ],
     )
     regime = forms.ChoiceField(label=_("Rezim pemilihan"), choices=Regime.choices)
     event_date = forms.DateField(

@@ -65,7 +65,9 @@ def canonical_url(url: str) -> str:
         host = host[4:]
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
-    return urlunsplit(("https" if parts.scheme in ("http", "https") else parts.scheme, host, path, query, ""))
+    return urlunsplit(
+        ("https" if parts.scheme in ("http", "https") else parts.scheme, host, path, query, "")
+    )
 
 
 def text_fingerprint(text: str) -> str:
@@ -172,15 +174,21 @@ def article_store(
 def _propose(article: Article, extraction: Extraction) -> list[Proposal]:
     region = _region_for(extraction.region_codes)
     data = extraction.as_json()
-    prevention = [k for k in extraction.event_kinds if k in ("SOSIALISASI", "DEKLARASI", "APEL", "RAKOR")]
+    prevention = [
+        k for k in extraction.event_kinds if k in ("SOSIALISASI", "DEKLARASI", "APEL", "RAKOR")
+    ]
     proposals = []
     if prevention:
         proposals.append(
-            Proposal.objects.create(article=article, kind=ProposalKind.EVENT, region=region, extraction=data)
+            Proposal.objects.create(
+                article=article, kind=ProposalKind.EVENT, region=region, extraction=data
+            )
         )
     if extraction.leads:
         proposals.append(
-            Proposal.objects.create(article=article, kind=ProposalKind.LEAD, region=region, extraction=data)
+            Proposal.objects.create(
+                article=article, kind=ProposalKind.LEAD, region=region, extraction=data
+            )
         )
     return proposals
 
@@ -188,7 +196,9 @@ def _propose(article: Article, extraction: Extraction) -> list[Proposal]:
 def article_add_url(*, url: str, actor: User | None, resolver: Any = None) -> IngestResult:
     """An officer adds one article by its URL (fetched behind the SSRF guard)."""
     result = fetch(url) if resolver is None else fetch(url, resolver=resolver)
-    return _ingest_fetched(result.body, result.url, origin=ArticleOrigin.URL, actor=actor, requested=url)
+    return _ingest_fetched(
+        result.body, result.url, origin=ArticleOrigin.URL, actor=actor, requested=url
+    )
 
 
 def _decode(body: bytes) -> str:
@@ -243,7 +253,12 @@ def _canonical_from_html(html: str) -> str:
 
 
 def article_add_text(
-    *, text: str, title: str = "", published: dt.date | None = None, url: str = "", actor: User | None
+    *,
+    text: str,
+    title: str = "",
+    published: dt.date | None = None,
+    url: str = "",
+    actor: User | None,
 ) -> IngestResult:
     """An article pasted as text (the first line is the title when no title is given)."""
     text = text.strip()
@@ -361,9 +376,9 @@ def poll_source(
             source.etag = response.headers.get("etag", "")[:300]
             source.last_modified = response.headers.get("last-modified", "")[:100]
             known = set(
-                Article.objects.filter(canonical_url__in=[canonical_url(u) for u in links]).values_list(
-                    "canonical_url", flat=True
-                )
+                Article.objects.filter(
+                    canonical_url__in=[canonical_url(u) for u in links]
+                ).values_list("canonical_url", flat=True)
             )
             for link in links:
                 if canonical_url(link) in known:
@@ -374,7 +389,9 @@ def poll_source(
                     stored = _ingest_fetched(
                         page.body,
                         page.url,
-                        origin=ArticleOrigin.FEED if source.kind == SourceKind.RSS else ArticleOrigin.SITEMAP,
+                        origin=ArticleOrigin.FEED
+                        if source.kind == SourceKind.RSS
+                        else ArticleOrigin.SITEMAP,
                         actor=None,
                         requested=link,
                         source=source,
@@ -386,7 +403,9 @@ def poll_source(
         result.error = exc.message
     source.last_polled_at = now
     source.last_status = (result.error or _("baik"))[:500]
-    source.save(update_fields=["etag", "last_modified", "last_polled_at", "last_status", "updated_at"])
+    source.save(
+        update_fields=["etag", "last_modified", "last_polled_at", "last_status", "updated_at"]
+    )
     return result
 
 
@@ -411,7 +430,9 @@ def _decide(proposal: Proposal, actor: User, status: str, note: str = "") -> Non
     proposal.decided_by = actor
     proposal.decided_at = timezone.now()
     proposal.note = note
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "note", "event", "case", "updated_at"])
+    proposal.save(
+        update_fields=["status", "decided_by", "decided_at", "note", "event", "case", "updated_at"]
+    )
 
 
 def proposal_dismiss(*, proposal: Proposal, actor: User, note: str = "") -> Proposal:
@@ -485,7 +506,7 @@ def proposal_accept_lead(
     event_date: dt.date,
     persons: list[dict[str, str]],
 ) -> Case:
-    """The officer's click: the lead becomes informasi awal (DOMAIN §5.1) with the officials named."""
+    """The officer's click: the lead becomes informasi awal (DOMAIN §5.1), officials named."""
     from netral.cases.models import Origin
     from netral.cases.services import CaseData, PersonData, case_intake_finding
 
@@ -500,7 +521,11 @@ def proposal_accept_lead(
         description=description + "\n\n" + _("Sumber: %(url)s") % {"url": proposal.article.url},
         event_date=event_date,
         known_date=max(today if event_date <= today else event_date, event_date),
-        persons=[PersonData(name=p["name"], position=p.get("position", "")) for p in persons if p.get("name")],
+        persons=[
+            PersonData(name=p["name"], position=p.get("position", ""))
+            for p in persons
+            if p.get("name")
+        ],
     )
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -517,7 +542,9 @@ def proposal_accept_lead(
     return case
 
 
-def match_officials(people: list[dict[str, str]], region: Region | None, limit: int = 5000) -> dict[str, int]:
+def match_officials(
+    people: list[dict[str, str]], region: Region | None, limit: int = 5000
+) -> dict[str, int]:
     """Registered officials named in the article (rapidfuzz over names in the region)."""
     from rapidfuzz import fuzz, process
 
@@ -528,16 +555,17 @@ def match_officials(people: list[dict[str, str]], region: Region | None, limit: 
     if not people or region is None:
         return {}
     candidates = dict(
-        Official.objects.filter(region_subtree_q(region.code), is_active=True).values_list("pk", "name_folded")[
-            :limit
-        ]
+        Official.objects.filter(region_subtree_q(region.code), is_active=True).values_list(
+            "pk", "name_folded"
+        )[:limit]
     )
     if not candidates:
         return {}
     found: dict[str, int] = {}
     for person in people:
-        best = process.extractOne(fold(person["name"]), candidates, scorer=fuzz.token_sort_ratio, score_cutoff=90)
+        best = process.extractOne(
+            fold(person["name"]), candidates, scorer=fuzz.token_sort_ratio, score_cutoff=90
+        )
         if best is not None:
             found[person["name"]] = int(best[2])
     return found
-

@@ -52,7 +52,9 @@ def _prefill_event(proposal: Any) -> dict[str, Any]:
     return {
         "title": proposal.article.title[:300],
         "kinds": [
-            k for k in data.get("event_kinds", []) if k in ("SOSIALISASI", "DEKLARASI", "APEL", "RAKOR")
+            k
+            for k in data.get("event_kinds", [])
+            if k in ("SOSIALISASI", "DEKLARASI", "APEL", "RAKOR")
         ],
         "date": data.get("event_date") or "",
         "region": proposal.region_id or "",
@@ -115,30 +117,44 @@ def add(request: AuthenticatedHttpRequest) -> HttpResponse:
     mode = request.POST.get("mode", "url")
     url_form = forms.UrlForm(request.POST if mode == "url" else None)
     text_form = forms.TextForm(request.POST if mode == "text" else None)
-    upload_form = forms.UploadForm(request.POST if mode == "upload" else None, request.FILES or None)
+    upload_form = forms.UploadForm(
+        request.POST if mode == "upload" else None, request.FILES or None
+    )
     if request.method == "POST":
         result = None
         try:
             if mode == "url" and url_form.is_valid():
-                result = services.article_add_url(url=url_form.cleaned_data["url"], actor=request.user)
+                result = services.article_add_url(
+                    url=url_form.cleaned_data["url"], actor=request.user
+                )
             elif mode == "text" and text_form.is_valid():
                 d = text_form.cleaned_data
                 result = services.article_add_text(
-                    text=d["text"], title=d["title"], published=d["published"], url=d["url"], actor=request.user
+                    text=d["text"],
+                    title=d["title"],
+                    published=d["published"],
+                    url=d["url"],
+                    actor=request.user,
                 )
             elif mode == "upload" and upload_form.is_valid():
                 upload = upload_form.cleaned_data["file"]
                 result = services.article_add_upload(content=upload.read(), actor=request.user)
         except ApplicationError as exc:
-            {"url": url_form, "text": text_form, "upload": upload_form}.get(mode, url_form).add_error(
-                None, exc.message
-            )
+            {"url": url_form, "text": text_form, "upload": upload_form}.get(
+                mode, url_form
+            ).add_error(None, exc.message)
         if result is not None:
             if not result.created:
-                messages.info(request, _("Artikel ini sudah pernah disimpan; tidak disimpan dua kali."))
+                messages.info(
+                    request, _("Artikel ini sudah pernah disimpan; tidak disimpan dua kali.")
+                )
             elif result.proposals:
                 messages.success(request, _("Artikel disimpan dan menjadi usulan untuk ditinjau."))
-                visible = [p for p in result.proposals if access.proposals_visible_to(request.user).filter(pk=p.pk).exists()]
+                visible = [
+                    p
+                    for p in result.proposals
+                    if access.proposals_visible_to(request.user).filter(pk=p.pk).exists()
+                ]
                 if visible:
                     return redirect("news:proposal", pk=visible[0].pk)
             else:
@@ -172,7 +188,11 @@ def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                region = access.access_declarations_region(request.user, d["region"]) if is_event else None
+                region = (
+                    access.access_declarations_region(request.user, d["region"])
+                    if is_event
+                    else None
+                )
             except Http404:
                 form.add_error("region", _("Wilayah tidak dikenal atau di luar yurisdiksi Anda."))
                 region = None
@@ -200,7 +220,9 @@ def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     if lead_region is None or not access.covers(
                         request.user, lead_region.code, access.Perm.HANDLE_CASES
                     ):
-                        form.add_error("region", _("Wilayah tidak dikenal atau di luar yurisdiksi Anda."))
+                        form.add_error(
+                            "region", _("Wilayah tidak dikenal atau di luar yurisdiksi Anda.")
+                        )
                     else:
                         case = services.proposal_accept_lead(
                             proposal=proposal,
@@ -227,7 +249,9 @@ def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_decide": can_decide,
             "is_event": is_event,
             "dismiss_form": forms.DismissForm(),
-            "officials": services.match_officials(proposal.extraction.get("people", []), proposal.region),
+            "officials": services.match_officials(
+                proposal.extraction.get("people", []), proposal.region
+            ),
             "published": _date(proposal.extraction.get("published_date")),
             "event_date": _date(proposal.extraction.get("event_date")),
         },

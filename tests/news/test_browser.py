@@ -38,9 +38,14 @@ def test_an_officer_turns_an_article_into_an_event(
     # then the proposal shows what was read, with labels and not codes
     page.get_by_test_id("event-date").wait_for()
     assert "14 September 2024" in page.get_by_test_id("event-date").inner_text()
-    body = page.locator("main").inner_text() if page.locator("main").count() else page.inner_text("body")
+    body = (
+        page.locator("main").inner_text()
+        if page.locator("main").count()
+        else page.inner_text("body")
+    )
     assert "Budi Santoso, Camat Muara Wahau" in body
-    assert "Sosialisasi" in body and "SOSIALISASI" not in body
+    assert "Sosialisasi" in body
+    assert "SOSIALISASI" not in body
     # and the event form is pre-filled
     assert page.get_by_label("Nama kegiatan").input_value() == ARTICLE_TITLE
     assert page.get_by_label("Tanggal").input_value() == "2024-09-14"
@@ -61,7 +66,8 @@ def test_an_officer_turns_an_article_into_an_event(
     assert event.title == ARTICLE_TITLE
     assert event.date.isoformat() == "2024-09-14"
     assert event.region_id == "64.08.02"
-    assert event.is_sosialisasi and event.is_deklarasi
+    assert event.is_sosialisasi
+    assert event.is_deklarasi
     assert "Menolak segala bentuk politik uang." in event.materials
     assert url in event.basis
     assert {s.name for s in event.speakers.all()} == {"Budi Santoso", "Andi Rahman"}

@@ -34,10 +34,19 @@ def test_a_text_file_and_an_html_file_give_one_json_object_each(tmp_path: Path) 
     html_file.write_text(article_html(), encoding="utf-8")
     out = StringIO()
     # when both are read with --json
-    call_command("news_extract", str(text_file), str(html_file), "--json", "--published", "2024-09-16", stdout=out)
+    call_command(
+        "news_extract",
+        str(text_file),
+        str(html_file),
+        "--json",
+        "--published",
+        "2024-09-16",
+        stdout=out,
+    )
     # then there is one JSON object per input, with exactly the documented keys
     first, second = (json.loads(line) for line in out.getvalue().splitlines())
-    assert set(first) == KEYS and set(second) == KEYS
+    assert set(first) == KEYS
+    assert set(second) == KEYS
     assert first["title"] == "Pj Bupati Paser Ingatkan 403 ASN Jaga Netralitas"
     assert first["event_date"] == "2024-09-14"
     assert first["region_codes"][0].startswith("64.01")
@@ -59,5 +68,7 @@ def test_a_url_is_fetched_behind_the_guard(fixture_server: FixtureServer) -> Non
 def test_a_missing_file_is_reported_and_fails(tmp_path: Path, settings: Any) -> None:
     err = StringIO()
     with pytest.raises(CommandError):
-        call_command("news_extract", str(tmp_path / "tidak-ada.txt"), "--json", stdout=StringIO(), stderr=err)
+        call_command(
+            "news_extract", str(tmp_path / "tidak-ada.txt"), "--json", stdout=StringIO(), stderr=err
+        )
     assert "tidak-ada.txt" in err.getvalue()

@@ -20,25 +20,32 @@ def _extract(text: str, title: str = "Berita", published: dt.date | None = dt.da
 
 def test_a_day_and_month_without_year_take_the_year_of_publication_and_the_weekday() -> None:
     # when an article published on Monday 16 September 2024 says "Sabtu (14/9)"
-    result = _extract("Bawaslu Kabupaten Paser menggelar sosialisasi pada Sabtu (14/9) di Tanah Grogot.")
+    result = _extract(
+        "Bawaslu Kabupaten Paser menggelar sosialisasi pada Sabtu (14/9) di Tanah Grogot."
+    )
     # then the event date is Saturday 14 September 2024
     assert result.event_date == "2024-09-14"
 
 
 def test_the_weekday_decides_the_year_around_new_year() -> None:
     # "Jumat (29/12)" in an article of 2 January 2024 is Friday 29 December 2023
-    result = _extract("Rakor digelar Jumat (29/12) oleh Bawaslu Kabupaten Berau.", published=dt.date(2024, 1, 2))
+    result = _extract(
+        "Rakor digelar Jumat (29/12) oleh Bawaslu Kabupaten Berau.", published=dt.date(2024, 1, 2)
+    )
     assert result.event_date == "2023-12-29"
 
 
 def test_no_date_in_the_text_gives_no_event_date() -> None:
-    result = _extract("Bawaslu Kabupaten Berau mengingatkan ASN untuk menjaga netralitas selama Pilkada.")
+    result = _extract(
+        "Bawaslu Kabupaten Berau mengingatkan ASN untuk menjaga netralitas selama Pilkada."
+    )
     assert result.event_date is None
 
 
 def test_a_period_or_a_future_date_is_not_taken_as_the_event_date() -> None:
     result = _extract(
-        "Bawaslu Kabupaten Berau mengingatkan bahwa masa kampanye berlangsung hingga 23 November 2024 "
+        "Bawaslu Kabupaten Berau mengingatkan bahwa masa kampanye berlangsung "
+        "hingga 23 November 2024 "
         "dan pemungutan suara pada 27 November 2024 mendatang."
     )
     assert result.event_date is None
@@ -47,7 +54,8 @@ def test_a_period_or_a_future_date_is_not_taken_as_the_event_date() -> None:
 def test_regions_are_resolved_by_the_hierarchy_named_around_them() -> None:
     # given a kecamatan named with its regency
     result = _extract(
-        "Sosialisasi digelar di Kecamatan Tanjung Redeb Kabupaten Berau pada Senin, 9 September 2024."
+        "Sosialisasi digelar di Kecamatan Tanjung Redeb Kabupaten Berau "
+        "pada Senin, 9 September 2024."
     )
     # then the main region is that kecamatan, its regency follows
     assert result.region_codes[0] == "64.03.05"
@@ -62,7 +70,9 @@ def test_se_kabupaten_makes_the_regency_the_main_region() -> None:
 
 
 def test_abbreviations_name_regencies_and_provinces() -> None:
-    result = _extract("Bawaslu Kukar menggelar rakor bersama Panwascam se-Kukar di Tenggarong, Kaltim.")
+    result = _extract(
+        "Bawaslu Kukar menggelar rakor bersama Panwascam se-Kukar di Tenggarong, Kaltim."
+    )
     assert result.region_codes[0].startswith("64.02")
     assert "64" in result.region_codes
     result = _extract("Pj Gubernur Kalbar mengingatkan ASN di Kalbar agar netral.")
@@ -112,11 +122,14 @@ def test_a_reported_violation_becomes_a_lead_with_the_official_named() -> None:
         "Joko Susilo membantah. Pilkada 2024."
     )
     assert "MEDSOS" in result.event_kinds
-    assert result.leads and result.leads[0]["kinds"] == ["MEDSOS"]
+    assert result.leads
+    assert result.leads[0]["kinds"] == ["MEDSOS"]
 
 
 def test_a_warning_is_not_a_lead() -> None:
-    result = _extract("Bawaslu Kabupaten Berau mengimbau ASN agar tidak ikut kampanye di media sosial.")
+    result = _extract(
+        "Bawaslu Kabupaten Berau mengimbau ASN agar tidak ikut kampanye di media sosial."
+    )
     assert result.leads == []
 
 
@@ -131,14 +144,15 @@ def test_a_page_that_is_not_an_article_and_another_language_are_flagged() -> Non
         title="Village heads reminded",
     )
     assert english.problems == ["not_indonesian"]
-    assert english.region_codes == [] and english.event_kinds == []
+    assert english.region_codes == []
+    assert english.event_kinds == []
 
 
 def test_extraction_takes_well_under_a_second_per_article() -> None:
     import time
 
     load_gazetteer()
-    text = ("Bawaslu Kabupaten Paser menggelar sosialisasi pada Sabtu (14/9) di Tanah Grogot. " * 40)
+    text = "Bawaslu Kabupaten Paser menggelar sosialisasi pada Sabtu (14/9) di Tanah Grogot. " * 40
     start = time.perf_counter()
     _extract(text)
     assert time.perf_counter() - start < 1.0

@@ -45,7 +45,9 @@ def test_an_article_added_by_url_becomes_a_proposal_of_the_unit_it_names(
 def test_the_same_article_twice_is_stored_once(fixture_server: FixtureServer, alice: Any) -> None:
     # given the same article under two URLs (tracking parameter), and once pasted as text
     first = fixture_server.add("/a", article_html(canonical=fixture_server.base + "/a"))
-    second = fixture_server.add("/a?utm_source=wa", article_html(canonical=fixture_server.base + "/a"))
+    second = fixture_server.add(
+        "/a?utm_source=wa", article_html(canonical=fixture_server.base + "/a")
+    )
     services.article_add_url(url=first, actor=alice)
     again = services.article_add_url(url=second, actor=alice)
     assert not again.created
@@ -82,7 +84,8 @@ def test_a_redirect_to_a_private_address_is_refused_and_stores_nothing(alice: An
         fetch_module.url_target = original  # type: ignore[assignment]
     # then nothing was stored and no proposal created
     assert calls == ["http://evil.example/berita"]
-    assert not Article.objects.exists() and not Proposal.objects.exists()
+    assert not Article.objects.exists()
+    assert not Proposal.objects.exists()
 
 
 def test_a_redirect_from_the_fixture_server_to_loopback_is_refused_without_the_test_network(
@@ -115,11 +118,16 @@ def test_pages_that_are_not_articles_or_not_indonesian_create_no_proposal(
         ),
     )
     assert services.article_add_url(url=menu, actor=alice).article.state == ArticleState.NOT_ARTICLE
-    assert services.article_add_url(url=english, actor=alice).article.state == ArticleState.OTHER_LANGUAGE
+    assert (
+        services.article_add_url(url=english, actor=alice).article.state
+        == ArticleState.OTHER_LANGUAGE
+    )
     assert not Proposal.objects.exists()
 
 
-def test_an_article_without_a_date_proposes_no_date(fixture_server: FixtureServer, alice: Any) -> None:
+def test_an_article_without_a_date_proposes_no_date(
+    fixture_server: FixtureServer, alice: Any
+) -> None:
     body = (
         "<p>Badan Kesbangpol Kabupaten Kutai Timur menggelar sosialisasi netralitas ASN bagi "
         "pejabat di lingkungan pemerintah kabupaten menjelang Pilkada 2024. Kegiatan tersebut "
@@ -164,25 +172,33 @@ def test_a_sitemap_lists_articles(fixture_server: FixtureServer) -> None:
         f"<url><loc>{link}</loc></url></urlset>"
     )
     fixture_server.add("/sitemap.xml", sitemap, headers={"Content-Type": "application/xml"})
-    result = services.poll_source(_source(fixture_server, "/sitemap.xml", "SITEMAP"), same_host_delay=0)
+    result = services.poll_source(
+        _source(fixture_server, "/sitemap.xml", "SITEMAP"), same_host_delay=0
+    )
     assert (result.items, result.stored) == (1, 1)
 
 
 def test_a_garbage_feed_or_a_timeout_is_recorded_and_proposes_nothing(
     fixture_server: FixtureServer, monkeypatch: Any
 ) -> None:
-    fixture_server.add("/garbage", b"\x00\x01 not a feed <<<", headers={"Content-Type": "text/plain"})
+    fixture_server.add(
+        "/garbage", b"\x00\x01 not a feed <<<", headers={"Content-Type": "text/plain"}
+    )
     bad = services.poll_source(_source(fixture_server, "/garbage"), same_host_delay=0)
-    assert bad.error and bad.stored == 0
+    assert bad.error
+    assert bad.stored == 0
     # a feed that answers too slowly
     monkeypatch.setattr("netral.news.fetch.TIMEOUT_SECONDS", 0.2)
     fixture_server.add("/slow", "<rss/>", delay=1.0)
-    slow_source = NewsSource.objects.create(name="Lambat", kind="RSS", url=fixture_server.base + "/slow")
+    slow_source = NewsSource.objects.create(
+        name="Lambat", kind="RSS", url=fixture_server.base + "/slow"
+    )
     slow = services.poll_source(slow_source, same_host_delay=0)
     assert "Waktu habis" in slow.error
     slow_source.refresh_from_db()
     assert "Waktu habis" in slow_source.last_status
-    assert not Article.objects.exists() and not Proposal.objects.exists()
+    assert not Article.objects.exists()
+    assert not Proposal.objects.exists()
 
 
 def test_accepting_an_event_proposal_records_the_event_with_the_extracted_facts(
@@ -206,7 +222,8 @@ def test_accepting_an_event_proposal_records_the_event_with_the_extracted_facts(
         speakers=[SpeakerIn("Andi Rahman", "Ketua Bawaslu Kutai Timur", "")],
     )
     proposal.refresh_from_db()
-    assert proposal.status == ProposalStatus.ACCEPTED and proposal.event == event
+    assert proposal.status == ProposalStatus.ACCEPTED
+    assert proposal.event == event
     assert url in event.basis
     # a proposal is decided once
     with pytest.raises(services.ApplicationError):
@@ -221,8 +238,9 @@ def test_a_lead_is_accepted_as_informasi_awal(alice: Any) -> None:
 
     text = (
         "Kades Wanasari Diduga Kampanyekan Paslon di Media Sosial\n"
-        "Kepala Desa Wanasari, Kecamatan Muara Wahau, Kabupaten Kutai Timur, Joko Susilo, dilaporkan "
-        "ke Bawaslu Kutai Timur pada Senin (7/10) karena diduga mengunggah ajakan memilih salah satu "
+        "Kepala Desa Wanasari, Kecamatan Muara Wahau, Kabupaten Kutai Timur, Joko Susilo, "
+        "dilaporkan ke Bawaslu Kutai Timur pada Senin (7/10) karena diduga mengunggah ajakan "
+        "memilih salah satu "
         "pasangan calon di media sosial. Ketua Bawaslu Kutai Timur Andi Rahman menyatakan laporan "
         "tersebut sedang dalam kajian awal menjelang Pilkada 2024. Warga diminta melapor bila "
         "menemukan pelanggaran serupa."
@@ -256,7 +274,8 @@ def test_another_regency_cannot_see_the_proposal(
     import re
 
     visible = re.sub(r"<[^>]+>", " ", page.content.decode())
-    assert "Sosialisasi" in visible and "SOSIALISASI" not in visible
+    assert "Sosialisasi" in visible
+    assert "SOSIALISASI" not in visible
 
 
 def test_the_periodic_job_polls_due_sources_through_the_worker(
@@ -272,7 +291,10 @@ def test_the_periodic_job_polls_due_sources_through_the_worker(
     monkeypatch.setattr(worker, "close_old_connections", lambda **kw: None)
     monkeypatch.setattr(services, "_polite_wait", lambda url, seconds: None)
     link = fixture_server.add("/berita/job-1", article_html())
-    rss = f'<?xml version="1.0"?><rss version="2.0"><channel><item><link>{link}</link></item></channel></rss>'
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel>'
+        f"<item><link>{link}</link></item></channel></rss>"
+    )
     fixture_server.add("/job.rss", rss, headers={"Content-Type": "application/rss+xml"})
     _source(fixture_server, "/job.rss")
     job = news_poll_job.enqueue(key="news-poll-test")

@@ -16,8 +16,36 @@ from netral.news.extract.gazetteer import Gazetteer, Mention, load_gazetteer
 
 # Words that make a text an Indonesian article (ratio of these among all words).
 _ID_WORDS = frozenset(
-    "yang dan di ke dari untuk dengan pada ini itu dalam tidak akan oleh para agar serta "
-    "juga kepada bahwa sebagai telah atau adalah saat kata ujar tersebut".split()
+    [
+        "yang",
+        "dan",
+        "di",
+        "ke",
+        "dari",
+        "untuk",
+        "dengan",
+        "pada",
+        "ini",
+        "itu",
+        "dalam",
+        "tidak",
+        "akan",
+        "oleh",
+        "para",
+        "agar",
+        "serta",
+        "juga",
+        "kepada",
+        "bahwa",
+        "sebagai",
+        "telah",
+        "atau",
+        "adalah",
+        "saat",
+        "kata",
+        "ujar",
+        "tersebut",
+    ]
 )
 MIN_WORDS = 40
 
@@ -71,7 +99,9 @@ def _parse_iso(value: str | None) -> dt.date | None:
         return None
 
 
-def extract_html(html: str, *, url: str | None = None, published: dt.date | None = None) -> Extraction:
+def extract_html(
+    html: str, *, url: str | None = None, published: dt.date | None = None
+) -> Extraction:
     """Main text, title and publication date of a page (trafilatura, htmldate), then the facts."""
     import trafilatura
     from htmldate import find_date
@@ -179,8 +209,7 @@ def main_regions(gazetteer: Gazetteer, mentions: list[Mention], body_start: int)
     weights: dict[str, float] = {}
     whole_kab: set[str] = set()
     for m in mentions:
-        code = m.resolved
-        assert code is not None
+        code = m.resolved or ""
         w = 2.0 if m.start < body_start + 300 else 1.0
         parts = code.split(".")
         for depth in range(1, len(parts) + 1):

@@ -79,14 +79,94 @@ ALIASES: dict[str, str] = {
 # Words that name a region but are far more often ordinary words; matched only when a level
 # word stands before them ("Kota Batu", "Desa Baru").
 COMMON_WORDS = frozenset(
-    """
-    batu baru jaya tengah barat timur utara selatan pusat raya indonesia agung sari makmur mulia
-    maju sejahtera harapan merdeka damai aman indah bersatu bersama mandiri pemilu kota desa
-    pasar kampung sungai muara tanjung teluk pulau gunung bukit lubuk air padang kuala ujung
-    kayu bunga mekar bakti karya tani dua tiga empat lima satu ilir ulu hulu hilir lama
-    pematang tanah lebak rawa binjai bumi rejo mulyo asri permai sentosa kencana lestari
-    kampar agam bima kota kaur buru muna solok sumba nias malaka tuban bandar sinar cahaya
-    """.split()
+    [
+        "batu",
+        "baru",
+        "jaya",
+        "tengah",
+        "barat",
+        "timur",
+        "utara",
+        "selatan",
+        "pusat",
+        "raya",
+        "indonesia",
+        "agung",
+        "sari",
+        "makmur",
+        "mulia",
+        "maju",
+        "sejahtera",
+        "harapan",
+        "merdeka",
+        "damai",
+        "aman",
+        "indah",
+        "bersatu",
+        "bersama",
+        "mandiri",
+        "pemilu",
+        "kota",
+        "desa",
+        "pasar",
+        "kampung",
+        "sungai",
+        "muara",
+        "tanjung",
+        "teluk",
+        "pulau",
+        "gunung",
+        "bukit",
+        "lubuk",
+        "air",
+        "padang",
+        "kuala",
+        "ujung",
+        "kayu",
+        "bunga",
+        "mekar",
+        "bakti",
+        "karya",
+        "tani",
+        "dua",
+        "tiga",
+        "empat",
+        "lima",
+        "satu",
+        "ilir",
+        "ulu",
+        "hulu",
+        "hilir",
+        "lama",
+        "pematang",
+        "tanah",
+        "lebak",
+        "rawa",
+        "binjai",
+        "bumi",
+        "rejo",
+        "mulyo",
+        "asri",
+        "permai",
+        "sentosa",
+        "kencana",
+        "lestari",
+        "kampar",
+        "agam",
+        "bima",
+        "kota",
+        "kaur",
+        "buru",
+        "muna",
+        "solok",
+        "sumba",
+        "nias",
+        "malaka",
+        "tuban",
+        "bandar",
+        "sinar",
+        "cahaya",
+    ]
 )
 
 LEVEL_WORDS: dict[str, str] = {
@@ -191,13 +271,15 @@ class Gazetteer:
             # a level word counts only when written as part of the name ("Desa Pasir",
             # not "kepala desa dalam ...")
             original_before = padded[max(0, m.start - 40) : m.start + 1].split()
-            if original_before and not original_before[-1][:1].isupper():
-                if not (original_before[-1].lower().startswith("se-")):
-                    words = words[:-1] + ["_"] if words else words
+            last = original_before[-1] if original_before else ""
+            if last and not last[:1].isupper() and not last.lower().startswith("se-"):
+                words = [*words[:-1], "_"] if words else words
             m.hint = _hint(words)
             m.last_word = words[-1] if words else ""
             m.whole_kab = (
-                len(words) >= 2 and words[-2] == "se" and words[-1] in ("kabupaten", "kota", "kecamatan")
+                len(words) >= 2
+                and words[-2] == "se"
+                and words[-1] in ("kabupaten", "kota", "kecamatan")
             )
             if not m.whole_kab and words[-1:] == ["se"]:
                 m.whole_kab = True
@@ -219,13 +301,16 @@ class Gazetteer:
             top = [c for c in cands if self.regions[c].level in ("provinsi", "kabkota")]
             if m.hint and len(cands) == 1:
                 m.resolved = cands[0]
-            elif m.alias and len(top) == 1:
+            elif (m.alias and len(top) == 1) or (
+                m.hint is None
+                and len(top) == 1
+                and m.key not in COMMON_WORDS
+                and (
+                    len(cands) == 1
+                    or not any(self._has_relative(c, mentions, m) for c in cands if c != top[0])
+                )
+            ):
                 m.resolved = top[0]
-            elif m.hint is None and len(top) == 1 and m.key not in COMMON_WORDS:
-                if len(cands) == 1 or not any(
-                    self._has_relative(c, mentions, m) for c in cands if c != top[0]
-                ):
-                    m.resolved = top[0]
             if m.resolved:
                 anchors.add(m.resolved)
         # 2. Twice: candidates supported by an ancestor or descendant already resolved.

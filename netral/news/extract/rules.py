@@ -50,11 +50,12 @@ NUMERIC_DATE = re.compile(
     rf"(?:/(?P<y>\d{{2,4}}))?\s*\)?",
     re.IGNORECASE,
 )
-# "Senin, 23 September 2024", "pada 22 September 2024", "Jumat–Sabtu, 24–25 Januari 2025",
+# "Senin, 23 September 2024", "pada 22 September 2024", "Jumat-Sabtu, 24-25 Januari 2025"
+# (hyphen or en dash),
 # "Sabtu (21/09/24)", "Senin 2 Oktober 2023", "14 September"
 WORDED_DATE = re.compile(
-    rf"\b(?:(?P<wd>{_DAY_RE})(?:\s*[-–]\s*(?:{_DAY_RE}))?\s*[,(]?\s*)?"
-    rf"(?:tanggal\s+)?(?P<d>\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\s+(?P<mon>{_MONTH_RE})\.?"
+    rf"\b(?:(?P<wd>{_DAY_RE})(?:\s*[-\u2013]\s*(?:{_DAY_RE}))?\s*[,(]?\s*)?"
+    rf"(?:tanggal\s+)?(?P<d>\d{{1,2}})(?:\s*[-\u2013]\s*\d{{1,2}})?\s+(?P<mon>{_MONTH_RE})\.?"
     rf"(?:\s+(?P<y>\d{{4}}))?\b",
     re.IGNORECASE,
 )
@@ -221,14 +222,13 @@ def _sentences(text: str) -> list[str]:
 HYPOTHETICAL = re.compile(r"\b(bila|jika|apabila|kalau|seandainya|manakala)\b", re.I)
 
 
-NEGATION = re.compile(r"\b(tidak|tak|dilarang|jangan|larangan|bukan|belum)\b(\s+\w+){0,2}\s*$", re.I)
+NEGATION = re.compile(
+    r"\b(tidak|tak|dilarang|jangan|larangan|bukan|belum)\b(\s+\w+){0,2}\s*$", re.I
+)
 
 
 def _suspects(sentence: str) -> bool:
-    for m in SUSPICION.finditer(sentence):
-        if not NEGATION.search(sentence[: m.start()]):
-            return True
-    return False
+    return any(not NEGATION.search(sentence[: m.start()]) for m in SUSPICION.finditer(sentence))
 
 
 def suspicious_sentences(text: str) -> list[str]:
@@ -242,13 +242,14 @@ def violation_sentences(text: str) -> list[str]:
     out = []
     for sentence in suspicious_sentences(text):
         if SUBJECT_WORDS.search(sentence) or VIOLATION_KINDS["POLITIK_UANG"].search(sentence):
-            if re.search(r"\b(dilarang|jangan|imbau|mengimbau|mengingatkan|agar)\b", sentence, re.I):
-                if not re.search(
-                    r"\b(dilaporkan|diduga|terindikasi|kedapatan|mengantongi|terbukti)\b",
-                    sentence,
-                    re.I,
-                ):
-                    continue
+            if re.search(
+                r"\b(dilarang|jangan|imbau|mengimbau|mengingatkan|agar)\b", sentence, re.I
+            ) and not re.search(
+                r"\b(dilaporkan|diduga|terindikasi|kedapatan|mengantongi|terbukti)\b",
+                sentence,
+                re.I,
+            ):
+                continue
             out.append(sentence)
     return out
 
@@ -290,7 +291,7 @@ PEMILU = re.compile(
 
 
 def election(text: str, published: dt.date | None) -> dict[str, object] | None:
-    pilkada = [m for m in PILKADA.finditer(text)]
+    pilkada = list(PILKADA.finditer(text))
     pemilu = [m for m in PEMILU.finditer(text) if not re.match(r"pemilu\s*damai", m.group(0), re.I)]
     if not pilkada and not pemilu:
         return None
@@ -381,12 +382,18 @@ def counts(text: str) -> list[dict[str, object]]:
 
 INSTITUTIONS: list[tuple[str, re.Pattern[str]]] = [
     ("BAWASLU", re.compile(r"\b(bawaslu|badan pengawas pemil\w*)\b", re.I)),
-    ("PANWASLU_KECAMATAN", re.compile(r"\b(panwascam|panwaslu kecamatan|panitia pengawas pemilu kecamatan)\b", re.I)),  # noqa: E501
+    (
+        "PANWASLU_KECAMATAN",
+        re.compile(r"\b(panwascam|panwaslu kecamatan|panitia pengawas pemilu kecamatan)\b", re.I),
+    ),
     ("PKD", re.compile(r"\b(pkd|panwaslu (kelurahan|desa)|pengawas kelurahan/desa)\b", re.I)),
     ("KPU", re.compile(r"\b(kpu|kip|komisi pemilihan umum)\b", re.I)),
     ("KESBANGPOL", re.compile(r"\b(b?a?kesbangpol|badan kesatuan bangsa dan politik)\b", re.I)),
     ("BKPSDM", re.compile(r"\b(bkpsdm|bkpp|bkd|badan kepegawaian\w*( daerah)?)\b", re.I)),
-    ("DPMD", re.compile(r"\b(dpmd\w*|dpmpd|dispmd|dinas pemberdayaan masyarakat (dan )?desa)\b", re.I)),  # noqa: E501
+    (
+        "DPMD",
+        re.compile(r"\b(dpmd\w*|dpmpd|dispmd|dinas pemberdayaan masyarakat (dan )?desa)\b", re.I),
+    ),
     ("INSPEKTORAT", re.compile(r"\binspektorat\b", re.I)),
     ("POLRES", re.compile(r"\b(polres\w*|kapolres\w*)\b", re.I)),
     ("POLSEK", re.compile(r"\b(polsek|kapolsek)\b", re.I)),
@@ -395,13 +402,25 @@ INSTITUTIONS: list[tuple[str, re.Pattern[str]]] = [
     ("KORAMIL", re.compile(r"\b(koramil|danramil)\b", re.I)),
     ("KEJAKSAAN", re.compile(r"\b(kejaksaan|kejari|kajari|kejati)\b", re.I)),
     ("DPRD", re.compile(r"\bdprd\b", re.I)),
-    ("FORKOPIMDA", re.compile(r"\b(forkopimda|forkompimda|forkorpimda|forum komunikasi pimpinan daerah|forum koordinasi pimpinan daerah)\b", re.I)),  # noqa: E501
+    (
+        "FORKOPIMDA",
+        re.compile(
+            r"\b(forkopimda|forkompimda|forkorpimda|"
+            r"forum (komunikasi|koordinasi) pimpinan daerah)\b",
+            re.I,
+        ),
+    ),
     ("FORKOPIMCAM", re.compile(r"\b(forkopimcam|forkompincam|forkopimka|muspika)\b", re.I)),
     ("SENTRA_GAKKUMDU", re.compile(r"\bgakkumdu\b", re.I)),
     ("KASN", re.compile(r"\b(kasn|komisi aparatur sipil negara|komisi asn)\b", re.I)),
     ("BKN", re.compile(r"\b(bkn|badan kepegawaian negara)\b", re.I)),
     ("KEMENDAGRI", re.compile(r"\b(kemendagri|mendagri|kementerian dalam negeri)\b", re.I)),
-    ("PEMDA", re.compile(r"\b(pemkab|pemkot|pemprov|pemerintah (kabupaten|kota|provinsi|daerah))\b", re.I)),  # noqa: E501
+    (
+        "PEMDA",
+        re.compile(
+            r"\b(pemkab|pemkot|pemprov|pemerintah (kabupaten|kota|provinsi|daerah))\b", re.I
+        ),
+    ),
     ("DISKOMINFO", re.compile(r"\b(diskominfo\w*|dinas komunikasi)\b", re.I)),
     ("SATPOL_PP", re.compile(r"\bsatpol\s*pp\b", re.I)),
     ("APDESI", re.compile(r"\bapdesi\b", re.I)),
@@ -422,28 +441,69 @@ def institutions(text: str) -> list[str]:
 # --- people ------------------------------------------------------------------------------
 
 POSITION_HEADS = [
-    r"pj\.? bupati", r"pjs\.? bupati", r"penjabat \(pj\) bupati", r"penjabat sementara \(pjs\) bupati",  # noqa: E501
-    r"penjabat bupati", r"penjabat wali ?kota", r"pj\.? wali ?kota", r"penjabat gubernur",
-    r"pj\.? gubernur", r"wakil bupati", r"wabup", r"bupati", r"wali ?kota", r"wakil wali ?kota",
-    r"gubernur", r"wakil gubernur", r"sekretaris daerah", r"sekda",
+    r"pj\.? bupati",
+    r"pjs\.? bupati",
+    r"penjabat \(pj\) bupati",
+    r"penjabat sementara \(pjs\) bupati",
+    r"penjabat bupati",
+    r"penjabat wali ?kota",
+    r"pj\.? wali ?kota",
+    r"penjabat gubernur",
+    r"pj\.? gubernur",
+    r"wakil bupati",
+    r"wabup",
+    r"bupati",
+    r"wali ?kota",
+    r"wakil wali ?kota",
+    r"gubernur",
+    r"wakil gubernur",
+    r"sekretaris daerah",
+    r"sekda",
     r"asisten (i|ii|iii|1|2|3)(?: bidang)?(?: pemerintahan(?: dan (?:kesra|kesejahteraan rakyat))?)?",  # noqa: E501
     r"asisten pemerintahan(?: dan (?:kesra|kesejahteraan rakyat))?",
-    r"ketua bawaslu", r"anggota bawaslu", r"komisioner bawaslu",
-    r"koordinator divisi [a-z ,]+? bawaslu", r"koordiv [a-z ,]+? bawaslu",
+    r"ketua bawaslu",
+    r"anggota bawaslu",
+    r"komisioner bawaslu",
+    r"koordinator divisi [a-z ,]+? bawaslu",
+    r"koordiv [a-z ,]+? bawaslu",
     r"kordiv [a-z ,]+? bawaslu",
-    r"ketua kpu", r"anggota kpu", r"komisioner kpu",
-    r"ketua panwaslu kecamatan", r"ketua panwascam", r"anggota panwascam",
-    r"kepala (?:badan )?(?:kesbangpol|bakesbangpol)", r"kaban kesbangpol",
-    r"kepala bidang [a-z ]+? (?:kesbangpol|bakesbangpol)", r"kabid [a-z ]+? kesbangpol",
+    r"ketua kpu",
+    r"anggota kpu",
+    r"komisioner kpu",
+    r"ketua panwaslu kecamatan",
+    r"ketua panwascam",
+    r"anggota panwascam",
+    r"kepala (?:badan )?(?:kesbangpol|bakesbangpol)",
+    r"kaban kesbangpol",
+    r"kepala bidang [a-z ]+? (?:kesbangpol|bakesbangpol)",
+    r"kabid [a-z ]+? kesbangpol",
     r"kepala (?:dinas )?(?:dpmd\w*|dpmpd|dinas pemberdayaan masyarakat dan desa)",
-    r"kepala (?:bkpsdm|bkd|bkpp)", r"sekretaris (?:dpmd\w*|dinas pemberdayaan masyarakat dan desa)",  # noqa: E501
-    r"kepala inspektorat", r"inspektur",
-    r"kapolres", r"wakapolres", r"kapolsek", r"kapolda", r"dandim", r"danramil", r"kajari",
-    r"kepala kejaksaan negeri", r"ketua dprd", r"camat", r"lurah", r"kepala desa", r"kades",
-    r"sekretaris desa", r"ketua apdesi",
+    r"kepala (?:bkpsdm|bkd|bkpp)",
+    r"sekretaris (?:dpmd\w*|dinas pemberdayaan masyarakat dan desa)",
+    r"kepala inspektorat",
+    r"inspektur",
+    r"kapolres",
+    r"wakapolres",
+    r"kapolsek",
+    r"kapolda",
+    r"dandim",
+    r"danramil",
+    r"kajari",
+    r"kepala kejaksaan negeri",
+    r"ketua dprd",
+    r"camat",
+    r"lurah",
+    r"kepala desa",
+    r"kades",
+    r"sekretaris desa",
+    r"ketua apdesi",
 ]
 _POS_RE = "|".join(sorted(POSITION_HEADS, key=len, reverse=True))
-_NAME_TOKEN = r"(?:[A-Z][a-z'’\-][a-zA-Z'’\-]*|[A-Z]{2,3}\b(?!\.)|[A-Z]\.(?:[A-Z]\.)*|[A-Z]\b|H\.|Hj\.|Ir\.|Dr\.|Drs\.|KH\.)"
+_APOSTROPHES = "'\u2019"
+_NAME_TOKEN = (  # a capitalised word, initials, short acronyms ("AL"), honorifics
+    rf"(?:[A-Z][a-z{_APOSTROPHES}\-][a-zA-Z{_APOSTROPHES}\-]*|[A-Z]{{2,3}}\b(?!\.)|"
+    r"[A-Z]\.(?:[A-Z]\.)*|[A-Z]\b|H\.|Hj\.|Ir\.|Dr\.|Drs\.|KH\.)"
+)
 _RANK = r"(?:(?:AKBP|AKP|Kompol|Iptu|Ipda|Aiptu|Kombes(?: Pol)?|Letkol(?: (?:Inf|Arh|Kav|Czi|Cba|Kes))?|Mayor(?: Inf)?|Kapten(?: Inf)?|Brigjen(?: Pol)?|Irjen(?: Pol)?)\s+)"  # noqa: E501
 _DEGREE = r"(?:,?\s*(?:S\.\s?[A-Za-z.]+|M\.\s?[A-Za-z.]+|SH|SE|MM|MH|MT|MAP|M\.Si|S\.IK|S\.Sos|S\.Pd|SPd|S\.STP|MTP|Ph\.D))*"  # noqa: E501
 RANK_PREFIX = re.compile(
@@ -456,17 +516,113 @@ PERSON_RE = re.compile(
     rf"\s*,?\s+(?P<name>(?!(?i:{_POS_RE})\b){_RANK}?{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,4}}){_DEGREE}",
 )
 NOT_NAMES = frozenset(
-    """
-    Bawaslu KPU Kabupaten Kota Kecamatan Desa Kelurahan Provinsi Pemilu Pilkada ASN PNS PPPK
-    Pemerintah Pemkab Pemkot Dinas Badan Kantor Dalam Saat Pada Di Ke Yang Dan Ini Itu Selain
-    Sebagai Menurut Kami Kita Mereka Ia Dia Hal Acara Kegiatan Sosialisasi Deklarasi Apel Rakor
-    Jumat Sabtu Minggu Senin Selasa Rabu Kamis Forkopimda TNI Polri Kesbangpol Bakesbangpol
-    Sekretariat Selasa Tahun Undang Namun Bahkan Sementara Adapun Kemudian Juga Turut Hadir
-    Bupati Wakil Gubernur Camat Ketua Anggota Kepala Lurah Kades Wali Walikota Penjabat Pj
-    Sekda Asisten Koordinator Divisi Komisioner Kapolres Kapolsek Dandim Pjs Para Seluruh
-    RI ASN UPT OPD PNS TNI PPK KPU DPD DPR
-    """.split()
+    [
+        "Bawaslu",
+        "KPU",
+        "Kabupaten",
+        "Kota",
+        "Kecamatan",
+        "Desa",
+        "Kelurahan",
+        "Provinsi",
+        "Pemilu",
+        "Pilkada",
+        "ASN",
+        "PNS",
+        "PPPK",
+        "Pemerintah",
+        "Pemkab",
+        "Pemkot",
+        "Dinas",
+        "Badan",
+        "Kantor",
+        "Dalam",
+        "Saat",
+        "Pada",
+        "Di",
+        "Ke",
+        "Yang",
+        "Dan",
+        "Ini",
+        "Itu",
+        "Selain",
+        "Sebagai",
+        "Menurut",
+        "Kami",
+        "Kita",
+        "Mereka",
+        "Ia",
+        "Dia",
+        "Hal",
+        "Acara",
+        "Kegiatan",
+        "Sosialisasi",
+        "Deklarasi",
+        "Apel",
+        "Rakor",
+        "Jumat",
+        "Sabtu",
+        "Minggu",
+        "Senin",
+        "Selasa",
+        "Rabu",
+        "Kamis",
+        "Forkopimda",
+        "TNI",
+        "Polri",
+        "Kesbangpol",
+        "Bakesbangpol",
+        "Sekretariat",
+        "Selasa",
+        "Tahun",
+        "Undang",
+        "Namun",
+        "Bahkan",
+        "Sementara",
+        "Adapun",
+        "Kemudian",
+        "Juga",
+        "Turut",
+        "Hadir",
+        "Bupati",
+        "Wakil",
+        "Gubernur",
+        "Camat",
+        "Ketua",
+        "Anggota",
+        "Kepala",
+        "Lurah",
+        "Kades",
+        "Wali",
+        "Walikota",
+        "Penjabat",
+        "Pj",
+        "Sekda",
+        "Asisten",
+        "Koordinator",
+        "Divisi",
+        "Komisioner",
+        "Kapolres",
+        "Kapolsek",
+        "Dandim",
+        "Pjs",
+        "Para",
+        "Seluruh",
+        "RI",
+        "ASN",
+        "UPT",
+        "OPD",
+        "PNS",
+        "TNI",
+        "PPK",
+        "KPU",
+        "DPD",
+        "DPR",
+    ]
 )
+
+
+LEVEL_NAMES = frozenset({"kabupaten", "kab.", "kota", "kecamatan", "desa", "kelurahan", "provinsi"})
 
 
 def _clean_name(name: str) -> str:
@@ -506,8 +662,7 @@ def people(text: str, region_words: set[str]) -> list[dict[str, str]]:
                 break
         if split_at == 0 and place_words:
             # The capitalised words after the position are the name itself.
-            lead = [w for w in place_words if w.lower() in ("kabupaten", "kab.", "kota", "kecamatan",
-                                                            "desa", "kelurahan", "provinsi")]  # fmt: skip
+            lead = [w for w in place_words if w.lower() in LEVEL_NAMES]
             split_at = len(lead)
         while split_at < len(words) and words[split_at] in ("RI", "Pusat"):
             split_at += 1
@@ -536,10 +691,13 @@ def quoted_points(text: str) -> list[str]:
     """Numbered or bulleted points of a declaration quoted in the article."""
     points = []
     for m in POINT_LINE.finditer(text):
-        body = m["text"].strip().strip("\"“”")
+        body = m["text"].strip().strip('"“”')
         points.append(body)
     if points:
         return points
     # Points written inline: "1. Kami ... 2. Kami ..."
-    inline = re.findall(r"(?:^|\s)(\d)\.\s+((?:Kami|Siap|Tidak|Menjaga|Mendukung|Menolak|Menghindari|Bersikap|Netral|Menjunjung)[^0-9]{8,300}?)(?=\s\d\.\s|$)", text)  # noqa: E501
+    inline = re.findall(
+        r"(?:^|\s)(\d)\.\s+((?:Kami|Siap|Tidak|Menjaga|Mendukung|Menolak|Menghindari|Bersikap|Netral|Menjunjung)[^0-9]{8,300}?)(?=\s\d\.\s|$)",
+        text,
+    )
     return [body.strip() for _n, body in inline]

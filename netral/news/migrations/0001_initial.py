@@ -6,92 +6,258 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0008_casedocument_kind_pelimpahan_letter'),
-        ('declarations', '0003_signature_election_event'),
-        ('registry', '0006_import_job_drop_unused_phase'),
+        ("cases", "0008_casedocument_kind_pelimpahan_letter"),
+        ("declarations", "0003_signature_election_event"),
+        ("registry", "0006_import_job_drop_unused_phase"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NewsSource',
+            name="NewsSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200, verbose_name='nama')),
-                ('kind', models.CharField(choices=[('RSS', 'Umpan RSS/Atom'), ('SITEMAP', 'Peta situs (sitemap)')], max_length=10, verbose_name='jenis')),
-                ('url', models.URLField(max_length=1000, unique=True, verbose_name='alamat')),
-                ('is_active', models.BooleanField(default=True, verbose_name='aktif')),
-                ('min_interval_minutes', models.PositiveIntegerField(default=30, verbose_name='jeda minimum (menit)')),
-                ('etag', models.CharField(blank=True, max_length=300)),
-                ('last_modified', models.CharField(blank=True, max_length=100)),
-                ('last_polled_at', models.DateTimeField(blank=True, null=True, verbose_name='terakhir diambil')),
-                ('last_status', models.CharField(blank=True, max_length=500, verbose_name='status terakhir')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='wilayah')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200, verbose_name="nama")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("RSS", "Umpan RSS/Atom"), ("SITEMAP", "Peta situs (sitemap)")],
+                        max_length=10,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("url", models.URLField(max_length=1000, unique=True, verbose_name="alamat")),
+                ("is_active", models.BooleanField(default=True, verbose_name="aktif")),
+                (
+                    "min_interval_minutes",
+                    models.PositiveIntegerField(default=30, verbose_name="jeda minimum (menit)"),
+                ),
+                ("etag", models.CharField(blank=True, max_length=300)),
+                ("last_modified", models.CharField(blank=True, max_length=100)),
+                (
+                    "last_polled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="terakhir diambil"),
+                ),
+                (
+                    "last_status",
+                    models.CharField(blank=True, max_length=500, verbose_name="status terakhir"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.region",
+                        verbose_name="wilayah",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sumber berita',
-                'verbose_name_plural': 'sumber berita',
-                'ordering': ['name'],
+                "verbose_name": "sumber berita",
+                "verbose_name_plural": "sumber berita",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('origin', models.CharField(choices=[('FEED', 'Umpan RSS/Atom'), ('SITEMAP', 'Peta situs'), ('URL', 'Alamat yang ditambahkan'), ('TEXT', 'Teks yang ditempel'), ('UPLOAD', 'Berkas HTML yang diunggah')], max_length=10, verbose_name='asal')),
-                ('url', models.URLField(blank=True, max_length=1000, verbose_name='alamat')),
-                ('canonical_url', models.CharField(blank=True, db_index=True, max_length=1000)),
-                ('fingerprint', models.CharField(max_length=64, unique=True)),
-                ('title', models.CharField(blank=True, max_length=500, verbose_name='judul')),
-                ('text', models.TextField(verbose_name='teks')),
-                ('html_sha256', models.CharField(blank=True, max_length=64)),
-                ('published_date', models.DateField(blank=True, null=True, verbose_name='tanggal terbit')),
-                ('extraction', models.JSONField(default=dict, verbose_name='hasil ekstraksi')),
-                ('extractor_version', models.CharField(blank=True, max_length=20)),
-                ('state', models.CharField(choices=[('PROPOSED', 'Menjadi usulan'), ('IRRELEVANT', 'Tidak terkait netralitas'), ('NOT_ARTICLE', 'Bukan artikel berita'), ('OTHER_LANGUAGE', 'Bukan berbahasa Indonesia')], max_length=16, verbose_name='keadaan')),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='news.newssource', verbose_name='sumber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("FEED", "Umpan RSS/Atom"),
+                            ("SITEMAP", "Peta situs"),
+                            ("URL", "Alamat yang ditambahkan"),
+                            ("TEXT", "Teks yang ditempel"),
+                            ("UPLOAD", "Berkas HTML yang diunggah"),
+                        ],
+                        max_length=10,
+                        verbose_name="asal",
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=1000, verbose_name="alamat")),
+                ("canonical_url", models.CharField(blank=True, db_index=True, max_length=1000)),
+                ("fingerprint", models.CharField(max_length=64, unique=True)),
+                ("title", models.CharField(blank=True, max_length=500, verbose_name="judul")),
+                ("text", models.TextField(verbose_name="teks")),
+                ("html_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "published_date",
+                    models.DateField(blank=True, null=True, verbose_name="tanggal terbit"),
+                ),
+                ("extraction", models.JSONField(default=dict, verbose_name="hasil ekstraksi")),
+                ("extractor_version", models.CharField(blank=True, max_length=20)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("PROPOSED", "Menjadi usulan"),
+                            ("IRRELEVANT", "Tidak terkait netralitas"),
+                            ("NOT_ARTICLE", "Bukan artikel berita"),
+                            ("OTHER_LANGUAGE", "Bukan berbahasa Indonesia"),
+                        ],
+                        max_length=16,
+                        verbose_name="keadaan",
+                    ),
+                ),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to="news.newssource",
+                        verbose_name="sumber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'artikel',
-                'verbose_name_plural': 'artikel',
-                'ordering': ['-created_at'],
+                "verbose_name": "artikel",
+                "verbose_name_plural": "artikel",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('EVENT', 'Usulan kegiatan pencegahan'), ('LEAD', 'Informasi awal dugaan pelanggaran')], max_length=8, verbose_name='jenis')),
-                ('status', models.CharField(choices=[('PENDING', 'Menunggu tinjauan'), ('ACCEPTED', 'Diterima'), ('DISMISSED', 'Diabaikan')], default='PENDING', max_length=10, verbose_name='status')),
-                ('extraction', models.JSONField(default=dict, verbose_name='hasil ekstraksi')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.TextField(blank=True, verbose_name='catatan')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='news.article')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='declarations.event')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='wilayah')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("EVENT", "Usulan kegiatan pencegahan"),
+                            ("LEAD", "Informasi awal dugaan pelanggaran"),
+                        ],
+                        max_length=8,
+                        verbose_name="jenis",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("PENDING", "Menunggu tinjauan"),
+                            ("ACCEPTED", "Diterima"),
+                            ("DISMISSED", "Diabaikan"),
+                        ],
+                        default="PENDING",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("extraction", models.JSONField(default=dict, verbose_name="hasil ekstraksi")),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.TextField(blank=True, verbose_name="catatan")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="news.article",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="declarations.event",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.region",
+                        verbose_name="wilayah",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'usulan dari berita',
-                'verbose_name_plural': 'usulan dari berita',
-                'ordering': ['-created_at'],
+                "verbose_name": "usulan dari berita",
+                "verbose_name_plural": "usulan dari berita",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(condition=models.Q(('canonical_url', ''), _negated=True), fields=('canonical_url',), name='news_article_canonical_unique'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("canonical_url", ""), _negated=True),
+                fields=("canonical_url",),
+                name="news_article_canonical_unique",
+            ),
         ),
     ]

@@ -17,7 +17,9 @@ def extract_input(value: str, published: dt.date | None = None) -> Extraction:
     line is the title."""
     if value.startswith(("http://", "https://")):
         result = fetch(value)
-        return extract_html(result.body.decode("utf-8", errors="replace"), url=result.url, published=published)
+        return extract_html(
+            result.body.decode("utf-8", errors="replace"), url=result.url, published=published
+        )
     path = Path(value)
     if not path.is_file():
         raise FileNotFoundError(f"Berkas tidak ditemukan: {value}")
@@ -56,7 +58,9 @@ class Command(BaseCommand):
                 message = exc.message if isinstance(exc, ApplicationError) else str(exc)
                 self.stderr.write(f"{value}: {message}")
                 if options["json"]:
-                    self.stdout.write(json.dumps({"input": value, "error": message}, ensure_ascii=False))
+                    self.stdout.write(
+                        json.dumps({"input": value, "error": message}, ensure_ascii=False)
+                    )
                 continue
             data = result.as_json()
             if options["json"]:
