@@ -132,10 +132,13 @@ def test_an_article_without_a_date_proposes_no_date(
         "<p>Badan Kesbangpol Kabupaten Kutai Timur menggelar sosialisasi netralitas ASN bagi "
         "pejabat di lingkungan pemerintah kabupaten menjelang Pilkada 2024. Kegiatan tersebut "
         "menghadirkan narasumber dari Bawaslu dan BKPSDM serta diikuti para camat dan lurah "
-        "yang bertugas di wilayah itu.</p>"
+        "yang bertugas di wilayah itu. Para peserta diminta menjaga sikap netral selama "
+        "seluruh tahapan pemilihan.</p>"
     )
     url = fixture_server.add("/nodate", article_html(title="Sosialisasi netralitas ASN", body=body))
     result = services.article_add_url(url=url, actor=alice)
+    assert result.created, result.article.url
+    assert result.article.state == ArticleState.PROPOSED, result.article.extraction
     assert result.proposals[0].extraction["event_date"] is None
 
 
