@@ -107,6 +107,7 @@ def region_subtree_q(code: str, field: str = "region_id") -> Q:
     return Q(**{field: code}) | Q(**{f"{field}__gt": code + ".", f"{field}__lt": code + "/"})
 
 
+REGENCY_CODE_LENGTH = len("64.08")
 _GLOB_SPECIAL = re.compile(r"([*?\[])")
 
 
@@ -129,16 +130,23 @@ def _name_contains(qs: QuerySet[Official], word: str) -> QuerySet[Official]:
     return qs.filter(name_folded__contains=word)
 
 
-def _uses_fts(words: list[str]) -> bool:
-    """SQLite answers words of three letters or more from the FTS5 trigram index."""
+def _uses_fts(words: list[str], region: str = "") -> bool:
+    """SQLite answers words of three letters or more from the FTS5 trigram index, unless the
+    search is inside a regency or smaller: its officials are few enough that testing each
+    name of the region's index range is faster than collecting every match in the country
+    (measured: 'putri' in a regency of a million officials, docs/benchmarks.md)."""
+    if len(region) >= REGENCY_CODE_LENGTH:
+        return False
     return fts.is_active() and any(len(w) >= fts.MIN_TRIGRAM_WORD for w in words)
 
 
-def _name_contains_all(qs: QuerySet[Official], words: list[str]) -> QuerySet[Official]:
+def _name_contains_all(
+    qs: QuerySet[Official], words: list[str], region: str = ""
+) -> QuerySet[Official]:
     """Every word anywhere in the folded name. On SQLite the words of three letters or more
     go to the FTS5 trigram index in one MATCH (registry/fts.py); shorter ones, which have no
     trigram, are tested with GLOB on the rows it returns."""
-    if _uses_fts(words):
+    if _uses_fts(words, region):
         long = [w for w in words if len(w) >= fts.MIN_TRIGRAM_WORD]
         qs = qs.filter(
             id__in=RawSQL(  # noqa: S611  the words are a bound parameter
@@ -161,7 +169,8 @@ def officials_filter(
         # NIP, NI PPPK, NIK or NRP: exact match on the unique indexes.
         qs = qs.filter(Q(nip=query) | Q(ni_pppk=query) | Q(nik=query) | Q(nrp=query))
     elif query:
-        qs = _name_contains_all(qs, [w for w in fold(query).split(" ")[:5] if w])
+        region = filters.region if REGION_CODE_RE.match(filters.region or "") else ""
+        qs = _name_contains_all(qs, [w for w in fold(query).split(" ")[:5] if w], region)
     if filters.subject_type:
         qs = qs.filter(subject_type=filters.subject_type)
     if filters.region and REGION_CODE_RE.match(filters.region):
@@ -198,7 +207,7 @@ def official_search(
     if (
         name_search
         and connection.vendor == "sqlite"
-        and not _uses_fts(fold(filters.q.strip()[:100]).split(" ")[:5])
+        and not _uses_fts(fold(filters.q.strip()[:100]).split(" ")[:5], filters.region or "")
     ):
         # id + 0: sort the matches of the covering index scan instead of walking the table.
         ordered = qs.order_by(F("id") + 0)
