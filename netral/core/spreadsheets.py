@@ -46,7 +46,7 @@ def formula_safe_column(values: list[Any]) -> list[Any]:
 
 def xlsx_workbook(target: str | IO[bytes]) -> Any:
     """An xlsxwriter Workbook writing to `target` that never turns text into formulas."""
-    import xlsxwriter  # type: ignore[import-untyped]
+    import xlsxwriter
 
     return xlsxwriter.Workbook(target, XLSX_OPTIONS)
 
