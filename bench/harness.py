@@ -123,6 +123,12 @@ def warm_until_stable(
     return max_batches * batch
 
 
+@dataclass(frozen=True)
+class Server:
+    base: str  # http://127.0.0.1:PORT
+    pid: int  # the gunicorn master
+
+
 @contextlib.contextmanager
 def serve(
     env: dict[str, str],
@@ -131,9 +137,9 @@ def serve(
     threads: int = 4,
     warm_paths: tuple[str, ...] = ("/healthz",),
     extra: tuple[str, ...] = (),
-) -> Iterator[str]:
-    """gunicorn (the production config file) on a free port; yields its base URL once every
-    path of `warm_paths` answers with a stable latency."""
+) -> Iterator[Server]:
+    """gunicorn (the production config file) on a free port; yields it once every path of
+    `warm_paths` answers with a stable latency."""
     port = free_port()
     command = [
         sys.executable,
@@ -160,7 +166,7 @@ def serve(
         wait_until_answering(base + warm_paths[0])
         for path in warm_paths:
             warm_until_stable(base + path)
-        yield base
+        yield Server(base, server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         try:

@@ -204,13 +204,20 @@ def official_search(
     page = max(1, min(page, 10_000))
     qs = officials_filter(queryset=queryset, filters=filters)
     name_search = bool(filters.q.strip()) and not any(ch.isdigit() for ch in filters.q)
+    words = [w for w in fold(filters.q.strip()[:100]).split(" ")[:5] if w]
     if (
         name_search
         and connection.vendor == "sqlite"
-        and not _uses_fts(fold(filters.q.strip()[:100]).split(" ")[:5], filters.region or "")
+        and not _uses_fts(words, filters.region or "")
+        and (filters.region or any(len(w) >= fts.MIN_TRIGRAM_WORD for w in words))
     ):
         # id + 0: sort the matches of the covering index scan instead of walking the table.
         ordered = qs.order_by(F("id") + 0)
+    elif name_search and connection.vendor == "sqlite":
+        # Only words of one or two letters, which no trigram serves: nearly every name holds
+        # such a run ('an'), so walking the table in id order meets a page of matches within
+        # a few dozen rows, where sorting every match costs a whole scan (docs/benchmarks.md).
+        ordered = qs.order_by("id")
     elif name_search:
         ordered = qs.order_by("id")
     else:
