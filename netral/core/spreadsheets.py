@@ -39,11 +39,6 @@ def formula_safe(value: Any) -> Any:
     return value
 
 
-def formula_safe_column(values: list[Any]) -> list[Any]:
-    """`formula_safe` over one column of text (a comprehension: no call per clean cell)."""
-    return ["'" + v if v and v.startswith(FORMULA_STARTS) else v for v in values]
-
-
 def xlsx_workbook(target: str | IO[bytes]) -> Any:
     """An xlsxwriter Workbook writing to `target` that never turns text into formulas."""
     import xlsxwriter

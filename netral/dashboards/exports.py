@@ -32,7 +32,9 @@ from typing import IO, TYPE_CHECKING, Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.db.models import Case as SqlCase
-from django.db.models import CharField, F, QuerySet, Value, When
+from django.db.models import CharField, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Concat, Left, Right
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +48,7 @@ from netral.cases.models import (
     ReporterKind,
     Status,
 )
-from netral.core.spreadsheets import formula_safe, formula_safe_column, xlsx_workbook
+from netral.core.spreadsheets import FORMULA_STARTS, formula_safe, xlsx_workbook
 from netral.declarations.models import SignatureMethod
 from netral.elections.models import Regime
 from netral.registry.models import PositionCategory, SubjectType
@@ -65,8 +67,9 @@ CHUNK_SIZE = 2000
 class Column:
     header: str | _StrPromise
     field: str
-    convert: Callable[[Any], Any] | None = None
+    convert: Callable[[Any], Any] | None = None  # Python, per value (only where SQL cannot)
     choices: Any = None  # a TextChoices class: the value is exported as its label
+    sql: Callable[[str], Any] | None = None  # an SQL expression of the field giving the value
 
 
 @dataclass(frozen=True)
@@ -79,17 +82,34 @@ class Dataset:
     def headers(self) -> list[str]:
         return [str(c.header) for c in self.columns]
 
-    def queryset(self, user: AnyUser, scope: Scope) -> QuerySet[Any]:
-        return self.rows_for(user, scope).values_list(*(c.field for c in self.columns))
+    def queryset(self, user: AnyUser, scope: Scope, target: str = "csv") -> QuerySet[Any]:
+        """The rows as a values_list, each column computed in the database where it can be:
+        labels of choices, ya/tidak, masked NIK, formula-safe text (CSV)."""
+        qs = self.rows_for(user, scope)
+        names, annotations = [], {}
+        for i, column in enumerate(self.columns):
+            expression = _sql_value(column, _kind(qs.model, column), target)
+            if expression is None:
+                names.append(column.field)
+            else:
+                annotations[f"export_{i}"] = expression
+                names.append(f"export_{i}")
+        rows: QuerySet[Any] = qs.annotate(**annotations).values_list(*names)
+        return rows
 
     def chunks(self, user: AnyUser, scope: Scope, target: str) -> Iterator[list[tuple[Any, ...]]]:
-        """Rows in chunks of CHUNK_SIZE, converted for `target` ("csv" or "xlsx")."""
-        qs = self.queryset(user, scope)
-        kinds = [_kind(qs.model, c) for c in self.columns]
+        """Rows in chunks of CHUNK_SIZE, converted for `target` ("csv" or "xlsx"): in SQL
+        where it can be, else column by column in Python (timestamps to local time)."""
+        qs = self.queryset(user, scope, target)
+        kinds = [_kind(self.rows_for(user, scope).model, c) for c in self.columns]
         converters = [_converter(c, k, target) for c, k in zip(self.columns, kinds, strict=True)]
         sql, params = qs.query.sql_with_params()
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)
+            if not any(converters):
+                while chunk := cursor.fetchmany(CHUNK_SIZE):
+                    yield chunk
+                return
             while chunk := cursor.fetchmany(CHUNK_SIZE):
                 columns = [
                     convert(list(values)) if convert else values
@@ -102,11 +122,44 @@ class Dataset:
             yield from chunk
 
 
-def _mask_nik(nik: str | None) -> str:
-    """NIK is personal data (DOMAIN.md §11.1): only the region part and the last two digits."""
-    if not nik:
-        return ""
-    return nik[:6] + "*" * 8 + nik[-2:]
+def _mask_nik(field: str) -> Any:
+    """NIK is personal data (DOMAIN.md §11.1): only the region part and the last two digits,
+    masked in the database so the full number never reaches Python."""
+    return SqlCase(
+        When(Q(**{f"{field}__isnull": True}) | Q(**{field: ""}), then=Value("")),
+        default=Concat(Left(field, 6), Value("*" * 8), Right(field, 2)),
+        output_field=CharField(),
+    )
+
+
+def _sql_value(column: Column, kind: str, target: str) -> Any:
+    """The SQL expression that exports `column`, or None to read the field as it is."""
+    field = column.field
+    if column.sql is not None:
+        return column.sql(field)
+    if column.choices is not None:
+        return SqlCase(
+            *(
+                When(**{field: value}, then=Value(str(label)))
+                for value, label in column.choices.choices
+            ),
+            default=Coalesce(F(field), Value("")),
+            output_field=CharField(),
+        )
+    if kind == "bool":
+        return SqlCase(
+            When(**{field: True}, then=Value(_BOOL_LABELS[True])),
+            When(**{field: False}, then=Value(_BOOL_LABELS[False])),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    if kind == "text" and target == "csv" and column.convert is None:
+        return SqlCase(
+            When(In(Left(field, 1), list(FORMULA_STARTS)), then=Concat(Value("'"), F(field))),
+            default=F(field),
+            output_field=CharField(),
+        )
+    return None
 
 
 ColumnConverter = Callable[[list[Any]], list[Any]]
@@ -141,16 +194,14 @@ def _kind(model: Any, column: Column) -> str:
 
 
 def _converter(column: Column, kind: str, target: str) -> ColumnConverter | None:
-    """One function for a whole column of a chunk (None: the raw values are right as they are)."""
+    """What is left for Python, one function for a whole column of a chunk (None: the values
+    from the database are right as they are)."""
     sqlite = connection.vendor == "sqlite"
-    if column.choices is not None:
-        labels = {value: str(label) for value, label in column.choices.choices}
-        return lambda values: [labels.get(v, v or "") for v in values]
     if column.convert is not None:
         convert = column.convert
         return lambda values: [convert(v) for v in values]
-    if kind == "bool":
-        return lambda values: [_BOOL_LABELS.get(v, "") for v in values]
+    if column.sql is not None or column.choices is not None or kind == "bool":
+        return None  # computed in SQL
     if kind == "datetime":
         return _datetimes(target)
     if kind == "date" and sqlite and target == "xlsx":
@@ -159,8 +210,6 @@ def _converter(column: Column, kind: str, target: str) -> ColumnConverter | None
         ]
     if kind == "uuid" and sqlite:
         return lambda values: [str(uuid.UUID(v)) if v else "" for v in values]
-    if kind == "text" and target == "csv":
-        return formula_safe_column
     return None
 
 
@@ -199,7 +248,7 @@ OFFICIALS = Dataset(
         Column(_("NIP"), "nip"),
         Column(_("NI PPPK"), "ni_pppk"),
         Column(_("NRP"), "nrp"),
-        Column(_("NIK (disamarkan)"), "nik", _mask_nik),
+        Column(_("NIK (disamarkan)"), "nik", sql=_mask_nik),
         Column(_("Jabatan"), "position"),
         Column(_("Kategori jabatan"), "position_category", choices=PositionCategory),
         Column(_("Instansi"), "agency__name"),
