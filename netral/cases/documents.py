@@ -29,6 +29,8 @@ from netral.cases.models import (
     Recommendation,
 )
 from netral.cases.receipt import receipt_record
+from netral.cases.regimes import regime_text
+from netral.cases.zones import case_zone
 
 if TYPE_CHECKING:
     from netral.accounts.models import User
@@ -44,14 +46,16 @@ TEMPLATES = {
 
 
 def unit_name(case: Case) -> str:
-    """'Bawaslu Kabupaten Kutai Timur' / 'Panwaslu Kecamatan Sangatta Utara' / 'Bawaslu RI'."""
+    """'Bawaslu Kabupaten Kutai Timur' / 'Panwaslu Kecamatan Sangatta Utara' / 'Bawaslu RI', in
+    the case's regime: the ad hoc kecamatan unit is 'Panitia Pengawas Pemilihan Umum Kecamatan'
+    in a Pemilu and 'Panitia Pengawas Pemilihan Kecamatan' in a Pilkada (UU 10/2016)."""
     region = case.handling_region
     if region is None:
         return "Badan Pengawas Pemilihan Umum Republik Indonesia"
     depth = region.code.count(".") + 1
     name = region.name.title()
     if depth == 3:
-        return f"Panitia Pengawas Pemilihan Umum Kecamatan {name}"
+        return f"{regime_text(case.regime).kecamatan_unit} {name}"
     if depth == 2:
         prefix = "Kota" if region.name.upper().startswith("KOTA") else "Kabupaten"
         name = name.removeprefix("Kota ").removeprefix("Kabupaten ").removeprefix("Kab. ")
@@ -87,12 +91,23 @@ def document_context(
     pin: str = "",
 ) -> dict[str, Any]:
     verify_url = settings.SITE_URL + reverse("cases:public_verify", args=[case.code])
+    zone = case_zone(case)
+    now = timezone.now().astimezone(zone.tz)
+    unit = unit_name(case)
     context: dict[str, Any] = {
         "case": case,
-        "unit": unit_name(case),
+        "unit": unit,
+        "regime": regime_text(case.regime),
+        "zone": zone.abbreviation,
         "region": case.handling_region,
-        "today": timezone.localdate(),
-        "now": timezone.localtime(),
+        "today": now.date(),
+        "now": now,
+        # Times printed in the handling unit's zone with its name (issue 12 point 7).
+        "filed_local": case.filed_at.astimezone(zone.tz) if case.filed_at else None,
+        "received_local": case.received_at.astimezone(zone.tz) if case.received_at else None,
+        "scheduled_local": clarification.scheduled_at.astimezone(zone.tz)
+        if clarification is not None
+        else None,
         "reporter": getattr(case, "reporter", None),
         "persons": list(case.reported_persons.all()),
         "witnesses": list(case.witnesses.all()),
@@ -106,11 +121,73 @@ def document_context(
         "verify_url": verify_url,
         "pin": pin,
     }
+    if recommendation is not None:
+        context.update(forwarding_letter_text(case=case, recommendation=recommendation, unit=unit))
     if kind == DocumentKind.RECEIPT:
         context["seal"] = case.receipt_seal or {}
         context["record"] = receipt_record(case)
         context["qr"] = _qr_data_uri(verify_url)
     return context
+
+
+def forwarding_letter_text(
+    *, case: Case, recommendation: Recommendation, unit: str
+) -> dict[str, Any]:
+    """Subject, opening and basis of a forwarding letter by recipient kind (issue 12 point 10;
+    DOMAIN §6, §7), from the editable RecipientProfile, in the case's regime (point 9). A basis
+    is printed only when the profile has one for this regime, and the follow-up deadline only
+    when its rule is sourced (point 11: never "pasal tidak ditemukan")."""
+    from netral.cases.deadlines import rule_get
+    from netral.cases.models import Confidence, DeadlineStep, RecipientProfile
+    from netral.elections.models import Regime
+
+    text = regime_text(case.regime)
+    profile = RecipientProfile.objects.filter(recipient=recommendation.recipient).first()
+    values = {
+        "registration_number": case.registration_number or case.reference,
+        "unit": unit,
+        "election": text.election,
+    }
+    if profile is None:
+        subject = _("Penerusan Hasil Penanganan Dugaan Pelanggaran")
+        body = (
+            _(
+                "Berdasarkan hasil penanganan dugaan pelanggaran nomor registrasi "
+                "%(registration_number)s, bersama ini kami teruskan hasil kajian terhadap terlapor "
+                "berikut untuk ditindaklanjuti sesuai ketentuan peraturan perundang-undangan:"
+            )
+            % values
+        )
+        basis = ""
+    else:
+        subject = profile.letter_subject.format(**values)
+        body = profile.letter_body.format(**values)
+        basis = (
+            profile.legal_basis_pilkada
+            if case.regime == Regime.PILKADA
+            else profile.legal_basis_pemilu
+        )
+    due_printed = False
+    if recommendation.due_at is not None:
+        rule = rule_get(regime=case.regime, step=DeadlineStep.PPK_TINDAK_LANJUT)
+        sourced = (
+            profile is not None
+            and not profile.asn_follow_up
+            and bool(profile.follow_up_basis)
+            and profile.confidence != Confidence.UNCONFIRMED
+        ) or (
+            (profile is None or profile.asn_follow_up)
+            and rule is not None
+            and rule.confidence != Confidence.UNCONFIRMED
+        )
+        due_printed = sourced
+    return {
+        "letter_subject": subject,
+        "letter_body": body,
+        "letter_basis": basis,
+        "procedure": text.procedure,
+        "due_printed": due_printed,
+    }
 
 
 def document_generate(

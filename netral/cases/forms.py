@@ -201,11 +201,28 @@ class KajianAwalForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    respond_by = DateField(
+        label=_("Batas waktu melengkapi (bila aturan belum ditetapkan)"),
+        required=False,
+        widget=DATE,
+    )
     target_region = forms.CharField(
         label=_("Kode wilayah unit tujuan (pelimpahan)"), required=False, max_length=13
     )
+    direct_forwarding = forms.BooleanField(
+        label=_("Peraturan perundang-undangan lainnya: diteruskan langsung tanpa registrasi"),
+        required=False,
+    )
     note = forms.CharField(
         label=_("Catatan/alasan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CompletionNoticeForm(forms.Form):
+    """The reporter was told to complete the report by other means than e-mail (Ps. 22(1))."""
+
+    means = forms.CharField(
+        label=_("Cara pemberitahuan (telepon, surat, langsung)"), max_length=100
     )
 
 

@@ -40,6 +40,8 @@ def seed_deadline_rules() -> None:
         "netral.cases.migrations.0007_correct_holidays_2023_iduladha"
     )
     correction.add_missing(django_apps, None)
+    profiles = importlib.import_module("netral.cases.migrations.0010_seed_recipient_profiles")
+    profiles.seed(django_apps, None)
 
 
 @pytest.fixture

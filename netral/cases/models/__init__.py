@@ -37,6 +37,7 @@ from netral.cases.models.deadlines import (
     DeadlineRule,
     DeadlineStep,
     Holiday,
+    RecipientProfile,
 )
 from netral.cases.models.handling import (
     CaseDocument,
@@ -87,6 +88,7 @@ __all__ = [
     "Origin",
     "PersonFinding",
     "Recipient",
+    "RecipientProfile",
     "Recommendation",
     "RegistrationCounter",
     "ReportedPerson",

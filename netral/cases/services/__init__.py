@@ -50,6 +50,7 @@ from netral.cases.services.registration import (
     case_register,
     case_spawn_initial_information,
     case_withdraw,
+    completion_notice_record,
 )
 from netral.cases.services.sanctions import sanction_record
 
@@ -79,6 +80,7 @@ __all__ = [
     "case_withdraw",
     "clarification_record",
     "clarification_schedule",
+    "completion_notice_record",
     "document_bytes_store",
     "evidence_add",
     "pin_hash",

@@ -29,6 +29,7 @@ from netral.cases.workflow import (
     case_refresh_deadline,
     case_transition,
 )
+from netral.cases.zones import case_zone
 from netral.core.errors import ApplicationError
 
 if TYPE_CHECKING:
@@ -55,7 +56,9 @@ def recommendation_create(
         raise ApplicationError(_("Penerusan hanya untuk terlapor yang terbukti."))
     if not letter_number.strip():
         raise ApplicationError(_("Nomor surat wajib diisi."))
-    due, basis = recommendation_due(regime=case.regime, letter_date=letter_date)
+    due, basis = recommendation_due(
+        regime=case.regime, letter_date=letter_date, recipient=recipient, zone=case_zone(case)
+    )
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.status not in (S.DIPUTUS, S.DITERUSKAN, S.PEMANTAUAN_TINDAK_LANJUT):

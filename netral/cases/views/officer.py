@@ -23,7 +23,12 @@ from netral.accounts import access
 from netral.accounts.access import Perm
 from netral.cases import forms as f
 from netral.cases import selectors, services
-from netral.cases.deadlines import case_next_deadline
+from netral.cases.deadlines import (
+    case_deadlines,
+    case_next_deadline,
+    completion_notice_given,
+    persons_missing_polri_forwarding,
+)
 from netral.cases.documents import document_generate
 from netral.cases.models import Case, Origin, Status
 from netral.cases.selectors import CaseFilters
@@ -206,6 +211,11 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "reporter": reporter,
             "reporter_hidden": reporter is not None and reporter.confidential,
             "deadline": case_next_deadline(case) if not case.is_closed else None,
+            "running_deadlines": case_deadlines(case) if not case.is_closed else [],
+            "polri_missing": [p.name for p in persons_missing_polri_forwarding(case)],
+            "notice_pending": case.status == Status.MENUNGGU_KELENGKAPAN
+            and not completion_notice_given(case),
+            "notice_form": f.CompletionNoticeForm(),
             "transitions": allowed_targets(case) if can_handle else [],
             "now": timezone.now(),
             "kajian_form": f.KajianAwalForm(),
@@ -289,6 +299,8 @@ def _kajian(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpReques
         note=d["note"],
         message=d["message"],
         target_region=target,
+        respond_by=d.get("respond_by"),
+        direct_forwarding=bool(d.get("direct_forwarding")),
     )
 
 
@@ -407,6 +419,12 @@ def _evidence(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequ
     )
 
 
+def _completion_notice(
+    case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest
+) -> object:
+    return services.completion_notice_record(case=case, actor=user, means=d["means"])
+
+
 def _document(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
     return document_generate(case=case, kind=d["kind"], actor=user)
 
@@ -426,6 +444,7 @@ ACTIONS: dict[str, tuple[type[forms.Form], Action]] = {
     "assign": (f.AssignForm, _assign),
     "evidence": (f.EvidenceForm, _evidence),
     "document": (f.DocumentForm, _document),
+    "completion-notice": (f.CompletionNoticeForm, _completion_notice),
 }
 
 
