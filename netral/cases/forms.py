@@ -280,10 +280,19 @@ class PersonDecideForm(forms.Form):
 
 class RecommendationForm(forms.Form):
     reported_person = forms.IntegerField(required=False)
-    recipient = forms.ChoiceField(label=_("Penerima"), choices=Recipient.choices)
+    # No default recipient (KASN, first of the list, was one: issue 12 point 12); the view
+    # narrows the choices to what the case allows (selectors.recipient_choices).
+    recipient = forms.ChoiceField(
+        label=_("Penerima"), choices=[("", "---------"), *Recipient.choices]
+    )
     recipient_name = forms.CharField(label=_("Nama/jabatan penerima"), max_length=200)
     letter_number = forms.CharField(label=_("Nomor surat"), max_length=80)
     letter_date = DateField(label=_("Tanggal surat"), widget=DATE)
+
+    def __init__(self, *args: Any, recipients: list[tuple[str, str]] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        if recipients is not None:
+            self.fields["recipient"].choices = recipients  # type: ignore[attr-defined]
 
 
 class FollowUpForm(forms.Form):

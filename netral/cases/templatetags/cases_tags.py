@@ -35,3 +35,14 @@ def case_time(moment: Any, case: Any) -> str:
     if not moment:
         return "-"
     return format_local(moment, case_zone(case))
+
+
+@register.filter
+def deadline_step(code: str) -> str:
+    """A deadline step's label (people read labels, never stored codes)."""
+    from netral.cases.models import DeadlineStep
+
+    try:
+        return str(DeadlineStep(code).label)
+    except ValueError:
+        return code or "-"

@@ -220,10 +220,15 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "now": timezone.now(),
             "kajian_form": f.KajianAwalForm(),
             "clarification_form": f.ClarificationForm(),
-            "recommendation_form": f.RecommendationForm(),
+            "recommendation_form": f.RecommendationForm(
+                recipients=selectors.recipient_choices(case)
+            ),
             "sanction_form": f.SanctionForm(),
             "link_form": f.LinkForm(),
-            "recipients": {p.pk: selectors.recipients_for(p) for p in case.reported_persons.all()},
+            "recipients": {
+                p.pk: [r.label for r in selectors.recipients_for(p)]
+                for p in case.reported_persons.all()
+            },
             "pledges": {
                 p.pk: selectors.pledges_for_official(official=p.official)
                 for p in case.reported_persons.all()
