@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -20,8 +22,10 @@ from netral.cases.models import (
     Holiday,
     NotificationLog,
     RecipientProfile,
+    UnitLetterhead,
 )
 from netral.core import ttlcache
+from netral.core import uploads as sniffing
 
 
 def _offer_recompute(request: HttpRequest) -> None:
@@ -127,6 +131,30 @@ class RecipientProfileAdmin(_ClearsDeadlineCache, admin.ModelAdmin[RecipientProf
         "confidence",
     ]
     list_filter = ["confidence", "asn_follow_up"]
+
+
+class UnitLetterheadForm(forms.ModelForm[UnitLetterhead]):
+    class Meta:
+        model = UnitLetterhead
+        fields = ["unit", "address", "place", "phone", "email", "website", "logo"]
+
+    def clean_logo(self) -> Any:
+        """A logo is accepted by its content (PNG or JPEG), never by its name."""
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            logo.seek(0)
+            found = sniffing.sniff(logo.read(sniffing.HEAD_BYTES))
+            logo.seek(0)
+            if found is None or found.content_type not in ("image/png", "image/jpeg"):
+                raise forms.ValidationError(_("Logo harus berkas PNG atau JPEG."))
+        return logo
+
+
+@admin.register(UnitLetterhead)
+class UnitLetterheadAdmin(admin.ModelAdmin[UnitLetterhead]):
+    form = UnitLetterheadForm
+    list_display = ["unit", "place", "address"]
+    search_fields = ["unit", "place"]
 
 
 @admin.register(Holiday)

@@ -63,6 +63,45 @@ def unit_name(case: Case) -> str:
     return f"Badan Pengawas Pemilihan Umum Provinsi {name}"
 
 
+def letterhead(case: Case) -> dict[str, Any]:
+    """The unit's letterhead (address, place, contacts, logo) as configured by an administrator
+    (UnitLetterhead); without one, the region's name and code (issue 12 point 18)."""
+    from netral.cases.models import NATIONAL_UNIT, UnitLetterhead
+
+    unit = case.handling_region_id or NATIONAL_UNIT
+    row = UnitLetterhead.objects.filter(unit=unit).first()
+    region = case.handling_region
+    default_place = (
+        region.name.title().removeprefix("Kabupaten ").removeprefix("Kota ")
+        if region is not None
+        else "Jakarta"
+    )
+    if row is None:
+        return {
+            "address": (
+                f"{region.name.title()} · {_('Kode wilayah')} {region.code}"
+                if region is not None
+                else "Jl. M.H. Thamrin No. 14, Jakarta Pusat"
+            ),
+            "place": default_place,
+            "contacts": "",
+            "logo": "",
+        }
+    logo = ""
+    if row.logo:
+        with row.logo.open("rb") as fh:
+            data = fh.read()
+        kind = "png" if data.startswith(b"\x89PNG") else "jpeg"
+        logo = f"data:image/{kind};base64," + base64.b64encode(data).decode()
+    contacts = " · ".join(v for v in (row.phone, row.email, row.website) if v)
+    return {
+        "address": row.address,
+        "place": row.place or default_place,
+        "contacts": contacts,
+        "logo": logo,
+    }
+
+
 def _qr_data_uri(url: str) -> str:
     import segno
 
@@ -89,6 +128,7 @@ def document_context(
     number: str = "",
     note: str = "",
     pin: str = "",
+    signer: User | None = None,
 ) -> dict[str, Any]:
     verify_url = settings.SITE_URL + reverse("cases:public_verify", args=[case.code])
     zone = case_zone(case)
@@ -98,6 +138,10 @@ def document_context(
         "case": case,
         "unit": unit,
         "regime": regime_text(case.regime),
+        "letterhead": letterhead(case),
+        # The signing officer's name and position, from their profile (issue 12 point 18).
+        "signer_name": (signer.full_name or signer.get_username()) if signer else "",
+        "signer_position": signer.position if signer else "",
         "zone": zone.abbreviation,
         "region": case.handling_region,
         "today": now.date(),
@@ -218,6 +262,7 @@ def document_generate(
         forwarded_to=forwarded_to,
         number=number,
         note=note,
+        signer=actor,
     )
     pdf = render_pdf(TEMPLATES[DocumentKind(kind)], context)
     digest = hashlib.sha256(pdf).hexdigest()

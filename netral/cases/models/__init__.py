@@ -45,6 +45,7 @@ from netral.cases.models.handling import (
     Recommendation,
     Sanction,
 )
+from netral.cases.models.letterhead import NATIONAL_UNIT, UnitLetterhead
 from netral.cases.models.notifications import NotificationLog
 from netral.cases.models.parties import (
     CompletionRequest,
@@ -58,6 +59,7 @@ from netral.cases.models.parties import (
 __all__ = [
     "CLOSED_STATUSES",
     "FOLLOW_UP_TERMINAL",
+    "NATIONAL_UNIT",
     "PRE_REGISTRATION",
     "REGISTRABLE_ASSESSMENTS",
     "Anchor",
@@ -101,6 +103,7 @@ __all__ = [
     "SkbCode",
     "Status",
     "TargetStatus",
+    "UnitLetterhead",
     "ViolationType",
     "Witness",
 ]
