@@ -22,6 +22,7 @@ from netral.cases.models import (
     Holiday,
     NotificationLog,
     RecipientProfile,
+    SkbSanctionLevel,
     UnitLetterhead,
 )
 from netral.core import ttlcache
@@ -155,6 +156,12 @@ class UnitLetterheadAdmin(admin.ModelAdmin[UnitLetterhead]):
     form = UnitLetterheadForm
     list_display = ["unit", "place", "address"]
     search_fields = ["unit", "place"]
+
+
+@admin.register(SkbSanctionLevel)
+class SkbSanctionLevelAdmin(admin.ModelAdmin[SkbSanctionLevel]):
+    list_display = ["code", "level", "target_status", "confidence", "note"]
+    list_editable = ["level"]
 
 
 @admin.register(Holiday)

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from netral.cases.models import (
@@ -23,8 +24,10 @@ from netral.cases.models import (
     SanctionLevel,
     SanctionType,
     SkbCode,
+    TargetStatus,
     ViolationType,
 )
+from netral.cases.sanction_rules import PPPK_UNCONFIRMED
 from netral.elections.models import Regime
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -270,6 +273,11 @@ class PersonDecideForm(forms.Form):
     skb_codes = forms.MultipleChoiceField(
         label=_("Kode SKB 2022"), choices=SkbCode.choices, required=False
     )
+    target_status = forms.ChoiceField(
+        label=_("Status sasaran (bakal calon/calon)"),
+        choices=[("", "---------"), *TargetStatus.choices],
+        required=False,
+    )
     articles = forms.CharField(
         label=_("Pasal (satu per baris)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -305,7 +313,19 @@ class SanctionForm(forms.Form):
     recommendation = forms.IntegerField(widget=forms.HiddenInput)
     reported_person = forms.IntegerField()
     level = forms.ChoiceField(label=_("Tingkat"), choices=SanctionLevel.choices)
-    type = forms.ChoiceField(label=_("Jenis sanksi"), choices=SanctionType.choices)
+    # The UNCONFIRMED PPPK choices are marked as such (DOMAIN §4.2; issue 12 point 15).
+    type = forms.ChoiceField(
+        label=_("Jenis sanksi"),
+        choices=[
+            (
+                value,
+                format_lazy("{} ({})", label, _("belum terkonfirmasi"))
+                if value in PPPK_UNCONFIRMED
+                else label,
+            )
+            for value, label in SanctionType.choices
+        ],
+    )
     decree_number = forms.CharField(label=_("Nomor SK/putusan"), max_length=120)
     decree_date = DateField(label=_("Tanggal SK"), widget=DATE)
     imposed_by = forms.CharField(label=_("Pejabat yang menjatuhkan"), max_length=200)

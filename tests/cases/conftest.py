@@ -42,6 +42,8 @@ def seed_deadline_rules() -> None:
     correction.add_missing(django_apps, None)
     profiles = importlib.import_module("netral.cases.migrations.0010_seed_recipient_profiles")
     profiles.seed(django_apps, None)
+    skb = importlib.import_module("netral.cases.migrations.0013_seed_skb_sanction_levels")
+    skb.seed(django_apps, None)
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ from netral.cases.models.deadlines import (
     DeadlineStep,
     Holiday,
     RecipientProfile,
+    SkbSanctionLevel,
 )
 from netral.cases.models.handling import (
     CaseDocument,
@@ -101,6 +102,7 @@ __all__ = [
     "SanctionLevel",
     "SanctionType",
     "SkbCode",
+    "SkbSanctionLevel",
     "Status",
     "TargetStatus",
     "UnitLetterhead",

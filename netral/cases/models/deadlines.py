@@ -146,6 +146,33 @@ class RecipientProfile(models.Model):
         return self.recipient
 
 
+class SkbSanctionLevel(models.Model):
+    """The SKB 2022 matrix row of one code (DOMAIN §3): the sanction level it carries and the
+    target status it is worded for. Editable: DS08 and DS09 are in CONFLICT between sources.
+    Netral suggests the level from these rows and the reported person's target status; the
+    officer chooses (DOMAIN §3: "let the case officer choose the matrix row")."""
+
+    code = models.CharField(_("kode SKB"), max_length=4, unique=True)
+    level = models.CharField(
+        _("tingkat sanksi"),
+        max_length=8,
+        blank=True,
+        help_text=_("Kosong: diputus kasus per kasus (DS13)."),
+    )
+    target_status = models.CharField(_("status sasaran"), max_length=12)
+    legal_basis = models.CharField(_("dasar"), max_length=300)
+    confidence = models.CharField(_("tingkat kepastian"), max_length=12, choices=Confidence.choices)
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        verbose_name = _("tingkat sanksi SKB 2022")
+        verbose_name_plural = _("tingkat sanksi SKB 2022")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class Holiday(models.Model):
     """National holidays and cuti bersama (SKB 3 Menteri), for counting working days."""
 

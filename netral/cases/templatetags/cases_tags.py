@@ -46,3 +46,13 @@ def deadline_step(code: str) -> str:
         return str(DeadlineStep(code).label)
     except ValueError:
         return code or "-"
+
+
+@register.filter
+def sanction_level(code: str) -> str:
+    from netral.cases.models import SanctionLevel
+
+    try:
+        return str(SanctionLevel(code).label)
+    except ValueError:
+        return code or "-"

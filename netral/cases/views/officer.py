@@ -31,6 +31,7 @@ from netral.cases.deadlines import (
 )
 from netral.cases.documents import document_generate
 from netral.cases.models import Case, Origin, Status
+from netral.cases.sanction_rules import suggested_level
 from netral.cases.selectors import CaseFilters
 from netral.cases.services import CaseData, PersonData, ReporterData, WitnessData
 from netral.cases.workflow import allowed_targets, case_transition
@@ -238,6 +239,9 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if can_handle
             else [],
             "person_form": f.PersonDecideForm(),
+            "skb_suggestions": {
+                p.pk: suggested_level(p) for p in case.reported_persons.all() if p.skb_codes
+            },
             "follow_up_form": f.FollowUpForm(),
             "document_form": f.DocumentForm(),
         },
@@ -362,6 +366,7 @@ def _decide_person(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHtt
         skb_codes=d["skb_codes"],
         articles=_lines(d["articles"]),
         reasoning=d["reasoning"],
+        target_status=d.get("target_status") or "",
     )
 
 
