@@ -86,11 +86,13 @@ class ReporterForm(forms.Form):
 
 
 class EventForm(forms.Form):
+    # No default regime (issue 12 point 8): it follows the chosen election when there is one
+    # (services.intake), and is otherwise the reporter's explicit choice.
     regime = forms.ChoiceField(
         label=_("Jenis pemilihan"),
         choices=Regime.choices,
         widget=forms.RadioSelect,
-        initial=Regime.PILKADA,
+        required=False,
     )
     election_event = forms.IntegerField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(
@@ -133,6 +135,8 @@ class EventForm(forms.Form):
             self.add_error(
                 "known_date", _("Tanggal diketahui tidak boleh sebelum tanggal kejadian.")
             )
+        if not data.get("regime") and not data.get("election_event"):
+            self.add_error("regime", _("Pilih jenis pemilihan (Pemilu atau Pilkada)."))
         return data
 
 
@@ -219,6 +223,18 @@ class KajianAwalForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan/alasan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class RegimeForm(forms.Form):
+    """An officer corrects the case's election or regime (issue 12 point 8), with the reason."""
+
+    election_event = forms.IntegerField(label=_("Pemilihan"), required=False)
+    regime = forms.ChoiceField(
+        label=_("Jenis pemilihan (bila tanpa pemilihan)"),
+        choices=[("", "---------"), *Regime.choices],
+        required=False,
+    )
+    note = forms.CharField(label=_("Alasan perbaikan"), max_length=1000)
 
 
 class CompletionNoticeForm(forms.Form):

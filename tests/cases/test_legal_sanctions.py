@@ -134,3 +134,45 @@ def test_point_15_unconfirmed_authorities_are_data_and_pppk_choices_are_marked(
         subject_types=["POLRI", "TNI"]
     )
     assert recipients_for(person) == [Recipient.KAPOLRI_PROPAM]
+
+
+def test_point_08_the_regime_follows_the_election_and_an_officer_corrects_it_audited(
+    panwascam: User,
+) -> None:
+    import datetime as dt
+
+    from netral.audit.models import AuditEntry
+    from netral.cases.forms import EventForm
+    from netral.cases.models import CaseEvent
+    from netral.cases.services import case_regime_correct
+    from netral.elections.models import ElectionEvent
+
+    # never silently defaulted: no regime and no election is an error on the form
+    form = EventForm(data={"title": "x", "incident_place": "x", "description": "x"})
+    assert form.fields["regime"].initial is None
+    assert not form.is_valid()
+    assert "regime" in form.errors
+    pemilu = ElectionEvent.objects.create(
+        regime="PEMILU",
+        name="Pemilu 2024",
+        campaign_start=dt.date(2023, 11, 28),
+        campaign_end=dt.date(2024, 2, 10),
+        voting_day=dt.date(2024, 2, 14),
+    )
+    # the election decides the regime, whatever the radio said
+    filed = file_report(regime="PILKADA", election_event=pemilu)
+    assert filed.case.regime == "PEMILU"
+    # an officer corrects a case's regime: audited, clocks recomputed
+    case = register(file_report().case, panwascam)
+    assert case.due_step == "PENANGANAN"
+    pilkada_due = case.due_at
+    with pytest.raises(ApplicationError):
+        case_regime_correct(case=case, actor=panwascam, regime="PEMILU", note="")
+    case = case_regime_correct(
+        case=case, actor=panwascam, election_event=pemilu, note="Peristiwa dalam Pemilu 2024"
+    )
+    assert case.regime == "PEMILU"
+    assert case.election_event_id == pemilu.pk
+    assert case.due_at != pilkada_due  # 7 hari kerja from registration (UU 7/2017 Ps. 454(7))
+    assert AuditEntry.objects.filter(action="case.regime_correct").count() == 1
+    assert case.events.filter(type=CaseEvent.Type.REGIME_CORRECTED).count() == 1

@@ -37,6 +37,7 @@ from netral.cases.services import CaseData, PersonData, ReporterData, WitnessDat
 from netral.cases.workflow import allowed_targets, case_transition
 from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
+from netral.elections.selectors import election_list
 from netral.registry.selectors import region_get
 
 PAGE_SIZE = 50
@@ -217,6 +218,8 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "notice_pending": case.status == Status.MENUNGGU_KELENGKAPAN
             and not completion_notice_given(case),
             "notice_form": f.CompletionNoticeForm(),
+            "regime_form": f.RegimeForm(),
+            "elections": election_list(),
             "transitions": allowed_targets(case) if can_handle else [],
             "now": timezone.now(),
             "kajian_form": f.KajianAwalForm(),
@@ -435,6 +438,17 @@ def _completion_notice(
     return services.completion_notice_record(case=case, actor=user, means=d["means"])
 
 
+def _regime(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    from netral.elections.selectors import election_get
+
+    election = election_get(pk=d["election_event"]) if d.get("election_event") else None
+    if d.get("election_event") and election is None:
+        raise ApplicationError(_("Pemilihan tidak ditemukan."))
+    return services.case_regime_correct(
+        case=case, actor=user, regime=d.get("regime") or "", election_event=election, note=d["note"]
+    )
+
+
 def _document(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
     return document_generate(case=case, kind=d["kind"], actor=user)
 
@@ -455,6 +469,7 @@ ACTIONS: dict[str, tuple[type[forms.Form], Action]] = {
     "evidence": (f.EvidenceForm, _evidence),
     "document": (f.DocumentForm, _document),
     "completion-notice": (f.CompletionNoticeForm, _completion_notice),
+    "regime": (f.RegimeForm, _regime),
 }
 
 
