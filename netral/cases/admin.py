@@ -40,6 +40,7 @@ def _offer_recompute(request: HttpRequest) -> None:
             reverse("admin:cases_deadlinerule_recompute"),
             _("Hitung ulang tenggat perkara terbuka"),
         ),
+        fail_silently=True,  # a request without the messages middleware (scripts, tests)
     )
 
 

@@ -146,3 +146,20 @@ def suggested_level(person: object) -> tuple[str, list[str]]:
         if target and row.target_status and row.target_status != target:
             warnings.append(code)
     return best, warnings
+
+
+# Articles that apply only "selama masa kampanye" (DOMAIN §0, §2.1: UU 7/2017 Ps. 282 and its
+# criminal article Ps. 490). Matched in the articles an officer writes for a reported person.
+CAMPAIGN_ONLY_ARTICLES = (("7/2017", "282"), ("7/2017", "490"))
+
+
+def campaign_only_articles(articles: list[str]) -> list[str]:
+    """The articles of `articles` that apply only in the campaign period."""
+    out = []
+    for article in articles or []:
+        flat = article.replace(" ", "")
+        for law, number in CAMPAIGN_ONLY_ARTICLES:
+            if law in flat and f"Ps.{number}" in flat:
+                out.append(article)
+                break
+    return out

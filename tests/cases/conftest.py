@@ -125,6 +125,10 @@ def seed_pledge_texts() -> None:
             "netral.declarations.migrations.0002_standard_pledge_texts"
         )
         module.load(django_apps, None)
+        sources = importlib.import_module(
+            "netral.declarations.migrations.0005_standard_pledge_sources"
+        )
+        sources.name_sources(django_apps, None)
 
 
 def client_for_user(user: User) -> Any:

@@ -176,3 +176,50 @@ def test_point_08_the_regime_follows_the_election_and_an_officer_corrects_it_aud
     assert case.due_at != pilkada_due  # 7 hari kerja from registration (UU 7/2017 Ps. 454(7))
     assert AuditEntry.objects.filter(action="case.regime_correct").count() == 1
     assert case.events.filter(type=CaseEvent.Type.REGIME_CORRECTED).count() == 1
+
+
+def test_point_16_every_standard_pledge_text_names_its_source(panwascam: User) -> None:
+    from netral.declarations.models import PledgeTemplate
+
+    national = PledgeTemplate.objects.filter(region__isnull=True, is_standard=True)
+    assert national.count() == 3
+    for text in national:
+        if text.slug == "deklarasi-pemilu-damai":
+            assert text.is_example  # no source: an example to adapt
+        else:
+            assert text.source
+            assert not text.is_example
+    damai = national.get(title__startswith="Deklarasi Pemilihan Damai")
+    page = (
+        client_for(panwascam)
+        .get(reverse("declarations:template_detail", args=[damai.pk]))
+        .content.decode()
+    )
+    assert 'data-testid="pledge-example"' in page
+    listing = client_for(panwascam).get(reverse("declarations:template_list")).content.decode()
+    assert listing.count('data-testid="pledge-example"') == 1
+
+
+def test_point_15_a_campaign_only_article_outside_the_campaign_is_flagged(
+    panwascam: User,
+) -> None:
+    import datetime as dt
+
+    from netral.elections.models import ElectionEvent
+
+    pemilu = ElectionEvent.objects.create(
+        regime="PEMILU",
+        name="Pemilu 2024",
+        campaign_start=dt.date(2023, 11, 28),
+        campaign_end=dt.date(2024, 2, 10),
+        voting_day=dt.date(2024, 2, 14),
+    )
+    case = file_report(election_event=pemilu).case  # the event is after the campaign
+    case.reported_persons.update(articles=["UU 7/2017 Ps. 282", "UU 6/2014 Ps. 29"])
+    page = client_for(panwascam).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'data-testid="campaign-warning"' in page
+    assert "UU 7/2017 Ps. 282" in page
+    assert "Pasca pemungutan" in page
+    case.reported_persons.update(articles=["UU 6/2014 Ps. 29"])
+    page = client_for(panwascam).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'data-testid="campaign-warning"' not in page

@@ -4,15 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0013_seed_skb_sanction_levels'),
+        ("cases", "0013_seed_skb_sanction_levels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='caseevent',
-            name='type',
-            field=models.CharField(choices=[('FILED', 'Laporan diajukan'), ('CREATED', 'Perkara dicatat'), ('TRANSITION', 'Status berubah'), ('ASSIGNED', 'Petugas ditugaskan'), ('COMPLETION_REQUESTED', 'Pelapor diminta melengkapi'), ('COMPLETION_ANSWERED', 'Pelapor melengkapi laporan'), ('EVIDENCE_ADDED', 'Bukti ditambahkan'), ('CLARIFICATION_SCHEDULED', 'Klarifikasi dijadwalkan'), ('CLARIFICATION_RECORDED', 'Hasil klarifikasi dicatat'), ('PERSON_DECIDED', 'Status terlapor diputus'), ('RECOMMENDATION_SENT', 'Penerusan/rekomendasi dikirim'), ('FOLLOW_UP_CHANGED', 'Tindak lanjut berubah'), ('SANCTION_RECORDED', 'Sanksi dicatat'), ('LINKED', 'Perkara dihubungkan'), ('DOCUMENT_GENERATED', 'Dokumen dibuat'), ('DEADLINE_WARNING', 'Tenggat mendekat'), ('DEADLINE_MISSED', 'Tenggat terlewati'), ('ESCALATED', 'Rekomendasi dieskalasi'), ('WITHDRAWAL_AFTER_REGISTRATION', 'Pencabutan setelah registrasi dicatat'), ('IDENTITY_VIEWED', 'Identitas pelapor rahasia dilihat'), ('REGIME_CORRECTED', 'Rezim/pemilihan perkara diperbaiki')], max_length=32),
+            model_name="caseevent",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("FILED", "Laporan diajukan"),
+                    ("CREATED", "Perkara dicatat"),
+                    ("TRANSITION", "Status berubah"),
+                    ("ASSIGNED", "Petugas ditugaskan"),
+                    ("COMPLETION_REQUESTED", "Pelapor diminta melengkapi"),
+                    ("COMPLETION_ANSWERED", "Pelapor melengkapi laporan"),
+                    ("EVIDENCE_ADDED", "Bukti ditambahkan"),
+                    ("CLARIFICATION_SCHEDULED", "Klarifikasi dijadwalkan"),
+                    ("CLARIFICATION_RECORDED", "Hasil klarifikasi dicatat"),
+                    ("PERSON_DECIDED", "Status terlapor diputus"),
+                    ("RECOMMENDATION_SENT", "Penerusan/rekomendasi dikirim"),
+                    ("FOLLOW_UP_CHANGED", "Tindak lanjut berubah"),
+                    ("SANCTION_RECORDED", "Sanksi dicatat"),
+                    ("LINKED", "Perkara dihubungkan"),
+                    ("DOCUMENT_GENERATED", "Dokumen dibuat"),
+                    ("DEADLINE_WARNING", "Tenggat mendekat"),
+                    ("DEADLINE_MISSED", "Tenggat terlewati"),
+                    ("ESCALATED", "Rekomendasi dieskalasi"),
+                    ("WITHDRAWAL_AFTER_REGISTRATION", "Pencabutan setelah registrasi dicatat"),
+                    ("IDENTITY_VIEWED", "Identitas pelapor rahasia dilihat"),
+                    ("REGIME_CORRECTED", "Rezim/pemilihan perkara diperbaiki"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

@@ -31,12 +31,13 @@ from netral.cases.deadlines import (
 )
 from netral.cases.documents import document_generate
 from netral.cases.models import Case, Origin, Status
-from netral.cases.sanction_rules import suggested_level
+from netral.cases.sanction_rules import campaign_only_articles, suggested_level
 from netral.cases.selectors import CaseFilters
 from netral.cases.services import CaseData, PersonData, ReporterData, WitnessData
 from netral.cases.workflow import allowed_targets, case_transition
 from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
+from netral.elections.models import Phase
 from netral.elections.selectors import election_list
 from netral.registry.selectors import region_get
 
@@ -242,6 +243,18 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if can_handle
             else [],
             "person_form": f.PersonDecideForm(),
+            # The election phase on the event date (DOMAIN §0; issue 12 point 15): an article
+            # that applies only in the campaign period is flagged outside it.
+            "event_phase": case.election_event.phase_on(case.event_date).label
+            if case.election_event
+            else "",
+            "campaign_warnings": {
+                p.pk: campaign_only_articles(p.articles)
+                for p in case.reported_persons.all()
+                if case.election_event
+                and case.election_event.phase_on(case.event_date) != Phase.KAMPANYE
+                and campaign_only_articles(p.articles)
+            },
             "skb_suggestions": {
                 p.pk: suggested_level(p) for p in case.reported_persons.all() if p.skb_codes
             },
