@@ -31,9 +31,11 @@ from netral.cases.models import (
 from netral.cases.receipt import receipt_record
 from netral.cases.regimes import regime_text
 from netral.cases.zones import case_zone
+from netral.elections.models import Regime
 
 if TYPE_CHECKING:
     from netral.accounts.models import User
+    from netral.registry.models import Region
 
 TEMPLATES = {
     DocumentKind.RECEIPT: "cases/pdf/receipt.html",
@@ -49,13 +51,23 @@ def unit_name(case: Case) -> str:
     """'Bawaslu Kabupaten Kutai Timur' / 'Panwaslu Kecamatan Sangatta Utara' / 'Bawaslu RI', in
     the case's regime: the ad hoc kecamatan unit is 'Panitia Pengawas Pemilihan Umum Kecamatan'
     in a Pemilu and 'Panitia Pengawas Pemilihan Kecamatan' in a Pilkada (UU 10/2016)."""
-    region = case.handling_region
+    return unit_name_for(case.handling_region, case.regime)
+
+
+def unit_name_for(region: Region | None, regime: str = "") -> str:
+    """The supervisor unit of `region` (None: Bawaslu RI). Without a regime (a report over
+    several elections) the kecamatan unit takes its permanent-law name (UU 7/2017)."""
     if region is None:
         return "Badan Pengawas Pemilihan Umum Republik Indonesia"
     depth = region.code.count(".") + 1
     name = region.name.title()
     if depth == 3:
-        return f"{regime_text(case.regime).kecamatan_unit} {name}"
+        kecamatan = (
+            regime_text(regime).kecamatan_unit
+            if regime
+            else (regime_text(Regime.PEMILU).kecamatan_unit)
+        )
+        return f"{kecamatan} {name}"
     if depth == 2:
         prefix = "Kota" if region.name.upper().startswith("KOTA") else "Kabupaten"
         name = name.removeprefix("Kota ").removeprefix("Kabupaten ").removeprefix("Kab. ")
@@ -64,13 +76,16 @@ def unit_name(case: Case) -> str:
 
 
 def letterhead(case: Case) -> dict[str, Any]:
+    return letterhead_for(case.handling_region)
+
+
+def letterhead_for(region: Region | None) -> dict[str, Any]:
     """The unit's letterhead (address, place, contacts, logo) as configured by an administrator
     (UnitLetterhead); without one, the region's name and code (issue 12 point 18)."""
     from netral.cases.models import NATIONAL_UNIT, UnitLetterhead
 
-    unit = case.handling_region_id or NATIONAL_UNIT
+    unit = region.code if region is not None else NATIONAL_UNIT
     row = UnitLetterhead.objects.filter(unit=unit).first()
-    region = case.handling_region
     default_place = (
         region.name.title().removeprefix("Kabupaten ").removeprefix("Kota ")
         if region is not None

@@ -272,3 +272,27 @@ def test_point_18_letters_have_the_units_letterhead_place_date_and_signing_offic
     assert "Siti Rahmawati" in text
     with doc.file.open("rb") as fh:
         assert b"/Subtype /Image" in fh.read()  # the logo is embedded
+
+
+def test_point_18_the_rakor_report_has_the_same_letterhead_and_signature_block(
+    alice: User,
+) -> None:
+    from netral.cases.models import UnitLetterhead
+    from netral.dashboards.selectors import DashboardFilters, dashboard_build
+    from tests.conftest import client_for
+
+    alice.full_name = "Ahmad Ketua"
+    alice.position = "Ketua Bawaslu Kabupaten Kutai Timur"
+    alice.save()
+    UnitLetterhead.objects.create(unit="64.08", address="Jl. Soekarno-Hatta", place="Sangatta")
+    assert dashboard_build(user=alice, filters=DashboardFilters()).scope_code == "64.08"
+    pdf = client_for(alice).get("/dasbor/laporan.pdf")
+    assert pdf.status_code == 200
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
+    assert "BADAN PENGAWAS PEMILIHAN UMUM KABUPATEN KUTAI TIMUR" in text.upper()
+    assert "Jl. Soekarno-Hatta" in text
+    assert "Sangatta," in text
+    assert "Ketua Bawaslu Kabupaten Kutai Timur" in text
+    assert "Ahmad Ketua" in text
