@@ -33,7 +33,7 @@ import socket
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from django.conf import settings
@@ -64,7 +64,7 @@ class JobContext:
 
     job_id: int
     attempt: int
-    _last_write: float = field(default=0.0, repr=False)
+    max_attempts: int = 1
 
     def progress(self, done: int, total: int | None = None, message: str | None = None) -> None:
         """Store progress on the job row (autocommitted: the user's page polls it)."""
@@ -247,7 +247,8 @@ def job_execute(*, job_id: int) -> str:
     try:
         try:
             handler = _handler(job.handler)
-            value = handler(JobContext(job_id=job.pk, attempt=job.attempts), **job.kwargs)
+            context = JobContext(job_id=job.pk, attempt=job.attempts, max_attempts=job.max_attempts)
+            value = handler(context, **job.kwargs)
         except Exception as exc:
             return _job_failed(job, exc)
         Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
