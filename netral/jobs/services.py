@@ -31,9 +31,10 @@ import logging
 import os
 import socket
 import threading
+import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from django.conf import settings
@@ -65,9 +66,23 @@ class JobContext:
     job_id: int
     attempt: int
     max_attempts: int = 1
+    _written_at: float | None = field(default=None, repr=False)
+
+    # Progress is written at most this often (and always at the first and the last step).
+    PROGRESS_EVERY_SECONDS = 0.5
 
     def progress(self, done: int, total: int | None = None, message: str | None = None) -> None:
         """Store progress on the job row (autocommitted: the user's page polls it)."""
+        now = time.monotonic()
+        last = total is not None and done >= total
+        if (
+            self._written_at is not None
+            and not last
+            and message is None
+            and now - self._written_at < self.PROGRESS_EVERY_SECONDS
+        ):
+            return
+        self._written_at = now
         fields: dict[str, Any] = {
             "progress_done": done,
             "progress_total": total,

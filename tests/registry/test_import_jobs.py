@@ -19,7 +19,6 @@ from netral.registry.models import ImportJob, ImportStatus, Official
 from netral.registry.services.officials_import import officials_import
 from tests.conftest import client_for
 from tests.factories import UserFactory
-from tests.jobs.conftest import _keep_the_test_connection  # noqa: F401  (autouse)
 from tests.registry.helpers import OFFICIALS_FIXTURES, db_state
 
 pytestmark = pytest.mark.django_db
