@@ -159,12 +159,12 @@ def test_a_restore_refuses_a_tampered_or_truncated_backup_naming_the_file(
     manifest = dest / "manifest.json"
     text = manifest.read_text()
     manifest.write_text(text.replace('"bytes":', '"bytes": ', 1))
-    with pytest.raises(CommandError, match="manifest.json: its seal does not verify"):
+    with pytest.raises(CommandError, match=r"manifest\.json: its seal does not verify"):
         call_command("restore", str(dest))
     manifest.write_text(text)
 
     (dest / "media" / "planted.txt").write_text("x")
-    with pytest.raises(CommandError, match="media/planted.txt: not in the manifest"):
+    with pytest.raises(CommandError, match=r"media/planted\.txt: not in the manifest"):
         call_command("restore", str(dest))
 
 
