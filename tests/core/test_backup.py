@@ -20,21 +20,25 @@ from netral.declarations import services
 from tests.declarations.helpers import PDF_BYTES, event, standard
 from tests.workers import REPO, database_url
 
-# serialized_rollback: the data migrations' rows and the session's regions come back after
-# the flush that ends each transactional test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def alice(transactional_db: Any) -> Any:
-    """The shared cast's alice; the regions loaded once per session are gone after the
-    first transactional test's flush (serialized_rollback restores only the migrations')."""
+    """The shared cast's alice. A transactional test's flush removed the session's regions
+    and the standard pledge texts of the data migrations: put them back."""
+    import importlib
+
+    from django.apps import apps
+
     from netral.accounts.models import Role
     from netral.registry.services.regions_load import regions_load
     from tests.conftest import KUTAI_TIMUR, SAMPLE_REGIONS
     from tests.factories import UserFactory
 
     regions_load(path=SAMPLE_REGIONS, edition="sample")
+    texts = importlib.import_module("netral.declarations.migrations.0002_standard_pledge_texts")
+    texts.load(apps, None)
     return UserFactory(username="alice", role=Role.BAWASLU_KABKOTA, region=KUTAI_TIMUR)
 
 
