@@ -1,4 +1,4 @@
-# ruff: noqa: S603, S607
+# ruff: noqa: S603
 """Background jobs (issue 15): the task system's overhead, and a 139-certificate batch.
 
 1. Overhead per job, N no-op jobs: `handler.enqueue()` each in its own transaction, then
