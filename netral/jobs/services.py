@@ -190,10 +190,18 @@ def _dispatch(job: Job) -> None:
         result = task.enqueue(job.pk)
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
 
+    def send_or_wait() -> None:
+        """After commit, a broker that is down (Redis) must not fail the request that
+        already committed its work: the job stays QUEUED and the sweep sends it again."""
+        try:
+            send()
+        except Exception:
+            logger.exception("job %s: the task backend refused it; the sweep will resend", job.pk)
+
     if database_backend():
         send()
     else:
-        transaction.on_commit(send)
+        transaction.on_commit(send_or_wait)
 
 
 def job_retry(*, job: Job, actor: Any) -> Job:

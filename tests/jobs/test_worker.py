@@ -203,3 +203,29 @@ def test_the_sweep_requeues_a_job_whose_worker_stopped_beating(db: Any) -> None:
     run_worker()
     job.refresh_from_db()
     assert (job.status, job.attempts, job.result) == (JobStatus.DONE, 2, {"sum": 3, "attempt": 2})
+
+
+def test_with_the_broker_down_the_request_succeeds_and_the_sweep_resends_later(
+    db: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """RQ backend with Redis down: the job is kept QUEUED in the database, not lost."""
+    from types import SimpleNamespace
+
+    from netral.jobs import services, tasks
+
+    def redis_down(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "database_backend", lambda: False)
+        patch.setattr(tasks, "run_job", SimpleNamespace(enqueue=redis_down))
+        with django_capture_on_commit_callbacks(execute=True):
+            job = handlers.add.enqueue(a=1, b=1)  # no exception reaches the caller
+    job.refresh_from_db()
+    assert (job.status, job.task_id) == (JobStatus.QUEUED, "")
+    # Redis is back (here: the database backend delivers); the sweep sends it again
+    swept = jobs_sweep(now=timezone.now() + dt.timedelta(minutes=5))
+    assert swept.redelivered == 1
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
