@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0007_import_job_background_job'),
-        ('registry', '0007_official_name_fts'),
+        ("registry", "0007_import_job_background_job"),
+        ("registry", "0007_official_name_fts"),
     ]
 
-    operations = [
-    ]
+    operations = []
