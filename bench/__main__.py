@@ -32,6 +32,7 @@ BENCHMARKS: list[str] = [
     "declarations",
     "cases",
     "news_extraction",
+    "jobs",
 ]
 
 

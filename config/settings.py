@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "netral.core.health.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # last: it calls the view itself for the read-heavy pages (netral/core/replica.py)
+    "netral.core.replica.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -89,6 +92,25 @@ DATABASES = {
         conn_max_age=env.envint("CONN_MAX_AGE", 60, minimum=0),
     ),
 }
+# A PostgreSQL read replica for read-heavy pages (NETRAL_REPLICA_VIEWS); a client that has
+# just written reads from the primary (netral/core/replica.py).
+_replica_url = env.envsecret("DATABASE_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = env.database(
+        _replica_url, VAR_DIR / "unused.sqlite3", conn_max_age=env.envint("CONN_MAX_AGE", 60)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["netral.core.replica.ReplicaRouter"]
+NETRAL_REPLICA_VIEWS = env.envlist(
+    "NETRAL_REPLICA_VIEWS",
+    [
+        "dashboards:*",
+        "declarations:verify",
+        "declarations:verify_certificate",
+        "cases:public_verify",
+    ],
+)
+NETRAL_REPLICA_PIN_SECONDS = env.envint("NETRAL_REPLICA_PIN_SECONDS", 10, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -145,6 +167,35 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 # Cache for rate limits and cached pages: per process by default; use Redis when several
 # processes serve (gunicorn workers), so rate limits hold across them.
 CACHES = {"default": env.cache(env.envstr("CACHE_URL", "locmem://"))}
+# Sessions: in the database (default), or `cached_db` / `cache` to keep them in the cache
+# (Redis, with CACHE_URL) when several app nodes serve.
+SESSION_ENGINE = "django.contrib.sessions.backends." + env.envchoice(
+    "SESSION_STORE", "db", {"db", "cached_db", "cache"}
+)
+
+# Media (uploads, evidence, certificate batches, import files) through Django's storage API:
+# the local disk (MEDIA_ROOT) by default, S3-compatible object storage (django-storages) when
+# several app nodes serve (docs/decisions/0011-storage-layout.md).
+NETRAL_STORAGE = env.envchoice("NETRAL_STORAGE", "local", {"local", "s3"})
+STORAGES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if NETRAL_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.envstr("NETRAL_S3_BUCKET", "netral"),
+            "endpoint_url": env.envstr("NETRAL_S3_ENDPOINT_URL", "") or None,
+            "region_name": env.envstr("NETRAL_S3_REGION", "") or None,
+            "access_key": env.envsecret("NETRAL_S3_ACCESS_KEY", "") or None,
+            "secret_key": env.envsecret("NETRAL_S3_SECRET_KEY", "") or None,
+            "location": env.envstr("NETRAL_S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Rate limits on public endpoints, "HITS/SECONDS" (netral/cases/ratelimit.py).
 NETRAL_RATE_REPORT = env.envrate("NETRAL_RATE_REPORT", (10, 3600))
@@ -202,10 +253,25 @@ NETRAL_TRANSPARENCY_CACHE_SECONDS = env.envint("NETRAL_TRANSPARENCY_CACHE_SECOND
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# LOG_FORMAT=json: one JSON object per line (time, level, logger, message, extras) for a log
+# collector; text otherwise.
+LOG_FORMAT = env.envchoice("LOG_FORMAT", "text", {"text", "json"})
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.envstr("LOG_LEVEL", "INFO")},
 }
 
@@ -243,3 +309,9 @@ NETRAL_PERIODIC_JOBS = {
     # news monitoring (issue 17): each source still keeps its own minimum interval
     "netral.news.jobs.news_poll_job": env.envint("NETRAL_NEWS_POLL_SECONDS", 300, minimum=0),
 }
+
+# Health and metrics (netral/core/health.py): /healthz/live, /healthz/ready, /metrics.
+# Readiness fails when no worker has beaten within NETRAL_WORKER_STALE_SECONDS, unless off.
+NETRAL_HEALTH_REQUIRE_WORKER = env.envbool("NETRAL_HEALTH_REQUIRE_WORKER", True)
+# /metrics answers loopback clients, or anyone presenting this bearer token.
+NETRAL_METRICS_TOKEN = env.envsecret("NETRAL_METRICS_TOKEN", "") or ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from config import env
 from config.settings import *  # noqa: F403
 
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
@@ -16,8 +17,13 @@ import tempfile as _tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 # A throwaway key directory per test process, so tests never touch var/keys.
-NETRAL_SIGNING_KEY_DIR = Path(_tempfile.mkdtemp(prefix="netral-keys-"))
-MEDIA_ROOT = Path(_tempfile.mkdtemp(prefix="netral-media-"))
+# (A worker process started by a test gets the test process's own: tests/workers.py.)
+NETRAL_SIGNING_KEY_DIR = Path(
+    env.envstr("NETRAL_TEST_KEY_DIR", "") or _tempfile.mkdtemp(prefix="netral-keys-")
+)
+MEDIA_ROOT = Path(
+    env.envstr("NETRAL_TEST_MEDIA_ROOT", "") or _tempfile.mkdtemp(prefix="netral-media-")
+)
 
 # Background jobs: the database backend, beats and sweeps fast enough for a test to see a
 # killed worker's job come back (tests/jobs).

@@ -69,6 +69,23 @@ def _audit_triggers_on_sqlite(request: pytest.FixtureRequest) -> Iterator[None]:
             cur.execute(sql)
 
 
+@pytest.fixture(autouse=True)
+def _worker_keeps_the_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test runs jobs with `worker_run(batch=True)` (netral/jobs/worker.py), the worker loop
+    of `netral worker`. Between tasks it calls close_old_connections(), as Django does
+    between requests; inside a test's transaction that would close the test's connection,
+    so it is a no-op in tests (as Django's test client disconnects it from request_started)."""
+    from django_tasks_db.management.commands import db_worker
+
+    from netral.jobs import worker
+
+    def keep(**kwargs: Any) -> None:
+        return None
+
+    monkeypatch.setattr(db_worker, "close_old_connections", keep)
+    monkeypatch.setattr(worker, "close_old_connections", keep)
+
+
 @pytest.fixture
 def alice(db: Any) -> User:
     return UserFactory(username="alice", role=Role.BAWASLU_KABKOTA, region=KUTAI_TIMUR)

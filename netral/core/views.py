@@ -43,3 +43,33 @@ def healthz(request: HttpRequest) -> JsonResponse:
             {"status": "error", "database": str(exc.__class__.__name__)}, status=503
         )
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@never_cache
+@require_GET
+def live(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers; nothing else is checked."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def ready(request: HttpRequest) -> JsonResponse:
+    """Readiness: database, cache, storage and a worker's heartbeat (core/health.py)."""
+    from netral.core.health import readiness
+
+    ok, checks = readiness()
+    return JsonResponse(
+        {"status": "ok" if ok else "fail", "checks": checks}, status=200 if ok else 503
+    )
+
+
+@never_cache
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics, for loopback clients or the bearer of NETRAL_METRICS_TOKEN."""
+    from netral.core.health import metrics_allowed, metrics_text
+
+    if not metrics_allowed(request):
+        return HttpResponse(status=404)
+    return HttpResponse(metrics_text(), content_type="text/plain; version=0.0.4; charset=utf-8")

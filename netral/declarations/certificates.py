@@ -4,13 +4,14 @@ stamps them (pdf.py). Reads only; `verify_url(code)` builds the absolute public 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from netral.core.progress import ProgressCallback, noop_progress
 from netral.declarations import pdf, signing
 from netral.declarations.models import PledgeKind, Signature, SignatureMethod
 
@@ -59,8 +60,47 @@ def certificate_for(*, signature: Signature, verify_url: VerifyUrl) -> bytes:
     return pdf.certificates_pdf(_groups([signature], verify_url))
 
 
-def certificates_merged(*, signatures: Sequence[Signature], verify_url: VerifyUrl) -> bytes:
-    return pdf.certificates_pdf(_groups(signatures, verify_url))
+def certificates_merged(
+    *,
+    signatures: Sequence[Signature],
+    verify_url: VerifyUrl,
+    progress: ProgressCallback = noop_progress,
+) -> bytes:
+    groups = _groups(signatures, verify_url)
+    total = len(signatures)
+    done = 0
+
+    def counted() -> Iterator[tuple[bytes, list[pdf.CertificateFields]]]:
+        nonlocal done
+        for template_pdf, items in groups:
+            yield template_pdf, _Counting(items, lambda: progress(done, total), bump)
+
+    def bump() -> None:
+        nonlocal done
+        done += 1
+
+    data = pdf.certificates_pdf(counted())
+    progress(total, total)
+    return data
+
+
+class _Counting(list[pdf.CertificateFields]):
+    """The items of a group, counting each one as the stamper takes it (progress)."""
+
+    def __init__(
+        self,
+        items: list[pdf.CertificateFields],
+        report: Callable[[], None],
+        bump: Callable[[], None],
+    ) -> None:
+        super().__init__(items)
+        self._report, self._bump = report, bump
+
+    def __iter__(self) -> Iterator[pdf.CertificateFields]:
+        for item in super().__iter__():
+            yield item
+            self._bump()
+            self._report()
 
 
 def certificate_filename(signature: Signature) -> str:
@@ -68,12 +108,19 @@ def certificate_filename(signature: Signature) -> str:
     return f"sertifikat-{name}-{str(signature.code)[:8]}.pdf"
 
 
-def certificates_zip(*, signatures: Sequence[Signature], verify_url: VerifyUrl) -> bytes:
+def certificates_zip(
+    *,
+    signatures: Sequence[Signature],
+    verify_url: VerifyUrl,
+    progress: ProgressCallback = noop_progress,
+) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         cache = template_cache_dir()
         templates: dict[str, bytes] = {}
         files = []
-        for signature in signatures:
+        total = len(signatures)
+        for done, signature in enumerate(signatures):
+            progress(done, total)
             html = _template_html(signature)
             if html not in templates:
                 templates[html] = pdf.template_pdf_cached(html, cache)
@@ -83,4 +130,5 @@ def certificates_zip(*, signatures: Sequence[Signature], verify_url: VerifyUrl) 
                     pdf.certificate_pdf(templates[html], _fields(signature, verify_url)),
                 )
             )
+    progress(len(signatures), len(signatures))
     return pdf.certificates_zip(files)

@@ -12,13 +12,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from netral.accounts import access
 from netral.accounts.selectors import demo_accounts_exist
@@ -26,7 +28,10 @@ from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
 from netral.core.spreadsheets import formula_safe, xlsx_workbook, xlsx_write_rows
 from netral.declarations import certificates, forms, qr, ratelimit, selectors, services
+from netral.declarations import jobs as certificate_jobs
 from netral.declarations.models import SignatureMethod
+from netral.jobs import selectors as jobs_selectors
+from netral.jobs.models import JobStatus
 
 
 def _verify_url(request: HttpRequest) -> certificates.VerifyUrl:
@@ -34,6 +39,10 @@ def _verify_url(request: HttpRequest) -> certificates.VerifyUrl:
         return request.build_absolute_uri(reverse("declarations:verify", args=[code]))
 
     return build
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
 def _pdf(data: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
@@ -380,23 +389,55 @@ def signature_certificate(request: AuthenticatedHttpRequest, sig_id: int) -> Htt
 
 
 @login_required
-@require_GET
-def event_certificates_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    event = access.access_event(request.user, pk)
-    signatures = list(selectors.event_signatures(event=event))
-    data = certificates.certificates_merged(signatures=signatures, verify_url=_verify_url(request))
-    return _pdf(data, f"sertifikat-kegiatan-{event.pk}.pdf", inline=False)
+@require_http_methods(["GET", "POST"])
+def event_certificates_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    return _certificates_batch(request, pk, "pdf")
 
 
 @login_required
-@require_GET
-def event_certificates_zip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def event_certificates_zip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    return _certificates_batch(request, pk, "zip")
+
+
+def _certificates_batch(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponseBase:
+    """All certificates of an event, made by a background job (declarations/jobs.py).
+
+    GET: the finished file for the event's current signatures, else the batch's page (its
+    progress, polled by htmx; a button to start it). POST: start the batch."""
     event = access.access_event(request.user, pk)
-    signatures = list(selectors.event_signatures(event=event))
-    data = certificates.certificates_zip(signatures=signatures, verify_url=_verify_url(request))
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="sertifikat-kegiatan-{event.pk}.zip"'
-    return response
+    if request.method == "POST":
+        certificate_jobs.certificates_batch_start(event=event, kind=kind, actor=request.user)
+        return redirect(request.path)
+    job = certificate_jobs.certificates_batch_current(event=event, kind=kind)
+    if job is not None and job.status == JobStatus.DONE and not _is_htmx(request):
+        name = str((job.result or {}).get("file", ""))
+        if not name or not default_storage.exists(name):
+            raise Http404
+        return FileResponse(
+            default_storage.open(name, "rb"),
+            as_attachment=True,
+            filename=f"sertifikat-kegiatan-{event.pk}.{kind}",
+            content_type=certificate_jobs.KINDS[kind],
+        )
+    template = (
+        "declarations/_certificates_batch.html"
+        if _is_htmx(request)
+        else "declarations/certificates_batch.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "event": event,
+            "kind": kind,
+            "job": job,
+            "summary": selectors.event_summary(event=event),
+            "worker_missing": job is not None
+            and not job.finished
+            and not jobs_selectors.worker_is_alive(),
+        },
+    )
 
 
 # --- pledge texts --------------------------------------------------------------------

@@ -31,6 +31,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,10 +65,24 @@ class JobContext:
 
     job_id: int
     attempt: int
-    _last_write: float = field(default=0.0, repr=False)
+    max_attempts: int = 1
+    _written_at: float | None = field(default=None, repr=False)
+
+    # Progress is written at most this often (and always at the first and the last step).
+    PROGRESS_EVERY_SECONDS = 0.5
 
     def progress(self, done: int, total: int | None = None, message: str | None = None) -> None:
         """Store progress on the job row (autocommitted: the user's page polls it)."""
+        now = time.monotonic()
+        last = total is not None and done >= total
+        if (
+            self._written_at is not None
+            and not last
+            and message is None
+            and now - self._written_at < self.PROGRESS_EVERY_SECONDS
+        ):
+            return
+        self._written_at = now
         fields: dict[str, Any] = {
             "progress_done": done,
             "progress_total": total,
@@ -175,10 +190,18 @@ def _dispatch(job: Job) -> None:
         result = task.enqueue(job.pk)
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
 
+    def send_or_wait() -> None:
+        """After commit, a broker that is down (Redis) must not fail the request that
+        already committed its work: the job stays QUEUED and the sweep sends it again."""
+        try:
+            send()
+        except Exception:
+            logger.exception("job %s: the task backend refused it; the sweep will resend", job.pk)
+
     if database_backend():
         send()
     else:
-        transaction.on_commit(send)
+        transaction.on_commit(send_or_wait)
 
 
 def job_retry(*, job: Job, actor: Any) -> Job:
@@ -247,7 +270,8 @@ def job_execute(*, job_id: int) -> str:
     try:
         try:
             handler = _handler(job.handler)
-            value = handler(JobContext(job_id=job.pk, attempt=job.attempts), **job.kwargs)
+            context = JobContext(job_id=job.pk, attempt=job.attempts, max_attempts=job.max_attempts)
+            value = handler(context, **job.kwargs)
         except Exception as exc:
             return _job_failed(job, exc)
         Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(

@@ -309,6 +309,15 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The background job that runs an upload (netral/jobs); null for the command line's.
+    job = models.ForeignKey(
+        "jobs.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pekerjaan latar"),
+    )
 
     class Meta:
         verbose_name = _("impor pejabat")

@@ -7,8 +7,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from netral.accounts import access
 from netral.core.http import AuthenticatedHttpRequest
+from netral.jobs import selectors as jobs_selectors
 from netral.registry import forms, selectors
-from netral.registry.models import REGION_CODE_RE, RegionLevel, SubjectType
+from netral.registry.models import REGION_CODE_RE, ImportStatus, RegionLevel, SubjectType
 from netral.registry.services import officials_import
 
 
@@ -177,7 +178,12 @@ def import_job_detail(request: AuthenticatedHttpRequest, job_id: int) -> HttpRes
     template = (
         "registry/_import_job_status.html" if _is_htmx(request) else ("registry/import_job.html")
     )
-    return render(request, template, {"job": job})
+    waiting = job.status == ImportStatus.PENDING
+    return render(
+        request,
+        template,
+        {"job": job, "worker_missing": waiting and not jobs_selectors.worker_is_alive()},
+    )
 
 
 @login_required

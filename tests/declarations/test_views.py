@@ -266,13 +266,32 @@ def test_certificates_download_singly_merged_and_zipped(
     text = PdfReader(io.BytesIO(single.content)).pages[0].extract_text()
     assert "Pejabat 0" in text
     assert f"/verifikasi/{sigs[0].code}/" in text
-    merged = alice_client.get(reverse("declarations:event_certificates_pdf", args=[kutim_event.pk]))
-    reader = PdfReader(io.BytesIO(merged.content))
+    merged = _certificates_batch(alice_client, "declarations:event_certificates_pdf", kutim_event)
+    reader = PdfReader(io.BytesIO(merged))
     assert len(reader.pages) == 2
     assert "Deklarasi Pemilihan Damai" in reader.pages[1].extract_text()
-    zipped = alice_client.get(reverse("declarations:event_certificates_zip", args=[kutim_event.pk]))
-    with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
+    zipped = _certificates_batch(alice_client, "declarations:event_certificates_zip", kutim_event)
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
         assert len(archive.namelist()) == 2
+
+
+def _certificates_batch(client: Client, name: str, event: Event) -> bytes:
+    """Start the batch, let the worker make it, download it (declarations/jobs.py)."""
+    from netral.jobs.worker import worker_run
+
+    url = reverse(name, args=[event.pk])
+    page = client.get(url)
+    assert 'data-testid="certificates-start"' in page.content.decode()
+    assert client.post(url).status_code == 302
+    assert 'data-testid="certificates-progress"' in client.get(url).content.decode()
+    worker_run(batch=True)
+    assert (
+        'data-testid="certificates-download"'
+        in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    )
+    response = client.get(url)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
 
 
 # --- public pages ---------------------------------------------------------------------

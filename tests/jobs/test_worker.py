@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -21,8 +16,7 @@ from netral.jobs.models import Job, JobStatus, PeriodicSlot
 from netral.jobs.services import job_retry, jobs_sweep, periodic_enqueue_due
 from netral.jobs.worker import worker_run
 from tests.jobs import handlers
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.workers import start_worker, stop_worker, wait_for
 
 
 def run_worker() -> None:
@@ -162,45 +156,12 @@ def test_the_default_periodic_jobs_run(db: Any, settings: Any) -> None:
 # --- a worker killed mid-job loses nothing -----------------------------------------------
 
 
-def _database_url() -> str:
-    cfg = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{cfg['NAME']}"
-    host = f"{cfg['HOST'] or '127.0.0.1'}:{cfg['PORT'] or 5432}"
-    return f"postgres://{cfg['USER']}@{host}/{cfg['NAME']}"
-
-
-def _start_worker(worker_id: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "PYTHONPATH": str(REPO),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "netral", "worker", "--interval", "0.2", "--worker-id", worker_id],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-def _wait_for(predicate: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_killing_the_worker_mid_job_loses_nothing(transactional_db: Any, tmp_path: Path) -> None:
     marker = tmp_path / "done.txt"
     job = handlers.slow_steps.enqueue(steps=12, marker=str(marker), step_seconds=0.25)
-    first = _start_worker("worker-one")
+    first = start_worker("worker-one")
     try:
-        _wait_for(
+        wait_for(
             lambda: Job.objects.filter(pk=job.pk, progress_done__gte=2).exists(),
             60,
             "the first worker to start the job",
@@ -214,19 +175,15 @@ def test_killing_the_worker_mid_job_loses_nothing(transactional_db: Any, tmp_pat
     assert job.status == JobStatus.RUNNING
     assert job.worker_id == "worker-one"
     assert not marker.exists()  # it died before the end
-    second = _start_worker("worker-two")
+    second = start_worker("worker-two")
     try:
-        _wait_for(
+        wait_for(
             lambda: Job.objects.filter(pk=job.pk, status=JobStatus.DONE).exists(),
             60,
             "the second worker to find and finish the lost job",
         )
     finally:
-        second.send_signal(signal.SIGTERM)
-        try:
-            second.wait(15)
-        except subprocess.TimeoutExpired:
-            second.kill()
+        stop_worker(second)
     job.refresh_from_db()
     assert job.attempts == 2
     assert job.result == 2
@@ -248,3 +205,29 @@ def test_the_sweep_requeues_a_job_whose_worker_stopped_beating(db: Any) -> None:
     run_worker()
     job.refresh_from_db()
     assert (job.status, job.attempts, job.result) == (JobStatus.DONE, 2, {"sum": 3, "attempt": 2})
+
+
+def test_with_the_broker_down_the_request_succeeds_and_the_sweep_resends_later(
+    db: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """RQ backend with Redis down: the job is kept QUEUED in the database, not lost."""
+    from types import SimpleNamespace
+
+    from netral.jobs import services, tasks
+
+    def redis_down(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "database_backend", lambda: False)
+        patch.setattr(tasks, "run_job", SimpleNamespace(enqueue=redis_down))
+        with django_capture_on_commit_callbacks(execute=True):
+            job = handlers.add.enqueue(a=1, b=1)  # no exception reaches the caller
+    job.refresh_from_db()
+    assert (job.status, job.task_id) == (JobStatus.QUEUED, "")
+    # Redis is back (here: the database backend delivers); the sweep sends it again
+    swept = jobs_sweep(now=timezone.now() + dt.timedelta(minutes=5))
+    assert swept.redelivered == 1
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE

@@ -153,7 +153,7 @@ def test_regency_staff_upload_a_file_and_the_job_imports_it(bkpsdm: User) -> Non
     job = _upload(client, "good_semicolon_bom.csv")
     assert job.status == ImportStatus.PENDING
 
-    import_job_run(job=job, allowed_regions={"64.08"})  # what the background thread runs
+    import_job_run(job=job, allowed_regions={"64.08"})  # what the background job runs
 
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE

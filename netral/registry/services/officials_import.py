@@ -466,35 +466,18 @@ def import_job_run(
     return result
 
 
-def _run_in_thread(job_id: int, allowed_regions: set[str] | None) -> None:
-    import logging
-
-    from django.db import connections
-
-    try:
-        job = ImportJob.objects.get(pk=job_id)
-        result = import_job_run(job=job, allowed_regions=allowed_regions)
-        if result.error_csv is not None:
-            result.error_csv.unlink(missing_ok=True)
-    except Exception:
-        logging.getLogger(__name__).exception("import job %s failed", job_id)
-    finally:
-        connections.close_all()
-
-
 def import_job_start(*, job: ImportJob, allowed_regions: set[str] | None) -> None:
-    """Run the job in a background thread once the upload is committed.
+    """Hand the upload to the background worker (netral/registry/jobs.py), in the caller's
+    transaction: the job runs once the upload is committed, on whichever node's worker takes
+    it, and survives a restart of the web node (docs/decisions/0010-task-engine.md; it
+    replaces the thread of decision 0005)."""
+    from netral.registry.jobs import officials_import_job
 
-    docs/decisions/0005-officials-import-runs-in-a-thread.md explains why a thread and not a queue.
-    """
-    import threading
-
-    def start() -> None:
-        threading.Thread(
-            target=_run_in_thread,
-            args=(job.pk, allowed_regions),
-            name=f"netral-import-{job.pk}",
-            daemon=True,
-        ).start()
-
-    transaction.on_commit(start)
+    background = officials_import_job.enqueue(
+        key=f"officials-import:{job.pk}",
+        actor=job.created_by,
+        import_job_id=job.pk,
+        allowed_regions=sorted(allowed_regions) if allowed_regions is not None else None,
+    )
+    ImportJob.objects.filter(pk=job.pk).update(job=background)
+    job.job = background

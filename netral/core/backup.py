@@ -1,0 +1,345 @@
+"""`netral backup DEST` and `netral restore SRC`: the database, the media and the signing
+keys, with a manifest of SHA-256 digests sealed with the signing key (docs/how-to/backup.md).
+
+A backup is a directory:
+
+    manifest.json          what is in it: every file's size and SHA-256, the engine, the time
+    manifest.seal.json     an Ed25519 seal of manifest.json (netral/core/sealing.py)
+    database.sqlite3       SQLite's online backup (a consistent copy while the app runs), or
+    database.pgdump        pg_dump's custom format (one snapshot)
+    media/...              every file of the default storage (local disk or object storage)
+    keys/...               the signing keys (without them no seal can be checked again)
+
+It is written into DEST.partial and renamed to DEST only when complete, so a full disk or a
+crash leaves no half backup that looks whole. A restore goes into an empty database, storage
+and key directory, and reports success only after it checked the seal, every file's digest,
+every audit chain and every sealed document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.utils import timezone
+
+from netral.core import sealing
+
+FORMAT = "netral-backup/1"
+MANIFEST = "manifest.json"
+SEAL = "manifest.seal.json"
+CHUNK = 1024 * 1024
+
+Say = Callable[[str], None]
+
+
+class BackupError(Exception):
+    """A backup or restore refused or failed; the message names the file when there is one."""
+
+
+@dataclass
+class RestoreReport:
+    files: int = 0
+    audit_entries: int = 0
+    signatures: int = 0
+    receipts: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+# --- backup ---------------------------------------------------------------------------------
+
+
+def backup_create(*, dest: Path, say: Say = lambda _m: None) -> dict[str, Any]:
+    """Write a complete backup to `dest` (which must not exist yet). Returns the manifest."""
+    dest = dest.resolve()
+    if dest.exists():
+        raise BackupError(f"{dest}: already exists; a backup goes into a new directory")
+    partial = dest.with_name(dest.name + ".partial")
+    if partial.exists():
+        shutil.rmtree(partial)
+    partial.mkdir(parents=True)
+    try:
+        files: dict[str, dict[str, Any]] = {}
+        say("database")
+        db_name = _dump_database(partial)
+        files[db_name] = _describe(partial / db_name)
+        say("media")
+        for name in _storage_files():
+            target = partial / "media" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with default_storage.open(name, "rb") as src, target.open("wb") as out:
+                files[f"media/{name}"] = _copy(src, out)
+        say("keys")
+        keys = Path(settings.NETRAL_SIGNING_KEY_DIR)
+        sealing.key_store().active_private_key()  # a fresh install creates its first key
+        for path in sorted(p for p in keys.iterdir() if p.is_file() and p.suffix != ".tmp"):
+            target = partial / "keys" / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("rb") as src, target.open("wb") as out:
+                files[f"keys/{path.name}"] = _copy(src, out)
+            target.chmod(0o600)
+        manifest = {
+            "format": FORMAT,
+            "created_at": timezone.now().isoformat(),
+            "engine": connection.vendor,
+            "database": db_name,
+            "files": files,
+        }
+        (partial / MANIFEST).write_bytes(sealing.canonical_bytes(manifest))
+        seal = sealing.seal(manifest)
+        (partial / SEAL).write_text(json.dumps(asdict(seal), indent=2), encoding="utf-8")
+        _fsync_tree(partial)
+        partial.rename(dest)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _dump_database(directory: Path) -> str:
+    if connection.vendor == "sqlite":
+        name = "database.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(directory / name)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+        return name
+    name = "database.pgdump"
+    _pg(
+        "pg_dump",
+        "--format=custom",
+        "--no-owner",
+        "--no-privileges",
+        f"--file={directory / name}",
+    )
+    return name
+
+
+def _pg(program: str, *args: str) -> None:
+    cfg = connection.settings_dict
+    env = {
+        **os.environ,
+        "PGHOST": str(cfg.get("HOST") or "127.0.0.1"),
+        "PGPORT": str(cfg.get("PORT") or 5432),
+        "PGUSER": str(cfg.get("USER") or ""),
+        "PGPASSWORD": str(cfg.get("PASSWORD") or ""),
+        "PGDATABASE": str(cfg["NAME"]),
+    }
+    proc = subprocess.run(  # noqa: S603  fixed program, arguments we built
+        [program, *args], env=env, capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise BackupError(f"{program} failed: {proc.stderr.strip()[-2000:]}")
+
+
+def _storage_files(directory: str = "") -> Iterator[str]:
+    """Every file of the default storage, recursively (local disk or object storage)."""
+    try:
+        dirs, files = default_storage.listdir(directory)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{directory}/{name}" if directory else name
+    for sub in sorted(dirs):
+        yield from _storage_files(f"{directory}/{sub}" if directory else sub)
+
+
+def _copy(src: IO[bytes], out: IO[bytes]) -> dict[str, Any]:
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := src.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+        out.write(chunk)
+    return {"sha256": digest.hexdigest(), "bytes": size}
+
+
+def _describe(path: Path) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        digest = hashlib.sha256()
+        size = 0
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return {"sha256": digest.hexdigest(), "bytes": size}
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in root.rglob("*"):
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+# --- verification and restore -------------------------------------------------------------
+
+
+def backup_verify(*, src: Path) -> dict[str, Any]:
+    """Check a backup without restoring it: its seal and every file. Returns the manifest;
+    raises BackupError naming the first file that is missing, extra, truncated or altered."""
+    manifest_path, seal_path = src / MANIFEST, src / SEAL
+    for path in (manifest_path, seal_path):
+        if not path.is_file():
+            raise BackupError(f"{path.name}: missing; {src} is not a complete Netral backup")
+    raw = manifest_path.read_bytes()
+    try:
+        manifest: dict[str, Any] = json.loads(raw)
+        seal = sealing.Seal(**json.loads(seal_path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as exc:
+        raise BackupError(f"{MANIFEST}: unreadable ({exc})") from None
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"{MANIFEST}: unknown format {manifest.get('format')!r}")
+    keys = sealing.KeyStore(src / "keys")
+    public_key = keys.public_key(seal.key_id) if seal.key_id.isalnum() else None
+    if (
+        public_key is None
+        or sealing.canonical_bytes(manifest) != raw
+        or not sealing.verify_record(manifest, seal, public_key)
+    ):
+        raise BackupError(f"{MANIFEST}: its seal does not verify (altered or not sealed)")
+    listed: dict[str, dict[str, Any]] = manifest["files"]
+    for name, expected in sorted(listed.items()):
+        path = src / name
+        if ".." in Path(name).parts or not path.is_file():
+            raise BackupError(f"{name}: missing from the backup")
+        actual = _describe(path)
+        if actual["bytes"] != expected["bytes"]:
+            raise BackupError(
+                f"{name}: {actual['bytes']} bytes, the manifest says {expected['bytes']} "
+                "(truncated or altered)"
+            )
+        if actual["sha256"] != expected["sha256"]:
+            raise BackupError(f"{name}: its SHA-256 differs from the manifest (altered)")
+    present = {str(p.relative_to(src)) for p in src.rglob("*") if p.is_file()} - {MANIFEST, SEAL}
+    extra = sorted(present - set(listed))
+    if extra:
+        raise BackupError(f"{extra[0]}: not in the manifest (added after the backup)")
+    return manifest
+
+
+def restore_targets_empty() -> list[str]:
+    """What is not empty among the restore's targets (the database, storage, keys)."""
+    problems = []
+    if connection.introspection.table_names():
+        problems.append(f"the database {connection.settings_dict['NAME']} has tables")
+    if next(_storage_files(), None) is not None:
+        problems.append("the media storage has files")
+    keys = Path(settings.NETRAL_SIGNING_KEY_DIR)
+    if keys.exists() and any(keys.iterdir()):
+        problems.append(f"the key directory {keys} is not empty")
+    return problems
+
+
+def backup_restore(*, src: Path, say: Say = lambda _m: None) -> RestoreReport:
+    """Restore `src` into an empty database, storage and key directory, then verify it."""
+    src = src.resolve()
+    say("verify backup")
+    manifest = backup_verify(src=src)
+    if manifest["engine"] != connection.vendor:
+        raise BackupError(
+            f"{manifest['database']}: a {manifest['engine']} backup cannot be restored into "
+            f"{connection.vendor}"
+        )
+    problems = restore_targets_empty()
+    if problems:
+        raise BackupError("restore needs empty targets: " + "; ".join(problems))
+    say("keys")
+    keys = Path(settings.NETRAL_SIGNING_KEY_DIR)
+    keys.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for name in sorted(n for n in manifest["files"] if n.startswith("keys/")):
+        target = keys / Path(name).name
+        shutil.copyfile(src / name, target)
+        target.chmod(0o600)
+    say("database")
+    _load_database(src / manifest["database"])
+    say("media")
+    for name in sorted(n for n in manifest["files"] if n.startswith("media/")):
+        storage_name = name.removeprefix("media/")
+        with (src / name).open("rb") as fh:
+            saved = default_storage.save(storage_name, File(fh))
+        if saved != storage_name:
+            raise BackupError(f"{name}: the storage saved it as {saved}")
+    say("verify restore")
+    report = restore_check(manifest=manifest)
+    if report.problems:
+        raise BackupError("the restored data does not verify: " + "; ".join(report.problems))
+    return report
+
+
+def _load_database(path: Path) -> None:
+    if connection.vendor == "sqlite":
+        target = Path(str(connection.settings_dict["NAME"]))
+        connection.close()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        out = sqlite3.connect(target)
+        try:
+            source.backup(out)
+        finally:
+            source.close()
+            out.close()
+        return
+    connection.close()
+    _pg(
+        "pg_restore",
+        "--no-owner",
+        "--no-privileges",
+        "--exit-on-error",
+        f"--dbname={connection.settings_dict['NAME']}",
+        str(path),
+    )
+
+
+def restore_check(*, manifest: dict[str, Any]) -> RestoreReport:
+    """After a restore: the media match, and every audit chain and sealed document verifies."""
+    from netral.audit.services import audit_verify
+    from netral.cases.models import Case
+    from netral.cases.services import receipt_verify
+    from netral.declarations import signing
+    from netral.declarations.models import Signature
+
+    report = RestoreReport()
+    for name, expected in manifest["files"].items():
+        if not name.startswith("media/"):
+            continue
+        with default_storage.open(name.removeprefix("media/"), "rb") as fh:
+            digest = hashlib.sha256()
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
+        if digest.hexdigest() != expected["sha256"]:
+            report.problems.append(f"{name}: differs after restore")
+        report.files += 1
+    audit = audit_verify()
+    report.audit_entries = audit.entries
+    report.problems += [f"audit chain {b.chain_key} #{b.seq}: {b.problem}" for b in audit.breaks]
+    for signature in Signature.objects.iterator(chunk_size=2000):
+        report.signatures += 1
+        if signing.verification_status(signature) == signing.VerificationStatus.INVALID:
+            report.problems.append(f"signature {signature.code}: its seal does not verify")
+    for case in (
+        Case.objects.exclude(receipt_seal__isnull=True)
+        .exclude(receipt_seal={})
+        .iterator(chunk_size=2000)
+    ):
+        report.receipts += 1
+        if not receipt_verify(case):
+            report.problems.append(f"case {case.reference}: its receipt seal does not verify")
+    return report

@@ -1,0 +1,64 @@
+"""A real `netral worker` process on the test database (transactional tests only)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import connection
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def database_url() -> str:
+    """The test database, as a URL another process can open (a file on SQLite)."""
+    cfg = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{cfg['NAME']}"
+    host = f"{cfg['HOST'] or '127.0.0.1'}:{cfg['PORT'] or 5432}"
+    return f"postgres://{cfg['USER']}@{host}/{cfg['NAME']}"
+
+
+def start_worker(worker_id: str, **env: str) -> subprocess.Popen[bytes]:
+    from django.conf import settings
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "netral", "worker", "--interval", "0.2", "--worker-id", worker_id],
+        cwd=REPO,
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
+            "PYTHONPATH": str(REPO),
+            # the same media and keys as the test process
+            "NETRAL_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "NETRAL_TEST_KEY_DIR": str(settings.NETRAL_SIGNING_KEY_DIR),
+            **env,
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop_worker(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
