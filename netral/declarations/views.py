@@ -145,6 +145,7 @@ def event_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         }
         if can_write:
             evidence_docs = event.documents.exclude(kind=DocumentKind.SIGNED_SHEET)
+            only_text = {"template": pledges[0]} if len(pledges) == 1 else {}
             context |= {
                 "speaker_form": forms.SpeakerForm(),
                 "facts_form": forms.EventFactsForm(
@@ -156,12 +157,12 @@ def event_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "document_form": forms.DocumentForm(),
                 "institutional_form": forms.InstitutionalForm(
                     templates=event.pledges.all(),
-                    initial={"signed_at": services.signing_time_default(event)},
+                    initial={"signed_at": services.signing_time_default(event), **only_text},
                 ),
                 "spoken_form": forms.SpokenPledgeForm(
                     templates=event.pledges.all(),
                     documents=evidence_docs,
-                    initial={"spoken_at": services.signing_time_default(event)},
+                    initial={"spoken_at": services.signing_time_default(event), **only_text},
                 ),
                 "revoke_form": forms.RevokeForm(),
                 "pledges_form": forms.EventPledgesForm(
@@ -302,6 +303,9 @@ def event_institutional(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         messages.error(
             request, _("Penandatangan kelembagaan: lengkapi naskah, nama, jabatan dan instansi.")
         )
+        for field, errors in form.errors.items():
+            if field == "signed_at":
+                messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
         return _back(event.pk)
     d = form.cleaned_data
     try:
