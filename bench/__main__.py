@@ -18,6 +18,7 @@ BENCHMARKS: list[str] = [
     "dashboards",
     "declarations",
     "cases",
+    "event_page",
 ]
 
 

@@ -139,40 +139,89 @@ def event_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "spoken": selectors.event_spoken_pledges(event=event),
             "joints": selectors.event_joint_declarations(event=event),
             "signing_default": services.signing_time_default(event),
+            # URL prefixes for the signature rows (reverse() per row costs on 50 rows)
+            "revoke_base": reverse("declarations:signature_revoke", args=[0]).removesuffix(
+                "0/cabut/"
+            ),
+            "document_base": reverse("declarations:event_document", args=[0]).removesuffix("0/"),
+            "verify_base": reverse("declarations:verify", args=[uuid.UUID(int=0)]).removesuffix(
+                f"{uuid.UUID(int=0)}/"
+            ),
             "qr_url": request.build_absolute_uri(
                 reverse("declarations:sign_qr", args=[event.code])
             ),
         }
-        if can_write:
-            evidence_docs = event.documents.exclude(kind=DocumentKind.SIGNED_SHEET)
-            only_text = {"template": pledges[0]} if len(pledges) == 1 else {}
-            context |= {
-                "speaker_form": forms.SpeakerForm(),
-                "facts_form": forms.EventFactsForm(
-                    initial={
-                        f: getattr(event, f) for f in forms.EventFactsForm.base_fields
-                    }
-                ),
-                "attendance_form": forms.AttendanceForm(initial=event.attendance),
-                "document_form": forms.DocumentForm(),
-                "institutional_form": forms.InstitutionalForm(
-                    templates=event.pledges.all(),
-                    initial={"signed_at": services.signing_time_default(event), **only_text},
-                ),
-                "spoken_form": forms.SpokenPledgeForm(
-                    templates=event.pledges.all(),
-                    documents=evidence_docs,
-                    initial={"spoken_at": services.signing_time_default(event), **only_text},
-                ),
-                "revoke_form": forms.RevokeForm(),
-                "pledges_form": forms.EventPledgesForm(
-                    templates=access.pledge_templates_visible_to(request.user).order_by(
-                        "title", "version"
-                    ),
-                    initial={"pledges": pledges},
-                ),
-            }
         return render(request, "declarations/event_detail.html", context)
+
+
+# The write forms of the event page, rendered on demand (issue 13 §7): opening a <details>
+# fetches its form (htmx), so the page itself stays cheap; without JavaScript the link in
+# the <details> opens the same form as a page. name -> (url name of the POST, multipart).
+EVENT_FORMS: dict[str, tuple[str, bool]] = {
+    "facts": ("declarations:event_facts", False),
+    "speaker": ("declarations:event_speaker_add", False),
+    "pledges": ("declarations:event_pledges", False),
+    "spoken": ("declarations:event_spoken", True),
+    "institutional": ("declarations:event_institutional", False),
+    "attendance": ("declarations:event_attendance", False),
+    "document": ("declarations:event_document_upload", True),
+}
+
+
+def _event_form(request: AuthenticatedHttpRequest, event: object, name: str) -> object:
+    from netral.declarations.models import Event
+
+    assert isinstance(event, Event)
+    pledges = selectors.event_pledges(event=event)
+    only_text = {"template": pledges[0]} if len(pledges) == 1 else {}
+    default = services.signing_time_default(event)
+    if name == "facts":
+        return forms.EventFactsForm(
+            initial={f: getattr(event, f) for f in forms.EventFactsForm.base_fields}
+        )
+    if name == "speaker":
+        return forms.SpeakerForm()
+    if name == "pledges":
+        return forms.EventPledgesForm(
+            templates=access.pledge_templates_visible_to(request.user).order_by("title", "version"),
+            initial={"pledges": pledges},
+        )
+    if name == "spoken":
+        return forms.SpokenPledgeForm(
+            templates=event.pledges.all(),
+            documents=event.documents.exclude(kind=DocumentKind.SIGNED_SHEET),
+            initial={"spoken_at": default, **only_text},
+        )
+    if name == "institutional":
+        return forms.InstitutionalForm(
+            templates=event.pledges.all(), initial={"signed_at": default, **only_text}
+        )
+    if name == "attendance":
+        return forms.AttendanceForm(initial=event.attendance)
+    return forms.DocumentForm()
+
+
+@login_required
+@require_GET
+def event_form(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
+    """One write form of the event page: a fragment for htmx, else a page of its own."""
+    if name not in EVENT_FORMS:
+        raise Http404
+    event = access.access_event(request.user, pk, write=True)
+    action, multipart = EVENT_FORMS[name]
+    with _event_tz(event):
+        partial = request.headers.get("HX-Request") == "true"
+        return render(
+            request,
+            "declarations/_event_form.html" if partial else "declarations/event_form_page.html",
+            {
+                "event": event,
+                "form": _event_form(request, event, name),
+                "action": reverse(action, args=[event.pk]),
+                "multipart": multipart,
+                "name": name,
+            },
+        )
 
 
 def _back(event_id: int) -> HttpResponse:

@@ -34,7 +34,9 @@ def prevention(alice: Any) -> Any:
     )
     services.signature_record(event=ev, template=standard(), official=people[0], actor=alice)
     services.participants_mark_present(event=ev, officials=people, actor=alice)
-    photo = services.event_document_upload(event=ev, actor=alice, kind="PHOTO", data=PNG_BYTES)
+    photo = services.event_document_upload(
+        event=ev, actor=alice, kind="PHOTO", data=PNG_BYTES + b"prevention"
+    )
     services.spoken_pledge_record(event=ev, template=standard(), actor=alice, evidence=[photo])
     # an event of another year, outside the period
     old = event(actor=alice, title="Sosialisasi 2023")

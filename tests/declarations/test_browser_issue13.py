@@ -48,6 +48,7 @@ def test_signing_time_and_a_verified_joint_declaration(live_server: Any, page: A
     url = f"{live_server.url}/deklarasi/kegiatan/{event.pk}/"
     for name, institution in [("Bupati Kutai Timur", "Pemkab Kutai Timur"), ("Kapolres", "Polres")]:
         page.goto(url)
+        page.wait_for_function("() => window.htmx !== undefined")  # the script is deferred
         page.get_by_text("Penandatangan kelembagaan (mis. bupati, kapolres)").click()
         form = page.locator("form[action$='/kelembagaan/']")
         default = form.locator("[name=signed_at]").input_value()
@@ -61,6 +62,7 @@ def test_signing_time_and_a_verified_joint_declaration(live_server: Any, page: A
     assert f"{event.date.isoformat()} 09:00 WITA" in signatures
     assert Signature.objects.filter(signed_at__date=event.date).count() == 2
     # the same signatory again is refused
+    page.wait_for_function("() => window.htmx !== undefined")
     page.get_by_text("Penandatangan kelembagaan (mis. bupati, kapolres)").click()
     form = page.locator("form[action$='/kelembagaan/']")
     form.locator("[name=name]").fill("bupati  kutai timur")
@@ -113,11 +115,12 @@ def test_a_text_from_scratch_tick_the_selected_and_a_spoken_pledge(
     page.get_by_test_id("present-all").click()
     page.get_by_text("ditandai hadir").wait_for()
     page.goto(f"{live_server.url}/deklarasi/kegiatan/{event.pk}/")
+    page.wait_for_function("() => window.htmx !== undefined")
     page.get_by_text("Catat ikrar lisan (dibacakan bersama oleh semua peserta)").click()
     form = page.locator("form[action$='/ikrar-lisan/']")
     form.locator("[name=led_by]").fill("Ketua APDESI")
     form.locator("[name=file]").set_input_files(
-        files=[{"name": "ikrar.png", "mimeType": "image/png", "buffer": PNG_BYTES}]
+        files=[{"name": "ikrar.png", "mimeType": "image/png", "buffer": PNG_BYTES + b"browser"}]
     )
     form.get_by_test_id("spoken-submit").click()
     page.get_by_text("Ikrar lisan dicatat.").wait_for()

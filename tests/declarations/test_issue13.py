@@ -201,7 +201,7 @@ def test_tick_the_selected_with_one_sheet_for_the_batch(
             "officials": [a.pk, b.pk],
             "templates": [standard().pk],
             "signed_at": "2024-09-20T14:00",
-            "sheet": SimpleUploadedFile("lembar.pdf", PDF_BYTES),
+            "sheet": SimpleUploadedFile("lembar.pdf", PDF_BYTES + b"% lembar desa 1-2\n"),
             "sheet_caption": "Lembar Desa 1-2",
         },
     )
@@ -257,7 +257,9 @@ def test_a_spoken_pledge_needs_evidence_and_counts_as_spoken_for_those_present(
     alice: Any, kutim: Event
 ) -> None:
     people = _people(kutim)
-    photo = services.event_document_upload(event=kutim, actor=alice, kind="PHOTO", data=PNG_BYTES)
+    photo = services.event_document_upload(
+        event=kutim, actor=alice, kind="PHOTO", data=PNG_BYTES + b"spoken"
+    )
     with pytest.raises(ApplicationError, match="Bukti"):
         services.spoken_pledge_record(event=kutim, template=standard(), actor=alice, evidence=[])
     services.participants_mark_present(event=kutim, officials=people[:2], actor=alice)
@@ -414,3 +416,14 @@ def test_the_event_page_shows_one_page_of_signatures_with_bounded_queries(
     assert "Halaman 1 dari 3" in html
     last = alice_client.get(reverse("declarations:event_detail", args=[ev.pk]), {"page": 3})
     assert last.content.decode().count(">Wakil ") == 20
+
+
+def test_the_write_forms_load_on_demand(alice_client: Client, client: Client, kutim: Event) -> None:
+    page = alice_client.get(reverse("declarations:event_detail", args=[kutim.pk])).content.decode()
+    url = reverse("declarations:event_form", args=[kutim.pk, "institutional"])
+    assert url in page and 'name="institution"' not in page
+    fragment = alice_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="institution"' in fragment and "<html" not in fragment
+    assert 'value="2024-09-20T09:00"' in fragment  # the event's date, local time
+    assert "<html" in alice_client.get(url).content.decode()  # without JavaScript: a page
+    assert alice_client.get(reverse("declarations:event_form", args=[kutim.pk, "x"])).status_code == 404
