@@ -12,6 +12,7 @@ from netral.declarations.models import DocumentKind, EventDocument, PledgeKind, 
 from netral.declarations.services import EventFacts, SpeakerIn
 from netral.elections.models import ElectionEvent, Regime
 from netral.registry.models import SubjectType
+from netral.registry.widgets import RegionField
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -44,8 +45,8 @@ class EventForm(forms.Form):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    region = forms.CharField(
-        label=_("Kode wilayah"), max_length=13, help_text=_("Mis. 64.08 untuk Kab. Kutai Timur")
+    region = RegionField(
+        label=_("Wilayah"), scope="mine", help_text=_("Ketik namanya, mis. Kutai Timur")
     )
     venue = forms.CharField(label=_("Tempat"), max_length=300, required=False)
     organiser = forms.CharField(label=_("Penyelenggara"), max_length=300)
@@ -123,7 +124,7 @@ class EventPledgesForm(forms.Form):
 
 
 class ParticipantRuleForm(forms.Form):
-    region = forms.CharField(label=_("Kode wilayah peserta"), max_length=13)
+    region = RegionField(label=_("Wilayah peserta"), scope="mine")
     subject_types = forms.MultipleChoiceField(
         label=_("Jenis subjek"), choices=SubjectType.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -328,17 +329,15 @@ class TemplateForm(forms.Form):
 
 
 class TemplateCreateForm(TemplateForm):
-    region = forms.CharField(
-        label=_("Kode wilayah pemilik"), max_length=13, help_text=_("Mis. 64.08")
-    )
+    region = RegionField(label=_("Wilayah pemilik"), scope="mine")
 
 
 class CopyForm(forms.Form):
-    region = forms.CharField(label=_("Kode wilayah pemilik salinan"), max_length=13)
+    region = RegionField(label=_("Wilayah pemilik salinan"), scope="mine")
 
 
 class CoverageForm(forms.Form):
-    region = forms.CharField(label=_("Kode wilayah"), max_length=13)
+    region = RegionField(label=_("Wilayah"), scope="mine")
     election_event = forms.ModelChoiceField(
         label=_("Pemilihan"),
         required=False,

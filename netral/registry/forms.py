@@ -7,8 +7,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from netral.registry.models import REGION_CODE_RE, PositionCategory, SubjectType
+from netral.registry.models import PositionCategory, SubjectType
 from netral.registry.selectors import OfficialFilters
+from netral.registry.widgets import RegionField
 
 
 class OfficialSearchForm(forms.Form):
@@ -16,20 +17,14 @@ class OfficialSearchForm(forms.Form):
     jenis = forms.ChoiceField(
         label=_("Jenis"), required=False, choices=[("", _("Semua jenis")), *SubjectType.choices]
     )
-    wilayah = forms.CharField(
-        label=_("Kode wilayah"),
+    wilayah = RegionField(
+        label=_("Wilayah"),
         required=False,
-        max_length=13,
+        scope="mine",
         help_text=_("termasuk semua wilayah di bawahnya"),
     )
     instansi = forms.IntegerField(required=False, widget=forms.HiddenInput)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-
-    def clean_wilayah(self) -> str:
-        code: str = self.cleaned_data.get("wilayah", "").strip()
-        if code and not REGION_CODE_RE.match(code):
-            raise forms.ValidationError(_("Kode wilayah tidak sah (contoh: 64.08.04)."))
-        return code
 
     def _data(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}
@@ -83,9 +78,7 @@ class OfficialForm(forms.Form):
         choices=[("", _("Tanpa kategori")), *PositionCategory.choices],
     )
     instansi = forms.CharField(label=_("Instansi"), max_length=200, required=False)
-    kode_wilayah = forms.CharField(
-        label=_("Kode wilayah tugas"), max_length=13, help_text=_("Mis. 64.08.04.2001")
-    )
+    kode_wilayah = RegionField(label=_("Wilayah tugas"), scope="mine")
     email = forms.CharField(label=_("Email"), max_length=254, required=False)
     telepon = forms.CharField(label=_("Telepon"), max_length=30, required=False)
     media_sosial = forms.CharField(
