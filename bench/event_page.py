@@ -8,7 +8,8 @@ number of signatures), and /healthz (one SELECT 1). Target: < 300 ms.
 
     .venv/bin/python -m bench event_page                 # 1,000 signatures, SQLite
     .venv/bin/python -m bench event_page --quick         # 200 signatures
-    NETRAL_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME .venv/bin/python -m bench event_page
+    NETRAL_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME \
+        .venv/bin/python -m bench event_page
 
 Runs in a throwaway SQLite database (or the PostgreSQL database given, which is emptied
 by the migration-free flush below) and key directory, in a child process, never in var/.

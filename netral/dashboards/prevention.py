@@ -20,7 +20,7 @@ from netral.declarations.models import (
 )
 from netral.registry.models import Official, SubjectType
 
-from .tables import Chart, Figure, Table, rate
+from .tables import Cell, Chart, Figure, Table, rate
 
 if TYPE_CHECKING:
     from netral.accounts.access import AnyUser
@@ -79,7 +79,7 @@ def prevention_section(
         .annotate(n=Count("pk"))
         .values_list("event_id", "n")
     )
-    event_rows = []
+    event_rows: list[list[Cell]] = []
     total_events = events.count()
     for ev in events.select_related("region").order_by("date", "id")[:MAX_EVENT_ROWS]:
         event_rows.append(
@@ -147,9 +147,11 @@ def prevention_section(
     # 3. coverage by subject type: signed, and spoken only
     signed_ids = signatures.filter(official__isnull=False).values("official_id")
     by_type_total = Counter(
-        dict(officials.values_list("subject_type").annotate(n=Count("pk")).values_list(
-            "subject_type", "n"
-        ))
+        dict(
+            officials.values_list("subject_type")
+            .annotate(n=Count("pk"))
+            .values_list("subject_type", "n")
+        )
     )
     by_type_signed = Counter(
         dict(
@@ -168,12 +170,15 @@ def prevention_section(
             .values_list("subject_type", "n")
         )
     )
-    coverage_rows = []
+    coverage_rows: list[list[Cell]] = []
     for choice in SubjectType:
         n = by_type_total.get(choice.value, 0)
-        s, sp = by_type_signed.get(choice.value, 0), by_type_spoken.get(choice.value, 0)
-        if n or s or sp:
-            coverage_rows.append([str(choice.label), n, s, sp, rate(s + sp, n)])
+        signed_n = by_type_signed.get(choice.value, 0)
+        spoken_n = by_type_spoken.get(choice.value, 0)
+        if n or signed_n or spoken_n:
+            coverage_rows.append(
+                [str(choice.label), n, signed_n, spoken_n, rate(signed_n + spoken_n, n)]
+            )
     coverage_table = Table(
         key="prevention_coverage",
         title=_("Cakupan ikrar per jenis subjek: ditandatangani dan diucapkan"),

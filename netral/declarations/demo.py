@@ -62,7 +62,7 @@ def _regional_copy(
     copy = services.pledge_template_copy(
         template=_std(slug), region=Region.objects.get(code=region), actor=actor
     )
-    copy = services.pledge_template_update(
+    return services.pledge_template_update(
         template=copy,
         actor=actor,
         title=title,
@@ -73,7 +73,6 @@ def _regional_copy(
         regime=regime or None,
         subject_types=subject_types,
     )
-    return copy
 
 
 def _region_name(code: str) -> str:
@@ -235,9 +234,7 @@ def _kutim_socialisation(pilkada: ElectionEvent | None) -> int:
     for participant in event.participants.select_related("official").order_by(
         "official__region_id"
     ):
-        by_kecamatan.setdefault(participant.official.region_id[:8], []).append(
-            participant.official
-        )
+        by_kecamatan.setdefault(participant.official.region_id[:8], []).append(participant.official)
     for n, (kecamatan, officials) in enumerate(sorted(by_kecamatan.items())):
         sheet = services.event_document_upload(
             event=event,

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+    StrOrPromise = str | _StrPromise
 
 from netral.declarations.models import DocumentKind, EventDocument, PledgeKind, PledgeTemplate
 from netral.declarations.services import EventFacts, SpeakerIn
@@ -17,7 +22,7 @@ from netral.registry.widgets import RegionField
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-def _datetime_field(label: str, help_text: str = "") -> forms.DateTimeField:
+def _datetime_field(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=False,
@@ -25,6 +30,7 @@ def _datetime_field(label: str, help_text: str = "") -> forms.DateTimeField:
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
     )
+
 
 EVENT_KINDS = [
     ("SOSIALISASI", _("Sosialisasi")),
@@ -82,7 +88,6 @@ class EventForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast("forms.ModelMultipleChoiceField[PledgeTemplate]", self.fields["pledges"])
         field.queryset = templates
-
 
 
 def facts_of(data: dict[str, Any]) -> EventFacts:
@@ -227,9 +232,9 @@ class BatchSignForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        cast("forms.ModelMultipleChoiceField[PledgeTemplate]", self.fields["templates"]).queryset = (
-            templates
-        )
+        cast(
+            "forms.ModelMultipleChoiceField[PledgeTemplate]", self.fields["templates"]
+        ).queryset = templates
         cast("forms.ModelChoiceField[EventDocument]", self.fields["evidence"]).queryset = sheets
 
 
@@ -274,9 +279,9 @@ class SpokenPledgeForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[PledgeTemplate]", self.fields["template"]).queryset = templates
-        cast("forms.ModelMultipleChoiceField[EventDocument]", self.fields["evidence"]).queryset = (
-            documents
-        )
+        cast(
+            "forms.ModelMultipleChoiceField[EventDocument]", self.fields["evidence"]
+        ).queryset = documents
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -70,9 +70,7 @@ def event_participant_regions(*, event: Event) -> list[tuple[str, str]]:
         .values_list("official__region_id", flat=True)
         .distinct()
     )
-    return list(
-        Region.objects.filter(code__in=codes).order_by("code").values_list("code", "name")
-    )
+    return list(Region.objects.filter(code__in=codes).order_by("code").values_list("code", "name"))
 
 
 def checklist_rows(*, event: Event, participants: list[EventParticipant]) -> list[ChecklistRow]:
@@ -300,9 +298,9 @@ def signed_official_ids(*, region: Region, election_event: ElectionEvent | None)
 def spoken_official_ids(*, region: Region, election_event: ElectionEvent | None) -> set[int]:
     """Officials of the subtree marked present at an event where a text was read out
     together (ikrar lisan, issue 13 §4)."""
-    qs = EventParticipant.objects.filter(
-        present=True, event__spoken_pledges__isnull=False
-    ).filter(region_subtree_q(region.code, "official__region_id"))
+    qs = EventParticipant.objects.filter(present=True, event__spoken_pledges__isnull=False).filter(
+        region_subtree_q(region.code, "official__region_id")
+    )
     if election_event is not None:
         qs = qs.filter(event__election_event=election_event)
     return set(qs.values_list("official_id", flat=True))

@@ -52,7 +52,9 @@ QR_INVITATION_MINUTES = 30
 DEFAULT_START = dt.time(9, 0)  # the signing time of an event recorded without a start time
 
 # Keppres 41/1987 on Indonesia's three time zones, by province code (Kemendagri).
-_WITA_PROVINCES = frozenset({"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"})
+_WITA_PROVINCES = frozenset(
+    {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
+)
 _WIT_PROVINCES = frozenset({"81", "82", "91", "92", "93", "94", "95", "96", "97"})
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
@@ -205,7 +207,7 @@ def pledge_template_update(
     closing: str = "",
     kind: str | None = None,
     regime: str | None = None,
-    election_event: ElectionEvent | None | bool = False,
+    election_event: ElectionEvent | bool | None = False,
     subject_types: Iterable[str] | None = None,
 ) -> PledgeTemplate:
     """Edit a text: its wording and also its kind, regime, election and audience (issue 13
@@ -781,9 +783,10 @@ def signature_institutional(
     if not institution:
         raise ApplicationError(_("Instansi: wajib diisi untuk penandatangan kelembagaan."))
     signed_at = _signing_time(event, signed_at)
-    duplicate = _(
-        "%(name)s (%(inst)s) sudah menandatangani naskah ini pada kegiatan ini."
-    ) % {"name": name, "inst": institution}
+    duplicate = _("%(name)s (%(inst)s) sudah menandatangani naskah ini pada kegiatan ini.") % {
+        "name": name,
+        "inst": institution,
+    }
     if Signature.objects.filter(
         event=event,
         template=template,

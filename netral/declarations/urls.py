@@ -24,10 +24,10 @@ urlpatterns = [
         name="event_speaker_remove",
     ),
     path("deklarasi/kegiatan/<int:pk>/data/", views.event_facts, name="event_facts"),
+    path("deklarasi/kegiatan/<int:pk>/formulir/<str:name>/", views.event_form, name="event_form"),
     path(
-        "deklarasi/kegiatan/<int:pk>/formulir/<str:name>/", views.event_form, name="event_form"
+        "deklarasi/kegiatan/<int:pk>/peserta/massal/", views.checklist_batch, name="checklist_batch"
     ),
-    path("deklarasi/kegiatan/<int:pk>/peserta/massal/", views.checklist_batch, name="checklist_batch"),
     path("deklarasi/kegiatan/<int:pk>/ikrar-lisan/", views.event_spoken, name="event_spoken"),
     path(
         "deklarasi/kegiatan/<int:pk>/deklarasi-bersama/<int:template_id>/",

@@ -13,8 +13,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.db import transaction
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,9 +29,7 @@ from netral.accounts.selectors import demo_accounts_exist
 from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
 from netral.declarations import certificates, forms, qr, ratelimit, selectors, services
-from netral.declarations.models import DocumentKind, PledgeKind, SignatureMethod
-from netral.elections.models import Regime
-from netral.registry.models import SubjectType
+from netral.declarations.models import DocumentKind, Event, PledgeKind, SignatureMethod
 
 SIGNATURES_PER_PAGE = 50
 CHECKLIST_PER_PAGE = 100
@@ -110,9 +109,9 @@ def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "declarations/event_form.html", {"form": form, "speakers": speakers})
 
 
-def _event_tz(event: object) -> timezone.override:
+def _event_tz(event: Event) -> timezone.override:
     """Times on an event's pages are read and written in its region's local time."""
-    return timezone.override(services.region_timezone(event.region_id))  # type: ignore[attr-defined]
+    return timezone.override(services.region_timezone(event.region_id))
 
 
 @login_required
@@ -168,10 +167,7 @@ EVENT_FORMS: dict[str, tuple[str, bool]] = {
 }
 
 
-def _event_form(request: AuthenticatedHttpRequest, event: object, name: str) -> object:
-    from netral.declarations.models import Event
-
-    assert isinstance(event, Event)
+def _event_form(request: AuthenticatedHttpRequest, event: Event, name: str) -> object:
     pledges = selectors.event_pledges(event=event)
     only_text = {"template": pledges[0]} if len(pledges) == 1 else {}
     default = services.signing_time_default(event)
@@ -224,6 +220,14 @@ def event_form(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpRes
         )
 
 
+def _form_errors(request: HttpRequest, form: Form) -> None:
+    """Each field's errors as a message naming the field (forms posted from the event page)."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        messages.error(request, f"{label}: {text}" if label else text)
+
+
 def _back(event_id: int) -> HttpResponse:
     return redirect("declarations:event_detail", pk=event_id)
 
@@ -242,7 +246,9 @@ def event_speaker_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @login_required
 @require_POST
-def event_speaker_remove(request: AuthenticatedHttpRequest, pk: int, speaker_id: int) -> HttpResponse:
+def event_speaker_remove(
+    request: AuthenticatedHttpRequest, pk: int, speaker_id: int
+) -> HttpResponse:
     event = access.access_event(request.user, pk, write=True)
     try:
         services.event_speaker_remove(event=event, actor=request.user, speaker_id=speaker_id)
@@ -257,9 +263,7 @@ def event_facts(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = access.access_event(request.user, pk, write=True)
     form = forms.EventFactsForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        _form_errors(request, form)
         return _back(event.pk)
     d = form.cleaned_data
     try:
@@ -354,7 +358,9 @@ def event_institutional(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         )
         for field, errors in form.errors.items():
             if field == "signed_at":
-                messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+                messages.error(
+                    request, f"{form.fields[field].label}: {' '.join(str(e) for e in errors)}"
+                )
         return _back(event.pk)
     d = form.cleaned_data
     try:
@@ -389,7 +395,7 @@ def event_spoken(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         valid = form.is_valid()
     if not valid:
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(e) for e in errors))
         return _back(event.pk)
     d = form.cleaned_data
     try:
@@ -561,9 +567,7 @@ def checklist_batch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     with _event_tz(event):
         valid = form.is_valid()
     if not valid:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        _form_errors(request, form)
         return redirect(back)
     d = form.cleaned_data
     try:
@@ -747,7 +751,7 @@ def template_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Issue 13 §2: a text written from scratch (not only copied)."""
     access.require_perm(request.user, access.Perm.MANAGE_DECLARATIONS)
     codes = access.jurisdiction_codes(request.user, access.Perm.MANAGE_DECLARATIONS)
-    initial = {"kind": PledgeKind.IKRAR_NETRALITAS}
+    initial: dict[str, str] = {"kind": str(PledgeKind.IKRAR_NETRALITAS)}
     if codes:
         initial["region"] = sorted(codes)[0]
     form = forms.TemplateCreateForm(request.POST or None, initial=initial)

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from netral.accounts import access
+from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
 from netral.registry import forms, selectors
-from netral.core.errors import ApplicationError
 from netral.registry.models import REGION_CODE_RE, Official, RegionLevel, SubjectType
 from netral.registry.services import import_template, official_edit, officials_import
 

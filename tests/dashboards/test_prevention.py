@@ -26,11 +26,16 @@ def prevention(alice: Any) -> Any:
     for n, desa in enumerate(["64.08.04.2001", "64.08.04.2011", "64.08.04.2012"]):
         official(region=desa, name=f"Kades {n + 1}")
     services.event_participant_rule_set(
-        event=ev, actor=alice, region=Region.objects.get(code="64.08"), subject_types=["KEPALA_DESA"]
+        event=ev,
+        actor=alice,
+        region=Region.objects.get(code="64.08"),
+        subject_types=["KEPALA_DESA"],
     )
     people = [p.official for p in selectors.event_participants(event=ev)]
     services.event_facts_update(
-        event=ev, actor=alice, facts=services.EventFacts(attendance_total=150, villages_represented=139)
+        event=ev,
+        actor=alice,
+        facts=services.EventFacts(attendance_total=150, villages_represented=139),
     )
     services.signature_record(event=ev, template=standard(), official=people[0], actor=alice)
     services.participants_mark_present(event=ev, officials=people, actor=alice)
@@ -46,7 +51,10 @@ def prevention(alice: Any) -> Any:
 
 def test_the_dashboard_counts_events_texts_signed_and_spoken(alice: Any, prevention: Any) -> None:
     filters = DashboardFilters(
-        region_code="64.08", event=pilkada(), date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 12, 31)
+        region_code="64.08",
+        event=pilkada(),
+        date_from=dt.date(2024, 1, 1),
+        date_to=dt.date(2024, 12, 31),
     )
     dash = dashboard_build(user=alice, filters=filters)
     figures = {f.key: f.value for f in dash.figures}
@@ -55,7 +63,16 @@ def test_the_dashboard_counts_events_texts_signed_and_spoken(alice: Any, prevent
     assert figures["spoken_participants"] == 3
     events = dash.table("prevention_events").rows
     assert events == [
-        ["2024-09-20", "Sosialisasi dan ikrar kepala desa", "Sosialisasi, Deklarasi", "Kab. Kutai Timur", 150, 139, 1, 3]
+        [
+            "2024-09-20",
+            "Sosialisasi dan ikrar kepala desa",
+            "Sosialisasi, Deklarasi",
+            "Kab. Kutai Timur",
+            150,
+            139,
+            1,
+            3,
+        ]
     ]
     texts = dash.table("prevention_texts").rows
     assert texts == [[standard().title, "Ikrar netralitas", 1, 1, 3]]

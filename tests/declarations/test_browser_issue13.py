@@ -77,7 +77,8 @@ def test_signing_time_and_a_verified_joint_declaration(live_server: Any, page: A
     page.get_by_test_id("joint-verify").click()
     assert "VALID" in page.get_by_test_id("status").inner_text()
     names = page.get_by_test_id("signatories").inner_text()
-    assert "Bupati Kutai Timur" in names and "Kapolres" in names
+    assert "Bupati Kutai Timur" in names
+    assert "Kapolres" in names
 
 
 def test_a_text_from_scratch_tick_the_selected_and_a_spoken_pledge(
@@ -125,5 +126,6 @@ def test_a_text_from_scratch_tick_the_selected_and_a_spoken_pledge(
     form.get_by_test_id("spoken-submit").click()
     page.get_by_text("Ikrar lisan dicatat.").wait_for()
     listing = page.get_by_test_id("spoken-list").inner_text()
-    assert "Ketua APDESI" in listing and "2 peserta hadir tercatat" in listing
+    assert "Ketua APDESI" in listing
+    assert "2 peserta hadir tercatat" in listing
     assert SpokenPledge.objects.get().evidence.count() == 1

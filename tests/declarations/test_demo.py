@@ -52,7 +52,8 @@ def test_the_demo_shows_issue_13() -> None:
     demo_load()
     assert not Signature.objects.filter(signed_at__gte=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     kutim = Event.objects.get(is_sosialisasi=True, region_id="64.08")
-    assert kutim.villages_represented == 139 and kutim.opened_by
+    assert kutim.villages_represented == 139
+    assert kutim.opened_by
     assert kutim.speakers.exclude(position="").count() == 4
     sheets = kutim.documents.filter(kind="SIGNED_SHEET")
     assert sheets.count() > 1  # one per kecamatan
@@ -66,6 +67,8 @@ def test_the_demo_shows_issue_13() -> None:
     assert len(joint.record["signatories"]) == 8
     assert signing.joint_status(joint) == signing.VerificationStatus.VALID
     fakta = PledgeTemplate.objects.get(title__startswith="Fakta Integritas Netralitas Kepala Desa")
-    assert fakta.kind == "PAKTA_INTEGRITAS" and fakta.subject_types == ["KEPALA_DESA"]
+    assert fakta.kind == "PAKTA_INTEGRITAS"
+    assert fakta.subject_types == ["KEPALA_DESA"]
     written = PledgeTemplate.objects.get(title__startswith="Pakta Integritas Netralitas Perangkat")
-    assert written.copied_from is None and written.election_event is not None
+    assert written.copied_from is None
+    assert written.election_event is not None

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from netral.audit.models import AuditEntry
 from netral.core.errors import ApplicationError
@@ -37,7 +38,10 @@ def kutim(alice: Any) -> Event:
         official(region=desa, name=f"Kades {n + 1}")
     official(region="64.08.01.2001", name="Kades Lain")
     services.event_participant_rule_set(
-        event=ev, actor=alice, region=Region.objects.get(code="64.08"), subject_types=["KEPALA_DESA"]
+        event=ev,
+        actor=alice,
+        region=Region.objects.get(code="64.08"),
+        subject_types=["KEPALA_DESA"],
     )
     return ev
 
@@ -108,13 +112,24 @@ def test_period_counts_and_pages_use_the_signing_date(
     from netral.dashboards.selectors import signatures_in_scope
 
     sig = services.signature_institutional(
-        event=kutim, template=standard(), actor=alice, name="Bupati", title="Bupati", institution="Pemkab"
+        event=kutim,
+        template=standard(),
+        actor=alice,
+        name="Bupati",
+        title="Bupati",
+        institution="Pemkab",
     )
     in_2024 = DashboardFilters(
-        region_code="64.08", event=None, date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 12, 31)
+        region_code="64.08",
+        event=None,
+        date_from=dt.date(2024, 1, 1),
+        date_to=dt.date(2024, 12, 31),
     )
     this_year = DashboardFilters(
-        region_code="64.08", event=None, date_from=dt.date.today().replace(month=1, day=1), date_to=None
+        region_code="64.08",
+        event=None,
+        date_from=timezone.localdate().replace(month=1, day=1),
+        date_to=None,
     )
     assert signatures_in_scope(user=alice, filters=in_2024).count() == 1
     assert signatures_in_scope(user=alice, filters=this_year).count() == 0
@@ -152,7 +167,9 @@ def test_a_text_is_written_from_scratch_with_kind_election_regime_and_audience(
         pilkada(),
         ["KEPALA_DESA", "ANGGOTA_BPD"],
     )
-    page = alice_client.get(reverse("declarations:template_detail", args=[text.pk])).content.decode()
+    page = alice_client.get(
+        reverse("declarations:template_detail", args=[text.pk])
+    ).content.decode()
     assert "Kepala desa, Anggota BPD" in page
     assert "KEPALA_DESA" not in page
 
@@ -208,7 +225,8 @@ def test_tick_the_selected_with_one_sheet_for_the_batch(
     assert response.status_code == 302
     b_sig = Signature.objects.get(official=b)
     assert b_sig.signed_at == dt.datetime(2024, 9, 20, 14, 0, tzinfo=WITA)
-    assert b_sig.evidence is not None and b_sig.evidence.caption == "Lembar Desa 1-2"
+    assert b_sig.evidence is not None
+    assert b_sig.evidence.caption == "Lembar Desa 1-2"
     assert not Signature.objects.filter(official=c).exists()
     assert Signature.objects.filter(official=a).count() == 1  # skipped, not doubled
 
@@ -246,7 +264,8 @@ def test_the_checklist_filters_by_desa_and_shows_names(alice_client: Client, kut
     page = alice_client.get(
         reverse("declarations:event_checklist", args=[kutim.pk]), {"wilayah": "64.08.01"}
     ).content.decode()
-    assert "Kades Lain" in page and "Kades 1" not in page
+    assert "Kades Lain" in page
+    assert "Kades 1" not in page
     assert 'data-testid="sign-all"' in page
 
 
@@ -278,9 +297,7 @@ def test_a_spoken_pledge_needs_evidence_and_counts_as_spoken_for_those_present(
         )
 
 
-def test_a_spoken_pledge_through_the_page_with_a_video(
-    alice_client: Client, kutim: Event
-) -> None:
+def test_a_spoken_pledge_through_the_page_with_a_video(alice_client: Client, kutim: Event) -> None:
     video = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
     response = alice_client.post(
         reverse("declarations:event_spoken", args=[kutim.pk]),
@@ -297,7 +314,8 @@ def test_a_spoken_pledge_through_the_page_with_a_video(
     assert spoken.evidence.get().content_type == "video/mp4"
     assert spoken.spoken_at == dt.datetime(2024, 9, 20, 15, 0, tzinfo=WITA)
     page = alice_client.get(reverse("declarations:event_detail", args=[kutim.pk])).content.decode()
-    assert "diucapkan" in page and "Ketua APDESI" in page
+    assert "diucapkan" in page
+    assert "Ketua APDESI" in page
 
 
 # --- §5 joint declarations ------------------------------------------------------------
@@ -308,14 +326,21 @@ def test_a_joint_declaration_lists_every_institutional_signatory_and_verifies(
 ) -> None:
     for name, inst in [("Bupati Kutim", "Pemkab Kutim"), ("Kapolres", "Polres Kutim")]:
         services.signature_institutional(
-            event=kutim, template=standard(), actor=alice, name=name, title="Ketua", institution=inst
+            event=kutim,
+            template=standard(),
+            actor=alice,
+            name=name,
+            title="Ketua",
+            institution=inst,
         )
     joint = services.joint_declaration_issue(event=kutim, template=standard(), actor=alice)
     assert [s["name"] for s in joint.record["signatories"]] == ["Bupati Kutim", "Kapolres"]
     page = client.get(reverse("declarations:verify_joint", args=[joint.code])).content.decode()
-    assert "VALID" in page and "Kapolres" in page
+    assert "VALID" in page
+    assert "Kapolres" in page
     pdf = client.get(reverse("declarations:verify_joint_pdf", args=[joint.code]))
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
     # a newer issue makes the old one not current; tampering makes it INVALID
     newer = services.joint_declaration_issue(event=kutim, template=standard(), actor=alice)
     assert not selectors.joint_verify(code=joint.code).current
@@ -330,11 +355,21 @@ def test_the_same_institutional_signatory_cannot_sign_a_text_twice_at_one_event(
     alice: Any, kutim: Event
 ) -> None:
     services.signature_institutional(
-        event=kutim, template=standard(), actor=alice, name="Bupati  Kutim", title="Bupati", institution="Pemkab"
+        event=kutim,
+        template=standard(),
+        actor=alice,
+        name="Bupati  Kutim",
+        title="Bupati",
+        institution="Pemkab",
     )
     with pytest.raises(ApplicationError, match="sudah menandatangani"):
         services.signature_institutional(
-            event=kutim, template=standard(), actor=alice, name="bupati kutim", title="Bupati", institution=" PEMKAB "
+            event=kutim,
+            template=standard(),
+            actor=alice,
+            name="bupati kutim",
+            title="Bupati",
+            institution=" PEMKAB ",
         )
     assert Signature.objects.filter(method=SignatureMethod.INSTITUTIONAL).count() == 1
 
@@ -343,7 +378,12 @@ def test_the_database_refuses_a_duplicate_institutional_signature(alice: Any, ku
     from django.db import IntegrityError, transaction
 
     sig = services.signature_institutional(
-        event=kutim, template=standard(), actor=alice, name="Bupati", title="Bupati", institution="Pemkab"
+        event=kutim,
+        template=standard(),
+        actor=alice,
+        name="Bupati",
+        title="Bupati",
+        institution="Pemkab",
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Signature.objects.create(
@@ -407,7 +447,12 @@ def test_the_event_page_shows_one_page_of_signatures_with_bounded_queries(
     ev = event(actor=alice)
     for n in range(120):
         services.signature_institutional(
-            event=ev, template=standard(), actor=alice, name=f"Wakil {n:03d}", title="Wakil", institution="Lembaga"
+            event=ev,
+            template=standard(),
+            actor=alice,
+            name=f"Wakil {n:03d}",
+            title="Wakil",
+            institution="Lembaga",
         )
     with django_assert_max_num_queries(40):
         page = alice_client.get(reverse("declarations:event_detail", args=[ev.pk]))
@@ -421,9 +466,14 @@ def test_the_event_page_shows_one_page_of_signatures_with_bounded_queries(
 def test_the_write_forms_load_on_demand(alice_client: Client, client: Client, kutim: Event) -> None:
     page = alice_client.get(reverse("declarations:event_detail", args=[kutim.pk])).content.decode()
     url = reverse("declarations:event_form", args=[kutim.pk, "institutional"])
-    assert url in page and 'name="institution"' not in page
+    assert url in page
+    assert 'name="institution"' not in page
     fragment = alice_client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert 'name="institution"' in fragment and "<html" not in fragment
+    assert 'name="institution"' in fragment
+    assert "<html" not in fragment
     assert 'value="2024-09-20T09:00"' in fragment  # the event's date, local time
     assert "<html" in alice_client.get(url).content.decode()  # without JavaScript: a page
-    assert alice_client.get(reverse("declarations:event_form", args=[kutim.pk, "x"])).status_code == 404
+    assert (
+        alice_client.get(reverse("declarations:event_form", args=[kutim.pk, "x"])).status_code
+        == 404
+    )

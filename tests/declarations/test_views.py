@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -186,10 +185,15 @@ def test_an_officer_records_an_event_through_the_form(alice_client: Client) -> N
         ("Ketua KPU", "Ketua", "KPU Kabupaten Kutai Timur"),
     ]
     assert (ev.attendance_total, ev.villages_represented) == (612, 139)
-    assert (ev.theme, ev.opened_by) == ("Netralitas aparatur dalam Pilkada", "Penjabat Bupati Kutai Timur")
+    assert (ev.theme, ev.opened_by) == (
+        "Netralitas aparatur dalam Pilkada",
+        "Penjabat Bupati Kutai Timur",
+    )
     assert ev.start_time == dt.time(8, 0)
     page = alice_client.get(reverse("declarations:event_detail", args=[ev.pk])).content.decode()
-    assert "Penjabat Bupati Kutai Timur" in page and "612" in page and "Kapolres" in page
+    assert "Penjabat Bupati Kutai Timur" in page
+    assert "612" in page
+    assert "Kapolres" in page
 
 
 def test_an_event_outside_the_jurisdiction_is_a_form_error(alice_client: Client) -> None:

@@ -65,10 +65,12 @@ def test_an_unknown_value_lists_the_valid_ones() -> None:
     )
     messages = {e.field: e.message for e in result.errors}
     assert "Kades" in messages["jenis"]
-    assert "Kepala desa" in messages["jenis"] and "Perangkat desa" in messages["jenis"]
-    assert "Jabatan fungsional" in messages["kategori_jabatan"] or "Fungsional" in messages[
-        "kategori_jabatan"
-    ]
+    assert "Kepala desa" in messages["jenis"]
+    assert "Perangkat desa" in messages["jenis"]
+    assert (
+        "Jabatan fungsional" in messages["kategori_jabatan"]
+        or "Fungsional" in messages["kategori_jabatan"]
+    )
     assert not Official.objects.exists()
 
 
@@ -76,10 +78,13 @@ def test_the_templates_download_from_the_import_page(kesbangpol_client: Client) 
     page = kesbangpol_client.get(reverse("registry:import")).content.decode()
     assert reverse("registry:import_template", args=["xlsx"]) in page
     assert reverse("registry:import_template", args=["csv"]) in page
-    assert "Perangkat desa" in page and "PERANGKAT_DESA" not in page
+    assert "Perangkat desa" in page
+    assert "PERANGKAT_DESA" not in page
     csv_text = kesbangpol_client.get(reverse("registry:import_template", args=["csv"])).content
     assert csv_text.decode("utf-8-sig").strip() == ",".join(COLUMNS)
-    values = kesbangpol_client.get(reverse("registry:import_valid_values")).content.decode("utf-8-sig")
+    values = kesbangpol_client.get(reverse("registry:import_valid_values")).content.decode(
+        "utf-8-sig"
+    )
     assert "jenis,KEPALA_DESA,Kepala desa" in values
     response = kesbangpol_client.get(reverse("registry:import_template", args=["xlsx"]))
     book = load_workbook(io.BytesIO(response.content))
@@ -90,7 +95,8 @@ def test_the_templates_download_from_the_import_page(kesbangpol_client: Client) 
     labels = [row[2] for row in book.worksheets[1].iter_rows(min_row=2, values_only=True)]
     assert "Kepala desa" in labels
     regions = [row[0] for row in book.worksheets[2].iter_rows(min_row=2, values_only=True)]
-    assert "64.08.04.2001" in regions and not any(r.startswith("32") for r in regions)
+    assert "64.08.04.2001" in regions
+    assert not any(r.startswith("32") for r in regions)
 
 
 def test_a_filled_xlsx_template_imports() -> None:
@@ -104,7 +110,8 @@ def test_a_filled_xlsx_template_imports() -> None:
     book.save(out)
     out.seek(0)
     result = officials_import(file=out, source_name="t.xlsx")
-    assert result.ok and Official.objects.get().subject_type == "KEPALA_DESA"
+    assert result.ok
+    assert Official.objects.get().subject_type == "KEPALA_DESA"
 
 
 # --- §14 one official through a form ----------------------------------------------------

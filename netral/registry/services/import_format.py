@@ -91,6 +91,8 @@ def position_category_of(value: str) -> str | None:
 def valid_values(choices: type[SubjectType] | type[PositionCategory]) -> str:
     """The accepted values of a coded column, by label, for an error message."""
     return ", ".join(str(c.label) for c in choices)
+
+
 DESA_TYPES = {SubjectType.KEPALA_DESA, SubjectType.PERANGKAT_DESA, SubjectType.ANGGOTA_BPD}
 
 MAX_KEPT_ERRORS = 500  # kept in memory / on the job; the error CSV holds all of them

@@ -107,9 +107,7 @@ def official_save(
         if official is not None:
             clash = clash.exclude(pk=official.pk)
         if clash.exists():
-            found.setdefault(column, []).append(
-                _("Sudah dipakai oleh pejabat lain di registri.")
-            )
+            found.setdefault(column, []).append(_("Sudah dipakai oleh pejabat lain di registri."))
     if found:
         raise OfficialInvalid(found)
     agency_name = " ".join(row[COLUMNS.index("instansi")].split())
@@ -123,7 +121,7 @@ def official_save(
                 kind=agency_kind(kind),
                 region_id=region,
             )
-    fields = {
+    fields: dict[str, Any] = {
         "subject_type": kind,
         "name": name,
         "name_folded": name_folded,
