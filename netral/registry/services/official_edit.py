@@ -142,7 +142,11 @@ def official_save(
         official = Official(**fields)
         action = "official.created"
     else:
-        official = Official.objects.select_for_update().select_related("agency").get(pk=official.pk)
+        official = (
+            Official.objects.select_for_update(of=("self",))
+            .select_related("agency")
+            .get(pk=official.pk)
+        )
         before = _state(official)
         if (
             official.position != position
