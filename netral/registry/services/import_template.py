@@ -9,6 +9,7 @@ import io
 
 from django.utils.translation import gettext as _
 
+from netral.core.spreadsheets import formula_safe, xlsx_workbook, xlsx_write_rows
 from netral.registry.models import PositionCategory, Region, RegionLevel, SubjectType
 from netral.registry.selectors import region_subtree_q
 from netral.registry.services.import_format import COLUMNS, REQUIRED_COLUMNS
@@ -36,49 +37,47 @@ def valid_values_csv() -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("kolom"), _("kode"), _("label")])
-    writer.writerows(valid_value_rows())
+    writer.writerows([formula_safe(v) for v in row] for row in valid_value_rows())
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def template_xlsx(*, allowed: set[str] | None) -> bytes:
     """Sheet 1 "pejabat": the header, required columns in bold, drop-down lists on the
     coded columns. Sheet 2: the valid values; sheet 3: the region codes of the user's
-    jurisdiction (provinces and kabupaten/kota for a national user)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "pejabat"
-    sheet.append(list(COLUMNS))
-    for cell in sheet[1]:
-        if cell.value in REQUIRED_COLUMNS:
-            cell.font = Font(bold=True)
-        sheet.column_dimensions[cell.column_letter].width = 18
-    values = book.create_sheet(_("nilai_sah"))
-    values.append([_("kolom"), _("kode"), _("label")])
-    for row in valid_value_rows():
-        values.append(list(row))
-    types = [r for r in valid_value_rows() if r[0] == "jenis"]
-    cats = [r for r in valid_value_rows() if r[0] == "kategori_jabatan"]
+    jurisdiction (provinces and kabupaten/kota for a national user). Written through
+    netral/core/spreadsheets.py (text is never a formula)."""
+    out = io.BytesIO()
+    book = xlsx_workbook(out)
+    bold = book.add_format({"bold": True})
+    sheet = book.add_worksheet("pejabat")
+    values_title = _("nilai_sah")
+    values = book.add_worksheet(values_title)
+    regions = book.add_worksheet(_("kode_wilayah"))
+    for col, name in enumerate(COLUMNS):
+        sheet.write_string(0, col, name, bold if name in REQUIRED_COLUMNS else None)
+    sheet.set_column(0, len(COLUMNS) - 1, 18)
+    rows = valid_value_rows()
+    types = [r for r in rows if r[0] == "jenis"]
+    cats = [r for r in rows if r[0] == "kategori_jabatan"]
     for column, first, count in (
         ("jenis", 2, len(types)),
         ("kategori_jabatan", 2 + len(types), len(cats)),
     ):
-        letter = sheet.cell(row=1, column=COLUMNS.index(column) + 1).column_letter
-        rule = DataValidation(
-            type="list",
-            formula1=f"={values.title}!$C${first}:$C${first + count - 1}",
-            allow_blank=column != "jenis",
-            showErrorMessage=True,
-            errorTitle=_("Nilai tidak sah"),
-            error=_("Pilih salah satu nilai dari daftar."),
+        col = COLUMNS.index(column)
+        sheet.data_validation(
+            1,
+            col,
+            9999,
+            col,
+            {
+                "validate": "list",
+                "source": f"='{values_title}'!$C${first}:$C${first + count - 1}",
+                "ignore_blank": column != "jenis",
+                "error_title": _("Nilai tidak sah"),
+                "error_message": _("Pilih salah satu nilai dari daftar."),
+            },
         )
-        sheet.add_data_validation(rule)
-        rule.add(f"{letter}2:{letter}10000")
-    regions = book.create_sheet(_("kode_wilayah"))
-    regions.append([_("kode"), _("nama"), _("tingkat")])
+    xlsx_write_rows(values, [[_("kolom"), _("kode"), _("label")], *rows])
     qs = Region.objects.order_by("code")
     if allowed is None:
         qs = qs.filter(level__in=[RegionLevel.PROVINSI, RegionLevel.KABKOTA])
@@ -89,8 +88,15 @@ def template_xlsx(*, allowed: set[str] | None) -> bytes:
             condition = q if condition is None else condition | q
         qs = qs.filter(condition) if condition is not None else qs.none()
     levels = dict(RegionLevel.choices)
-    for code, name, level in qs.values_list("code", "name", "level")[:MAX_REGIONS]:
-        regions.append([code, name, str(levels.get(level, level))])
-    out = io.BytesIO()
-    book.save(out)
+    xlsx_write_rows(
+        regions,
+        [
+            [_("kode"), _("nama"), _("tingkat")],
+            *(
+                [code, name, str(levels.get(level, level))]
+                for code, name, level in qs.values_list("code", "name", "level")[:MAX_REGIONS]
+            ),
+        ],
+    )
+    book.close()
     return out.getvalue()
