@@ -33,6 +33,7 @@ BENCHMARKS: list[str] = [
     "cases",
     "news_extraction",
     "jobs",
+    "event_page",
 ]
 
 

@@ -369,6 +369,14 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
         *section.tables,
         _signatures_trend(signatures, scope),
     ]
+    # Prevention beside handling, so a rakor can be prepared from one report (issue 13 §19).
+    from .prevention import prevention_section
+
+    prevention_figures, prevention_tables = prevention_section(
+        user=user, scope=scope, filters=filters, officials=officials, signatures=signatures
+    )
+    dashboard.figures += prevention_figures
+    dashboard.tables += prevention_tables
     return dashboard
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from netral.core.progress import ProgressCallback, noop_progress
 from netral.declarations import pdf, signing
-from netral.declarations.models import PledgeKind, Signature, SignatureMethod
+from netral.declarations.models import JointDeclaration, PledgeKind, Signature, SignatureMethod
 
 VerifyUrl = Callable[[str], str]
 
@@ -132,3 +132,28 @@ def certificates_zip(
             )
     progress(len(signatures), len(signatures))
     return pdf.certificates_zip(files)
+
+
+def joint_declaration_pdf(*, joint: JointDeclaration, verify_url: str) -> bytes:
+    """The joint declaration (issue 13 §5) as one document: the text, the event and every
+    institutional signatory, with the QR code of its public verification page."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from netral.declarations import qr
+
+    record = joint.record
+    kind = record["pledge"].get("kind", "")
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "declarations/pdf/joint.html",
+            {
+                "record": record,
+                "kind_label": str(PledgeKind(kind).label) if kind in PledgeKind.values else kind,
+                "qr_svg": mark_safe(qr.qr_svg(verify_url, scale=3)),  # noqa: S308  segno output
+                "verify_url": verify_url,
+                "digest": joint.seal_digest,
+                "key": f"{joint.seal_algorithm} {joint.seal_key_id}",
+            },
+        )
+    return pdf.render_template_pdf(html)

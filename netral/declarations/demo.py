@@ -17,7 +17,7 @@ from netral.accounts.models import User
 from netral.declarations import services
 from netral.declarations.models import Event, PledgeTemplate
 from netral.elections.models import ElectionEvent
-from netral.registry.models import Region
+from netral.registry.models import Official, Region
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -47,7 +47,14 @@ def _std(slug: str) -> PledgeTemplate:
 
 
 def _regional_copy(
-    *, slug: str, region: str, title: str, actor: User | None, regime: str = ""
+    *,
+    slug: str,
+    region: str,
+    title: str,
+    actor: User | None,
+    regime: str = "",
+    kind: str | None = None,
+    subject_types: Sequence[str] | None = None,
 ) -> PledgeTemplate:
     existing = PledgeTemplate.objects.filter(region_id=region, title=title).first()
     if existing:
@@ -55,17 +62,21 @@ def _regional_copy(
     copy = services.pledge_template_copy(
         template=_std(slug), region=Region.objects.get(code=region), actor=actor
     )
-    copy = services.pledge_template_update(
+    return services.pledge_template_update(
         template=copy,
         actor=actor,
         title=title,
         points=copy.points,
         preamble=copy.preamble,
         closing=copy.closing,
+        kind=kind,
+        regime=regime or None,
+        subject_types=subject_types,
     )
-    if regime:
-        PledgeTemplate.objects.filter(pk=copy.pk).update(regime=regime)
-    return copy
+
+
+def _region_name(code: str) -> str:
+    return Region.objects.filter(code=code).values_list("name", flat=True).first() or code
 
 
 def _event(*, title: str, region: str, **kwargs: object) -> Event | None:
@@ -79,8 +90,29 @@ def _at(day: dt.date, hour: int, minute: int = 0, tz: dt.tzinfo = WITA) -> dt.da
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
 
 
-def _speakers(rows: Sequence[tuple[str, str, str]]) -> list[services.SpeakerIn]:
-    return [services.SpeakerIn(name, institution, topic) for name, institution, topic in rows]
+def _speakers(rows: Sequence[tuple[str, ...]]) -> list[services.SpeakerIn]:
+    """Rows of (name, institution, topic[, position])."""
+    return [
+        services.SpeakerIn(row[0], row[1], row[2], row[3] if len(row) > 3 else "") for row in rows
+    ]
+
+
+def _png() -> bytes:
+    """A small PNG standing in for an event photo."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"".join(b"\x00" + b"\x80\x80\x80" * 8 for _ in range(8))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 @transaction.atomic
@@ -94,7 +126,35 @@ def demo_declarations() -> int:
     created += _bawaslu_rakor(pilkada)
     created += _joint_apel(pilkada)
     created += _bogor_visit(pilkada)
+    _written_text(pilkada)
     return created
+
+
+def _written_text(pilkada: ElectionEvent | None) -> None:
+    """A text written from scratch by a region, with its kind, election and audience."""
+    region = Region.objects.get(code="64.08")
+    title = "Pakta Integritas Netralitas Perangkat Desa dan Anggota BPD Kutai Timur"
+    if PledgeTemplate.objects.filter(region=region, title=title).exists():
+        return
+    services.pledge_template_create(
+        actor=_user("dpmd.kutim") or _user("kesbangpol.kutim"),
+        kind="PAKTA_INTEGRITAS",
+        title=title,
+        region=region,
+        regime="PILKADA",
+        election_event=pilkada,
+        subject_types=["PERANGKAT_DESA", "ANGGOTA_BPD"],
+        preamble="Kami yang bertanda tangan di bawah ini, perangkat desa dan anggota BPD "
+        "se-Kabupaten Kutai Timur, dengan ini menyatakan:",
+        points=[
+            "Bersikap netral dan tidak memihak kepada pasangan calon mana pun.",
+            "Tidak membuat keputusan atau tindakan yang menguntungkan atau merugikan "
+            "salah satu pasangan calon.",
+            "Tidak mengunggah, menyukai atau membagikan konten kampanye di media sosial.",
+            "Menolak dan melaporkan politik uang.",
+        ],
+        closing="Demikian pakta integritas ini kami buat dengan sadar dan tanpa paksaan.",
+    )
 
 
 def _kutim_socialisation(pilkada: ElectionEvent | None) -> int:
@@ -106,6 +166,8 @@ def _kutim_socialisation(pilkada: ElectionEvent | None) -> int:
         region="64.08",
         actor=actor,
         regime="PILKADA",
+        kind="PAKTA_INTEGRITAS",
+        subject_types=["KEPALA_DESA"],
         title="Fakta Integritas Netralitas Kepala Desa se-Kabupaten Kutai Timur",
     )
     day = dt.date(2024, 9, 19)
@@ -124,28 +186,39 @@ def _kutim_socialisation(pilkada: ElectionEvent | None) -> int:
         speakers=_speakers(
             [
                 (
-                    "Ketua KPU Kabupaten Kutai Timur (demo)",
+                    "Rahmat Hidayat (demo)",
                     "KPU Kabupaten Kutai Timur",
                     "Tahapan Pilkada 2024",
+                    "Ketua KPU Kabupaten Kutai Timur",
                 ),
                 (
-                    "Kasat Reskrim Polres Kutai Timur (demo)",
+                    "Iptu Dedi Kurniawan (demo)",
                     "Polres Kutai Timur",
                     "Tindak pidana pemilihan",
+                    "Kasat Reskrim",
                 ),
                 (
-                    "Kepala DPMD Kutai Timur (demo)",
+                    "Sumarno (demo)",
                     "DPMD Kabupaten Kutai Timur",
                     "Larangan bagi kepala desa dan perangkat desa",
+                    "Kepala Dinas",
                 ),
                 (
-                    "Koordinator Divisi Penanganan Pelanggaran (demo)",
+                    "Nur Aisyah (demo)",
                     "Bawaslu Kabupaten Kutai Timur",
                     "Pengawasan netralitas",
+                    "Koordinator Divisi Penanganan Pelanggaran",
                 ),
             ]
         ),
         pledges=[pact],
+        facts=services.EventFacts(
+            theme="Aparatur desa netral, Pilkada 2024 bermartabat",
+            opened_by="Sekretaris Daerah Kabupaten Kutai Timur (demo)",
+            attendance_total=215,
+            villages_represented=139,
+            start_time=dt.time(9, 0),
+        ),
     )
     if event is None:
         return 0
@@ -155,23 +228,28 @@ def _kutim_socialisation(pilkada: ElectionEvent | None) -> int:
         region=Region.objects.get(code="64.08"),
         subject_types=["KEPALA_DESA"],
     )
-    sheet = services.event_document_upload(
-        event=event,
-        actor=actor,
-        kind="SIGNED_SHEET",
-        data=_sheet_pdf("Lembar fakta integritas"),
-        caption="Lembar tanda tangan fakta integritas (pindaian)",
-    )
-    for n, participant in enumerate(
-        event.participants.select_related("official").order_by("official__region_id")
+    # The heads signed the paper sheets after the session, one sheet per kecamatan; the
+    # officer records each kecamatan in one go with its scanned sheet (issue 13 §3).
+    by_kecamatan: dict[str, list[Official]] = {}
+    for participant in event.participants.select_related("official").order_by(
+        "official__region_id"
     ):
-        services.signature_record(
+        by_kecamatan.setdefault(participant.official.region_id[:8], []).append(participant.official)
+    for n, (kecamatan, officials) in enumerate(sorted(by_kecamatan.items())):
+        sheet = services.event_document_upload(
             event=event,
-            template=pact,
-            official=participant.official,
+            actor=actor,
+            kind="SIGNED_SHEET",
+            data=_sheet_pdf(f"Lembar fakta integritas {kecamatan}"),
+            caption=f"Lembar tanda tangan fakta integritas, Kec. {_region_name(kecamatan)}",
+        )
+        services.signatures_record_batch(
+            event=event,
+            templates=[pact],
+            officials=officials,
             actor=actor,
             evidence=sheet,
-            signed_at=_at(day, 13) + dt.timedelta(seconds=20 * n),
+            signed_at=_at(day, 13) + dt.timedelta(minutes=3 * n),
         )
     services.event_attendance_set(
         event=event, actor=actor, counts={"KEPALA_DESA": event.participants.count()}
@@ -198,6 +276,13 @@ def _kecamatan_declaration(pemilu: ElectionEvent | None) -> int:
         "Polsek Sangatta Utara",
         materials="Upacara dilanjutkan pembacaan dan penandatanganan deklarasi",
         pledges=[_std("deklarasi-pemilu-damai"), _std("ikrar-netralitas-asn-desa")],
+        facts=services.EventFacts(
+            theme="Pemilu damai, aparatur netral",
+            opened_by="Camat Sangatta Utara (demo)",
+            attendance_total=51,
+            villages_represented=4,
+            start_time=dt.time(8, 0),
+        ),
     )
     if event is None:
         return 0
@@ -248,6 +333,13 @@ def _bawaslu_rakor(pilkada: ElectionEvent | None) -> int:
         organiser="Bawaslu Kabupaten Kutai Timur",
         witnesses="Bupati Kutai Timur; Kapolres Kutai Timur; Kajari Kutai Timur; "
         "Dandim 0909/Kutai Timur",
+        facts=services.EventFacts(
+            theme="Evaluasi penanganan pelanggaran netralitas",
+            opened_by="Ketua Bawaslu Kabupaten Kutai Timur (demo)",
+            attendance_total=176,
+            villages_represented=141,
+            start_time=dt.time(13, 0),
+        ),
         speakers=_speakers(
             [
                 (
@@ -267,17 +359,39 @@ def _bawaslu_rakor(pilkada: ElectionEvent | None) -> int:
     if event is None:
         return 0
     template = _std("ikrar-netralitas-asn-desa")
+    # The meeting ends with the ikrar read out together by every kepala desa and lurah
+    # present: a spoken pledge with its evidence, nobody signs (issue 13 §4).
     services.event_participant_rule_set(
-        event=event, actor=actor, region=Region.objects.get(code="64.08"), subject_types=["LURAH"]
+        event=event,
+        actor=actor,
+        region=Region.objects.get(code="64.08"),
+        subject_types=["KEPALA_DESA", "LURAH"],
     )
-    for participant in event.participants.select_related("official"):
-        services.signature_record(
-            event=event,
-            template=template,
-            official=participant.official,
-            actor=actor,
-            signed_at=_at(day, 15),
-        )
+    services.participants_mark_present(
+        event=event, officials=[p.official for p in event.participants.all()], actor=actor
+    )
+    photo = services.event_document_upload(
+        event=event,
+        actor=actor,
+        kind="PHOTO",
+        data=_png(),
+        caption="Pembacaan ikrar bersama kepala desa dan lurah",
+    )
+    minutes = services.event_document_upload(
+        event=event,
+        actor=actor,
+        kind="MINUTES",
+        data=_sheet_pdf("Notulen rapat koordinasi"),
+        caption="Notulen rapat koordinasi dan pembacaan ikrar",
+    )
+    services.spoken_pledge_record(
+        event=event,
+        template=template,
+        actor=actor,
+        evidence=[photo, minutes],
+        spoken_at=_at(day, 15),
+        led_by="Ketua APDESI Kabupaten Kutai Timur (demo)",
+    )
     services.signature_institutional(
         event=event,
         template=template,
@@ -328,6 +442,13 @@ def _joint_apel(pilkada: ElectionEvent | None) -> int:
         organiser="Pemerintah Kabupaten Kutai Timur",
         election_event=pilkada,
         pledges=[declaration],
+        facts=services.EventFacts(
+            theme="Netral, damai, bermartabat",
+            opened_by="Bupati Kutai Timur (demo)",
+            attendance_total=710,
+            villages_represented=60,
+            start_time=dt.time(7, 30),
+        ),
     )
     if event is None:
         return 0
@@ -341,6 +462,8 @@ def _joint_apel(pilkada: ElectionEvent | None) -> int:
             institution=institution,
             signed_at=_at(day, 8, n),
         )
+    # one sealed document listing every institutional signatory (issue 13 §5)
+    services.joint_declaration_issue(event=event, template=declaration, actor=actor)
     services.event_attendance_set(
         event=event,
         actor=actor,
@@ -370,10 +493,24 @@ def _bogor_visit(pilkada: ElectionEvent | None) -> int:
                     "Anggota Bawaslu Kabupaten Bogor (demo)",
                     "Bawaslu Kabupaten Bogor",
                     "Netralitas ASN dan aparatur desa dalam Pilkada",
-                )
+                    "Anggota",
+                ),
+                (
+                    "Penjabat Bupati Bogor (demo)",
+                    "Pemerintah Kabupaten Bogor",
+                    "Larangan unggahan dan dukungan di media sosial",
+                    "Penjabat Bupati",
+                ),
             ]
         ),
         pledges=[_std("ikrar-netralitas-pilkada")],
+        facts=services.EventFacts(
+            theme="Bijak bermedia sosial, ASN netral",
+            opened_by="Penjabat Bupati Bogor (demo)",
+            attendance_total=64,
+            villages_represented=13,
+            start_time=dt.time(9, 30),
+        ),
     )
     if event is None:
         return 0

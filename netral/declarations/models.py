@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from netral.core.models import BaseModel
@@ -102,6 +103,13 @@ class PledgeTemplate(BaseModel):
         """A national text with no named source: an example to adapt, not a standard."""
         return self.region_id is None and not self.source
 
+    @property
+    def subject_type_labels(self) -> list[str]:
+        from netral.registry.models import SubjectType
+
+        labels = dict(SubjectType.choices)
+        return [str(labels.get(t, t)) for t in self.subject_types]
+
     def snapshot(self) -> dict[str, Any]:
         """The exact text, as copied into every Signature."""
         return {
@@ -133,6 +141,12 @@ class Event(BaseModel):
         verbose_name=_("pemilihan"),
     )
     date = models.DateField(_("tanggal"))
+    start_time = models.TimeField(
+        _("jam mulai"),
+        null=True,
+        blank=True,
+        help_text=_("Waktu setempat; menjadi waktu tanda tangan bawaan."),
+    )
     region = models.ForeignKey(
         "registry.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah")
     )
@@ -141,6 +155,12 @@ class Event(BaseModel):
     materials = models.TextField(_("materi"), blank=True)
     basis = models.CharField(_("dasar (SE/undangan)"), max_length=300, blank=True)
     witnesses = models.TextField(_("saksi"), blank=True)
+    theme = models.CharField(_("tema"), max_length=300, blank=True)
+    opened_by = models.CharField(_("dibuka oleh"), max_length=300, blank=True)
+    attendance_total = models.PositiveIntegerField(_("jumlah hadir"), null=True, blank=True)
+    villages_represented = models.PositiveIntegerField(
+        _("desa/kelurahan terwakili"), null=True, blank=True
+    )
     # Saved rule for the expected participants, materialised into EventParticipant rows:
     # {"region": "64.08", "subject_types": ["KEPALA_DESA", "PERANGKAT_DESA"]}
     participant_rule = models.JSONField(_("aturan peserta"), default=dict, blank=True)
@@ -175,10 +195,29 @@ class Event(BaseModel):
         ]
         return [code for flag, code in labels if flag]
 
+    @property
+    def kind_labels(self) -> list[str]:
+        names = {
+            "SOSIALISASI": _("Sosialisasi"),
+            "DEKLARASI": _("Deklarasi"),
+            "APEL": _("Apel"),
+            "RAKOR": _("Rapat koordinasi"),
+        }
+        return [str(names[code]) for code in self.kinds]
+
+    @property
+    def attendance_labelled(self) -> list[tuple[str, int]]:
+        """Attendance per subject type, with the type's label (never the stored code)."""
+        from netral.registry.models import SubjectType
+
+        labels = dict(SubjectType.choices)
+        return [(str(labels.get(k, k)), v) for k, v in self.attendance.items()]
+
 
 class EventSpeaker(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="speakers")
     name = models.CharField(_("nama"), max_length=200)
+    position = models.CharField(_("jabatan"), max_length=200, blank=True)
     institution = models.CharField(_("instansi"), max_length=200)
     topic = models.CharField(_("materi"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -218,6 +257,8 @@ class DocumentKind(models.TextChoices):
     PHOTO = "PHOTO", _("Foto")
     DOCUMENT = "DOCUMENT", _("Dokumen")
     SIGNED_SHEET = "SIGNED_SHEET", _("Lembar tanda tangan")
+    VIDEO = "VIDEO", _("Video")
+    MINUTES = "MINUTES", _("Notulen/berita acara")
 
 
 class EventDocument(BaseModel):
@@ -313,6 +354,16 @@ class Signature(BaseModel):
                 condition=models.Q(official__isnull=False, revoked_at__isnull=True),
                 name="decl_signature_unique_active_template_official",
             ),
+            # The same institutional signatory signs a text once per event (issue 13 §5);
+            # the service collapses spacing first, the index ignores case.
+            models.UniqueConstraint(
+                Lower("signer_name"),
+                Lower("signer_institution"),
+                "event",
+                "template",
+                condition=models.Q(official__isnull=True, revoked_at__isnull=True),
+                name="decl_signature_unique_institutional",
+            ),
         ]
         indexes = [models.Index(fields=["official", "revoked_at"], name="decl_sig_official")]
 
@@ -322,6 +373,64 @@ class Signature(BaseModel):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class SpokenPledge(BaseModel):
+    """An ikrar lisan: a text read out together by everyone present (issue 13 §4).
+
+    Nobody signs it; it is recorded with its evidence (photo, video, minutes) and counts
+    toward coverage for every participant marked present at the event, shown as spoken."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="spoken_pledges")
+    template = models.ForeignKey(PledgeTemplate, on_delete=models.PROTECT, related_name="+")
+    pledge_snapshot = models.JSONField(_("naskah yang diucapkan"))
+    spoken_at = models.DateTimeField(_("waktu pengucapan"))
+    led_by = models.CharField(_("dipimpin oleh"), max_length=300, blank=True)
+    present_count = models.PositiveIntegerField(_("peserta hadir tercatat"), default=0)
+    evidence = models.ManyToManyField(
+        EventDocument, blank=True, related_name="spoken_pledges", verbose_name=_("bukti")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("ikrar lisan")
+        verbose_name_plural = _("ikrar lisan")
+        ordering = ["spoken_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "template"], name="decl_spoken_unique_event_template"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.pledge_snapshot.get('title', '')}"
+
+
+class JointDeclaration(BaseModel):
+    """One sealed document listing every institutional signatory of a text at an event
+    (issue 13 §5). Issued again when the signatories change; the newest one is current."""
+
+    code = models.UUIDField(_("kode verifikasi"), default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="joint_declarations")
+    template = models.ForeignKey(PledgeTemplate, on_delete=models.PROTECT, related_name="+")
+    record = models.JSONField(_("rekaman yang disegel"))
+    seal_key_id = models.CharField(max_length=32)
+    seal_signature = models.CharField(max_length=200)
+    seal_digest = models.CharField(max_length=64)
+    seal_algorithm = models.CharField(max_length=16, default="Ed25519")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("deklarasi bersama")
+        verbose_name_plural = _("deklarasi bersama")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}:{self.template_id}:{self.code}"
 
 
 class SigningInvitation(BaseModel):

@@ -13,9 +13,12 @@ from netral.declarations import signing
 from netral.declarations.models import (
     Event,
     EventParticipant,
+    JointDeclaration,
     PledgeTemplate,
     Signature,
+    SignatureMethod,
     SigningInvitation,
+    SpokenPledge,
 )
 from netral.registry.models import ASN_TYPES, Official, Region, RegionLevel, SubjectType
 from netral.registry.selectors import region_subtree_q
@@ -42,24 +45,38 @@ def event_pledges(*, event: Event) -> list[PledgeTemplate]:
     return list(event.pledges.order_by("title", "version"))
 
 
-def event_checklist(
-    *, event: Event, query: str = "", limit: int | None = None
-) -> list[ChecklistRow]:
-    """The expected participants, each with their (active) signature per pledge text."""
+def event_participants(
+    *, event: Event, query: str = "", region: str = ""
+) -> QuerySet[EventParticipant]:
+    """The expected participants, optionally filtered by name and by region (a desa)."""
     from netral.registry.text import fold
 
-    pledges = event_pledges(event=event)
     participants = (
         EventParticipant.objects.filter(event=event)
         .select_related("official", "official__region", "official__agency")
-        .order_by("official__region_id", "official__name")
+        .order_by("official__region_id", "official__name", "pk")
     )
     if query:
         participants = participants.filter(official__name_folded__contains=fold(query))
-    if limit is not None:
-        participants = participants[:limit]
-    rows = list(participants)
-    official_ids = [p.official_id for p in rows]
+    if region:
+        participants = participants.filter(region_subtree_q(region, "official__region_id"))
+    return participants
+
+
+def event_participant_regions(*, event: Event) -> list[tuple[str, str]]:
+    """The regions (desa/kelurahan) the participants come from, for the checklist filter."""
+    codes = (
+        EventParticipant.objects.filter(event=event)
+        .values_list("official__region_id", flat=True)
+        .distinct()
+    )
+    return list(Region.objects.filter(code__in=codes).order_by("code").values_list("code", "name"))
+
+
+def checklist_rows(*, event: Event, participants: list[EventParticipant]) -> list[ChecklistRow]:
+    """Each participant with their (active) signature per pledge text of the event."""
+    pledges = event_pledges(event=event)
+    official_ids = [p.official_id for p in participants]
     signed: dict[tuple[int, int], Signature] = {}
     for sig in Signature.objects.filter(
         official_id__in=official_ids,
@@ -71,8 +88,85 @@ def event_checklist(
             signed[(sig.official_id, sig.template_id)] = sig
     return [
         ChecklistRow(p, p.official, [(t, signed.get((p.official_id, t.pk))) for t in pledges])
-        for p in rows
+        for p in participants
     ]
+
+
+def event_checklist(
+    *, event: Event, query: str = "", limit: int | None = None
+) -> list[ChecklistRow]:
+    """The expected participants, each with their (active) signature per pledge text."""
+    participants = event_participants(event=event, query=query)
+    if limit is not None:
+        participants = participants[:limit]
+    return checklist_rows(event=event, participants=list(participants))
+
+
+def event_text_counts(*, event: Event, pledges: list[PledgeTemplate]) -> list[dict[str, object]]:
+    """Per text of the event: active signatures, and whether it was spoken (ikrar lisan)."""
+    from django.db.models import Count
+
+    counts = dict(
+        Signature.objects.filter(event=event, revoked_at__isnull=True)
+        .values_list("template_id")
+        .annotate(n=Count("pk"))
+        .values_list("template_id", "n")
+    )
+    institutional = dict(
+        Signature.objects.filter(
+            event=event, revoked_at__isnull=True, method=SignatureMethod.INSTITUTIONAL
+        )
+        .values_list("template_id")
+        .annotate(n=Count("pk"))
+        .values_list("template_id", "n")
+    )
+    spoken = set(SpokenPledge.objects.filter(event=event).values_list("template_id", flat=True))
+    return [
+        {
+            "template": t,
+            "signatures": counts.get(t.pk, 0),
+            "institutional": institutional.get(t.pk, 0),
+            "spoken": t.pk in spoken,
+        }
+        for t in pledges
+    ]
+
+
+def event_spoken_pledges(*, event: Event) -> list[SpokenPledge]:
+    return list(
+        SpokenPledge.objects.filter(event=event).prefetch_related("evidence").order_by("spoken_at")
+    )
+
+
+def event_joint_declarations(*, event: Event) -> list[JointDeclaration]:
+    return list(JointDeclaration.objects.filter(event=event).order_by("-created_at", "-id"))
+
+
+@dataclass(frozen=True)
+class JointVerification:
+    joint: JointDeclaration | None
+    status: signing.VerificationStatus | None
+    current: bool  # no newer joint declaration of the same text at the same event
+    revoked_codes: frozenset[str]  # signatories whose own signature was revoked since
+
+
+def joint_verify(*, code: uuid.UUID) -> JointVerification:
+    joint = JointDeclaration.objects.filter(code=code).first()
+    if joint is None:
+        return JointVerification(None, None, False, frozenset())
+    newer = (
+        JointDeclaration.objects.filter(event_id=joint.event_id, template_id=joint.template_id)
+        .filter(created_at__gt=joint.created_at)
+        .exists()
+    )
+    codes = [s.get("code", "") for s in joint.record.get("signatories", [])]
+    revoked = frozenset(
+        str(c)
+        for c in Signature.objects.filter(code__in=codes, revoked_at__isnull=False).values_list(
+            "code", flat=True
+        )
+    )
+    return JointVerification(joint, signing.joint_status(joint), not newer, revoked)
 
 
 def event_signatures(*, event: Event) -> QuerySet[Signature]:
@@ -84,17 +178,21 @@ def event_signatures(*, event: Event) -> QuerySet[Signature]:
 
 
 def event_summary(*, event: Event) -> dict[str, int]:
-    signatures = Signature.objects.filter(event=event)
-    return {
-        "participants": event.participants.count(),
-        "present": event.participants.filter(present=True).count(),
-        "signatures": signatures.filter(revoked_at__isnull=True).count(),
-        "revoked": signatures.filter(revoked_at__isnull=False).count(),
-        "signers": signatures.filter(revoked_at__isnull=True, official__isnull=False)
-        .values("official_id")
-        .distinct()
-        .count(),
-    }
+    from django.db.models import Count, Q
+
+    sig = Signature.objects.filter(event=event).aggregate(
+        signatures=Count("pk", filter=Q(revoked_at__isnull=True)),
+        revoked=Count("pk", filter=Q(revoked_at__isnull=False)),
+        signers=Count(
+            "official_id",
+            filter=Q(revoked_at__isnull=True, official__isnull=False),
+            distinct=True,
+        ),
+    )
+    part = EventParticipant.objects.filter(event=event).aggregate(
+        participants=Count("pk"), present=Count("pk", filter=Q(present=True))
+    )
+    return {**part, **sig}
 
 
 # --- public verification -------------------------------------------------------------
@@ -139,7 +237,8 @@ def official_pledges(*, official: Official) -> list[Signature]:
 class Share(TypedDict):
     total: int
     signed: int
-    share: float | None  # signed / total, None when total is 0
+    spoken: int  # covered by an ikrar lisan only (present when it was read), not signed
+    share: float | None  # (signed + spoken) / total, None when total is 0
 
 
 class AgencyShare(Share):
@@ -176,8 +275,14 @@ class Coverage(TypedDict):
     not_signed: dict[str, list[Unsigned]]
 
 
-def _share(total: int, signed: int) -> Share:
-    return {"total": total, "signed": signed, "share": round(signed / total, 4) if total else None}
+def _share(total: int, signed: int, spoken: int = 0) -> Share:
+    covered = signed + spoken
+    return {
+        "total": total,
+        "signed": signed,
+        "spoken": spoken,
+        "share": round(covered / total, 4) if total else None,
+    }
 
 
 def signed_official_ids(*, region: Region, election_event: ElectionEvent | None) -> set[int]:
@@ -190,6 +295,17 @@ def signed_official_ids(*, region: Region, election_event: ElectionEvent | None)
     return {pk for pk in qs.values_list("official_id", flat=True) if pk is not None}
 
 
+def spoken_official_ids(*, region: Region, election_event: ElectionEvent | None) -> set[int]:
+    """Officials of the subtree marked present at an event where a text was read out
+    together (ikrar lisan, issue 13 §4)."""
+    qs = EventParticipant.objects.filter(present=True, event__spoken_pledges__isnull=False).filter(
+        region_subtree_q(region.code, "official__region_id")
+    )
+    if election_event is not None:
+        qs = qs.filter(event__election_event=election_event)
+    return set(qs.values_list("official_id", flat=True))
+
+
 def coverage(*, region: Region, election_event: ElectionEvent | None) -> Coverage:
     """Who signed, for a region subtree and an election (None: any event).
 
@@ -199,8 +315,13 @@ def coverage(*, region: Region, election_event: ElectionEvent | None) -> Coverag
     - regions: the same three shares per child region, keyed by region code (the shape the
       dashboards map draws; documented in docs/declarations.md);
     - not_signed: who has not, per group.
+
+    Each share counts `signed` and, apart, `spoken`: covered only by an ikrar lisan they
+    attended (issue 13 §4); `share` is both together over the total.
     """
     signed = signed_official_ids(region=region, election_event=election_event)
+    spoken = spoken_official_ids(region=region, election_event=election_event) - signed
+    covered = signed | spoken
     depth = region.code.count(".") + 1
     child_len = len(region.code) + (5 if depth == 3 else 3)
 
@@ -244,12 +365,16 @@ def coverage(*, region: Region, election_event: ElectionEvent | None) -> Coverag
 
     per_region: dict[str, dict[str, list[int]]] = {}
 
-    def bump(code: str, group: str, is_signed: bool) -> None:
+    def state(pk: int) -> bool | str:
+        return True if pk in signed else ("spoken" if pk in spoken else False)
+
+    def bump(code: str, group: str, is_signed: bool | str) -> None:
         counts = per_region.setdefault(
-            child_of(code), {"desa": [0, 0], "perangkat_desa": [0, 0], "asn": [0, 0]}
+            child_of(code), {"desa": [0, 0, 0], "perangkat_desa": [0, 0, 0], "asn": [0, 0, 0]}
         )
         counts[group][0] += 1
-        counts[group][1] += int(is_signed)
+        counts[group][1] += int(is_signed is True)
+        counts[group][2] += int(is_signed == "spoken")
 
     def unsigned(o: Official) -> Unsigned:
         return {
@@ -262,11 +387,14 @@ def coverage(*, region: Region, election_event: ElectionEvent | None) -> Coverag
         }
 
     not_signed: dict[str, list[Unsigned]] = {"kepala_desa": [], "perangkat_desa": [], "asn": []}
-    desa_signed = 0
+    desa_signed = desa_spoken = 0
     for code, name in desa_rows:
         heads = head_by_desa.get(code, [])
-        ok = any(h.pk in signed for h in heads)
-        desa_signed += ok
+        ok: bool | str = any(h.pk in signed for h in heads) or (
+            "spoken" if any(h.pk in spoken for h in heads) else False
+        )
+        desa_signed += ok is True
+        desa_spoken += ok == "spoken"
         bump(code, "desa", ok)
         if not ok:
             if heads:
@@ -283,17 +411,18 @@ def coverage(*, region: Region, election_event: ElectionEvent | None) -> Coverag
                     }
                 )
     for o in perangkat:
-        bump(o.region_id, "perangkat_desa", o.pk in signed)
-        if o.pk not in signed:
+        bump(o.region_id, "perangkat_desa", state(o.pk))
+        if o.pk not in covered:
             not_signed["perangkat_desa"].append(unsigned(o))
     agencies: dict[int | None, list[int]] = {}
     agency_names: dict[int | None, str] = {}
     for o in asn:
-        ok = o.pk in signed
+        ok = state(o.pk)
         bump(o.region_id, "asn", ok)
-        tally = agencies.setdefault(o.agency_id, [0, 0])
+        tally = agencies.setdefault(o.agency_id, [0, 0, 0])
         tally[0] += 1
-        tally[1] += int(ok)
+        tally[1] += int(ok is True)
+        tally[2] += int(ok == "spoken")
         agency_names[o.agency_id] = o.agency.name if o.agency else ""
         if not ok:
             not_signed["asn"].append(unsigned(o))
@@ -314,14 +443,16 @@ def coverage(*, region: Region, election_event: ElectionEvent | None) -> Coverag
         "election_event": None
         if election_event is None
         else {"id": election_event.pk, "name": election_event.name},
-        "desa": _share(len(desa_rows), desa_signed),
+        "desa": _share(len(desa_rows), desa_signed, desa_spoken),
         "perangkat_desa": _share(
-            len(perangkat), len(perangkat) - len(not_signed["perangkat_desa"])
+            len(perangkat),
+            sum(o.pk in signed for o in perangkat),
+            sum(o.pk in spoken for o in perangkat),
         ),
-        "asn": _share(len(asn), len(asn) - len(not_signed["asn"])),
+        "asn": _share(len(asn), sum(o.pk in signed for o in asn), sum(o.pk in spoken for o in asn)),
         "asn_by_agency": sorted(
             (
-                {"agency_id": k, "agency": agency_names[k], **_share(v[0], v[1])}
+                {"agency_id": k, "agency": agency_names[k], **_share(v[0], v[1], v[2])}
                 for k, v in agencies.items()
             ),
             key=lambda a: (a["share"] if a["share"] is not None else 2.0, a["agency"]),

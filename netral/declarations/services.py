@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -31,11 +32,13 @@ from netral.declarations.models import (
     EventDocument,
     EventParticipant,
     EventSpeaker,
+    JointDeclaration,
     PledgeKind,
     PledgeTemplate,
     Signature,
     SignatureMethod,
     SigningInvitation,
+    SpokenPledge,
 )
 from netral.registry.models import Official, Region, SubjectType
 from netral.registry.selectors import region_subtree_q
@@ -46,6 +49,54 @@ if TYPE_CHECKING:
 
 INVITATION_DAYS = 14
 QR_INVITATION_MINUTES = 30
+DEFAULT_START = dt.time(9, 0)  # the signing time of an event recorded without a start time
+
+# Keppres 41/1987 on Indonesia's three time zones, by province code (Kemendagri).
+_WITA_PROVINCES = frozenset(
+    {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
+)
+_WIT_PROVINCES = frozenset({"81", "82", "91", "92", "93", "94", "95", "96", "97"})
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
+WIT = dt.timezone(dt.timedelta(hours=9), "WIT")
+
+
+def region_timezone(code: str) -> dt.timezone:
+    """The local time zone of a region (WIB, WITA or WIT), by its province."""
+    province = code[:2]
+    if province in _WIT_PROVINCES:
+        return WIT
+    if province in _WITA_PROVINCES:
+        return WITA
+    return WIB
+
+
+def signing_time_default(event: Event) -> dt.datetime:
+    """When a signature recorded after the event was made: the event's date at its start
+    time (09:00 when none), in the event region's local time (issue 13 §1)."""
+    return dt.datetime.combine(
+        event.date, event.start_time or DEFAULT_START, tzinfo=region_timezone(event.region_id)
+    )
+
+
+def _signing_time(event: Event, signed_at: dt.datetime | None) -> dt.datetime:
+    """The actual signing time: given, or the event's default; never before the event's
+    day nor in the future. The recording time stays in created_at and the audit trail."""
+    if signed_at is None:
+        return signing_time_default(event)
+    if timezone.is_naive(signed_at):
+        signed_at = signed_at.replace(tzinfo=region_timezone(event.region_id))
+    day_start = dt.datetime.combine(
+        event.date, dt.time(0, 0), tzinfo=region_timezone(event.region_id)
+    )
+    if signed_at < day_start:
+        raise ApplicationError(
+            _("Waktu tanda tangan: tidak boleh sebelum tanggal kegiatan (%(date)s).")
+            % {"date": event.date.isoformat()}
+        )
+    if signed_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ApplicationError(_("Waktu tanda tangan: tidak boleh di masa depan."))
+    return signed_at
 
 
 # --- pledge templates ----------------------------------------------------------------
@@ -154,20 +205,40 @@ def pledge_template_update(
     points: Sequence[str],
     preamble: str = "",
     closing: str = "",
+    kind: str | None = None,
+    regime: str | None = None,
+    election_event: ElectionEvent | bool | None = False,
+    subject_types: Iterable[str] | None = None,
 ) -> PledgeTemplate:
-    """Edit a text. A version already signed never changes: the edit becomes the next
-    version of the same text (same family), and events keep pointing at what they chose."""
+    """Edit a text: its wording and also its kind, regime, election and audience (issue 13
+    §2; None or False leaves one unchanged). A version already signed never changes: the
+    edit becomes the next version of the same text (same family), and events keep pointing
+    at what they chose."""
+    from netral.elections.models import Regime
+
     if template.is_standard:
         raise ApplicationError(_("Naskah standar tidak dapat diubah; salin dulu ke wilayah."))
     if not title.strip():
         raise ApplicationError(_("Judul: wajib diisi."))
+    if kind is not None and kind not in PledgeKind.values:
+        raise ApplicationError(_("Jenis naskah tidak dikenal."))
+    if regime and regime not in Regime.values:
+        raise ApplicationError(_("Rezim tidak dikenal."))
     locked = PledgeTemplate.objects.select_for_update().get(pk=template.pk)
     before = _template_state(locked)
-    values = {
+    values: dict[str, Any] = {
         "title": title.strip(),
         "points": _clean_points(points),
         "preamble": preamble.strip(),
         "closing": closing.strip(),
+        "kind": locked.kind if kind is None else kind,
+        "regime": locked.regime if regime is None else regime,
+        "election_event": locked.election_event
+        if election_event is False
+        else (election_event or None),
+        "subject_types": list(locked.subject_types)
+        if subject_types is None
+        else _clean_subject_types(subject_types),
     }
     if Signature.objects.filter(template=locked).exists():
         latest = (
@@ -179,10 +250,6 @@ def pledge_template_update(
         new = PledgeTemplate.objects.create(
             family=locked.family,
             version=latest + 1,
-            kind=locked.kind,
-            regime=locked.regime,
-            election_event=locked.election_event,
-            subject_types=list(locked.subject_types),
             region=locked.region,
             copied_from=locked.copied_from,
             created_by=actor,
@@ -199,7 +266,7 @@ def pledge_template_update(
         return new
     for field, value in values.items():
         setattr(locked, field, value)
-    locked.save(update_fields=[*values, "updated_at"])
+    locked.save(update_fields=[*values, "updated_at"])  # kind, regime, etc. included
     audit_record(
         obj=locked,
         action="pledge_template.updated",
@@ -219,6 +286,49 @@ class SpeakerIn:
     name: str
     institution: str
     topic: str = ""
+    position: str = ""
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """What happened at the event (issue 13 §6); None leaves a number unrecorded."""
+
+    theme: str = ""
+    opened_by: str = ""
+    attendance_total: int | None = None
+    villages_represented: int | None = None
+    start_time: dt.time | None = None
+
+
+def _speaker_row(event: Event, speaker: SpeakerIn, order: int) -> EventSpeaker:
+    if not speaker.name.strip() or not speaker.institution.strip():
+        raise ApplicationError(
+            _("Narasumber %(n)d: nama dan instansi wajib diisi.") % {"n": order + 1}
+        )
+    return EventSpeaker(
+        event=event,
+        name=speaker.name.strip(),
+        position=speaker.position.strip(),
+        institution=speaker.institution.strip(),
+        topic=speaker.topic.strip(),
+        order=order,
+    )
+
+
+def _clean_facts(facts: EventFacts) -> dict[str, Any]:
+    for label, value in (
+        (_("Jumlah hadir"), facts.attendance_total),
+        (_("Desa/kelurahan terwakili"), facts.villages_represented),
+    ):
+        if value is not None and value < 0:
+            raise ApplicationError(_("%(f)s: tidak boleh negatif.") % {"f": label})
+    return {
+        "theme": facts.theme.strip(),
+        "opened_by": facts.opened_by.strip(),
+        "attendance_total": facts.attendance_total,
+        "villages_represented": facts.villages_represented,
+        "start_time": facts.start_time,
+    }
 
 
 def _event_state(event: Event) -> dict[str, Any]:
@@ -233,6 +343,11 @@ def _event_state(event: Event) -> dict[str, Any]:
         "materials": event.materials,
         "basis": event.basis,
         "witnesses": event.witnesses,
+        "theme": event.theme,
+        "opened_by": event.opened_by,
+        "attendance_total": event.attendance_total,
+        "villages_represented": event.villages_represented,
+        "start_time": event.start_time.isoformat() if event.start_time else None,
         "pledges": sorted(event.pledges.values_list("pk", flat=True)) if event.pk else [],
     }
 
@@ -253,6 +368,7 @@ def event_create(
     witnesses: str = "",
     speakers: Sequence[SpeakerIn] = (),
     pledges: Sequence[PledgeTemplate] = (),
+    facts: EventFacts | None = None,
 ) -> Event:
     kinds = set(kinds)
     unknown = kinds - {"SOSIALISASI", "DEKLARASI", "APEL", "RAKOR"}
@@ -282,15 +398,11 @@ def event_create(
         is_deklarasi="DEKLARASI" in kinds,
         is_apel="APEL" in kinds,
         is_rakor="RAKOR" in kinds,
+        **_clean_facts(facts or EventFacts()),
     )
-    for order, speaker in enumerate(speakers):
-        EventSpeaker.objects.create(
-            event=event,
-            name=speaker.name.strip(),
-            institution=speaker.institution.strip(),
-            topic=speaker.topic.strip(),
-            order=order,
-        )
+    EventSpeaker.objects.bulk_create(
+        [_speaker_row(event, speaker, order) for order, speaker in enumerate(speakers)]
+    )
     event.pledges.set(pledges)
     audit_record(
         obj=event,
@@ -303,25 +415,70 @@ def event_create(
 
 
 @transaction.atomic
-def event_speaker_add(*, event: Event, actor: User | None, speaker: SpeakerIn) -> EventSpeaker:
-    if not speaker.name.strip() or not speaker.institution.strip():
-        raise ApplicationError(_("Narasumber: nama dan instansi wajib diisi."))
-    order = event.speakers.count()
-    row = EventSpeaker.objects.create(
-        event=event,
-        name=speaker.name.strip(),
-        institution=speaker.institution.strip(),
-        topic=speaker.topic.strip(),
-        order=order,
+def event_facts_update(
+    *,
+    event: Event,
+    actor: User | None,
+    facts: EventFacts,
+    venue: str | None = None,
+    materials: str | None = None,
+    basis: str | None = None,
+    witnesses: str | None = None,
+) -> Event:
+    """Record what happened: attendance, desa represented, theme, who opened it, etc."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    before = _event_state(locked)
+    values = _clean_facts(facts)
+    for name, value in (
+        ("venue", venue),
+        ("materials", materials),
+        ("basis", basis),
+        ("witnesses", witnesses),
+    ):
+        if value is not None:
+            values[name] = value.strip()
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*values, "updated_at"])
+    audit_record(
+        obj=locked,
+        action="event.facts_updated",
+        actor=actor,
+        before=before,
+        after=_event_state(locked),
+        region_code=locked.region_id,
     )
+    return locked
+
+
+@transaction.atomic
+def event_speaker_add(*, event: Event, actor: User | None, speaker: SpeakerIn) -> EventSpeaker:
+    row = _speaker_row(event, speaker, event.speakers.count())
+    row.save()
     audit_record(
         obj=event,
         action="event.speaker_added",
         actor=actor,
-        after={"name": row.name, "institution": row.institution},
+        after={"name": row.name, "position": row.position, "institution": row.institution},
         region_code=event.region_id,
     )
     return row
+
+
+@transaction.atomic
+def event_speaker_remove(*, event: Event, actor: User | None, speaker_id: int) -> None:
+    row = EventSpeaker.objects.filter(event=event, pk=speaker_id).first()
+    if row is None:
+        raise ApplicationError(_("Narasumber tidak ditemukan."))
+    before = {"name": row.name, "position": row.position, "institution": row.institution}
+    row.delete()
+    audit_record(
+        obj=event,
+        action="event.speaker_removed",
+        actor=actor,
+        before=before,
+        region_code=event.region_id,
+    )
 
 
 @transaction.atomic
@@ -417,6 +574,8 @@ _ALLOWED_BY_KIND = {
     DocumentKind.PHOTO: uploads.IMAGES,
     DocumentKind.DOCUMENT: uploads.PDF_OR_IMAGE,
     DocumentKind.SIGNED_SHEET: uploads.PDF_OR_IMAGE,
+    DocumentKind.VIDEO: uploads.VIDEOS,
+    DocumentKind.MINUTES: uploads.PDF_OR_IMAGE,
 }
 
 
@@ -541,6 +700,7 @@ def _signature_create(
         recorded_by=actor,
         signed_at=(signed_at or timezone.now()).replace(microsecond=0),
     )
+    # (the recording time is created_at, and the audit entry's own time)
     stored = sealing.seal(signing.record_of(signature))
     signature.seal_key_id = stored.key_id
     signature.seal_signature = stored.signature
@@ -560,6 +720,7 @@ def _signature_create(
             "template": template.pk,
             "official": official and official.pk,
             "method": method,
+            "signed_at": signing.format_time(signature.signed_at),
             "digest": stored.digest,
             "key_id": stored.key_id,
             "code": str(signature.code),
@@ -579,7 +740,9 @@ def signature_record(
     evidence: EventDocument | None = None,
     signed_at: dt.datetime | None = None,
 ) -> Signature:
-    """(a) An officer records that an expected participant signed the paper sheet."""
+    """(a) An officer records that an expected participant signed the paper sheet, at
+    `signed_at` (default: the event's date and start time, issue 13 §1)."""
+    signed_at = _signing_time(event, signed_at)
     participant = EventParticipant.objects.filter(event=event, official=official).first()
     if participant is None:
         raise ApplicationError(
@@ -613,32 +776,274 @@ def signature_institutional(
     evidence: EventDocument | None = None,
     signed_at: dt.datetime | None = None,
 ) -> Signature:
-    """(c) A regent, police chief, etc. signing on behalf of an institution."""
-    if not institution.strip():
+    """(c) A regent, police chief, etc. signing on behalf of an institution, at `signed_at`
+    (default: the event's date and start time). The same signatory (name and institution,
+    ignoring case and spacing) signs a text once per event (issue 13 §5)."""
+    name, title, institution = (" ".join(v.split()) for v in (name, title, institution))
+    if not institution:
         raise ApplicationError(_("Instansi: wajib diisi untuk penandatangan kelembagaan."))
+    signed_at = _signing_time(event, signed_at)
+    duplicate = _("%(name)s (%(inst)s) sudah menandatangani naskah ini pada kegiatan ini.") % {
+        "name": name,
+        "inst": institution,
+    }
     if Signature.objects.filter(
         event=event,
         template=template,
         official__isnull=True,
-        signer_name__iexact=name.strip(),
-        signer_institution__iexact=institution.strip(),
+        signer_name__iexact=name,
+        signer_institution__iexact=institution,
         revoked_at__isnull=True,
     ).exists():
-        raise ApplicationError(
-            _("%(name)s (%(inst)s) sudah menandatangani naskah ini.")
-            % {"name": name.strip(), "inst": institution.strip()}
+        raise ApplicationError(duplicate)
+    try:
+        return _signature_create(
+            event=event,
+            template=template,
+            actor=actor,
+            method=SignatureMethod.INSTITUTIONAL,
+            signer_name=name,
+            signer_title=title,
+            signer_institution=institution,
+            evidence=evidence,
+            signed_at=signed_at,
         )
-    return _signature_create(
+    except ApplicationError as exc:
+        if "decl_signature_unique_institutional" in str(exc.__cause__ or ""):
+            raise ApplicationError(duplicate) from exc
+        raise
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    created: int
+    skipped: int  # already signed that text
+
+
+@transaction.atomic
+def signatures_record_batch(
+    *,
+    event: Event,
+    templates: Sequence[PledgeTemplate],
+    officials: Sequence[Official],
+    actor: User | None,
+    signed_at: dt.datetime | None = None,
+    evidence: EventDocument | None = None,
+) -> BatchResult:
+    """(a) "Tick all" or "tick the selected" (issue 13 §3): record that every listed
+    participant signed every listed text on paper, with one scanned sheet as the evidence
+    of the batch (e.g. one desa's sheet). Those who already signed a text are skipped; any
+    other refusal rolls the whole batch back."""
+    if not templates:
+        raise ApplicationError(_("Naskah: pilih sedikitnya satu naskah."))
+    if not officials:
+        raise ApplicationError(_("Peserta: pilih sedikitnya satu peserta."))
+    if evidence is not None and (
+        evidence.event_id != event.pk or evidence.kind != DocumentKind.SIGNED_SHEET
+    ):
+        raise ApplicationError(_("Bukti lembar tanda tangan berasal dari kegiatan lain."))
+    signed_at = _signing_time(event, signed_at)
+    ids = [o.pk for o in officials]
+    on_list = set(
+        EventParticipant.objects.filter(event=event, official_id__in=ids).values_list(
+            "official_id", flat=True
+        )
+    )
+    missing = [o for o in officials if o.pk not in on_list]
+    if missing:
+        raise ApplicationError(
+            _("%(name)s tidak ada dalam daftar peserta kegiatan ini.") % {"name": missing[0].name}
+        )
+    already = set(
+        Signature.objects.filter(
+            official_id__in=ids,
+            template__in=templates,
+            election_event=event.election_event,
+            revoked_at__isnull=True,
+        ).values_list("official_id", "template_id")
+    )
+    created = skipped = 0
+    for official in officials:
+        for template in templates:
+            if (official.pk, template.pk) in already:
+                skipped += 1
+                continue
+            _signature_create(
+                event=event,
+                template=template,
+                official=official,
+                method=SignatureMethod.RECORDED_BY_OFFICER,
+                actor=actor,
+                evidence=evidence,
+                signed_at=signed_at,
+            )
+            created += 1
+    EventParticipant.objects.filter(event=event, official_id__in=ids, present=False).update(
+        present=True
+    )
+    audit_record(
+        obj=event,
+        action="event.signatures_batch",
+        actor=actor,
+        after={
+            "templates": [t.pk for t in templates],
+            "officials": len(ids),
+            "created": created,
+            "skipped": skipped,
+            "evidence": evidence.pk if evidence else None,
+            "signed_at": signing.format_time(signed_at),
+        },
+        region_code=event.region_id,
+    )
+    return BatchResult(created, skipped)
+
+
+@transaction.atomic
+def participants_mark_present(
+    *, event: Event, officials: Sequence[Official], actor: User | None, present: bool = True
+) -> int:
+    """Mark participants of the checklist present (or absent); returns how many changed."""
+    ids = [o.pk for o in officials]
+    changed = (
+        EventParticipant.objects.filter(event=event, official_id__in=ids)
+        .exclude(present=present)
+        .update(present=present)
+    )
+    audit_record(
+        obj=event,
+        action="event.participants_present",
+        actor=actor,
+        after={"officials": len(ids), "present": present, "changed": changed},
+        region_code=event.region_id,
+    )
+    return changed
+
+
+# --- spoken pledges (ikrar lisan, issue 13 §4) ----------------------------------------
+
+
+@transaction.atomic
+def spoken_pledge_record(
+    *,
+    event: Event,
+    template: PledgeTemplate,
+    actor: User | None,
+    evidence: Sequence[EventDocument],
+    spoken_at: dt.datetime | None = None,
+    led_by: str = "",
+) -> SpokenPledge:
+    """Record that everyone present read `template` out together. It needs evidence (a
+    photo, video or minutes of this event) and counts toward coverage for each participant
+    marked present, as spoken, not signed."""
+    if not event.pledges.filter(pk=template.pk).exists():
+        raise ApplicationError(_("Naskah ini tidak dipakai pada kegiatan ini."))
+    if not evidence:
+        raise ApplicationError(
+            _("Bukti: lampirkan sedikitnya satu foto, video atau notulen kegiatan ini.")
+        )
+    if any(doc.event_id != event.pk for doc in evidence):
+        raise ApplicationError(_("Bukti berasal dari kegiatan lain."))
+    if SpokenPledge.objects.filter(event=event, template=template).exists():
+        raise ApplicationError(_("Ikrar lisan naskah ini sudah dicatat untuk kegiatan ini."))
+    spoken_at = _signing_time(event, spoken_at)
+    present = EventParticipant.objects.filter(event=event, present=True).count()
+    try:
+        with transaction.atomic():
+            spoken = SpokenPledge.objects.create(
+                event=event,
+                template=template,
+                pledge_snapshot=template.snapshot(),
+                spoken_at=spoken_at.replace(microsecond=0),
+                led_by=" ".join(led_by.split()),
+                present_count=present,
+                recorded_by=actor,
+            )
+    except IntegrityError as exc:
+        raise ApplicationError(
+            _("Ikrar lisan naskah ini sudah dicatat untuk kegiatan ini.")
+        ) from exc
+    spoken.evidence.set(evidence)
+    audit_record(
+        obj=event,
+        action="event.spoken_pledge_recorded",
+        actor=actor,
+        after={
+            "spoken_pledge": spoken.pk,
+            "template": template.pk,
+            "spoken_at": signing.format_time(spoken.spoken_at),
+            "present": present,
+            "evidence": [d.pk for d in evidence],
+        },
+        region_code=event.region_id,
+    )
+    return spoken
+
+
+# --- joint declarations (issue 13 §5) ------------------------------------------------
+
+
+@transaction.atomic
+def joint_declaration_issue(
+    *, event: Event, template: PledgeTemplate, actor: User | None
+) -> JointDeclaration:
+    """Seal one document listing every (active) institutional signatory of `template` at
+    `event`, each with their own verification code. Issuing again after the list changed
+    makes a new document; the verification page says which one is current."""
+    signatures = list(
+        Signature.objects.filter(
+            event=event,
+            template=template,
+            method=SignatureMethod.INSTITUTIONAL,
+            revoked_at__isnull=True,
+        ).order_by("signed_at", "id")
+    )
+    if not signatures:
+        raise ApplicationError(
+            _("Belum ada penandatangan kelembagaan untuk naskah ini pada kegiatan ini.")
+        )
+    code = uuid.uuid4()
+    record = signing.joint_record(
+        code=str(code),
+        pledge=signatures[0].pledge_snapshot,
+        event=signatures[0].event_snapshot,
+        signatories=[
+            {
+                "name": s.signer_name,
+                "title": s.signer_title,
+                "institution": s.signer_institution,
+                "signed_at": signing.format_time(s.signed_at),
+                "code": str(s.code),
+            }
+            for s in signatures
+        ],
+        issued_at=timezone.now(),
+    )
+    stored = sealing.seal(record)
+    joint = JointDeclaration.objects.create(
+        code=code,
         event=event,
         template=template,
-        actor=actor,
-        method=SignatureMethod.INSTITUTIONAL,
-        signer_name=name,
-        signer_title=title,
-        signer_institution=institution,
-        evidence=evidence,
-        signed_at=signed_at,
+        record=record,
+        seal_key_id=stored.key_id,
+        seal_signature=stored.signature,
+        seal_digest=stored.digest,
+        seal_algorithm=stored.algorithm,
+        issued_by=actor,
     )
+    audit_record(
+        obj=event,
+        action="event.joint_declaration_issued",
+        actor=actor,
+        after={
+            "joint_declaration": joint.pk,
+            "code": str(code),
+            "template": template.pk,
+            "signatories": len(signatures),
+            "digest": stored.digest,
+        },
+        region_code=event.region_id,
+    )
+    return joint
 
 
 @transaction.atomic

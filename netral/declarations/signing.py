@@ -155,3 +155,68 @@ def verification_status(signature: SignatureFields) -> VerificationStatus:
     if signature.revoked_at is not None:
         return VerificationStatus.REVOKED
     return VerificationStatus.VALID
+
+
+JOINT_RECORD_VERSION = 1
+
+
+def joint_record(
+    *,
+    code: str,
+    pledge: dict[str, Any],
+    event: dict[str, Any],
+    signatories: list[dict[str, str]],
+    issued_at: dt.datetime,
+) -> dict[str, Any]:
+    """The canonical record of a joint declaration (issue 13 §5): one text, one event and
+    every institutional signatory with their own verification code. No personal ids."""
+    base = canonical_record(
+        code=code,
+        pledge=pledge,
+        event=event,
+        signer_name="",
+        signer_title="",
+        signer_institution="",
+        method="JOINT",
+        signed_at=issued_at,
+    )
+    return {
+        "v": JOINT_RECORD_VERSION,
+        "type": "joint_declaration",
+        "code": code,
+        "pledge": base["pledge"],
+        "event": base["event"],
+        "signatories": [
+            {
+                "name": s["name"],
+                "title": s["title"],
+                "institution": s["institution"],
+                "signed_at": s["signed_at"],
+                "code": s["code"],
+            }
+            for s in signatories
+        ],
+        "issued_at": format_time(issued_at),
+    }
+
+
+class JointFields(Protocol):
+    record: Any
+    seal_key_id: str
+    seal_signature: str
+    seal_digest: str
+    seal_algorithm: str
+
+
+def joint_status(joint: JointFields) -> VerificationStatus:
+    """VALID when the stored record matches its seal, else INVALID (tampered)."""
+    stored = sealing.Seal(
+        key_id=joint.seal_key_id,
+        signature=joint.seal_signature,
+        digest=joint.seal_digest,
+        algorithm=joint.seal_algorithm,
+    )
+    record = dict(joint.record)
+    if sealing.digest(record) != stored.digest or not seal_valid(record, stored):
+        return VerificationStatus.INVALID
+    return VerificationStatus.VALID

@@ -15,6 +15,7 @@ PNG = "image/png"
 WEBP = "image/webp"
 IMAGES = frozenset({JPEG, PNG, WEBP})
 PDF_OR_IMAGE = IMAGES | {PDF}
+VIDEOS = frozenset({"video/mp4", "video/webm", "video/quicktime"})
 
 
 def check_upload(data: bytes, *, allowed: frozenset[str], field: str) -> uploads.Sniffed:

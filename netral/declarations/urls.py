@@ -18,6 +18,22 @@ urlpatterns = [
     path(
         "deklarasi/kegiatan/<int:pk>/narasumber/", views.event_speaker_add, name="event_speaker_add"
     ),
+    path(
+        "deklarasi/kegiatan/<int:pk>/narasumber/<int:speaker_id>/hapus/",
+        views.event_speaker_remove,
+        name="event_speaker_remove",
+    ),
+    path("deklarasi/kegiatan/<int:pk>/data/", views.event_facts, name="event_facts"),
+    path("deklarasi/kegiatan/<int:pk>/formulir/<str:name>/", views.event_form, name="event_form"),
+    path(
+        "deklarasi/kegiatan/<int:pk>/peserta/massal/", views.checklist_batch, name="checklist_batch"
+    ),
+    path("deklarasi/kegiatan/<int:pk>/ikrar-lisan/", views.event_spoken, name="event_spoken"),
+    path(
+        "deklarasi/kegiatan/<int:pk>/deklarasi-bersama/<int:template_id>/",
+        views.event_joint_issue,
+        name="event_joint_issue",
+    ),
     path("deklarasi/kegiatan/<int:pk>/naskah/", views.event_pledges, name="event_pledges"),
     path("deklarasi/kegiatan/<int:pk>/kehadiran/", views.event_attendance, name="event_attendance"),
     path(
@@ -58,6 +74,7 @@ urlpatterns = [
         name="signature_revoke",
     ),
     path("deklarasi/naskah/", views.template_list, name="template_list"),
+    path("deklarasi/naskah/baru/", views.template_create, name="template_create"),
     path("deklarasi/naskah/<int:pk>/", views.template_detail, name="template_detail"),
     path("deklarasi/naskah/<int:pk>/ubah/", views.template_edit, name="template_edit"),
     path("deklarasi/cakupan/", views.coverage_page, name="coverage"),
@@ -66,6 +83,12 @@ urlpatterns = [
     path("verifikasi/<uuid:code>/", views.verify, name="verify"),
     path(
         "verifikasi/<uuid:code>/sertifikat.pdf", views.verify_certificate, name="verify_certificate"
+    ),
+    path("verifikasi/bersama/<uuid:code>/", views.verify_joint, name="verify_joint"),
+    path(
+        "verifikasi/bersama/<uuid:code>/deklarasi.pdf",
+        views.verify_joint_pdf,
+        name="verify_joint_pdf",
     ),
     path("kegiatan/<uuid:code>/tanda-tangan/", views.sign_qr, name="sign_qr"),
     path("tanda-tangan/<str:token>/", views.sign, name="sign"),

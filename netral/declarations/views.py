@@ -13,11 +13,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,9 +33,12 @@ from netral.core.http import AuthenticatedHttpRequest
 from netral.core.spreadsheets import formula_safe, xlsx_workbook, xlsx_write_rows
 from netral.declarations import certificates, forms, qr, ratelimit, selectors, services
 from netral.declarations import jobs as certificate_jobs
-from netral.declarations.models import SignatureMethod
+from netral.declarations.models import DocumentKind, Event, PledgeKind, SignatureMethod
 from netral.jobs import selectors as jobs_selectors
 from netral.jobs.models import JobStatus
+
+SIGNATURES_PER_PAGE = 50
+CHECKLIST_PER_PAGE = 100
 
 
 def _verify_url(request: HttpRequest) -> certificates.VerifyUrl:
@@ -79,7 +86,8 @@ def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_perm(request.user, access.Perm.MANAGE_DECLARATIONS)
     templates = access.pledge_templates_visible_to(request.user).order_by("title", "version")
     form = forms.EventForm(request.POST or None, templates=templates)
-    if request.method == "POST" and form.is_valid():
+    speakers = forms.SpeakerFormSet(request.POST or None, prefix="speakers")
+    if request.method == "POST" and form.is_valid() and speakers.is_valid():
         data = form.cleaned_data
         try:
             region = access.access_declarations_region(request.user, data["region"])
@@ -99,50 +107,135 @@ def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     materials=data["materials"],
                     basis=data["basis"],
                     witnesses=data["witnesses"],
-                    speakers=data["speakers"],
+                    speakers=forms.speakers_of(speakers),
                     pledges=list(data["pledges"]),
+                    facts=forms.facts_of(data),
                 )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, _("Kegiatan dicatat."))
                 return redirect("declarations:event_detail", pk=event.pk)
-    return render(request, "declarations/event_form.html", {"form": form})
+    return render(request, "declarations/event_form.html", {"form": form, "speakers": speakers})
+
+
+def _event_tz(event: Event) -> timezone.override:
+    """Times on an event's pages are read and written in its region's local time."""
+    return timezone.override(services.region_timezone(event.region_id))
 
 
 @login_required
 @require_GET
 def event_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The event page: facts, texts and a page of its signatures (issue 13 §7: paginated,
+    so it stays fast with thousands of signatures)."""
     event = access.access_event(request.user, pk)
     can_write = access.covers(request.user, event.region_id, access.Perm.MANAGE_DECLARATIONS)
     pledges = selectors.event_pledges(event=event)
-    return render(
-        request,
-        "declarations/event_detail.html",
-        {
+    paginator = Paginator(selectors.event_signatures(event=event), SIGNATURES_PER_PAGE)
+    signatures = paginator.get_page(request.GET.get("page"))
+    documents = list(event.documents.all())
+    with _event_tz(event):
+        context = {
             "event": event,
             "can_write": can_write,
             "pledges": pledges,
             "summary": selectors.event_summary(event=event),
-            "signatures": selectors.event_signatures(event=event),
-            "documents": event.documents.all(),
+            "per_text": selectors.event_text_counts(event=event, pledges=pledges),
+            "signatures": signatures,
+            "documents": documents,
             "speakers": event.speakers.all(),
-            "speaker_form": forms.SpeakerForm(),
-            "attendance_form": forms.AttendanceForm(initial=event.attendance),
-            "document_form": forms.DocumentForm(),
-            "institutional_form": forms.InstitutionalForm(templates=event.pledges.all()),
-            "revoke_form": forms.RevokeForm(),
-            "pledges_form": forms.EventPledgesForm(
-                templates=access.pledge_templates_visible_to(request.user).order_by(
-                    "title", "version"
-                ),
-                initial={"pledges": pledges},
+            "spoken": selectors.event_spoken_pledges(event=event),
+            "joints": selectors.event_joint_declarations(event=event),
+            "signing_default": services.signing_time_default(event),
+            # URL prefixes for the signature rows (reverse() per row costs on 50 rows)
+            "revoke_base": reverse("declarations:signature_revoke", args=[0]).removesuffix(
+                "0/cabut/"
+            ),
+            "document_base": reverse("declarations:event_document", args=[0]).removesuffix("0/"),
+            "verify_base": reverse("declarations:verify", args=[uuid.UUID(int=0)]).removesuffix(
+                f"{uuid.UUID(int=0)}/"
             ),
             "qr_url": request.build_absolute_uri(
                 reverse("declarations:sign_qr", args=[event.code])
             ),
-        },
-    )
+        }
+        return render(request, "declarations/event_detail.html", context)
+
+
+# The write forms of the event page, rendered on demand (issue 13 §7): opening a <details>
+# fetches its form (htmx), so the page itself stays cheap; without JavaScript the link in
+# the <details> opens the same form as a page. name -> (url name of the POST, multipart).
+EVENT_FORMS: dict[str, tuple[str, bool]] = {
+    "facts": ("declarations:event_facts", False),
+    "speaker": ("declarations:event_speaker_add", False),
+    "pledges": ("declarations:event_pledges", False),
+    "spoken": ("declarations:event_spoken", True),
+    "institutional": ("declarations:event_institutional", False),
+    "attendance": ("declarations:event_attendance", False),
+    "document": ("declarations:event_document_upload", True),
+}
+
+
+def _event_form(request: AuthenticatedHttpRequest, event: Event, name: str) -> object:
+    pledges = selectors.event_pledges(event=event)
+    only_text = {"template": pledges[0]} if len(pledges) == 1 else {}
+    default = services.signing_time_default(event)
+    if name == "facts":
+        return forms.EventFactsForm(
+            initial={f: getattr(event, f) for f in forms.EventFactsForm.base_fields}
+        )
+    if name == "speaker":
+        return forms.SpeakerForm()
+    if name == "pledges":
+        return forms.EventPledgesForm(
+            templates=access.pledge_templates_visible_to(request.user).order_by("title", "version"),
+            initial={"pledges": pledges},
+        )
+    if name == "spoken":
+        return forms.SpokenPledgeForm(
+            templates=event.pledges.all(),
+            documents=event.documents.exclude(kind=DocumentKind.SIGNED_SHEET),
+            initial={"spoken_at": default, **only_text},
+        )
+    if name == "institutional":
+        return forms.InstitutionalForm(
+            templates=event.pledges.all(), initial={"signed_at": default, **only_text}
+        )
+    if name == "attendance":
+        return forms.AttendanceForm(initial=event.attendance)
+    return forms.DocumentForm()
+
+
+@login_required
+@require_GET
+def event_form(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
+    """One write form of the event page: a fragment for htmx, else a page of its own."""
+    if name not in EVENT_FORMS:
+        raise Http404
+    event = access.access_event(request.user, pk, write=True)
+    action, multipart = EVENT_FORMS[name]
+    with _event_tz(event):
+        partial = request.headers.get("HX-Request") == "true"
+        return render(
+            request,
+            "declarations/_event_form.html" if partial else "declarations/event_form_page.html",
+            {
+                "event": event,
+                "form": _event_form(request, event, name),
+                "action": reverse(action, args=[event.pk]),
+                "multipart": multipart,
+                "name": name,
+            },
+        )
+
+
+def _form_errors(request: HttpRequest, form: Form) -> None:
+    """Each field's errors as a message naming the field (forms posted from the event page)."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        messages.error(request, f"{label}: {text}" if label else text)
 
 
 def _back(event_id: int) -> HttpResponse:
@@ -157,12 +250,46 @@ def event_speaker_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if not form.is_valid():
         messages.error(request, _("Narasumber: nama dan instansi wajib diisi."))
         return _back(event.pk)
+    services.event_speaker_add(event=event, actor=request.user, speaker=form.speaker())
+    return _back(event.pk)
+
+
+@login_required
+@require_POST
+def event_speaker_remove(
+    request: AuthenticatedHttpRequest, pk: int, speaker_id: int
+) -> HttpResponse:
+    event = access.access_event(request.user, pk, write=True)
+    try:
+        services.event_speaker_remove(event=event, actor=request.user, speaker_id=speaker_id)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return _back(event.pk)
+
+
+@login_required
+@require_POST
+def event_facts(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    event = access.access_event(request.user, pk, write=True)
+    form = forms.EventFactsForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(event.pk)
     d = form.cleaned_data
-    services.event_speaker_add(
-        event=event,
-        actor=request.user,
-        speaker=services.SpeakerIn(d["name"], d["institution"], d["topic"]),
-    )
+    try:
+        services.event_facts_update(
+            event=event,
+            actor=request.user,
+            facts=forms.facts_of(d),
+            venue=d["venue"],
+            materials=d["materials"],
+            basis=d["basis"],
+            witnesses=d["witnesses"],
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Data kegiatan disimpan."))
     return _back(event.pk)
 
 
@@ -233,10 +360,17 @@ def event_document(request: AuthenticatedHttpRequest, doc_id: int) -> FileRespon
 def event_institutional(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = access.access_event(request.user, pk, write=True)
     form = forms.InstitutionalForm(request.POST, templates=event.pledges.all())
-    if not form.is_valid():
+    with _event_tz(event):
+        valid = form.is_valid()
+    if not valid:
         messages.error(
             request, _("Penandatangan kelembagaan: lengkapi naskah, nama, jabatan dan instansi.")
         )
+        for field, errors in form.errors.items():
+            if field == "signed_at":
+                messages.error(
+                    request, f"{form.fields[field].label}: {' '.join(str(e) for e in errors)}"
+                )
         return _back(event.pk)
     d = form.cleaned_data
     try:
@@ -247,11 +381,75 @@ def event_institutional(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             name=d["name"],
             title=d["title"],
             institution=d["institution"],
+            signed_at=d["signed_at"],
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Tanda tangan kelembagaan dicatat."))
+    return _back(event.pk)
+
+
+@login_required
+@require_POST
+def event_spoken(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Issue 13 §4: record an ikrar lisan with its evidence."""
+    event = access.access_event(request.user, pk, write=True)
+    form = forms.SpokenPledgeForm(
+        request.POST,
+        request.FILES,
+        templates=event.pledges.all(),
+        documents=event.documents.exclude(kind=DocumentKind.SIGNED_SHEET),
+    )
+    with _event_tz(event):
+        valid = form.is_valid()
+    if not valid:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return _back(event.pk)
+    d = form.cleaned_data
+    try:
+        with transaction.atomic():
+            evidence = list(d["evidence"])
+            if d["file"]:
+                evidence.append(
+                    services.event_document_upload(
+                        event=event,
+                        actor=request.user,
+                        kind=d["file_kind"] or DocumentKind.PHOTO,
+                        data=d["file"].read(),
+                        caption=_("Bukti ikrar lisan"),
+                    )
+                )
+            services.spoken_pledge_record(
+                event=event,
+                template=d["template"],
+                actor=request.user,
+                evidence=evidence,
+                spoken_at=d["spoken_at"],
+                led_by=d["led_by"],
+            )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Ikrar lisan dicatat."))
+    return _back(event.pk)
+
+
+@login_required
+@require_POST
+def event_joint_issue(request: AuthenticatedHttpRequest, pk: int, template_id: int) -> HttpResponse:
+    """Issue 13 §5: seal the joint declaration of one text at this event."""
+    event = access.access_event(request.user, pk, write=True)
+    template = event.pledges.filter(pk=template_id).first()
+    if template is None:
+        raise Http404
+    try:
+        services.joint_declaration_issue(event=event, template=template, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Deklarasi bersama diterbitkan dan disegel."))
     return _back(event.pk)
 
 
@@ -309,19 +507,107 @@ def event_checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("%(n)d peserta ditambahkan ke daftar.") % {"n": added})
                 return redirect("declarations:event_checklist", pk=event.pk)
     query = request.GET.get("q", "")[:100]
-    rows = selectors.event_checklist(event=event, query=query)
-    return render(
-        request,
-        "declarations/event_checklist.html",
-        {
-            "event": event,
-            "rows": rows,
-            "pledges": selectors.event_pledges(event=event),
-            "rule_form": rule_form,
-            "can_write": can_write,
-            "query": query,
-        },
+    region_code = request.GET.get("wilayah", "")[:13]
+    paginator = Paginator(
+        selectors.event_participants(event=event, query=query, region=region_code),
+        CHECKLIST_PER_PAGE,
     )
+    page = paginator.get_page(request.GET.get("page"))
+    with _event_tz(event):
+        return render(
+            request,
+            "declarations/event_checklist.html",
+            {
+                "event": event,
+                "rows": selectors.checklist_rows(event=event, participants=list(page)),
+                "page": page,
+                "pledges": selectors.event_pledges(event=event),
+                "rule_form": rule_form,
+                "batch_form": forms.BatchSignForm(
+                    templates=event.pledges.all(),
+                    sheets=event.documents.filter(kind=DocumentKind.SIGNED_SHEET),
+                    initial={
+                        "templates": list(event.pledges.all()),
+                        "signed_at": services.signing_time_default(event),
+                    },
+                )
+                if can_write
+                else None,
+                "regions": selectors.event_participant_regions(event=event),
+                "can_write": can_write,
+                "query": query,
+                "region_code": region_code,
+            },
+        )
+
+
+@login_required
+@require_POST
+def checklist_batch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Issue 13 §3: "tick the selected" / "tick all (of the filter)", or mark them present,
+    with one scanned sheet for the batch."""
+    event = access.access_event(request.user, pk, write=True)
+    action = request.POST.get("action", "")
+    form = forms.BatchSignForm(
+        request.POST,
+        request.FILES,
+        templates=event.pledges.all(),
+        sheets=event.documents.filter(kind=DocumentKind.SIGNED_SHEET),
+    )
+    back = reverse("declarations:event_checklist", args=[event.pk])
+    query = request.POST.get("q", "")[:100]
+    region_code = request.POST.get("wilayah", "")[:13]
+    if query or region_code:
+        from urllib.parse import urlencode
+
+        back += "?" + urlencode({"q": query, "wilayah": region_code})
+    participants = selectors.event_participants(event=event, query=query, region=region_code)
+    if action in ("sign_all", "present_all"):
+        officials = [p.official for p in participants]
+    else:
+        ids = {int(v) for v in request.POST.getlist("officials") if v.isdigit()}
+        officials = [p.official for p in participants.filter(official_id__in=ids)]
+    if not officials:
+        messages.error(request, _("Peserta: pilih sedikitnya satu peserta."))
+        return redirect(back)
+    if action in ("present_selected", "present_all"):
+        n = services.participants_mark_present(event=event, officials=officials, actor=request.user)
+        messages.success(request, _("%(n)d peserta ditandai hadir.") % {"n": n})
+        return redirect(back)
+    with _event_tz(event):
+        valid = form.is_valid()
+    if not valid:
+        _form_errors(request, form)
+        return redirect(back)
+    d = form.cleaned_data
+    try:
+        with transaction.atomic():
+            evidence = d["evidence"]
+            if d["sheet"]:
+                evidence = services.event_document_upload(
+                    event=event,
+                    actor=request.user,
+                    kind=DocumentKind.SIGNED_SHEET,
+                    data=d["sheet"].read(),
+                    caption=d["sheet_caption"],
+                )
+            result = services.signatures_record_batch(
+                event=event,
+                templates=list(d["templates"]),
+                officials=officials,
+                actor=request.user,
+                signed_at=d["signed_at"],
+                evidence=evidence,
+            )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(n)d tanda tangan dicatat; %(s)d sudah ada sebelumnya.")
+            % {"n": result.created, "s": result.skipped},
+        )
+    return redirect(back)
 
 
 @login_required
@@ -488,6 +774,49 @@ def template_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _template_values(form: forms.TemplateForm) -> dict[str, object]:
+    d = form.cleaned_data
+    return {
+        "kind": d["kind"],
+        "title": d["title"],
+        "points": form.points_list(),
+        "preamble": d["preamble"],
+        "closing": d["closing"],
+        "regime": d["regime"],
+        "election_event": d["election_event"],
+        "subject_types": d["subject_types"],
+    }
+
+
+@login_required
+def template_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Issue 13 §2: a text written from scratch (not only copied)."""
+    access.require_perm(request.user, access.Perm.MANAGE_DECLARATIONS)
+    codes = access.jurisdiction_codes(request.user, access.Perm.MANAGE_DECLARATIONS)
+    initial: dict[str, str] = {"kind": str(PledgeKind.IKRAR_NETRALITAS)}
+    if codes:
+        initial["region"] = sorted(codes)[0]
+    form = forms.TemplateCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            region = access.access_declarations_region(request.user, form.cleaned_data["region"])
+        except Http404:
+            form.add_error("region", _("Wilayah tidak dikenal atau di luar yurisdiksi Anda."))
+        else:
+            try:
+                template = services.pledge_template_create(
+                    actor=request.user,
+                    region=region,
+                    **_template_values(form),  # type: ignore[arg-type]
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Naskah dibuat."))
+                return redirect("declarations:template_detail", pk=template.pk)
+    return render(request, "declarations/template_form.html", {"form": form, "template": None})
+
+
 @login_required
 def template_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     template = access.access_pledge_template(request.user, pk, write=True)
@@ -497,6 +826,9 @@ def template_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "preamble": template.preamble,
         "points": "\n".join(template.points),
         "closing": template.closing,
+        "regime": template.regime,
+        "election_event": template.election_event,
+        "subject_types": template.subject_types,
     }
     form = forms.TemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -504,10 +836,7 @@ def template_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             saved = services.pledge_template_update(
                 template=template,
                 actor=request.user,
-                title=form.cleaned_data["title"],
-                points=form.points_list(),
-                preamble=form.cleaned_data["preamble"],
-                closing=form.cleaned_data["closing"],
+                **_template_values(form),  # type: ignore[arg-type]
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
@@ -630,6 +959,25 @@ def verify_certificate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         raise Http404
     data = certificates.certificate_for(signature=result.signature, verify_url=_verify_url(request))
     return _pdf(data, certificates.certificate_filename(result.signature))
+
+
+@require_GET
+def verify_joint(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Public: a joint declaration, its seal re-checked, and whether it is the current one."""
+    result = selectors.joint_verify(code=code)
+    if result.joint is None:
+        raise Http404
+    return render(request, "declarations/verify_joint.html", {"result": result, "code": code})
+
+
+@require_GET
+def verify_joint_pdf(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    result = selectors.joint_verify(code=code)
+    if result.joint is None or result.status == "INVALID":
+        raise Http404
+    url = request.build_absolute_uri(reverse("declarations:verify_joint", args=[code]))
+    data = certificates.joint_declaration_pdf(joint=result.joint, verify_url=url)
+    return _pdf(data, f"deklarasi-bersama-{str(code)[:8]}.pdf")
 
 
 def _client_ip(request: HttpRequest) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from netral.declarations.forms import EVENT_KINDS, parse_speakers
+from netral.declarations.forms import EVENT_KINDS
 from netral.declarations.services import SpeakerIn
 from netral.elections.models import Regime
 from netral.registry.models import RegionLevel
@@ -62,6 +62,22 @@ class EventProposalForm(forms.Form):
 
     def clean_speakers(self) -> list[SpeakerIn]:
         return parse_speakers(self.cleaned_data.get("speakers", ""))
+
+
+def parse_speakers(text: str) -> list[SpeakerIn]:
+    """The proposal's speakers, one per line as extracted: "name | institution | topic" (the
+    event page then keeps them as rows with their positions)."""
+    speakers = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) < 2 or not parts[0] or not parts[1]:
+            raise forms.ValidationError(
+                _('Baris %(n)d: tulis "nama | instansi | materi".') % {"n": n}
+            )
+        speakers.append(SpeakerIn(parts[0], parts[1], parts[2] if len(parts) > 2 else ""))
+    return speakers
 
 
 class LeadProposalForm(forms.Form):

@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from netral.registry.models import SubjectType
+from netral.registry.models import PositionCategory, SubjectType
 from netral.registry.selectors import OfficialFilters
 from netral.registry.widgets import RegionField
 
@@ -58,3 +58,33 @@ class OfficialImportForm(forms.Form):
                 _("Berkas terlalu besar (maks. %(mb)d MB).") % {"mb": settings.NETRAL_MAX_UPLOAD_MB}
             )
         return upload
+
+
+class OfficialForm(forms.Form):
+    """One official (issue 13 §14): the import's columns, checked by the import's rules in
+    services/official_edit.py. Field names are the import's column names."""
+
+    jenis = forms.ChoiceField(label=_("Jenis subjek"), choices=SubjectType.choices)
+    nama = forms.CharField(label=_("Nama"), max_length=200)
+    nip = forms.CharField(
+        label=_("NIP (atau NI PPPK)"), max_length=18, required=False, help_text=_("18 digit")
+    )
+    nik = forms.CharField(label=_("NIK"), max_length=16, required=False, help_text=_("16 digit"))
+    nrp = forms.CharField(label=_("NRP"), max_length=30, required=False)
+    jabatan = forms.CharField(label=_("Jabatan"), max_length=200, required=False)
+    kategori_jabatan = forms.ChoiceField(
+        label=_("Kategori jabatan"),
+        required=False,
+        choices=[("", _("Tanpa kategori")), *PositionCategory.choices],
+    )
+    instansi = forms.CharField(label=_("Instansi"), max_length=200, required=False)
+    kode_wilayah = RegionField(label=_("Wilayah tugas"), scope="mine")
+    email = forms.CharField(label=_("Email"), max_length=254, required=False)
+    telepon = forms.CharField(label=_("Telepon"), max_length=30, required=False)
+    media_sosial = forms.CharField(
+        label=_("Media sosial"),
+        required=False,
+        max_length=2000,
+        help_text=_("platform:akun, dipisah titik koma (;), mis. facebook:budi.santoso"),
+    )
+    is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)

@@ -11,7 +11,20 @@ urlpatterns = [
     path("wilayah/<str:code>/", views.region_detail, name="region_detail"),
     path("pejabat/", views.official_list, name="official_list"),
     path("pejabat/cakupan/", views.official_coverage, name="coverage"),
+    path("pejabat/baru/", views.official_create, name="official_create"),
+    path("pejabat/<int:official_id>/ubah/", views.official_edit_view, name="official_edit"),
     path("pejabat/impor/", views.official_import, name="import"),
+    path(
+        "pejabat/impor/templat.<str:fmt>",
+        views.import_template_download,
+        name="import_template",
+    ),
+    path(
+        "pejabat/impor/nilai-sah.csv",
+        views.import_template_download,
+        {"fmt": "nilai-sah.csv"},
+        name="import_valid_values",
+    ),
     path("pejabat/impor/<int:job_id>/", views.import_job_detail, name="import_job"),
     path(
         "pejabat/impor/<int:job_id>/kesalahan.csv",

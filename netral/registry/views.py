@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from netral.accounts import access
+from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
 from netral.jobs import selectors as jobs_selectors
 from netral.registry import forms, selectors
-from netral.registry.models import REGION_CODE_RE, ImportStatus, RegionLevel, SubjectType
-from netral.registry.services import officials_import
+from netral.registry.models import REGION_CODE_RE, ImportStatus, Official, RegionLevel, SubjectType
+from netral.registry.services import import_template, official_edit, officials_import
 
 
 @require_GET
@@ -112,6 +115,9 @@ def official_detail(request: AuthenticatedHttpRequest, official_id: int) -> Http
     context = selectors.official_profile(official=official)
     chain_key = f"registry.official:{official.pk}"
     context["chain_key"] = chain_key
+    context["can_edit"] = access.covers(
+        request.user, official.region_id, access.Perm.MANAGE_OFFICIALS
+    )
     # Bulk imports audit their ImportJob, not each person: link only to a trail that exists.
     context["can_view_audit"] = (
         access.audit_entries_visible_to(request.user).filter(chain_key=chain_key).exists()
@@ -167,8 +173,80 @@ def official_import(request: AuthenticatedHttpRequest) -> HttpResponse:
             "jobs": jobs,
             "columns": officials_import.COLUMNS,
             "required": officials_import.REQUIRED_COLUMNS,
+            "valid": import_template.valid_value_rows(),
         },
     )
+
+
+@login_required
+@require_GET
+def import_template_download(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
+    """Issue 13 §13: the import template (header, valid values of every coded column)."""
+    allowed = access.official_import_regions(request.user)
+    if fmt == "csv":
+        response = HttpResponse(import_template.template_csv(), content_type="text/csv")
+        name = "templat-impor-pejabat.csv"
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            import_template.template_xlsx(allowed=allowed),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = "templat-impor-pejabat.xlsx"
+    elif fmt == "nilai-sah.csv":
+        response = HttpResponse(import_template.valid_values_csv(), content_type="text/csv")
+        name = "nilai-sah-impor-pejabat.csv"
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _official_form_view(
+    request: AuthenticatedHttpRequest, official: Official | None
+) -> HttpResponse:
+    allowed = access.official_import_regions(request.user)
+    initial = (
+        {**official_edit.official_values(official), "is_active": official.is_active}
+        if official
+        else {"is_active": True}
+    )
+    form = forms.OfficialForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = official_edit.official_save(
+                actor=request.user,
+                values={k: v for k, v in data.items() if k != "is_active"},
+                allowed=allowed,
+                official=official,
+                is_active=data["is_active"],
+            )
+        except official_edit.OfficialInvalid as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Data pejabat disimpan."))
+            return redirect("registry:official_detail", official_id=saved.pk)
+    return render(request, "registry/official_form.html", {"form": form, "official": official})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def official_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Issue 13 §14: add one official, with the import's validation."""
+    return _official_form_view(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def official_edit_view(request: AuthenticatedHttpRequest, official_id: int) -> HttpResponse:
+    official = access.access_official(request.user, official_id)
+    if not access.covers(request.user, official.region_id, access.Perm.MANAGE_OFFICIALS):
+        raise Http404
+    return _official_form_view(request, official)
 
 
 @login_required

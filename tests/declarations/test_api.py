@@ -125,7 +125,7 @@ def test_coverage_is_keyed_by_region_code(
     body = alice_client.get(
         f"{BASE}/coverage", {"region": "64.08", "election_event": pilkada().pk}
     ).json()
-    assert body["desa"] == {"total": 139, "signed": 1, "share": round(1 / 139, 4)}
+    assert body["desa"] == {"total": 139, "signed": 1, "spoken": 0, "share": round(1 / 139, 4)}
     assert body["regions"]["64.08.04"]["desa"]["signed"] == 1
     assert body["regions"]["64.08.01"]["desa"]["signed"] == 0
     assert len(body["not_signed"]["kepala_desa"]) == 138

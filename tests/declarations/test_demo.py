@@ -40,3 +40,35 @@ def test_the_demo_builds_every_kind_of_event_once() -> None:
     sample = Signature.objects.order_by("?").first()
     assert sample is not None
     assert signing.verification_status(sample) == signing.VerificationStatus.VALID
+
+
+def test_the_demo_shows_issue_13() -> None:
+    """Real signing dates, a batch sheet per kecamatan, a spoken pledge, a joint
+    declaration, event facts and speaker rows, and a text written from scratch."""
+    import datetime as dt
+
+    from netral.declarations.models import JointDeclaration, PledgeTemplate, SpokenPledge
+
+    demo_load()
+    assert not Signature.objects.filter(signed_at__gte=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    kutim = Event.objects.get(is_sosialisasi=True, region_id="64.08")
+    assert kutim.villages_represented == 139
+    assert kutim.opened_by
+    assert kutim.speakers.exclude(position="").count() == 4
+    sheets = kutim.documents.filter(kind="SIGNED_SHEET")
+    assert sheets.count() > 1  # one per kecamatan
+    assert not kutim.signatures.filter(evidence__isnull=True).exists()
+    rakor = Event.objects.get(is_rakor=True)
+    spoken = SpokenPledge.objects.get(event=rakor)
+    assert spoken.present_count == rakor.participants.count() > 0
+    assert spoken.evidence.count() == 2
+    apel = Event.objects.get(is_apel=True)
+    joint = JointDeclaration.objects.get(event=apel)
+    assert len(joint.record["signatories"]) == 8
+    assert signing.joint_status(joint) == signing.VerificationStatus.VALID
+    fakta = PledgeTemplate.objects.get(title__startswith="Fakta Integritas Netralitas Kepala Desa")
+    assert fakta.kind == "PAKTA_INTEGRITAS"
+    assert fakta.subject_types == ["KEPALA_DESA"]
+    written = PledgeTemplate.objects.get(title__startswith="Pakta Integritas Netralitas Perangkat")
+    assert written.copied_from is None
+    assert written.election_event is not None

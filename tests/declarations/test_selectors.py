@@ -41,12 +41,12 @@ def test_coverage_counts_each_group_and_ignores_revoked(alice: Any) -> None:
     # then
     assert cov["desa"]["total"] == 139
     assert cov["desa"]["signed"] == 2
-    assert cov["perangkat_desa"] == {"total": 2, "signed": 1, "share": 0.5}
-    assert cov["asn"] == {"total": 3, "signed": 1, "share": round(1 / 3, 4)}
+    assert cov["perangkat_desa"] == {"total": 2, "signed": 1, "spoken": 0, "share": 0.5}
+    assert cov["asn"] == {"total": 3, "signed": 1, "spoken": 0, "share": round(1 / 3, 4)}
     by_agency = {a["agency"]: (a["signed"], a["total"]) for a in cov["asn_by_agency"]}
     assert by_agency == {"Dinas Pendidikan": (1, 2), "Sekretariat Daerah": (0, 1)}
     assert [p["name"] for p in cov["not_signed"]["asn"]] == ["Kasi", "Guru 2"]
-    assert cov["regions"]["64.08"]["asn"] == {"total": 1, "signed": 0, "share": 0.0}
+    assert cov["regions"]["64.08"]["asn"] == {"total": 1, "signed": 0, "spoken": 0, "share": 0.0}
     assert cov["regions"]["64.08.04"]["desa"]["signed"] == 2
     # a desa without a registered kepala desa is listed by name
     missing = [p for p in cov["not_signed"]["kepala_desa"] if p["official_id"] is None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -132,6 +133,23 @@ def test_anonymous_officer_pages_redirect_to_login(client: Client, kutim_event: 
 # --- recording an event and signing through the UI --------------------------------------
 
 
+def speaker_rows(rows: list[tuple[str, str, str, str]]) -> dict[str, str]:
+    data = {
+        "speakers-TOTAL_FORMS": str(max(len(rows), 1)),
+        "speakers-INITIAL_FORMS": "0",
+        "speakers-MIN_NUM_FORMS": "0",
+        "speakers-MAX_NUM_FORMS": "30",
+    }
+    for i, (name, position, institution, topic) in enumerate(rows):
+        data |= {
+            f"speakers-{i}-name": name,
+            f"speakers-{i}-position": position,
+            f"speakers-{i}-institution": institution,
+            f"speakers-{i}-topic": topic,
+        }
+    return data
+
+
 def test_an_officer_records_an_event_through_the_form(alice_client: Client) -> None:
     response = alice_client.post(
         reverse("declarations:event_create"),
@@ -143,14 +161,39 @@ def test_an_officer_records_an_event_through_the_form(alice_client: Client) -> N
             "venue": "Halaman Kantor Bupati",
             "organiser": "Pemkab Kutai Timur",
             "election_event": pilkada().pk,
-            "speakers": "Kapolres Kutai Timur | Polres Kutai Timur | Pengamanan Pilkada\n",
             "pledges": [standard("deklarasi-pemilu-damai").pk],
+            "theme": "Netralitas aparatur dalam Pilkada",
+            "opened_by": "Penjabat Bupati Kutai Timur",
+            "attendance_total": "612",
+            "villages_represented": "139",
+            "start_time": "08:00",
+            **speaker_rows(
+                [
+                    ("Kapolres Kutai Timur", "Kapolres", "Polres Kutai Timur", "Pengamanan"),
+                    ("", "", "", ""),
+                    ("Ketua KPU", "Ketua", "KPU Kabupaten Kutai Timur", "Tahapan"),
+                ]
+            ),
         },
     )
     assert response.status_code == 302
     ev = Event.objects.get(title="Apel Bersama Netralitas")
     assert ev.kinds == ["DEKLARASI", "APEL"]
-    assert ev.speakers.get().institution == "Polres Kutai Timur"
+    # issue 13 §6: speakers are rows (an empty row is ignored) and the facts are kept
+    assert [(s.name, s.position, s.institution) for s in ev.speakers.all()] == [
+        ("Kapolres Kutai Timur", "Kapolres", "Polres Kutai Timur"),
+        ("Ketua KPU", "Ketua", "KPU Kabupaten Kutai Timur"),
+    ]
+    assert (ev.attendance_total, ev.villages_represented) == (612, 139)
+    assert (ev.theme, ev.opened_by) == (
+        "Netralitas aparatur dalam Pilkada",
+        "Penjabat Bupati Kutai Timur",
+    )
+    assert ev.start_time == dt.time(8, 0)
+    page = alice_client.get(reverse("declarations:event_detail", args=[ev.pk])).content.decode()
+    assert "Penjabat Bupati Kutai Timur" in page
+    assert "612" in page
+    assert "Kapolres" in page
 
 
 def test_an_event_outside_the_jurisdiction_is_a_form_error(alice_client: Client) -> None:
@@ -162,6 +205,7 @@ def test_an_event_outside_the_jurisdiction_is_a_form_error(alice_client: Client)
             "date": "2024-11-20",
             "region": "32.01",
             "organiser": "Y",
+            **speaker_rows([]),
         },
     )
     assert response.status_code == 200
@@ -169,7 +213,7 @@ def test_an_event_outside_the_jurisdiction_is_a_form_error(alice_client: Client)
     assert not Event.objects.exists()
 
 
-def test_bad_speaker_lines_name_the_row(alice_client: Client) -> None:
+def test_a_speaker_row_without_institution_is_refused(alice_client: Client) -> None:
     response = alice_client.post(
         reverse("declarations:event_create"),
         {
@@ -178,10 +222,12 @@ def test_bad_speaker_lines_name_the_row(alice_client: Client) -> None:
             "date": "2024-11-20",
             "region": "64.08",
             "organiser": "Y",
-            "speakers": "Budi | Polres\nTanpa instansi",
+            **speaker_rows([("Budi", "", "Polres", ""), ("Tanpa instansi", "", "", "")]),
         },
     )
-    assert "Baris 2" in response.content.decode()
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not Event.objects.exists()
 
 
 def test_the_checklist_checkbox_records_a_signature(

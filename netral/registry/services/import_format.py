@@ -7,6 +7,7 @@ strings into a typed staging tuple or into errors naming the row and the column.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import tempfile
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from netral.core.spreadsheets import formula_safe
@@ -56,6 +58,42 @@ _TEXT_MAX = 200
 
 _TYPES = {t.value for t in SubjectType}
 _CATEGORIES = {c.value for c in PositionCategory}
+
+
+def _key(value: str) -> str:
+    """How a coded cell is compared: case, spacing and "_" versus " " do not matter."""
+    return " ".join(value.replace("_", " ").split()).upper()
+
+
+@functools.cache
+def _lookup(choices: type[SubjectType] | type[PositionCategory]) -> dict[str, str]:
+    """Code or label (Indonesian or English) -> stored code (issue 13 §13): "Kepala Desa",
+    "kepala_desa", "Village head" and KEPALA_DESA all mean KEPALA_DESA."""
+    table: dict[str, str] = {}
+    for language in ("en", "id"):
+        with translation.override(language):
+            for choice in choices:
+                table[_key(str(choice.label))] = str(choice.value)
+    for choice in choices:
+        table[_key(str(choice.value))] = str(choice.value)
+        table[str(choice.value)] = str(choice.value)
+    return table
+
+
+def subject_type_of(value: str) -> str | None:
+    """The SubjectType code a cell names (by code or label), or None."""
+    return _lookup(SubjectType).get(_key(value))
+
+
+def position_category_of(value: str) -> str | None:
+    return _lookup(PositionCategory).get(_key(value))
+
+
+def valid_values(choices: type[SubjectType] | type[PositionCategory]) -> str:
+    """The accepted values of a coded column, by label, for an error message."""
+    return ", ".join(str(c.label) for c in choices)
+
+
 DESA_TYPES = {SubjectType.KEPALA_DESA, SubjectType.PERANGKAT_DESA, SubjectType.ANGGOTA_BPD}
 
 MAX_KEPT_ERRORS = 500  # kept in memory / on the job; the error CSV holds all of them
@@ -301,12 +339,18 @@ def validate_row(
     social_out: list[tuple[int, str, str]],
 ) -> StageRow | None:
     bad = False
-    kind = v[ix.jenis].strip().upper()
-    if not kind:
+    raw_kind = v[ix.jenis].strip()
+    kind = subject_type_of(raw_kind) or raw_kind.upper()
+    if not raw_kind:
         errors.add(row_no, "jenis", _("Wajib diisi."))
         bad = True
     elif kind not in _TYPES:
-        errors.add(row_no, "jenis", _("Jenis '%(value)s' tidak dikenal.") % {"value": kind[:40]})
+        errors.add(
+            row_no,
+            "jenis",
+            _("Jenis '%(value)s' tidak dikenal. Nilai yang sah: %(valid)s.")
+            % {"value": raw_kind[:40], "valid": valid_values(SubjectType)},
+        )
         bad = True
     name = " ".join(v[ix.nama].split())
     if not name:
@@ -338,12 +382,14 @@ def validate_row(
     if len(position) > _TEXT_MAX:
         errors.add(row_no, "jabatan", _("Terlalu panjang (maks. 200 karakter)."))
         bad = True
-    category = v[ix.kategori_jabatan].strip().upper()
+    raw_category = v[ix.kategori_jabatan].strip()
+    category = position_category_of(raw_category) or raw_category.upper()
     if category and category not in _CATEGORIES:
         errors.add(
             row_no,
             "kategori_jabatan",
-            _("Kategori '%(value)s' tidak dikenal.") % {"value": category[:40]},
+            _("Kategori '%(value)s' tidak dikenal. Nilai yang sah: %(valid)s.")
+            % {"value": raw_category[:40], "valid": valid_values(PositionCategory)},
         )
         bad = True
     agency_key: int | None = None
@@ -450,6 +496,7 @@ def row_validator(
     nip_match, ni_pppk_match, nik_match = NIP_RE.match, NI_PPPK_RE.match, NIK_RE.match
     email_match, phone_match = EMAIL_RE.match, PHONE_RE.match
     pppk = str(SubjectType.PPPK.value)
+    type_lookup, category_lookup = _lookup(SubjectType), _lookup(PositionCategory)
     add_social = social_out.extend
     region_used = ctx.regions_used.add
 
@@ -457,12 +504,16 @@ def row_validator(
         (kind, name, nip, nik, nrp, position, category, agency_name, region, email, phone,
          social_text) = cells(v)  # fmt: skip
         kind = kind.strip().upper()
+        if kind not in types:  # a label ("Kepala Desa"), or unknown
+            kind = type_lookup.get(_key(kind), kind)
         name = " ".join(name.split())
         nip = nip.strip() or None
         nik = nik.strip() or None
         nrp = nrp.strip() or None
         position = " ".join(position.split())
         category = category.strip().upper()
+        if category and category not in categories:
+            category = category_lookup.get(_key(category), category)
         agency_name = " ".join(agency_name.split())
         region = region.strip()
         email = email.strip()

@@ -1,0 +1,204 @@
+"""Prevention in the evaluation dashboard and the rakor report (issue 13 §19): the events
+held, the texts signed and spoken, and coverage by subject type, signed and spoken apart,
+beside the handling figures. Same scope, election and period as the rest of the dashboard:
+events by their date, signatures by their signing time, spoken pledges by their time."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from netral.accounts import access
+from netral.declarations.models import (
+    EventParticipant,
+    PledgeKind,
+    Signature,
+    SpokenPledge,
+)
+from netral.registry.models import Official, SubjectType
+
+from .tables import Cell, Chart, Figure, Table, rate
+
+if TYPE_CHECKING:
+    from netral.accounts.access import AnyUser
+
+MAX_EVENT_ROWS = 200
+
+
+def _events(user: AnyUser, scope: Any, filters: Any) -> QuerySet[Any]:
+    events = access.events_visible_to(user).filter(scope.q("region_id"))
+    if filters.event is not None:
+        events = events.filter(election_event=filters.event)
+    if filters.date_from:
+        events = events.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        events = events.filter(date__lte=filters.date_to)
+    return events
+
+
+def _spoken(events: QuerySet[Any], filters: Any) -> QuerySet[SpokenPledge]:
+    spoken = SpokenPledge.objects.filter(event__in=events.values("pk"))
+    if filters.date_from:
+        spoken = spoken.filter(spoken_at__date__gte=filters.date_from)
+    if filters.date_to:
+        spoken = spoken.filter(spoken_at__date__lte=filters.date_to)
+    return spoken
+
+
+def prevention_section(
+    *,
+    user: AnyUser,
+    scope: Any,
+    filters: Any,
+    officials: QuerySet[Official],
+    signatures: QuerySet[Signature],
+) -> tuple[list[Figure], list[Table]]:
+    events = _events(user, scope, filters)
+    spoken = _spoken(events, filters)
+    spoken_events = spoken.values("event_id")
+    # officials present at an event where a text was read out together
+    spoken_people = EventParticipant.objects.filter(
+        event_id__in=spoken_events, present=True
+    ).values("official_id")
+    in_scope_sigs = signatures.filter(
+        scope.q("official__region_id") | (Q(official__isnull=True) & scope.q("event__region_id"))
+        if scope.code is not None
+        else Q()
+    )
+
+    # 1. the events held
+    sig_by_event = dict(
+        in_scope_sigs.values_list("event_id").annotate(n=Count("pk")).values_list("event_id", "n")
+    )
+    present_by_event = dict(
+        EventParticipant.objects.filter(event_id__in=spoken_events, present=True)
+        .values_list("event_id")
+        .annotate(n=Count("pk"))
+        .values_list("event_id", "n")
+    )
+    event_rows: list[list[Cell]] = []
+    total_events = events.count()
+    for ev in events.select_related("region").order_by("date", "id")[:MAX_EVENT_ROWS]:
+        event_rows.append(
+            [
+                ev.date.isoformat(),
+                ev.title,
+                ", ".join(ev.kind_labels),
+                ev.region.short_name,
+                ev.attendance_total,
+                ev.villages_represented,
+                sig_by_event.get(ev.pk, 0),
+                present_by_event.get(ev.pk, 0),
+            ]
+        )
+    events_table = Table(
+        key="prevention_events",
+        title=_("Kegiatan pencegahan"),
+        columns=[
+            _("Tanggal"),
+            _("Kegiatan"),
+            _("Jenis"),
+            _("Wilayah"),
+            _("Jumlah hadir"),
+            _("Desa/kelurahan terwakili"),
+            _("Tanda tangan"),
+            _("Peserta ikrar lisan"),
+        ],
+        rows=event_rows,
+        note=_("Menampilkan %(n)d kegiatan pertama dari %(t)d.")
+        % {"n": MAX_EVENT_ROWS, "t": total_events}
+        if total_events > MAX_EVENT_ROWS
+        else "",
+    )
+
+    # 2. the texts, signed and spoken
+    kinds = dict(PledgeKind.choices)
+    texts: dict[tuple[str, str], list[int]] = {}
+    for title, kind, n in (
+        in_scope_sigs.values_list("template__title", "template__kind")
+        .annotate(n=Count("pk"))
+        .values_list("template__title", "template__kind", "n")
+    ):
+        texts.setdefault((title, kind), [0, 0, 0])[0] += n
+    for sp in spoken.select_related("template"):
+        row = texts.setdefault((sp.template.title, sp.template.kind), [0, 0, 0])
+        row[1] += 1
+        row[2] += present_by_event.get(sp.event_id, 0)
+    texts_table = Table(
+        key="prevention_texts",
+        title=_("Naskah yang ditandatangani dan diucapkan"),
+        columns=[
+            _("Naskah"),
+            _("Jenis"),
+            _("Tanda tangan"),
+            _("Ikrar lisan (kegiatan)"),
+            _("Peserta ikrar lisan"),
+        ],
+        rows=[
+            [title, str(kinds.get(kind, kind)), v[0], v[1], v[2]]
+            for (title, kind), v in sorted(texts.items())
+        ],
+        chart=Chart("hbar", 0, (2, 4)),
+    )
+
+    # 3. coverage by subject type: signed, and spoken only
+    signed_ids = signatures.filter(official__isnull=False).values("official_id")
+    by_type_total = Counter(
+        dict(
+            officials.values_list("subject_type")
+            .annotate(n=Count("pk"))
+            .values_list("subject_type", "n")
+        )
+    )
+    by_type_signed = Counter(
+        dict(
+            officials.filter(pk__in=signed_ids)
+            .values_list("subject_type")
+            .annotate(n=Count("pk"))
+            .values_list("subject_type", "n")
+        )
+    )
+    by_type_spoken = Counter(
+        dict(
+            officials.filter(pk__in=spoken_people)
+            .exclude(pk__in=signed_ids)
+            .values_list("subject_type")
+            .annotate(n=Count("pk"))
+            .values_list("subject_type", "n")
+        )
+    )
+    coverage_rows: list[list[Cell]] = []
+    for choice in SubjectType:
+        n = by_type_total.get(choice.value, 0)
+        signed_n = by_type_signed.get(choice.value, 0)
+        spoken_n = by_type_spoken.get(choice.value, 0)
+        if n or signed_n or spoken_n:
+            coverage_rows.append(
+                [str(choice.label), n, signed_n, spoken_n, rate(signed_n + spoken_n, n)]
+            )
+    coverage_table = Table(
+        key="prevention_coverage",
+        title=_("Cakupan ikrar per jenis subjek: ditandatangani dan diucapkan"),
+        columns=[
+            _("Jenis subjek"),
+            _("Pejabat"),
+            _("Menandatangani"),
+            _("Hanya mengucapkan (ikrar lisan)"),
+            _("Cakupan (%)"),
+        ],
+        rows=coverage_rows,
+        chart=Chart("hbar", 0, (2, 3)),
+    )
+    figures = [
+        Figure("prevention_events", _("Kegiatan pencegahan"), total_events),
+        Figure("pledge_signatures", _("Tanda tangan ikrar"), in_scope_sigs.count()),
+        Figure(
+            "spoken_participants",
+            _("Peserta ikrar lisan"),
+            sum(present_by_event.get(e, 0) for e in set(spoken.values_list("event_id", flat=True))),
+        ),
+    ]
+    return figures, [events_table, texts_table, coverage_table]
