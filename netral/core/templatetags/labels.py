@@ -1,0 +1,51 @@
+"""People see labels, never stored codes (issue 13 point 9).
+
+    {% load labels %}
+    {{ k|label:"registry.SubjectType" }}              -> "Kepala desa" / "Village head"
+    {{ template.subject_types|labels:"registry.SubjectType" }} -> "Kepala desa, Anggota BPD"
+
+The enum is named "<app>.<TextChoices class>" and is looked up in netral.<app>.models. A
+value the enum does not know is shown as it is (old data must still show something).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from functools import cache
+
+from django import template
+from django.db.models import TextChoices
+
+register = template.Library()
+
+
+@cache
+def _choices(enum: str) -> type[TextChoices]:
+    app, _dot, name = enum.partition(".")
+    module = importlib.import_module(f"netral.{app}.models")
+    found = getattr(module, name)
+    if not (isinstance(found, type) and issubclass(found, TextChoices)):
+        raise template.TemplateSyntaxError(f"{enum} is not a TextChoices")
+    return found
+
+
+def choice_label(value: object, enum: str) -> str:
+    choices = _choices(enum)
+    key = str(value.value if isinstance(value, TextChoices) else value)
+    try:
+        return str(choices(key).label)
+    except ValueError:
+        return key
+
+
+@register.filter
+def label(value: object, enum: str) -> str:
+    if value in (None, ""):
+        return ""
+    return choice_label(value, enum)
+
+
+@register.filter
+def labels(values: Iterable[object] | None, enum: str) -> str:
+    return ", ".join(choice_label(v, enum) for v in values or [])
