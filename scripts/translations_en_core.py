@@ -184,4 +184,6 @@ EN = {
     "Cek status laporan": "Check a report's status",
     "Transparansi penanganan": "Handling transparency",
     "Berkas terlalu besar (maks. %(mb)d MB).": "File too large (max. %(mb)d MB).",
+    # issue 13 (i13b): phones, error pages
+    "Menu": "Menu",
 }
