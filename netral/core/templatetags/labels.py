@@ -49,3 +49,15 @@ def label(value: object, enum: str) -> str:
 @register.filter
 def labels(values: Iterable[object] | None, enum: str) -> str:
     return ", ".join(choice_label(v, enum) for v in values or [])
+
+
+@register.filter(needs_autoescape=True)
+def links(text: str, autoescape: bool = True) -> str:
+    """Text with its web addresses as links (issue 13 point 12): escaped, http(s) only,
+    rel="nofollow noopener noreferrer" so an evidence link never vouches for or reaches
+    back into Netral."""
+    from django.utils.html import urlize
+    from django.utils.safestring import mark_safe
+
+    html = urlize(str(text or ""), nofollow=True, autoescape=autoescape)
+    return mark_safe(html.replace('rel="nofollow"', 'rel="nofollow noopener noreferrer"'))  # noqa: S308
