@@ -195,4 +195,7 @@ EN = {
     "Peran Anda tidak mengizinkan tindakan ini. Hubungi administrator bila Anda memerlukannya.": "Your role does not allow this action. Contact the administrator if you need it.",
     "Terjadi kesalahan": "Something went wrong",
     "Sistem gagal memproses permintaan Anda. Kesalahan ini sudah dicatat; tidak ada data yang tersimpan sebagian. Silakan coba lagi beberapa saat lagi.": "The system could not process your request. The error has been logged; nothing was half saved. Please try again in a moment.",
+    "Sistem Netral": "Netral (system)",
+    "Pelapor": "Reporter",
+    "Pengawas pemilu": "Election supervisor",
 }

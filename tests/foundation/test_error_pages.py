@@ -81,7 +81,6 @@ def test_web_addresses_in_an_evidence_list_are_links() -> None:
         Context({"text": 'Posting https://facebook.com/kades.x/posts/1 <b>"tangkapan"</b>'})
     )
     assert (
-        '<a href="https://facebook.com/kades.x/posts/1" rel="nofollow noopener noreferrer">'
-        in html
+        '<a href="https://facebook.com/kades.x/posts/1" rel="nofollow noopener noreferrer">' in html
     )
     assert "&lt;b&gt;" in html  # the rest is still escaped

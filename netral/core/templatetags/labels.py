@@ -61,3 +61,29 @@ def links(text: str, autoescape: bool = True) -> str:
 
     html = urlize(str(text or ""), nofollow=True, autoescape=autoescape)
     return mark_safe(html.replace('rel="nofollow"', 'rel="nofollow noopener noreferrer"'))  # noqa: S308
+
+
+# Actor labels stored by services for a non-person actor, in whichever language was active
+# then (cases.workflow.Actor values, "Pelapor"/"Reporter"); shown in the reader's language.
+_ACTORS = {
+    "SISTEM": "system",
+    "System": "system",
+    "PELAPOR": "reporter",
+    "Pelapor": "reporter",
+    "Reporter": "reporter",
+    "PENGAWAS": "officer",
+}
+
+
+@register.filter
+def actor(stored: str) -> str:
+    from django.utils.translation import gettext
+
+    kind = _ACTORS.get(str(stored or ""))
+    if kind == "system":
+        return gettext("Sistem Netral")
+    if kind == "reporter":
+        return gettext("Pelapor")
+    if kind == "officer":
+        return gettext("Pengawas pemilu")
+    return str(stored or "")
