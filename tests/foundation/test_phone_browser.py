@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.conftest import client_for
 from tests.crawl import OFFICER_SEEDS, PUBLIC_SEEDS, crawl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,11 +45,9 @@ def test_no_page_of_the_demo_scrolls_sideways_on_a_phone(live_server: Any, brows
     too_wide: dict[str, int] = {}
     checked: set[str] = set()
     for username in USERS:
-        client = Client()
-        seeds = PUBLIC_SEEDS
-        if username:
-            client.force_login(User.objects.get(username=username))
-            seeds = OFFICER_SEEDS
+        # client_for: signed in as a real session would be (second factor included)
+        client = client_for(User.objects.get(username=username)) if username else Client()
+        seeds = OFFICER_SEEDS if username else PUBLIC_SEEDS
         # a path another user already checked is not opened again (same layout)
         paths = _paths(client, seeds, checked)
         context = browser.new_context(
@@ -88,8 +87,7 @@ def test_the_navigation_collapses_behind_a_menu_button_on_a_phone(
     from tests.factories import UserFactory
 
     user = UserFactory(username="alice", role=Role.BAWASLU_KABKOTA, region=None)
-    client = Client()
-    client.force_login(user)
+    client = client_for(user)
     context = browser.new_context(locale="id-ID", viewport={"width": WIDTH, "height": 844})
     context.add_cookies(
         [

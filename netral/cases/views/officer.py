@@ -122,7 +122,9 @@ def case_intake(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_perm(request.user, Perm.HANDLE_CASES)
     post = request.POST if request.method == "POST" else None
     intake = f.IntakeForm(post, initial={"origin": request.GET.get("origin", "LAPORAN")})
-    reporter_form = f.ReporterForm(post, prefix="pelapor")
+    # A temuan or informasi awal has no reporter: the browser must not demand one
+    # (issue 13 point 15); the server checks the reporter for an office report only.
+    reporter_form = f.ReporterForm(post, prefix="pelapor", use_required_attribute=False)
     event_form = f.EventForm(post)
     if post is None:
         event_form = f.EventForm(initial={"submission_key": __import__("uuid").uuid4()})
