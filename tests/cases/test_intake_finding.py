@@ -26,8 +26,11 @@ def test_the_browser_is_not_told_to_demand_a_reporter(alice_client: Client) -> N
 
 def test_a_finding_without_any_reporter_field_is_recorded(alice_client: Client) -> None:
     # given a temuan with no reporter field at all
-    data = {k: v for k, v in form_data(origin="TEMUAN", incident_region=DESA).items()}
-    data = {k: v for k, v in data.items() if not k.startswith("pelapor-")}
+    data = {
+        k: v
+        for k, v in form_data(origin="TEMUAN", incident_region=DESA).items()
+        if not k.startswith("pelapor-")
+    }
     # when
     response = alice_client.post(reverse("cases:intake"), data)
     # then
