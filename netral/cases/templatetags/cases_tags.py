@@ -24,3 +24,18 @@ def official_cases(context: Any, official: Official) -> dict[str, Any]:
         "sanctions": selectors.sanctions_for_official(user=user, official=official),
         "pledges": selectors.pledges_for_official(official=official),
     }
+
+
+@register.filter
+def public_status(status: str) -> str:
+    """The status in the reporter's words (never "Draf"), cases.outcome."""
+    from netral.cases.outcome import public_status_label
+
+    return public_status_label(status)
+
+
+@register.simple_tag
+def public_outcome(case: Any) -> list[str]:
+    from netral.cases.outcome import public_outcome as outcome
+
+    return outcome(case)
