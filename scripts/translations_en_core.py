@@ -198,4 +198,8 @@ EN = {
     "Sistem Netral": "Netral (system)",
     "Pelapor": "Reporter",
     "Pengawas pemilu": "Election supervisor",
+    "Ada %(n)s isian yang perlu diperbaiki": (
+        "%(n)s field needs correcting",
+        "%(n)s fields need correcting",
+    ),
 }
