@@ -130,10 +130,17 @@ def case_intake(request: AuthenticatedHttpRequest) -> HttpResponse:
         event_form = f.EventForm(initial={"submission_key": __import__("uuid").uuid4()})
     persons = f.PersonFormSet(post, prefix="terlapor")
     witnesses = f.WitnessFormSet(post, prefix="saksi")
+    online = f.online_evidence_formset(post)
     error = ""
     if post is not None:
         origin = post.get("origin")
-        valid = [intake.is_valid(), event_form.is_valid(), persons.is_valid(), witnesses.is_valid()]
+        valid = [
+            intake.is_valid(),
+            event_form.is_valid(),
+            persons.is_valid(),
+            witnesses.is_valid(),
+            online.is_valid() or not online.is_bound,
+        ]
         if origin == Origin.LAPORAN:
             valid.append(reporter_form.is_valid())
         if all(valid):
@@ -146,6 +153,7 @@ def case_intake(request: AuthenticatedHttpRequest) -> HttpResponse:
                     witnesses,
                     intake.cleaned_data.get("found_date"),
                 )
+                data.online = f.online_evidence(online)
                 files = request.FILES.getlist("files")
                 if origin == Origin.LAPORAN:
                     filed = services.case_intake_office(
@@ -180,6 +188,7 @@ def case_intake(request: AuthenticatedHttpRequest) -> HttpResponse:
             "event_form": event_form,
             "persons": persons,
             "witnesses": witnesses,
+            "online": online,
             "error": error,
         },
         status=400 if error else 200,

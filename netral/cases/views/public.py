@@ -21,6 +21,8 @@ from netral.cases.forms import (
     ReporterForm,
     StatusLoginForm,
     WitnessFormSet,
+    online_evidence,
+    online_evidence_formset,
 )
 from netral.cases.models import Case, Status
 from netral.cases.services import (
@@ -102,6 +104,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         event_form = EventForm(request.POST)
         persons = PersonFormSet(request.POST, prefix="terlapor")
         witnesses = WitnessFormSet(request.POST, prefix="saksi")
+        online = online_evidence_formset(request.POST)
         if not ratelimit.hit("report_hard", client):
             return _too_many(request)
         if needs_challenge and not ratelimit.challenge_ok(
@@ -111,6 +114,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         else:
             # Every part is validated, so every error shows at once (issue 13 point 16).
             valid = [f.is_valid() for f in (reporter_form, event_form, persons, witnesses)]
+            valid.append(online.is_valid() or not online.is_bound)
             region = selectors.intake_region(code=_deepest_region(request.POST))
             if region is None:
                 region_error = _("Pilih wilayah tempat kejadian (sampai desa/kelurahan).")
@@ -135,6 +139,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
                         for f in witnesses
                         if f.cleaned_data.get("name")
                     ],
+                    online=online_evidence(online),
                 )
                 try:
                     filed = case_file_public(
@@ -161,6 +166,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         event_form = EventForm(initial={"submission_key": uuid.uuid4()})
         persons = PersonFormSet(prefix="terlapor")
         witnesses = WitnessFormSet(prefix="saksi")
+        online = online_evidence_formset(None)
     question, token = ratelimit.challenge_new() if needs_challenge else ("", "")
     post = request.POST if request.method == "POST" else None
     region_code = _deepest_region(post) if post is not None else ""
@@ -170,7 +176,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         "cases/public/report_form.html",
         {
             "errors": error_summary(
-                [reporter_form, persons, event_form, witnesses],
+                [reporter_form, persons, event_form, witnesses, online],
                 extra=extra if region_error else [],
             ),
             "region_picker": RegionPicker(
@@ -183,6 +189,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
             "event_form": event_form,
             "persons": persons,
             "witnesses": witnesses,
+            "online": online,
             "error": error,
             "provinces": selectors.region_options(parent=None),
             "challenge_question": question,
