@@ -29,6 +29,7 @@ from netral.cases.models import (
 )
 from netral.cases.services.intake import OnlineEvidenceData
 from netral.elections.models import Regime
+from netral.registry.models import RegionLevel
 from netral.registry.widgets import VILLAGE_LEVELS, RegionField
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -236,11 +237,13 @@ class IntakeForm(forms.Form):
             ("INFORMASI_AWAL", _("Informasi awal")),
         ],
     )
+    # The levels the intake service accepts (services/intake.py _validate_case_data): a
+    # temuan may be placed at a kecamatan or a regency, e.g. a camat seen at a campaign post.
     incident_region = RegionField(
         label=_("Wilayah kejadian"),
-        levels=VILLAGE_LEVELS,
+        levels=(*VILLAGE_LEVELS, RegionLevel.KECAMATAN, RegionLevel.KABKOTA),
         scope="mine",
-        help_text=_("Desa/kelurahan: ketik namanya lalu pilih dari daftar."),
+        help_text=_("Desa/kelurahan (atau kecamatan): ketik namanya lalu pilih dari daftar."),
     )
     found_date = DateField(label=_("Tanggal ditemukan (temuan)"), required=False, widget=DATE)
 

@@ -49,3 +49,18 @@ def test_an_office_report_still_needs_its_reporter(alice_client: Client) -> None
     response = alice_client.post(reverse("cases:intake"), data)
     assert response.status_code == 400
     assert Case.objects.count() == 0
+
+
+def test_the_intake_lists_every_error_at_the_top(alice_client: Client) -> None:
+    data = form_data(origin="TEMUAN", incident_region="", title="")
+    body = alice_client.post(reverse("cases:intake"), data).content.decode()
+    summary = body[body.index('data-testid="error-summary"') :]
+    assert 'href="#id_incident_region"' in summary
+    assert 'href="#id_title"' in summary
+    assert 'href="#id_pelapor-' not in summary  # a temuan has no reporter to complain about
+
+
+def test_a_finding_can_be_placed_at_a_kecamatan(alice_client: Client) -> None:
+    data = form_data(origin="TEMUAN", incident_region="64.08.04")
+    assert alice_client.post(reverse("cases:intake"), data).status_code == 302
+    assert Case.objects.get().incident_region_id == "64.08.04"

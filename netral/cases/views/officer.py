@@ -30,6 +30,7 @@ from netral.cases.selectors import CaseFilters
 from netral.cases.services import CaseData, PersonData, ReporterData, WitnessData
 from netral.cases.workflow import allowed_targets, case_transition
 from netral.core.errors import ApplicationError
+from netral.core.formerrors import error_summary
 from netral.core.http import AuthenticatedHttpRequest
 from netral.registry.selectors import region_get
 from netral.registry.widgets import RegionPicker
@@ -190,6 +191,16 @@ def case_intake(request: AuthenticatedHttpRequest) -> HttpResponse:
             "witnesses": witnesses,
             "online": online,
             "error": error,
+            "errors": error_summary(
+                [
+                    intake,
+                    *([reporter_form] if request.POST.get("origin") == Origin.LAPORAN else []),
+                    event_form,
+                    persons,
+                    witnesses,
+                    *([online] if online.is_bound else []),
+                ]
+            ),
         },
         status=400 if error else 200,
     )
