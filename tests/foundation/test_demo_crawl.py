@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tests.cases.conftest import seed_deadline_rules, seed_pledge_texts
 from tests.conftest import client_for
 from tests.crawl import (
     OFFICER_SEEDS,
@@ -41,8 +42,14 @@ def _fetcher(client: Client):  # type: ignore[no-untyped-def]
 def test_no_page_of_the_demo_shows_a_raw_code(language: str) -> None:
     # given the demo
     from netral.accounts.models import User
+
+    # a database flushed by an earlier transactional test lacks the migrations' seed rows
+    from netral.cases.models import DeadlineRule
     from netral.demo import demo_load
 
+    if not DeadlineRule.objects.exists():
+        seed_deadline_rules()
+    seed_pledge_texts()
     demo_load()
     one_word_codes = stored_codes()
     found: dict[str, list[str]] = {}
