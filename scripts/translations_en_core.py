@@ -179,6 +179,7 @@ EN = {
     "Deklarasi": "Declarations",
     "Dasbor evaluasi": "Evaluation dashboard",
     "Perkara": "Cases",
+    "Berita": "News",
     "Lapor": "Report",
     "Laporkan dugaan pelanggaran": "Report a suspected violation",
     "Cek status laporan": "Check a report's status",
@@ -201,5 +202,8 @@ EN = {
     "Ada %(n)s isian yang perlu diperbaiki": (
         "%(n)s field needs correcting",
         "%(n)s fields need correcting",
+    ),
+    "Dicetak di blok tanda tangan surat, mis. Ketua Panwaslu Kecamatan ...": (
+        "Printed in the signature block of letters, e.g. Ketua Panwaslu Kecamatan ..."
     ),
 }

@@ -38,6 +38,8 @@ from netral.cases.models.deadlines import (
     DeadlineRule,
     DeadlineStep,
     Holiday,
+    RecipientProfile,
+    SkbSanctionLevel,
 )
 from netral.cases.models.handling import (
     CaseDocument,
@@ -45,6 +47,7 @@ from netral.cases.models.handling import (
     Recommendation,
     Sanction,
 )
+from netral.cases.models.letterhead import NATIONAL_UNIT, UnitLetterhead
 from netral.cases.models.notifications import NotificationLog
 from netral.cases.models.parties import (
     CompletionRequest,
@@ -58,6 +61,7 @@ from netral.cases.models.parties import (
 __all__ = [
     "CLOSED_STATUSES",
     "FOLLOW_UP_TERMINAL",
+    "NATIONAL_UNIT",
     "PRE_REGISTRATION",
     "REGISTRABLE_ASSESSMENTS",
     "Anchor",
@@ -89,6 +93,7 @@ __all__ = [
     "PersonFinding",
     "Platform",
     "Recipient",
+    "RecipientProfile",
     "Recommendation",
     "RegistrationCounter",
     "ReportedPerson",
@@ -99,8 +104,10 @@ __all__ = [
     "SanctionLevel",
     "SanctionType",
     "SkbCode",
+    "SkbSanctionLevel",
     "Status",
     "TargetStatus",
+    "UnitLetterhead",
     "ViolationType",
     "Witness",
 ]
