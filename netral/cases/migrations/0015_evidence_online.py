@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0008_casedocument_kind_pelimpahan_letter"),
+        ("cases", "0014_caseevent_regime_corrected"),
     ]
 
     operations = [
