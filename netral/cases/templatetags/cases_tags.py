@@ -41,6 +41,7 @@ def public_outcome(case: Any) -> list[str]:
     return outcome(case)
 
 
+@register.filter
 def case_time(moment: Any, case: Any) -> str:
     """A moment in the handling unit's zone, with the zone's name (issue 12 point 7):
     '14-11-2024 23:59 WITA'. Indonesia has three zones; a time without one is ambiguous."""
