@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 
 from netral.api.api import api
 from netral.core.views import healthz, live, metrics, ready
@@ -12,6 +14,8 @@ urlpatterns = [
     path("healthz/live", live, name="healthz_live"),
     path("healthz/ready", ready, name="healthz_ready"),
     path("metrics", metrics, name="metrics"),
+    # Browsers ask for /favicon.ico whatever the page links (issue 13 point 12).
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

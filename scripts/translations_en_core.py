@@ -185,6 +185,24 @@ EN = {
     "Cek status laporan": "Check a report's status",
     "Transparansi penanganan": "Handling transparency",
     "Berkas terlalu besar (maks. %(mb)d MB).": "File too large (max. %(mb)d MB).",
+    # issue 13 (i13b): phones, error pages
+    "Menu": "Menu",
+    "Halaman tidak ditemukan": "Page not found",
+    "Alamat ini tidak ada, sudah dipindahkan, atau berisi data di luar wilayah kewenangan Anda.": "This address does not exist, has moved, or holds data outside your jurisdiction.",
+    "Ke beranda": "Go to the home page",
+    "Ke ruang petugas": "Go to the officers' area",
+    "Laporkan pelanggaran": "Report a violation",
+    "Akses ditolak": "Access denied",
+    "Peran Anda tidak mengizinkan tindakan ini. Hubungi administrator bila Anda memerlukannya.": "Your role does not allow this action. Contact the administrator if you need it.",
+    "Terjadi kesalahan": "Something went wrong",
+    "Sistem gagal memproses permintaan Anda. Kesalahan ini sudah dicatat; tidak ada data yang tersimpan sebagian. Silakan coba lagi beberapa saat lagi.": "The system could not process your request. The error has been logged; nothing was half saved. Please try again in a moment.",
+    "Sistem Netral": "Netral (system)",
+    "Pelapor": "Reporter",
+    "Pengawas pemilu": "Election supervisor",
+    "Ada %(n)s isian yang perlu diperbaiki": (
+        "%(n)s field needs correcting",
+        "%(n)s fields need correcting",
+    ),
     "Dicetak di blok tanda tangan surat, mis. Ketua Panwaslu Kecamatan ...": (
         "Printed in the signature block of letters, e.g. Ketua Panwaslu Kecamatan ..."
     ),

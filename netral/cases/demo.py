@@ -15,6 +15,7 @@ from netral.accounts.models import User
 from netral.cases.models import Case, PersonFinding, Recipient, Status
 from netral.cases.services import (
     CaseData,
+    OnlineEvidenceData,
     PersonData,
     ReporterData,
     WitnessData,
@@ -162,17 +163,23 @@ def demo_cases() -> int:
         _reporter("Warga Sangatta", confidential=True),
     ):
         created += 1
-    if case := _file(
-        "kutim-kajian",
-        _data(
-            "64.08.04.1010",
-            "Camat mengunggah dukungan di Facebook",
-            "Akun camat mengunggah foto bersama calon dengan simbol jari.",
-            camat,
-            2,
-        ),
-        _reporter("Andi Pemantau"),
-    ):
+    facebook = _data(
+        "64.08.04.1010",
+        "Camat mengunggah dukungan di Facebook",
+        "Akun camat mengunggah foto bersama calon dengan simbol jari.",
+        camat,
+        2,
+    )
+    # The post the citizen saw, as online evidence (issue 13 point 17; a fictitious address).
+    facebook.online = [
+        OnlineEvidenceData(
+            platform="FACEBOOK",
+            url="https://www.facebook.com/camat.sangatta.utara.demo/posts/1001",
+            account="Camat Sangatta Utara (demo)",
+            seen_at=timezone.now() - dt.timedelta(days=2, hours=3),
+        )
+    ]
+    if case := _file("kutim-kajian", facebook, _reporter("Andi Pemantau")):
         case_receive(case=case, actor=panwascam)
         created += 1
     if case := _file(

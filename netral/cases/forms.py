@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ from netral.cases.models import (
     Gender,
     InitialAssessment,
     MaterialRequirement,
+    Platform,
     Recipient,
     ReporterKind,
     SanctionLevel,
@@ -28,7 +30,9 @@ from netral.cases.models import (
     ViolationType,
 )
 from netral.cases.sanction_rules import PPPK_UNCONFIRMED
+from netral.cases.services.intake import OnlineEvidenceData
 from netral.elections.models import Regime
+from netral.registry.models import RegionLevel
 from netral.registry.widgets import VILLAGE_LEVELS, RegionField
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -156,6 +160,64 @@ class WitnessForm(forms.Form):
     phone = forms.CharField(label=_("No. telp/HP"), max_length=30, required=False)
 
 
+class OnlineEvidenceForm(forms.Form):
+    """A post seen online (issue 13 point 17); a row without an address is ignored."""
+
+    platform = forms.ChoiceField(
+        label=_("Platform"), choices=[("", "—"), *Platform.choices], required=False
+    )
+    account = forms.CharField(
+        label=_("Akun"), max_length=200, required=False, help_text=_("Nama atau @akun pengunggah.")
+    )
+    url = forms.URLField(
+        label=_("Alamat (URL) unggahan"),
+        max_length=2000,
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    seen_at = forms.DateTimeField(
+        label=_("Waktu dilihat"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("url") and not data.get("platform"):
+            self.add_error("platform", _("Pilih platform tempat unggahan dilihat."))
+        if not data.get("url") and (data.get("account") or data.get("seen_at")):
+            self.add_error("url", _("Isi alamat (URL) unggahan."))
+        return data
+
+    def as_data(self) -> OnlineEvidenceData | None:
+        data = self.cleaned_data if self.is_valid() else {}
+        if not data.get("url"):
+            return None
+        return OnlineEvidenceData(
+            platform=data["platform"],
+            url=data["url"],
+            account=data.get("account") or "",
+            seen_at=data.get("seen_at"),
+        )
+
+
+OnlineEvidenceFormSet = forms.formset_factory(OnlineEvidenceForm, extra=2, max_num=10)
+
+
+def online_evidence_formset(post: Any) -> Any:
+    """The links' formset, bound only when the page sent it (older clients send none)."""
+    if post is not None and "daring-TOTAL_FORMS" in post:
+        return OnlineEvidenceFormSet(post, prefix="daring")
+    return OnlineEvidenceFormSet(prefix="daring")
+
+
+def online_evidence(formset: Any) -> list[OnlineEvidenceData]:
+    return [item for form in formset.forms if (item := form.as_data()) is not None]
+
+
 PersonFormSet = forms.formset_factory(PersonForm, extra=3, max_num=10)
 WitnessFormSet = forms.formset_factory(WitnessForm, extra=2, max_num=10)
 
@@ -182,11 +244,13 @@ class IntakeForm(forms.Form):
             ("INFORMASI_AWAL", _("Informasi awal")),
         ],
     )
+    # The levels the intake service accepts (services/intake.py _validate_case_data): a
+    # temuan may be placed at a kecamatan or a regency, e.g. a camat seen at a campaign post.
     incident_region = RegionField(
         label=_("Wilayah kejadian"),
-        levels=VILLAGE_LEVELS,
+        levels=(*VILLAGE_LEVELS, RegionLevel.KECAMATAN, RegionLevel.KABKOTA),
         scope="mine",
-        help_text=_("Desa/kelurahan: ketik namanya lalu pilih dari daftar."),
+        help_text=_("Desa/kelurahan (atau kecamatan): ketik namanya lalu pilih dari daftar."),
     )
     found_date = DateField(label=_("Tanggal ditemukan (temuan)"), required=False, widget=DATE)
 

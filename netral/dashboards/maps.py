@@ -24,6 +24,7 @@ from typing import Any
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .tables import Dashboard, UnitRow, format_cell
 
@@ -32,7 +33,7 @@ BOUNDARY_FILES: dict[str, Path] = {
     "provinsi": DATA_DIR / "provinsi.geojson.gz",
     "kabkota": DATA_DIR / "kabkota.geojson.gz",
 }
-ATTRIBUTION = "Batas wilayah: cahyadsn/wilayah_boundaries (MIT), disederhanakan"
+ATTRIBUTION = gettext_lazy("Batas wilayah: cahyadsn/wilayah_boundaries (MIT), disederhanakan")
 
 # ColorBrewer YlOrRd, 5 classes (colour-blind safe, prints in grey scale in order).
 PALETTE = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TypedDict
 
+from django.utils.formats import number_format
+
 Cell = str | int | float | None
 
 
@@ -22,15 +24,16 @@ def rate(numerator: int, denominator: int, per: int = 100) -> float | None:
 
 
 def format_cell(value: Cell) -> str:
-    """Indonesian number format: 1.234 and 12,5; an empty rate shows as an en dash."""
+    """Numbers in the active language's format (issue 13 point 10): Indonesian 1.234 and
+    12,5, English 1,234 and 12.5; an empty rate shows as an en dash."""
     if value is None:
         return "\N{EN DASH}"
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+        return number_format(value, use_l10n=True, force_grouping=True)
     if isinstance(value, float):
-        return f"{value:,.1f}".replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+        return number_format(round(value, 1), decimal_pos=1, use_l10n=True, force_grouping=True)
     return value
 
 

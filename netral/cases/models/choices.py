@@ -292,7 +292,21 @@ class EvidenceKind(models.TextChoices):
     DOKUMEN = "DOKUMEN", _("Dokumen/surat")
     TANGKAPAN_LAYAR = "TANGKAPAN_LAYAR", _("Tangkapan layar")
     BENDA = "BENDA", _("Benda")
+    TAUTAN = "TAUTAN", _("Tautan daring")
     LAINNYA = "LAINNYA", _("Lainnya")
+
+
+class Platform(models.TextChoices):
+    """Where an online post was seen (about 40% of ASN violations are on social media)."""
+
+    FACEBOOK = "FACEBOOK", _("Facebook")
+    INSTAGRAM = "INSTAGRAM", _("Instagram")
+    TIKTOK = "TIKTOK", _("TikTok")
+    X = "X", _("X (Twitter)")
+    YOUTUBE = "YOUTUBE", _("YouTube")
+    WHATSAPP = "WHATSAPP", _("WhatsApp")
+    SITUS_BERITA = "SITUS_BERITA", _("Situs berita")
+    LAINNYA = "LAINNYA", _("Situs lain")
 
 
 class ClarificationParty(models.TextChoices):

@@ -11,6 +11,7 @@ from netral.cases.models.choices import (
     EvidenceKind,
     Gender,
     PersonFinding,
+    Platform,
     ReporterKind,
     SkbCode,
     TargetStatus,
@@ -167,6 +168,13 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Online evidence (kind TAUTAN, issue 13 point 17): where a post was seen. The address is
+    # shown to officers as a link and never fetched here (patrol captures do that, through
+    # core/netguard.py).
+    url = models.URLField(_("alamat (URL) unggahan"), max_length=2000, blank=True)
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices, blank=True)
+    account = models.CharField(_("akun"), max_length=200, blank=True)
+    seen_at = models.DateTimeField(_("waktu dilihat"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bukti")

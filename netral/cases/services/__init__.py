@@ -29,6 +29,7 @@ from netral.cases.services.handling import case_assign, case_link, reporter_iden
 from netral.cases.services.intake import (
     CaseData,
     FiledReport,
+    OnlineEvidenceData,
     PersonData,
     ReporterData,
     WitnessData,
@@ -63,6 +64,7 @@ __all__ = [
     "CaseData",
     "FiledReport",
     "Forwarded",
+    "OnlineEvidenceData",
     "PersonData",
     "ReporterData",
     "WitnessData",

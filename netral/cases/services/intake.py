@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,8 +21,10 @@ from netral.cases.models import (
     CaseEvent,
     Channel,
     Evidence,
+    EvidenceKind,
     NotificationLog,
     Origin,
+    Platform,
     ReportedPerson,
     Reporter,
     Status,
@@ -90,6 +93,17 @@ class WitnessData:
     phone: str = ""
 
 
+@dataclass(frozen=True)
+class OnlineEvidenceData:
+    """A post seen online (issue 13 point 17): the platform, the account, the post's address
+    and when it was seen. Only http(s) addresses are kept; Netral never fetches them here."""
+
+    platform: str
+    url: str
+    account: str = ""
+    seen_at: dt.datetime | None = None
+
+
 @dataclass
 class CaseData:
     regime: str
@@ -104,6 +118,7 @@ class CaseData:
     evidence_list: str = ""  # "Bukti-bukti" as listed on the form (physical items too)
     persons: list[PersonData] = field(default_factory=list)
     witnesses: list[WitnessData] = field(default_factory=list)
+    online: list[OnlineEvidenceData] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,17 @@ def _validate_case_data(data: CaseData, *, now: dt.datetime) -> None:
         raise ApplicationError(_("Tanggal diketahui tidak boleh sebelum tanggal kejadian."))
     if not data.title.strip() or not data.description.strip():
         raise ApplicationError(_("Peristiwa dan uraian kejadian wajib diisi."))
+    for n, item in enumerate(data.online, start=1):
+        if item.platform not in Platform.values:
+            raise ApplicationError(_("Tautan %(n)d: platform tidak dikenal.") % {"n": n})
+        if urlsplit(item.url).scheme not in ("http", "https") or not urlsplit(item.url).netloc:
+            raise ApplicationError(
+                _("Tautan %(n)d: alamat harus diawali http:// atau https://.") % {"n": n}
+            )
+        if item.seen_at is not None and item.seen_at > now:
+            raise ApplicationError(
+                _("Tautan %(n)d: waktu dilihat tidak boleh di masa depan.") % {"n": n}
+            )
 
 
 def _add_persons(case: Case, persons: list[PersonData]) -> None:
@@ -235,6 +261,21 @@ def _create_case(
         Evidence(case=case, kind="LAINNYA", description=line.strip()[:300])
         for line in data.evidence_list.splitlines()
         if line.strip()
+    )
+    Evidence.objects.bulk_create(
+        Evidence(
+            case=case,
+            kind=EvidenceKind.TAUTAN,
+            description=" · ".join(
+                x for x in (str(Platform(o.platform).label), o.account.strip()) if x
+            )[:300],
+            url=o.url.strip(),
+            platform=o.platform,
+            account=o.account.strip()[:200],
+            seen_at=o.seen_at,
+            uploaded_by=actor,
+        )
+        for o in data.online
     )
     CaseEvent.objects.create(
         case=case,

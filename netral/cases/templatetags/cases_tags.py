@@ -27,6 +27,21 @@ def official_cases(context: Any, official: Official) -> dict[str, Any]:
 
 
 @register.filter
+def public_status(status: str) -> str:
+    """The status in the reporter's words (never "Draf"), cases.outcome."""
+    from netral.cases.outcome import public_status_label
+
+    return public_status_label(status)
+
+
+@register.simple_tag
+def public_outcome(case: Any) -> list[str]:
+    from netral.cases.outcome import public_outcome as outcome
+
+    return outcome(case)
+
+
+@register.filter
 def case_time(moment: Any, case: Any) -> str:
     """A moment in the handling unit's zone, with the zone's name (issue 12 point 7):
     '14-11-2024 23:59 WITA'. Indonesia has three zones; a time without one is ambiguous."""

@@ -36,6 +36,7 @@ from netral.cases.selectors import CaseFilters
 from netral.cases.services import CaseData, PersonData, ReporterData, WitnessData
 from netral.cases.workflow import allowed_targets, case_transition
 from netral.core.errors import ApplicationError
+from netral.core.formerrors import error_summary
 from netral.core.http import AuthenticatedHttpRequest
 from netral.elections.models import Phase
 from netral.elections.selectors import election_list
@@ -130,16 +131,25 @@ def case_intake(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_perm(request.user, Perm.HANDLE_CASES)
     post = request.POST if request.method == "POST" else None
     intake = f.IntakeForm(post, initial={"origin": request.GET.get("origin", "LAPORAN")})
-    reporter_form = f.ReporterForm(post, prefix="pelapor")
+    # A temuan or informasi awal has no reporter: the browser must not demand one
+    # (issue 13 point 15); the server checks the reporter for an office report only.
+    reporter_form = f.ReporterForm(post, prefix="pelapor", use_required_attribute=False)
     event_form = f.EventForm(post)
     if post is None:
         event_form = f.EventForm(initial={"submission_key": __import__("uuid").uuid4()})
     persons = f.PersonFormSet(post, prefix="terlapor")
     witnesses = f.WitnessFormSet(post, prefix="saksi")
+    online = f.online_evidence_formset(post)
     error = ""
     if post is not None:
         origin = post.get("origin")
-        valid = [intake.is_valid(), event_form.is_valid(), persons.is_valid(), witnesses.is_valid()]
+        valid = [
+            intake.is_valid(),
+            event_form.is_valid(),
+            persons.is_valid(),
+            witnesses.is_valid(),
+            online.is_valid() or not online.is_bound,
+        ]
         if origin == Origin.LAPORAN:
             valid.append(reporter_form.is_valid())
         if all(valid):
@@ -152,6 +162,7 @@ def case_intake(request: AuthenticatedHttpRequest) -> HttpResponse:
                     witnesses,
                     intake.cleaned_data.get("found_date"),
                 )
+                data.online = f.online_evidence(online)
                 files = request.FILES.getlist("files")
                 if origin == Origin.LAPORAN:
                     filed = services.case_intake_office(
@@ -186,7 +197,18 @@ def case_intake(request: AuthenticatedHttpRequest) -> HttpResponse:
             "event_form": event_form,
             "persons": persons,
             "witnesses": witnesses,
+            "online": online,
             "error": error,
+            "errors": error_summary(
+                [
+                    intake,
+                    *([reporter_form] if request.POST.get("origin") == Origin.LAPORAN else []),
+                    event_form,
+                    persons,
+                    witnesses,
+                    *([online] if online.is_bound else []),
+                ]
+            ),
         },
         status=400 if error else 200,
     )

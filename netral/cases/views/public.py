@@ -21,6 +21,8 @@ from netral.cases.forms import (
     ReporterForm,
     StatusLoginForm,
     WitnessFormSet,
+    online_evidence,
+    online_evidence_formset,
 )
 from netral.cases.models import Case, Status
 from netral.cases.services import (
@@ -35,7 +37,9 @@ from netral.cases.services import (
     receipt_verify,
 )
 from netral.core.errors import ApplicationError
+from netral.core.formerrors import ErrorItem, error_summary
 from netral.elections.selectors import election_get, election_list
+from netral.registry.widgets import VILLAGE_LEVELS, RegionPicker
 
 SESSION_STATUS = "cases.status_case"
 # The receipt (tracking number and PIN, shown once) travels to the receipt page in a signed,
@@ -73,6 +77,11 @@ def _receipt_from(request: HttpRequest) -> dict[str, str] | None:
 
 
 def _deepest_region(post: Any) -> str:
+    """The picked village (`wilayah`, the region picker), or the deepest level of the older
+    four-select cascade (`wilayah_1` to `wilayah_4`, still accepted)."""
+    picked = (post.get("wilayah") or "").strip()
+    if picked:
+        return str(picked)
     for level in (4, 3, 2, 1):
         value = (post.get(f"wilayah_{level}") or "").strip()
         if value:
@@ -89,21 +98,28 @@ def report_form(request: HttpRequest) -> HttpResponse:
     client = ratelimit.client_key(request)
     needs_challenge = ratelimit.over("report", client)
     error = ""
+    region_error = ""
     if request.method == "POST":
         reporter_form = ReporterForm(request.POST, prefix="pelapor")
         event_form = EventForm(request.POST)
         persons = PersonFormSet(request.POST, prefix="terlapor")
         witnesses = WitnessFormSet(request.POST, prefix="saksi")
+        online = online_evidence_formset(request.POST)
         if not ratelimit.hit("report_hard", client):
             return _too_many(request)
         if needs_challenge and not ratelimit.challenge_ok(
             request.POST.get("challenge_token", ""), request.POST.get("challenge_answer", "")
         ):
             error = _("Jawaban pertanyaan keamanan salah. Coba lagi.")
-        elif all(f.is_valid() for f in (reporter_form, event_form, persons, witnesses)):
+        else:
+            # Every part is validated, so every error shows at once (issue 13 point 16).
+            valid = [f.is_valid() for f in (reporter_form, event_form, persons, witnesses)]
+            valid.append(online.is_valid() or not online.is_bound)
             region = selectors.intake_region(code=_deepest_region(request.POST))
             if region is None:
-                error = _("Pilih wilayah tempat kejadian (sampai desa/kelurahan).")
+                region_error = _("Pilih wilayah tempat kejadian (sampai desa/kelurahan).")
+            if not all(valid) or region is None:
+                error = _("Periksa kembali isian yang ditandai.")
             else:
                 ev = event_form.cleaned_data
                 election = election_get(pk=ev.get("election_event") or None)
@@ -123,6 +139,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
                         for f in witnesses
                         if f.cleaned_data.get("name")
                     ],
+                    online=online_evidence(online),
                 )
                 try:
                     filed = case_file_public(
@@ -144,22 +161,35 @@ def report_form(request: HttpRequest) -> HttpResponse:
                             "pin": filed.pin,
                         }
                     )
-        else:
-            error = _("Periksa kembali isian yang ditandai.")
     else:
         reporter_form = ReporterForm(prefix="pelapor")
         event_form = EventForm(initial={"submission_key": uuid.uuid4()})
         persons = PersonFormSet(prefix="terlapor")
         witnesses = WitnessFormSet(prefix="saksi")
+        online = online_evidence_formset(None)
     question, token = ratelimit.challenge_new() if needs_challenge else ("", "")
+    post = request.POST if request.method == "POST" else None
+    region_code = _deepest_region(post) if post is not None else ""
+    extra = [ErrorItem("id_wilayah", _("Wilayah kejadian"), region_error)]
     return render(
         request,
         "cases/public/report_form.html",
         {
+            "errors": error_summary(
+                [reporter_form, persons, event_form, witnesses, online],
+                extra=extra if region_error else [],
+            ),
+            "region_picker": RegionPicker(
+                levels=VILLAGE_LEVELS, attrs={"id": "id_wilayah", "required": True}
+            ).render("wilayah", region_code),
+            "region_error": region_error,
+            "election_selected": str(post.get("election_event", "")) if post else "",
+            "files_sent": bool(post is not None and request.FILES.getlist("files")),
             "reporter_form": reporter_form,
             "event_form": event_form,
             "persons": persons,
             "witnesses": witnesses,
+            "online": online,
             "error": error,
             "provinces": selectors.region_options(parent=None),
             "challenge_question": question,

@@ -15,3 +15,11 @@ register = template.Library()
 @register.simple_tag
 def official_pledges(official: Official) -> list[Signature]:
     return selectors.official_pledges(official=official)
+
+
+@register.filter
+def event_kind(code: str) -> str:
+    """'SOSIALISASI' -> 'Sosialisasi' / 'Socialisation' (issue 13 point 9)."""
+    from netral.declarations.forms import EVENT_KINDS
+
+    return str(dict(EVENT_KINDS).get(code, code))
