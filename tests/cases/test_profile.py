@@ -104,12 +104,12 @@ def test_a_case_page_shows_only_pledges_from_events_the_viewer_may_see(
     """Issue 14 §16: a pledge signed at a Bogor event names that event, its title and date;
     an officer of Kutai Timur handling a case against the signer must not see it, neither on
     the case page nor on the official's profile; the Kutai Timur pledge stays visible."""
+    from django.utils.html import escape
+
     from netral.declarations import services as declarations
     from netral.declarations.models import EventParticipant
     from tests.cases.conftest import client_for_user
     from tests.declarations.helpers import event, official, standard
-
-    from django.utils.html import escape
 
     kades = official(region=DESA, name="Kades Dua Ikrar")
     home = event(region="64.08.04", title="Deklarasi Kutai Timur")

@@ -9,7 +9,6 @@ from typing import Any
 from django import template
 
 from netral.accounts import access
-
 from netral.declarations import selectors
 from netral.declarations.models import Signature
 from netral.registry.models import Official
