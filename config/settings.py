@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "netral.core",
     "netral.accounts",
     "netral.audit",
@@ -56,6 +57,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "netral.accounts.signin.IdleTimeoutMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,6 +102,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or client before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -123,6 +132,24 @@ SESSION_COOKIE_SECURE = env.envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Sign-in throttling and lockout (issue 14 §10, netral/accounts/signin.py, django-axes):
+# from NETRAL_LOGIN_DELAY_AFTER failures of one account or from one client on, each try
+# waits a doubling delay (capped); at NETRAL_LOGIN_LOCKOUT_AFTER the account or client is
+# locked until an administrator lifts it (`netral login_unlock`).
+NETRAL_LOGIN_DELAY_AFTER = env.envint("NETRAL_LOGIN_DELAY_AFTER", 3, minimum=1)
+NETRAL_LOGIN_DELAY_MAX_SECONDS = env.envint("NETRAL_LOGIN_DELAY_MAX_SECONDS", 60, minimum=1)
+NETRAL_LOGIN_LOCKOUT_AFTER = env.envint("NETRAL_LOGIN_LOCKOUT_AFTER", 10, minimum=2)
+AXES_FAILURE_LIMIT = NETRAL_LOGIN_LOCKOUT_AFTER
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account, and per client
+AXES_COOLOFF_TIME = None  # locked until an administrator lifts it
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit trail instead
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "netral.accounts.signin.client_ip"
+AXES_VERBOSE = False
+# Idle officers are signed out after this many minutes without a request (issue 14 §13).
+NETRAL_IDLE_TIMEOUT_MINUTES = env.envint("NETRAL_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
 
 EMAIL_BACKEND = env.envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.envstr("DEFAULT_FROM_EMAIL", "netral@localhost")

@@ -4,15 +4,22 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from netral.accounts.forms import SignInForm
 from netral.api.api import api
 from netral.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin signs in through the same throttled form as officers (issue 14 §10).
+    path(
+        "admin/login/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm),
+        name="admin_login",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("masuk/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -20,6 +27,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("netral.accounts.urls")),
     path("", include("netral.core.urls")),
     path("", include("netral.registry.urls")),
     path("", include("netral.audit.urls")),

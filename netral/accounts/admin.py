@@ -4,11 +4,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from netral.accounts.models import Assignment, User
+from netral.accounts.signin import login_unlock
 from netral.accounts.services import (
     assignment_delete_audited,
     assignment_save_audited,
@@ -34,6 +36,15 @@ class UserAdmin(BaseUserAdmin[User]):
         *(BaseUserAdmin.fieldsets or ()),
         (_("Netral"), {"fields": ("full_name", "phone", "is_demo")}),
     )
+
+    actions = ["unlock_login"]
+
+    @admin.action(description=_("Buka kunci masuk (percobaan gagal)"))
+    def unlock_login(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request.user if isinstance(request.user, User) else None
+        for user in queryset:
+            login_unlock(username=user.get_username(), actor=actor)
+        self.message_user(request, _("Kunci masuk dibuka."))
 
     def save_model(
         self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool

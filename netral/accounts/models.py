@@ -28,12 +28,31 @@ class User(AbstractUser):
         ),
     )
 
+    session_generation = models.PositiveIntegerField(
+        _("generasi sesi"),
+        default=0,
+        editable=False,
+        help_text=_("Dinaikkan oleh “keluar dari semua perangkat”: setiap sesi lama berakhir."),
+    )
+
     class Meta:
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django checks this HMAC on every request; adding the session generation lets
+        "sign out everywhere" end every session of the account (netral/accounts/signin.py)."""
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "netral.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Role(models.TextChoices):

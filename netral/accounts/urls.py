@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from netral.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("akun/", views.account, name="account"),
+    path("akun/keluar-semua/", views.sign_out_everywhere, name="sign_out_everywhere"),
+]
