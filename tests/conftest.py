@@ -56,6 +56,9 @@ def _audit_triggers_on_sqlite(request: pytest.FixtureRequest) -> Iterator[None]:
     triggers = importlib.import_module(
         "netral.audit.migrations.0002_auditentry_append_only_triggers"
     )
+    checkpoint_triggers = importlib.import_module(
+        "netral.audit.migrations.0003_checkpoints_and_hash_version"
+    )
     if connection.vendor != "sqlite":
         yield
         return
@@ -63,9 +66,11 @@ def _audit_triggers_on_sqlite(request: pytest.FixtureRequest) -> Iterator[None]:
     with blocker.unblock(), connection.cursor() as cur:
         for sql in triggers.SQLITE:
             cur.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+        for sql in checkpoint_triggers.SQLITE:
+            cur.execute(sql)
     yield
     with blocker.unblock(), connection.cursor() as cur:
-        for sql in triggers.SQLITE_REVERSE:
+        for sql in triggers.SQLITE_REVERSE + checkpoint_triggers.SQLITE_REVERSE:
             cur.execute(sql)
 
 

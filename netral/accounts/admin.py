@@ -10,13 +10,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from netral.accounts.models import Assignment, User
-from netral.accounts.signin import login_unlock
 from netral.accounts.services import (
     assignment_delete_audited,
     assignment_save_audited,
     user_save_audited,
     user_snapshot,
 )
+from netral.accounts.signin import login_unlock
 
 
 class AssignmentInline(admin.TabularInline[Assignment, User]):

@@ -14,9 +14,7 @@ from netral.accounts import signin
 class SignInForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "throttled": _(
-            "Terlalu banyak percobaan gagal. Coba lagi dalam %(seconds)d detik."
-        ),
+        "throttled": _("Terlalu banyak percobaan gagal. Coba lagi dalam %(seconds)d detik."),
     }
 
     def clean(self) -> dict[str, Any]:

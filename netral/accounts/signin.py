@@ -169,7 +169,9 @@ def on_locked_out(
     login_audit(action="login.locked_out", username=username or "", user=None, request=request)
 
 
-def on_logged_out(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
+def on_logged_out(
+    sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any
+) -> None:
     if user is not None and user.pk:
         login_audit(action="logout", username=user.get_username(), user=user, request=request)
 
@@ -182,7 +184,9 @@ def sessions_end_everywhere(*, user: User) -> None:
     """End every session of the account (this one too, by the caller's logout)."""
     User.objects.filter(pk=user.pk).update(session_generation=user.session_generation + 1)
     user.session_generation += 1
-    audit_record(obj=user, action="sessions.ended_everywhere", actor=user, region_code=_region_of(user))
+    audit_record(
+        obj=user, action="sessions.ended_everywhere", actor=user, region_code=_region_of(user)
+    )
 
 
 # --- idle timeout --------------------------------------------------------------------

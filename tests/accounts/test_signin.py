@@ -131,7 +131,9 @@ def test_every_login_and_logout_is_audited() -> None:
     client = Client()
     assert _login(client, "budi", TEST_PASSWORD).status_code == 302
     client.post(reverse("logout"))
-    entry = AuditEntry.objects.get(chain_key=f"accounts.user:{officer.pk}", action="login.succeeded")
+    entry = AuditEntry.objects.get(
+        chain_key=f"accounts.user:{officer.pk}", action="login.succeeded"
+    )
     assert entry.after["client"] == "203.0.113.7"
     assert entry.region_code == "64.08"
     assert "logout" in _actions(officer)

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='session_generation',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text='Dinaikkan oleh “keluar dari semua perangkat”: setiap sesi lama berakhir.', verbose_name='generasi sesi'),
+            model_name="user",
+            name="session_generation",
+            field=models.PositiveIntegerField(
+                default=0,
+                editable=False,
+                help_text="Dinaikkan oleh “keluar dari semua perangkat”: setiap sesi lama berakhir.",
+                verbose_name="generasi sesi",
+            ),
         ),
     ]

@@ -16,4 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         removed = login_unlock(username=options["username"], actor=None, ip=options["ip"])
-        self.stdout.write(self.style.SUCCESS(f"Kunci dibuka ({removed} catatan kegagalan dihapus)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Kunci dibuka ({removed} catatan kegagalan dihapus).")
+        )
