@@ -72,7 +72,7 @@ def test_failures_bring_a_delay_then_a_lockout_an_administrator_lifts(settings: 
     assert "Terlalu banyak percobaan gagal" in response.content.decode()
     assert not _signed_in(client)
     # after the delay, more failures until the lockout
-    for i in range(3):
+    for _i in range(3):
         t += dt.timedelta(seconds=61)
         with time_machine.travel(t, tick=False):
             response = _login(client, "rina", "wrong")

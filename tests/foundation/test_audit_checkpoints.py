@@ -74,7 +74,8 @@ def test_a_checkpoint_is_sealed_with_the_ed25519_key() -> None:
     assert audit_checkpoint_create() is None  # nothing new
     _record("64.08", 1)
     second = audit_checkpoint_create()
-    assert second is not None and second.prev_digest == cp.digest
+    assert second is not None
+    assert second.prev_digest == cp.digest
     assert list(second.heads.values_list("chain_key", "seq")) == [("registry.region:64.08", 3)]
     assert audit_verify().ok
 
