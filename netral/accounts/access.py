@@ -374,6 +374,23 @@ def access_official(user: AnyUser, official_id: int) -> Official:
     return official
 
 
+def can_reveal_nik(user: AnyUser, official: Official) -> bool:
+    """Who may reveal an official's full NIK (issue 14 §14): those who manage the registry
+    or handle cases over the official's region. Read-only roles see it masked only."""
+    return covers(user, official.region_id, Perm.MANAGE_OFFICIALS) or covers(
+        user, official.region_id, Perm.HANDLE_CASES
+    )
+
+
+def access_official_nik(user: AnyUser, official_id: int) -> Official:
+    """An official whose NIK the user may reveal; 404 otherwise (missing, not yours, or a
+    role without the need)."""
+    official = access_official(user, official_id)
+    if not can_reveal_nik(user, official):
+        raise Http404
+    return official
+
+
 def access_coverage_region(user: AnyUser, code: str) -> Region | None:
     """The region a coverage report is about: `code` when it lies in the viewer's jurisdiction
     (404 for missing and not-yours alike); without a code, the root of the jurisdiction, or
