@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "netral.core",
     "netral.accounts",
     "netral.audit",
@@ -54,10 +57,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "netral.accounts.signin.IdleTimeoutMiddleware",
+    "netral.accounts.twofactor.RequireTwoFactorMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -148,6 +153,10 @@ AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit trail ins
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "netral.accounts.signin.client_ip"
 AXES_VERBOSE = False
+# Two-factor authentication for every role that handles cases, sees identities or
+# administers (issue 14 §11, netral/accounts/twofactor.py). Keep it on in production.
+NETRAL_2FA_REQUIRED = env.envbool("NETRAL_2FA_REQUIRED", True)
+OTP_TOTP_ISSUER = env.envstr("OTP_TOTP_ISSUER", "Netral")
 # Idle officers are signed out after this many minutes without a request (issue 14 §13).
 NETRAL_IDLE_TIMEOUT_MINUTES = env.envint("NETRAL_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
 

@@ -127,6 +127,19 @@ def covers(user: AnyUser, region_code: str | None, perm: Perm = Perm.VIEW) -> bo
     return any(region_code == c or region_code.startswith(c + ".") for c in codes)
 
 
+# Capabilities that handle cases, see identities (NIK, confidential reporters) or administer:
+# an account holding any of them must use a second factor (issue 14 §11).
+TWO_FACTOR_PERMS = frozenset({Perm.HANDLE_CASES, Perm.MANAGE_OFFICIALS, Perm.ADMINISTER})
+
+
+def requires_two_factor(user: AnyUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return any(ROLE_PERMISSIONS[a.role] & TWO_FACTOR_PERMS for a in _assignments(user))
+
+
 def require_perm(user: AnyUser, perm: Perm) -> None:
     """404, not 403: an officer without the capability learns nothing about the page."""
     if not has_perm(user, perm):

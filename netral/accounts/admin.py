@@ -17,6 +17,7 @@ from netral.accounts.services import (
     user_snapshot,
 )
 from netral.accounts.signin import login_unlock
+from netral.accounts.twofactor import two_factor_reset
 
 
 class AssignmentInline(admin.TabularInline[Assignment, User]):
@@ -37,7 +38,16 @@ class UserAdmin(BaseUserAdmin[User]):
         (_("Netral"), {"fields": ("full_name", "phone", "is_demo")}),
     )
 
-    actions = ["unlock_login"]
+    actions = ["unlock_login", "reset_two_factor"]
+
+    @admin.action(description=_("Atur ulang verifikasi dua langkah"))
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request.user if isinstance(request.user, User) else None
+        for user in queryset:
+            two_factor_reset(user=user, actor=actor)
+        self.message_user(
+            request, _("Verifikasi dua langkah diatur ulang; pengguna mendaftar lagi saat masuk.")
+        )
 
     @admin.action(description=_("Buka kunci masuk (percobaan gagal)"))
     def unlock_login(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

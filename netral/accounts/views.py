@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from netral.accounts import signin
+from netral.accounts import signin, twofactor
 from netral.core.http import AuthenticatedHttpRequest
 
 
@@ -20,7 +26,12 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
-        {"account": request.user, "idle_minutes": settings.NETRAL_IDLE_TIMEOUT_MINUTES},
+        {
+            "account": request.user,
+            "idle_minutes": settings.NETRAL_IDLE_TIMEOUT_MINUTES,
+            "two_factor_enrolled": twofactor.two_factor_enrolled(request.user),
+            "two_factor_verified": twofactor.is_verified(request),
+        },
     )
 
 
@@ -31,3 +42,102 @@ def sign_out_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, _("Anda telah keluar dari semua perangkat."))
     return redirect("login")
+
+
+# --- two-factor authentication (issue 14 §11) ----------------------------------------
+
+_ENROL_DEVICE = "netral_enrol_device"
+
+
+def _next_url(request: AuthenticatedHttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _qr_svg(data: str) -> str:
+    import segno
+
+    return segno.make(data, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The second step of signing in: a code from the authenticator or a recovery code."""
+    if not twofactor.two_factor_enrolled(request.user):
+        return redirect(f"{reverse('accounts:enrol')}?{urlencode({'next': _next_url(request)})}")
+    error = ""
+    if request.method == "POST":
+        if twofactor.two_factor_verify(
+            request=request, user=request.user, code=request.POST.get("code", "")[:20]
+        ):
+            return redirect(_next_url(request))
+        error = _("Kode salah atau sudah dipakai. Coba lagi.")
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {"error": error, "next": _next_url(request)},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Add an authenticator app: scan the QR code (or type the key), confirm with a code.
+
+    An account that already has one may replace it only from a verified session."""
+    if twofactor.two_factor_enrolled(request.user) and not twofactor.is_verified(request):
+        return redirect(f"{reverse('accounts:two_factor')}?{urlencode({'next': request.path})}")
+    device = None
+    device_id = request.session.get(_ENROL_DEVICE)
+    if device_id:
+        device = TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
+    error = ""
+    if request.method == "POST" and device is not None:
+        codes = twofactor.totp_enrol_confirm(
+            request=request,
+            user=request.user,
+            device=device,
+            code="".join(request.POST.get("code", "").split())[:20],
+        )
+        if codes is not None:
+            request.session.pop(_ENROL_DEVICE, None)
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": _next_url(request)},
+            )
+        error = _("Kode salah. Periksa jam ponsel Anda dan coba lagi.")
+    if device is None:
+        device = twofactor.totp_enrol_start(user=request.user)
+        request.session[_ENROL_DEVICE] = device.pk
+    key = base64.b32encode(device.bin_key).decode("ascii")
+    return render(
+        request,
+        "accounts/enrol.html",
+        {
+            "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308  segno's own SVG
+            "key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
+            "error": error,
+            "next": _next_url(request),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not twofactor.is_verified(request):
+        raise Http404
+    codes = twofactor.recovery_codes_renew(user=request.user)
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "next": reverse("accounts:account")},
+    )

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from netral.accounts.models import Role, User
 from netral.audit.models import AuditEntry
+from tests.conftest import verify_second_factor
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -144,11 +145,12 @@ def test_every_login_and_logout_is_audited() -> None:
 
 def test_an_idle_officer_is_signed_out_after_the_timeout(settings: Any) -> None:
     settings.NETRAL_IDLE_TIMEOUT_MINUTES = 30
-    UserFactory(username="eka", role=Role.BAWASLU_KABKOTA, region="64.08")
+    eka = UserFactory(username="eka", role=Role.BAWASLU_KABKOTA, region="64.08")
     client = Client()
     start = dt.datetime.now(dt.UTC)
     with time_machine.travel(start, tick=False):
         assert _login(client, "eka", TEST_PASSWORD).status_code == 302
+        verify_second_factor(client, eka)
     with time_machine.travel(start + dt.timedelta(minutes=29), tick=False):
         assert client.get(reverse("accounts:account")).status_code == 200
     # active: the clock restarts at each request
@@ -166,6 +168,8 @@ def test_sign_out_everywhere_ends_every_session() -> None:
     laptop, phone = Client(), Client()
     _login(laptop, "fajar", TEST_PASSWORD)
     _login(phone, "fajar", TEST_PASSWORD, ip="203.0.113.8")
+    verify_second_factor(laptop, officer)
+    verify_second_factor(phone, officer)
     assert phone.get(reverse("accounts:account")).status_code == 200
     laptop.post(reverse("accounts:sign_out_everywhere"))
     assert phone.get(reverse("accounts:account")).status_code == 302
