@@ -157,6 +157,8 @@ AXES_VERBOSE = False
 # administers (issue 14 §11, netral/accounts/twofactor.py). Keep it on in production.
 NETRAL_2FA_REQUIRED = env.envbool("NETRAL_2FA_REQUIRED", True)
 OTP_TOTP_ISSUER = env.envstr("OTP_TOTP_ISSUER", "Netral")
+# Personal API tokens (issue 14 §12): the longest lifetime an officer may choose, in days.
+NETRAL_API_TOKEN_MAX_DAYS = env.envint("NETRAL_API_TOKEN_MAX_DAYS", 365, minimum=1)
 # Idle officers are signed out after this many minutes without a request (issue 14 §13).
 NETRAL_IDLE_TIMEOUT_MINUTES = env.envint("NETRAL_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
 

@@ -78,9 +78,17 @@ def _assignments(user: AnyUser) -> list[Assignment]:
     return cached
 
 
+# An API token acts for its holder with only the permissions chosen for it (issue 14 §12,
+# netral/accounts/tokens.py): the set is attached to the user object of the request.
+TOKEN_PERMISSIONS_ATTR = "_netral_token_permissions"
+
+
 def jurisdiction_codes(user: AnyUser, perm: Perm = Perm.VIEW) -> set[str] | None:
     """Region codes where `user` holds `perm`: None means everywhere, an empty set nowhere."""
     codes: set[str] = set()
+    token_permissions = getattr(user, TOKEN_PERMISSIONS_ATTR, None)
+    if token_permissions is not None and perm not in token_permissions:
+        return codes
     if user.is_authenticated and user.is_active and user.is_superuser:
         return NATIONAL
     for assignment in _assignments(user):

@@ -107,3 +107,28 @@ class Assignment(BaseModel):
     def __str__(self) -> str:
         where = self.region_id or "ID"
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class ApiToken(BaseModel):
+    """A personal API token for an integration (issue 14 §12).
+
+    It acts for its holder, within the holder's jurisdiction, with only the permissions
+    chosen when it was made (a subset of the holder's; access.jurisdiction_codes applies
+    both). Only the SHA-256 of the secret is stored (the secret has 256 random bits, so a
+    fast hash is enough); `prefix` identifies it in lists. It expires, and can be revoked."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nama"), max_length=100)
+    prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    permissions = models.JSONField(_("izin"), default=list)
+    expires_at = models.DateTimeField(_("kedaluwarsa"))
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

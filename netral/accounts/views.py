@@ -11,13 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from netral.accounts import signin, twofactor
+from netral.accounts import access, signin, tokens, twofactor
+from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
 
 
@@ -31,6 +33,12 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
             "idle_minutes": settings.NETRAL_IDLE_TIMEOUT_MINUTES,
             "two_factor_enrolled": twofactor.two_factor_enrolled(request.user),
             "two_factor_verified": twofactor.is_verified(request),
+            "api_tokens": tokens.api_tokens_of(request.user),
+            "token_permissions": [
+                (p, access.Perm(p).label) for p in tokens.holder_permissions(request.user)
+            ],
+            "token_max_days": settings.NETRAL_API_TOKEN_MAX_DAYS,
+            "now": timezone.now(),
         },
     )
 
@@ -141,3 +149,39 @@ def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
         "accounts/recovery_codes.html",
         {"codes": codes, "next": reverse("accounts:account")},
     )
+
+
+# --- personal API tokens (issue 14 §12) ------------------------------------------------
+
+
+@login_required
+@require_POST
+def api_token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    try:
+        days = int(request.POST.get("days", "90") or "90")
+    except ValueError:
+        days = 0
+    try:
+        issued = tokens.api_token_create(
+            user=request.user,
+            name=request.POST.get("name", ""),
+            permissions=request.POST.getlist("permissions"),
+            days=days,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:account")
+    response = render(request, "accounts/api_token_issued.html", {"issued": issued})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
+    token = tokens.api_tokens_of(request.user).filter(pk=token_id).first()
+    if token is None:
+        raise Http404
+    tokens.api_token_revoke(token=token, actor=request.user)
+    messages.success(request, _("Token dicabut."))
+    return redirect("accounts:account")

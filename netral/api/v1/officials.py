@@ -8,17 +8,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
 from netral.accounts import access
 from netral.accounts.models import User
+from netral.api.auth import API_AUTH
 from netral.core.errors import ApplicationError
 from netral.registry import selectors
 from netral.registry.models import Official
 from netral.registry.services.identity import official_nik_reveal
 from netral.registry.services.officials_import import officials_import
 
-router = Router(tags=["officials"], auth=django_auth)
+router = Router(tags=["officials"], auth=API_AUTH)
 
 
 class OfficialOut(Schema):
