@@ -80,7 +80,7 @@ def _assignments(user: AnyUser) -> list[Assignment]:
 
 # An API token acts for its holder with only the permissions chosen for it (issue 14 §12,
 # netral/accounts/tokens.py): the set is attached to the user object of the request.
-TOKEN_PERMISSIONS_ATTR = "_netral_token_permissions"
+TOKEN_PERMISSIONS_ATTR = "_netral_token_permissions"  # noqa: S105  an attribute name
 
 
 def jurisdiction_codes(user: AnyUser, perm: Perm = Perm.VIEW) -> set[str] | None:
