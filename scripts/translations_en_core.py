@@ -261,4 +261,6 @@ EN = {
     'Nomor port pada alamat tidak sah.': 'The port number in the address is not valid.',
     'Nama host %(host)s tidak dapat ditemukan.': 'The host name %(host)s cannot be found.',
     'Alamat %(host)s menunjuk ke jaringan internal dan tidak diambil.': 'The address %(host)s points to an internal network and is not fetched.',
+    'Belum aktif.': 'Not active yet.',
+    'Kembali ke akun': 'Back to the account',
 }
