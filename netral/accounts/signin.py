@@ -44,12 +44,12 @@ _LAST_SEEN = "netral_last_seen"
 def client_ip(request: HttpRequest | None) -> str:
     """The client address used to count failures (axes' AXES_CLIENT_IP_CALLABLE).
 
-    Uses netral.core.clientip.client_address (the trusted-proxy rule of issue 14 §1) when it
-    exists, REMOTE_ADDR otherwise."""
+    Uses netral.core.client.client_address (the trusted-proxy rule of issue 14 §1, written
+    in parallel on another branch) when it exists, REMOTE_ADDR otherwise."""
     if request is None:
         return ""
     try:
-        from netral.core.clientip import client_address  # type: ignore[import-not-found]
+        from netral.core.client import client_address  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return str(request.META.get("REMOTE_ADDR", ""))
     return str(client_address(request))
