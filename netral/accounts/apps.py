@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Sign-in events are audited from every path that signs in (netral/accounts/signin.py).
-        from axes.signals import user_locked_out
+        from axes.signals import user_locked_out  # type: ignore[import-untyped]
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
         from netral.accounts import signin

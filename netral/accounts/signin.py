@@ -94,7 +94,7 @@ def login_audit(
 
 def _failures(*, username: str, ip: str) -> tuple[int, dt.datetime | None]:
     """Failures counted by axes for this account or this client, and the latest time."""
-    from axes.models import AccessAttempt
+    from axes.models import AccessAttempt  # type: ignore[import-untyped]
 
     worst, last = 0, None
     for condition in (Q(username=username) if username else None, Q(ip_address=ip)):
@@ -124,7 +124,7 @@ def login_delay_remaining(*, username: str, request: HttpRequest | None) -> int:
 def login_unlock(*, username: str, actor: User | None, ip: str = "") -> int:
     """Lift a lockout (an administrator's act, audited): clears the account's failures, and
     the client's when `ip` is given. Returns the number of failure records removed."""
-    from axes.utils import reset
+    from axes.utils import reset  # type: ignore[import-untyped]
 
     removed = reset(username=username) if username else 0
     if ip:

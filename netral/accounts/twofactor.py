@@ -23,10 +23,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
-from django_otp import DEVICE_ID_SESSION_KEY, match_token
+from django_otp import DEVICE_ID_SESSION_KEY, match_token  # type: ignore[import-untyped]
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken  # type: ignore[import-untyped]
+from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
 
 from netral.accounts import access
 from netral.accounts.models import User
@@ -43,12 +43,12 @@ def _audit(user: User, action: str, actor: User | None, note: str = "") -> None:
 
 
 def two_factor_enrolled(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def is_verified(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
-    return bool(user is not None and getattr(user, "is_verified", lambda: False)())
+    return user is not None and bool(getattr(user, "is_verified", lambda: False)())
 
 
 @transaction.atomic

@@ -187,8 +187,8 @@ def audit_verify(*, progress: Any = None) -> VerifyResult:
 
     checked = checkpoints_check()
     result = VerifyResult(checkpoints=checked.checkpoints)
-    for problem in checked.problems:
-        result.breaks.append(ChainBreak(problem.chain_key, problem.seq, 0, problem.problem))
+    for found in checked.problems:
+        result.breaks.append(ChainBreak(found.chain_key, found.seq, 0, found.problem))
     expected = checked.expected_heads
     heads_seen: dict[str, str | None] = {}  # chain -> hash found at the vouched seq
     total = AuditEntry.objects.count()

@@ -4,8 +4,8 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.oath import TOTP  # type: ignore[import-untyped]
+from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
 
 from netral.demo import DEMO_TOTP_KEY
 
