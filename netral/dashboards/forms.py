@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from netral.elections.models import ElectionEvent
-from netral.registry.models import REGION_CODE_RE
+from netral.registry.widgets import RegionField
 
 from .selectors import DashboardFilters
 
@@ -20,7 +20,7 @@ MAP_METRICS = [
 
 
 class DashboardFilterForm(forms.Form):
-    region = forms.CharField(label=_("Kode wilayah"), required=False, max_length=13)
+    region = RegionField(label=_("Wilayah"), required=False, scope="mine")
     event = forms.ModelChoiceField(
         label=_("Pemilihan"),
         queryset=ElectionEvent.objects.order_by("-voting_day"),
@@ -34,14 +34,6 @@ class DashboardFilterForm(forms.Form):
         label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     metric = forms.ChoiceField(label=_("Peta menurut"), choices=MAP_METRICS, required=False)
-
-    def clean_region(self) -> str:
-        code: str = self.cleaned_data["region"].strip()
-        if code and not REGION_CODE_RE.match(code):
-            raise forms.ValidationError(
-                _("Kode wilayah tidak dikenal: %(code)s"), params={"code": code}
-            )
-        return code
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
