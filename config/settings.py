@@ -277,4 +277,8 @@ NETRAL_PERIODIC_JOBS = {
         "NETRAL_NOTIFICATIONS_SECONDS", 30, minimum=0
     ),
     "netral.dashboards.jobs.tally_fold_job": env.envint("NETRAL_TALLY_FOLD_SECONDS", 60, minimum=0),
+    # sealed checkpoints of the audit trail (issue 14 §18, netral/audit/checkpoints.py)
+    "netral.audit.jobs.audit_checkpoint_job": env.envint(
+        "NETRAL_AUDIT_CHECKPOINT_SECONDS", 600, minimum=0
+    ),
 }

@@ -162,3 +162,20 @@ def test_the_transparency_page_shows_the_latest_checkpoint() -> None:
     body = Client().get(reverse("dashboards:transparency")).content.decode()
     assert cp.digest in body
     assert "Titik periksa #1" in body
+
+
+def test_the_worker_seals_checkpoints_as_a_periodic_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django_tasks_db.management.commands import db_worker
+
+    from netral.audit.jobs import audit_checkpoint_job
+    from netral.jobs import worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda **kw: None)
+    monkeypatch.setattr(worker, "close_old_connections", lambda **kw: None)
+    from config import settings as production  # tests turn periodic scheduling off
+
+    assert production.NETRAL_PERIODIC_JOBS["netral.audit.jobs.audit_checkpoint_job"] == 600
+    _record("64.08", 2)
+    audit_checkpoint_job.enqueue(key="audit-checkpoint-test", actor=None)
+    worker.worker_run(batch=True)
+    assert AuditCheckpoint.objects.count() == 1
