@@ -157,6 +157,12 @@ def alice_client(alice: User) -> Client:
 
 
 @pytest.fixture
+def admin_client(admin_user: User) -> Client:
+    """pytest-django's admin client, with the second factor given (issue 14 §11)."""
+    return client_for(admin_user)
+
+
+@pytest.fixture
 def charlie_client(charlie: User) -> Client:
     return client_for(charlie)
 
