@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_user_position'),
-        ('accounts', '0003_api_tokens'),
+        ("accounts", "0002_user_position"),
+        ("accounts", "0003_api_tokens"),
     ]
 
-    operations = [
-    ]
+    operations = []
