@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "netral.core",
@@ -58,11 +62,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # last: it calls the view itself for the read-heavy pages (netral/core/replica.py)
+    "netral.accounts.signin.IdleTimeoutMiddleware",
+    "netral.accounts.twofactor.RequireTwoFactorMiddleware",
+    # it calls the view itself for the read-heavy pages (netral/core/replica.py), so after
+    # every middleware with a process_view
     "netral.core.replica.ReplicaMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -124,6 +134,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or client before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -149,6 +164,30 @@ SESSION_COOKIE_SECURE = env.envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Sign-in throttling and lockout (issue 14 §10, netral/accounts/signin.py, django-axes):
+# from NETRAL_LOGIN_DELAY_AFTER failures of one account or from one client on, each try
+# waits a doubling delay (capped); at NETRAL_LOGIN_LOCKOUT_AFTER the account or client is
+# locked until an administrator lifts it (`netral login_unlock`).
+NETRAL_LOGIN_DELAY_AFTER = env.envint("NETRAL_LOGIN_DELAY_AFTER", 3, minimum=1)
+NETRAL_LOGIN_DELAY_MAX_SECONDS = env.envint("NETRAL_LOGIN_DELAY_MAX_SECONDS", 60, minimum=1)
+NETRAL_LOGIN_LOCKOUT_AFTER = env.envint("NETRAL_LOGIN_LOCKOUT_AFTER", 10, minimum=2)
+AXES_FAILURE_LIMIT = NETRAL_LOGIN_LOCKOUT_AFTER
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account, and per client
+AXES_COOLOFF_TIME = None  # locked until an administrator lifts it
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit trail instead
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "netral.accounts.signin.client_ip"
+AXES_VERBOSE = False
+# Two-factor authentication for every role that handles cases, sees identities or
+# administers (issue 14 §11, netral/accounts/twofactor.py). Keep it on in production.
+NETRAL_2FA_REQUIRED = env.envbool("NETRAL_2FA_REQUIRED", True)
+OTP_TOTP_ISSUER = env.envstr("OTP_TOTP_ISSUER", "Netral")
+# Personal API tokens (issue 14 §12): the longest lifetime an officer may choose, in days.
+NETRAL_API_TOKEN_MAX_DAYS = env.envint("NETRAL_API_TOKEN_MAX_DAYS", 365, minimum=1)
+# Idle officers are signed out after this many minutes without a request (issue 14 §13).
+NETRAL_IDLE_TIMEOUT_MINUTES = env.envint("NETRAL_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
 
 EMAIL_BACKEND = env.envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.envstr("DEFAULT_FROM_EMAIL", "netral@localhost")
@@ -308,6 +347,10 @@ NETRAL_PERIODIC_JOBS = {
     "netral.dashboards.jobs.tally_fold_job": env.envint("NETRAL_TALLY_FOLD_SECONDS", 60, minimum=0),
     # news monitoring (issue 17): each source still keeps its own minimum interval
     "netral.news.jobs.news_poll_job": env.envint("NETRAL_NEWS_POLL_SECONDS", 300, minimum=0),
+    # sealed checkpoints of the audit trail (issue 14 §18, netral/audit/checkpoints.py)
+    "netral.audit.jobs.audit_checkpoint_job": env.envint(
+        "NETRAL_AUDIT_CHECKPOINT_SECONDS", 600, minimum=0
+    ),
 }
 
 # Health and metrics (netral/core/health.py): /healthz/live, /healthz/ready, /metrics.

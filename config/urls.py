@@ -6,6 +6,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic.base import RedirectView
 
+from netral.accounts.forms import SignInForm
 from netral.api.api import api
 from netral.core.views import healthz, live, metrics, ready
 
@@ -17,9 +18,15 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links (issue 13 point 12).
     path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin signs in through the same throttled form as officers (issue 14 §10).
+    path(
+        "admin/login/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm),
+        name="admin_login",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("masuk/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -27,6 +34,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("netral.accounts.urls")),
     path("", include("netral.core.urls")),
     path("", include("netral.registry.urls")),
     path("", include("netral.audit.urls")),

@@ -56,6 +56,9 @@ def _audit_triggers_on_sqlite(request: pytest.FixtureRequest) -> Iterator[None]:
     triggers = importlib.import_module(
         "netral.audit.migrations.0002_auditentry_append_only_triggers"
     )
+    checkpoint_triggers = importlib.import_module(
+        "netral.audit.migrations.0003_checkpoints_and_hash_version"
+    )
     if connection.vendor != "sqlite":
         yield
         return
@@ -63,9 +66,11 @@ def _audit_triggers_on_sqlite(request: pytest.FixtureRequest) -> Iterator[None]:
     with blocker.unblock(), connection.cursor() as cur:
         for sql in triggers.SQLITE:
             cur.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+        for sql in checkpoint_triggers.SQLITE:
+            cur.execute(sql)
     yield
     with blocker.unblock(), connection.cursor() as cur:
-        for sql in triggers.SQLITE_REVERSE:
+        for sql in triggers.SQLITE_REVERSE + checkpoint_triggers.SQLITE_REVERSE:
             cur.execute(sql)
 
 
@@ -107,14 +112,71 @@ def dora(db: Any) -> User:
 
 
 def client_for(user: User) -> Client:
+    """A client signed in as `user` with the second factor given, as after a full sign-in
+    (password + authenticator code; issue 14 §11). Enforcement itself is tested in
+    tests/accounts/test_two_factor.py."""
     client = Client()
     client.force_login(user)
+    verify_second_factor(client, user)
     return client
+
+
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test secret
+
+
+def totp_device_for(user: User) -> Any:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="authenticator", defaults={"key": TEST_TOTP_KEY, "confirmed": True}
+    )
+    return device
+
+
+def totp_code(device: Any) -> str:
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():0{device.digits}d}"
+
+
+def verify_second_factor(client: Client, user: User) -> None:
+    from netral.accounts.twofactor import session_mark_verified
+
+    session = client.session
+    session_mark_verified(session, totp_device_for(user))
+    session.save()
+
+
+def browser_sign_in(page: Any, base_url: str, username: str, next_url: str = "") -> None:
+    """Sign in through the real forms: password, then the authenticator code."""
+    from tests.factories import TEST_PASSWORD
+
+    user = User.objects.get(username=username)
+    device = totp_device_for(user)
+    page.goto(f"{base_url}/masuk/" + (f"?next={next_url}" if next_url else ""))
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Sandi").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    from netral.accounts.access import requires_two_factor
+
+    if requires_two_factor(user):
+        page.get_by_label("Kode verifikasi").fill(totp_code(device))
+        page.get_by_role("button", name="Verifikasi").click()
 
 
 @pytest.fixture
 def alice_client(alice: User) -> Client:
     return client_for(alice)
+
+
+@pytest.fixture
+def admin_client(admin_user: User) -> Client:
+    """pytest-django's admin client, with the second factor given (issue 14 §11)."""
+    return client_for(admin_user)
 
 
 @pytest.fixture

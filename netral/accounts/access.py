@@ -78,9 +78,17 @@ def _assignments(user: AnyUser) -> list[Assignment]:
     return cached
 
 
+# An API token acts for its holder with only the permissions chosen for it (issue 14 §12,
+# netral/accounts/tokens.py): the set is attached to the user object of the request.
+TOKEN_PERMISSIONS_ATTR = "_netral_token_permissions"  # noqa: S105  an attribute name
+
+
 def jurisdiction_codes(user: AnyUser, perm: Perm = Perm.VIEW) -> set[str] | None:
     """Region codes where `user` holds `perm`: None means everywhere, an empty set nowhere."""
     codes: set[str] = set()
+    token_permissions = getattr(user, TOKEN_PERMISSIONS_ATTR, None)
+    if token_permissions is not None and perm not in token_permissions:
+        return codes
     if user.is_authenticated and user.is_active and user.is_superuser:
         return NATIONAL
     for assignment in _assignments(user):
@@ -125,6 +133,19 @@ def covers(user: AnyUser, region_code: str | None, perm: Perm = Perm.VIEW) -> bo
     if region_code is None:
         return False
     return any(region_code == c or region_code.startswith(c + ".") for c in codes)
+
+
+# Capabilities that handle cases, see identities (NIK, confidential reporters) or administer:
+# an account holding any of them must use a second factor (issue 14 §11).
+TWO_FACTOR_PERMS = frozenset({Perm.HANDLE_CASES, Perm.MANAGE_OFFICIALS, Perm.ADMINISTER})
+
+
+def requires_two_factor(user: AnyUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return any(ROLE_PERMISSIONS[a.role] & TWO_FACTOR_PERMS for a in _assignments(user))
 
 
 def require_perm(user: AnyUser, perm: Perm) -> None:
@@ -370,6 +391,23 @@ def access_official(user: AnyUser, official_id: int) -> Official:
         officials_visible_to(user).select_related("agency", "region").filter(pk=official_id).first()
     )
     if official is None:
+        raise Http404
+    return official
+
+
+def can_reveal_nik(user: AnyUser, official: Official) -> bool:
+    """Who may reveal an official's full NIK (issue 14 §14): those who manage the registry
+    or handle cases over the official's region. Read-only roles see it masked only."""
+    return covers(user, official.region_id, Perm.MANAGE_OFFICIALS) or covers(
+        user, official.region_id, Perm.HANDLE_CASES
+    )
+
+
+def access_official_nik(user: AnyUser, official_id: int) -> Official:
+    """An official whose NIK the user may reveal; 404 otherwise (missing, not yours, or a
+    role without the need)."""
+    official = access_official(user, official_id)
+    if not can_reveal_nik(user, official):
         raise Http404
     return official
 

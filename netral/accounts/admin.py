@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,8 @@ from netral.accounts.services import (
     user_save_audited,
     user_snapshot,
 )
+from netral.accounts.signin import login_unlock
+from netral.accounts.twofactor import two_factor_reset
 
 
 class AssignmentInline(admin.TabularInline[Assignment, User]):
@@ -34,6 +37,24 @@ class UserAdmin(BaseUserAdmin[User]):
         *(BaseUserAdmin.fieldsets or ()),
         (_("Netral"), {"fields": ("full_name", "position", "phone", "is_demo")}),
     )
+
+    actions = ["unlock_login", "reset_two_factor"]
+
+    @admin.action(description=_("Atur ulang verifikasi dua langkah"))
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request.user if isinstance(request.user, User) else None
+        for user in queryset:
+            two_factor_reset(user=user, actor=actor)
+        self.message_user(
+            request, _("Verifikasi dua langkah diatur ulang; pengguna mendaftar lagi saat masuk.")
+        )
+
+    @admin.action(description=_("Buka kunci masuk (percobaan gagal)"))
+    def unlock_login(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request.user if isinstance(request.user, User) else None
+        for user in queryset:
+            login_unlock(username=user.get_username(), actor=actor)
+        self.message_user(request, _("Kunci masuk dibuka."))
 
     def save_model(
         self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool

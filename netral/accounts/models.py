@@ -34,12 +34,31 @@ class User(AbstractUser):
         ),
     )
 
+    session_generation = models.PositiveIntegerField(
+        _("generasi sesi"),
+        default=0,
+        editable=False,
+        help_text=_("Dinaikkan oleh “keluar dari semua perangkat”: setiap sesi lama berakhir."),
+    )
+
     class Meta:
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django checks this HMAC on every request; adding the session generation lets
+        "sign out everywhere" end every session of the account (netral/accounts/signin.py)."""
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "netral.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Role(models.TextChoices):
@@ -94,3 +113,28 @@ class Assignment(BaseModel):
     def __str__(self) -> str:
         where = self.region_id or "ID"
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class ApiToken(BaseModel):
+    """A personal API token for an integration (issue 14 §12).
+
+    It acts for its holder, within the holder's jurisdiction, with only the permissions
+    chosen when it was made (a subset of the holder's; access.jurisdiction_codes applies
+    both). Only the SHA-256 of the secret is stored (the secret has 256 random bits, so a
+    fast hash is enough); `prefix` identifies it in lists. It expires, and can be revoked."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nama"), max_length=100)
+    prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    permissions = models.JSONField(_("izin"), default=list)
+    expires_at = models.DateTimeField(_("kedaluwarsa"))
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -28,8 +28,12 @@ def entry_digest(
     after: Any,
     note: str,
     prev_hash: str,
+    actor_label: str | None = None,
+    version: int = 1,
 ) -> str:
-    payload = {
+    """Version 1 (entries written before issue 14) left `actor_label` out; version 2 hashes
+    every field an entry shows, the actor's name included."""
+    payload: dict[str, Any] = {
         "chain": chain_key,
         "seq": seq,
         "at": created_at.isoformat(timespec="microseconds"),
@@ -43,4 +47,7 @@ def entry_digest(
         "note": note,
         "prev": prev_hash,
     }
+    if version >= 2:
+        payload["v"] = version
+        payload["actor_label"] = actor_label
     return hashlib.sha256(canonical(payload).encode("utf-8")).hexdigest()

@@ -36,6 +36,9 @@ class AuditEntry(models.Model):
     note = models.TextField(_("catatan"), blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # 1: entries written before every shown field was hashed (actor_label was not);
+    # 2: the digest covers every field (netral/audit/hashing.py).
+    hash_version = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         verbose_name = _("entri audit")
@@ -50,3 +53,50 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain_key}#{self.seq} {self.action}"
+
+
+class AuditCheckpoint(models.Model):
+    """A sealed statement of the audit trail at one moment (issue 14 §18).
+
+    It names the last entry id it covers, how many entries and chains existed up to it, and
+    the head (last seq and hash) of every chain that grew since the previous checkpoint
+    (AuditCheckpointHead rows, summarised by `heads_digest`). The record is signed with the
+    Ed25519 key that seals pledges and receipts (netral/core/sealing.py) and links to the
+    previous checkpoint's digest, so deleting the tail of a chain, a whole chain, or a
+    checkpoint is detected by `netral verify_audit`. Append-only like the entries."""
+
+    number = models.PositiveIntegerField(_("nomor"), unique=True)
+    created_at = models.DateTimeField(_("waktu"))
+    last_entry_id = models.BigIntegerField(_("entri terakhir"))
+    entries = models.PositiveBigIntegerField(_("jumlah entri"))
+    chains = models.PositiveBigIntegerField(_("jumlah rantai"))
+    heads_digest = models.CharField(max_length=64)
+    prev_digest = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64)
+    seal_key_id = models.CharField(max_length=16)
+    seal_signature = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = _("titik periksa audit")
+        verbose_name_plural = _("titik periksa audit")
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AuditCheckpointHead(models.Model):
+    checkpoint = models.ForeignKey(AuditCheckpoint, on_delete=models.PROTECT, related_name="heads")
+    chain_key = models.CharField(max_length=120)
+    seq = models.PositiveIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkpoint", "chain_key"], name="audit_checkpoint_head_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["chain_key", "seq"], name="audit_head_chain_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.chain_key}#{self.seq}"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from netral.accounts.models import User
 
 _MAX_RETRIES = 20
+HASH_VERSION = 2  # every shown field hashed, actor_label included (hashing.entry_digest)
 
 
 def chain_key_for(obj: models.Model) -> str:
@@ -59,6 +60,7 @@ def _entry(
         after=after,
         note=note,
         prev_hash=prev_hash,
+        hash_version=HASH_VERSION,
     )
     entry.hash = _digest(entry)
     return entry
@@ -151,6 +153,8 @@ def _digest(entry: AuditEntry) -> str:
         after=entry.after,
         note=entry.note,
         prev_hash=entry.prev_hash,
+        actor_label=entry.actor_label,
+        version=entry.hash_version,
     )
 
 
@@ -166,6 +170,7 @@ class ChainBreak:
 class VerifyResult:
     entries: int = 0
     chains: int = 0
+    checkpoints: int = 0
     breaks: list[ChainBreak] = field(default_factory=list)
 
     @property
@@ -174,8 +179,18 @@ class VerifyResult:
 
 
 def audit_verify(*, progress: Any = None) -> VerifyResult:
-    """Recompute every hash and link; report edits, deletions and reordering."""
-    result = VerifyResult()
+    """Recompute every hash and link; report edits, deletions and reordering; and check the
+    sealed checkpoints (netral/audit/checkpoints.py): their seals and links, and that every
+    chain head they vouch for is still there, so deleting a chain's tail or a whole chain
+    is reported too."""
+    from netral.audit.checkpoints import checkpoints_check
+
+    checked = checkpoints_check()
+    result = VerifyResult(checkpoints=checked.checkpoints)
+    for found in checked.problems:
+        result.breaks.append(ChainBreak(found.chain_key, found.seq, 0, found.problem))
+    expected = checked.expected_heads
+    heads_seen: dict[str, str | None] = {}  # chain -> hash found at the vouched seq
     total = AuditEntry.objects.count()
     current_chain: str | None = None
     expected_seq = 1
@@ -187,6 +202,8 @@ def audit_verify(*, progress: Any = None) -> VerifyResult:
         if entry.chain_key != current_chain:
             current_chain, expected_seq, prev_hash = entry.chain_key, 1, GENESIS
             result.chains += 1
+            if current_chain in expected:
+                heads_seen.setdefault(current_chain, None)
         result.entries += 1
         if entry.seq != expected_seq:
             result.breaks.append(
@@ -215,7 +232,32 @@ def audit_verify(*, progress: Any = None) -> VerifyResult:
                     "isi entri tidak cocok dengan hash-nya",
                 )
             )
+        head = expected.get(entry.chain_key)
+        if head is not None and head[0] == entry.seq:
+            heads_seen[entry.chain_key] = entry.hash
         expected_seq, prev_hash = entry.seq + 1, entry.hash
         if progress is not None:
             progress(result.entries, total)
+    for chain_key, (seq, digest) in sorted(expected.items()):
+        if chain_key not in heads_seen:
+            problem = f"seluruh rantai hilang (titik periksa mencatat sampai #{seq})"
+        elif heads_seen[chain_key] is None:
+            problem = f"ujung rantai hilang: titik periksa mencatat sampai #{seq}"
+        elif heads_seen[chain_key] != digest:
+            problem = f"entri #{seq} tidak sama dengan yang dicatat titik periksa"
+        else:
+            continue
+        result.breaks.append(ChainBreak(chain_key, seq, 0, problem))
+    latest = checked.latest
+    if latest is not None:
+        present = AuditEntry.objects.filter(id__lte=latest.last_entry_id).count()
+        if present < latest.entries:
+            result.breaks.append(
+                ChainBreak(
+                    f"checkpoint:{latest.number}",
+                    latest.number,
+                    0,
+                    f"{latest.entries - present} entri yang tercakup titik periksa terakhir hilang",
+                )
+            )
     return result

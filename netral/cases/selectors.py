@@ -366,18 +366,24 @@ def now_local_date() -> dt.date:
     return timezone.localdate()
 
 
-def pledges_for_official(*, official: Official) -> list[Any]:
-    """Signed neutrality pledges of an official, if the declarations app provides them."""
+def pledges_for_official(*, user: AnyUser, official: Official) -> list[Any]:
+    """Signed neutrality pledges of an official made at events `user` may see (a pledge at
+    another regency's event names that event, its date and place), if the declarations app
+    provides them."""
     from django.apps import apps
 
     if not apps.is_installed("netral.declarations"):
         return []
+    from netral.accounts import access
+
     try:
         from netral.declarations.selectors import official_pledges
     except ImportError:  # the declarations area has not shipped this selector
         return []
     return [
-        s for s in official_pledges(official=official) if getattr(s, "revoked_at", None) is None
+        s
+        for s in official_pledges(official=official, signatures=access.signatures_visible_to(user))
+        if getattr(s, "revoked_at", None) is None
     ]
 
 

@@ -25,6 +25,9 @@ OTP_DIGITS = 6
 OTP_TTL_SECONDS = 10 * 60
 OTP_MAX_ATTEMPTS = 5
 OTP_MAX_SENDS = 5
+# The send cap holds per official and event over every invitation created in this window
+# (issue 14 §17), so a fresh invitation from the event QR code does not reset it.
+OTP_CAP_WINDOW_HOURS = 24
 OTP_RESEND_SECONDS = 60
 
 

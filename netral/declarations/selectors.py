@@ -224,11 +224,11 @@ def signature_verify(*, code: uuid.UUID) -> Verification:
 # --- the official's profile ----------------------------------------------------------
 
 
-def official_pledges(*, official: Official) -> list[Signature]:
-    """Every signature of this official, newest first, revoked ones included (marked)."""
-    return list(
-        Signature.objects.filter(official=official).select_related("event").order_by("-signed_at")
-    )
+def official_pledges(*, official: Official, signatures: QuerySet[Signature]) -> list[Signature]:
+    """The official's signatures among `signatures` (already scoped to the viewer by
+    access.signatures_visible_to: only events the viewer may see), newest first, revoked
+    ones included (marked)."""
+    return list(signatures.filter(official=official).select_related("event").order_by("-signed_at"))
 
 
 # --- coverage ------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -1079,7 +1079,31 @@ class InvitationLink:
 def _invitation_new(
     *, event: Event, official: Official, via: str, expires_at: dt.datetime
 ) -> InvitationLink:
+    """Issue a link to the ONE live invitation of (event, official) (issue 14 §17).
+
+    If a live one exists (not completed, not expired) it gets a fresh token (the old link
+    stops working) and keeps its one-time-code counters, so scanning the event QR code again
+    and again cannot multiply the codes sent to the official or the guesses at them; only
+    otherwise is a new invitation created. The participant row is locked first so parallel
+    requests for the same official queue here instead of each creating one."""
+    EventParticipant.objects.select_for_update().filter(event=event, official=official).first()
     token = secrets.token_urlsafe(32)
+    live = (
+        SigningInvitation.objects.select_for_update()
+        .filter(
+            event=event,
+            official=official,
+            completed_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+    if live is not None:
+        live.token_hash = otp.token_hash(token)
+        live.expires_at = max(live.expires_at, expires_at)
+        live.save(update_fields=["token_hash", "expires_at", "updated_at"])
+        return InvitationLink(live, token)
     invitation = SigningInvitation.objects.create(
         token_hash=otp.token_hash(token),
         event=event,
@@ -1222,7 +1246,19 @@ def otp_send(*, invitation: SigningInvitation) -> OtpSent:
     now = timezone.now()
     if locked.completed_at is not None:
         raise ApplicationError(_("Penandatanganan melalui tautan ini sudah selesai."))
-    if locked.otp_sends >= otp.OTP_MAX_SENDS:
+    # The cap holds per official and event, over every invitation of the last day (a new
+    # invitation from the QR code must not reset it; issue 14 §17).
+    sent_before = (
+        SigningInvitation.objects.filter(
+            event_id=locked.event_id,
+            official_id=locked.official_id,
+            created_at__gte=now - dt.timedelta(hours=otp.OTP_CAP_WINDOW_HOURS),
+        )
+        .exclude(pk=locked.pk)
+        .aggregate(n=Sum("otp_sends"))["n"]
+        or 0
+    )
+    if locked.otp_sends + sent_before >= otp.OTP_MAX_SENDS:
         raise ApplicationError(
             _(
                 "Batas pengiriman kode untuk tautan ini sudah tercapai. "

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
 
 from netral.accounts.models import Assignment, Role, User
 from netral.audit.services import audit_record
@@ -26,6 +27,10 @@ from netral.registry.services.regions_load import regions_load
 from netral.registry.text import fold
 
 DEMO_PASSWORD = "Netral-Demo-2024"  # noqa: S105  documented in README and docs/how-to/demo.md
+# The authenticator key of every demo account (issue 14 §11), public like the password:
+# base32 JZSXI4TBNQWUIZLNN4WTEMBSGQWVIT2UKA (docs/how-to/demo.md); `netral demo_code`
+# prints the current code.
+DEMO_TOTP_KEY = "4e657472616c2d44656d6f2d323032342d544f5450"  # hex of "Netral-Demo-2024-TOTP"
 
 # (username, full name, role, region code or None, unit)
 DEMO_OFFICERS: list[tuple[str, str, Role, str | None, str]] = [
@@ -153,6 +158,9 @@ def _officers() -> int:
             )
         Assignment.objects.get_or_create(
             user=user, role=role, region_id=region, defaults={"unit_name": unit}
+        )
+        TOTPDevice.objects.get_or_create(
+            user=user, name="authenticator", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
         )
     return len(DEMO_OFFICERS)
 

@@ -32,4 +32,5 @@ urlpatterns = [
         name="import_job_errors",
     ),
     path("pejabat/<int:official_id>/", views.official_detail, name="official_detail"),
+    path("pejabat/<int:official_id>/nik/", views.official_nik_reveal, name="official_nik"),
 ]

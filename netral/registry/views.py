@@ -13,7 +13,7 @@ from netral.core.http import AuthenticatedHttpRequest
 from netral.jobs import selectors as jobs_selectors
 from netral.registry import forms, selectors
 from netral.registry.models import REGION_CODE_RE, ImportStatus, Official, RegionLevel, SubjectType
-from netral.registry.services import import_template, official_edit, officials_import
+from netral.registry.services import identity, import_template, official_edit, officials_import
 
 
 @require_GET
@@ -122,7 +122,30 @@ def official_detail(request: AuthenticatedHttpRequest, official_id: int) -> Http
     context["can_view_audit"] = (
         access.audit_entries_visible_to(request.user).filter(chain_key=chain_key).exists()
     )
+    context["can_reveal_nik"] = access.can_reveal_nik(request.user, official)
     return render(request, "registry/official_detail.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def official_nik_reveal(request: AuthenticatedHttpRequest, official_id: int) -> HttpResponse:
+    """Reveal the full NIK with a reason (logged); htmx swaps the masked value for it."""
+    official = access.access_official_nik(request.user, official_id)
+    try:
+        nik = identity.official_nik_reveal(
+            official=official, viewer=request.user, reason=request.POST.get("reason", "")
+        )
+    except ApplicationError as exc:
+        response = render(
+            request,
+            "registry/_nik.html",
+            {"official": official, "error": exc.message, "can_reveal_nik": True},
+            status=400,
+        )
+    else:
+        response = render(request, "registry/_nik.html", {"official": official, "nik": nik})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -12,7 +12,7 @@ from netral.accounts.models import Role
 from netral.cases.models import Case, CaseLinkType, Status
 from netral.cases.services import case_receive
 from tests.cases.conftest import file_report, seed_deadline_rules
-from tests.factories import TEST_PASSWORD
+from tests.conftest import browser_sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,10 +32,7 @@ def test_officer_forwards_and_the_citizen_follows(live_server: Any, page: Any) -
     filed = file_report()
     case = case_receive(case=filed.case, actor=siti)
 
-    page.goto(f"{live_server.url}/masuk/?next=/perkara/{case.pk}/")
-    page.get_by_label("Nama pengguna").fill("siti")
-    page.get_by_label("Sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    browser_sign_in(page, live_server.url, "siti", f"/perkara/{case.pk}/")
     page.get_by_test_id("forward").locator("summary").click()
     page.locator("select[name=destination]").select_option("64.08")
     page.get_by_label("Alasan pelimpahan").fill("Terlapor ASN kabupaten: kewenangan Bawaslu Kab.")

@@ -80,11 +80,12 @@ def test_a_case_against_an_official_who_signed_a_pledge_shows_the_pledge(
     from tests.declarations.helpers import event, official, standard
 
     kades = official(region=DESA, name="Kades Berikrar")
-    ev = event()
+    # at the kecamatan, so the Panwaslu Kecamatan may see the event (issue 14 §16)
+    ev = event(region="64.08.04")
     declarations.event_participant_rule_set(
         event=ev,
         actor=alice,
-        region=Region.objects.get(code="64.08"),
+        region=Region.objects.get(code="64.08.04"),
         subject_types=["KEPALA_DESA"],
     )
     declarations.signature_record(event=ev, template=standard(), official=kades, actor=alice)
@@ -95,3 +96,35 @@ def test_a_case_against_an_official_who_signed_a_pledge_shows_the_pledge(
     from django.utils.html import escape
 
     assert escape(str(kades.pledge_signatures.get())) in text
+
+
+def test_a_case_page_shows_only_pledges_from_events_the_viewer_may_see(
+    panwascam: Any, alice: Any, charlie: Any, alice_client: Client
+) -> None:
+    """Issue 14 §16: a pledge signed at a Bogor event names that event, its title and date;
+    an officer of Kutai Timur handling a case against the signer must not see it, neither on
+    the case page nor on the official's profile; the Kutai Timur pledge stays visible."""
+    from django.utils.html import escape
+
+    from netral.declarations import services as declarations
+    from netral.declarations.models import EventParticipant
+    from tests.cases.conftest import client_for_user
+    from tests.declarations.helpers import event, official, standard
+
+    kades = official(region=DESA, name="Kades Dua Ikrar")
+    home = event(region="64.08.04", title="Deklarasi Kutai Timur")
+    damai = standard("deklarasi-pemilu-damai")
+    away = event(region="32.01", title="Sosialisasi Rahasia Bogor", actor=charlie, pledges=[damai])
+    for ev, actor, text in ((home, alice, standard()), (away, charlie, damai)):
+        EventParticipant.objects.create(event=ev, official=kades)
+        declarations.signature_record(event=ev, template=text, official=kades, actor=actor)
+    case = file_report(persons=[PersonData(official_id=kades.pk)]).case
+
+    for client, url in (
+        (client_for_user(panwascam), reverse("cases:detail", args=[case.pk])),
+        (alice_client, reverse("registry:official_detail", args=[kades.pk])),
+    ):
+        text = client.get(url).content.decode()
+        assert escape(standard().title) in text, url
+        assert escape(damai.title) not in text, url
+        assert "Sosialisasi Rahasia Bogor" not in text, url

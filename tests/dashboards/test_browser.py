@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.factories import TEST_PASSWORD
+from tests.conftest import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,10 +44,7 @@ def test_the_dashboard_and_map_render_offline(live_server: Any, page: Any) -> No
         OfficialFactory(region_id=code)
     attempted = _offline(page, live_server.url)
     # when: dora signs in and opens the national dashboard
-    page.goto(f"{live_server.url}/masuk/?next=/dasbor/")
-    page.get_by_label("Nama pengguna").fill("dora")
-    page.get_by_label("Sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    browser_sign_in(page, live_server.url, "dora", "/dasbor/")
     page.get_by_role("heading", name="Dasbor evaluasi").wait_for()
     # then: the charts were drawn by the vendored Chart.js, the map by the server
     page.locator("canvas[data-drawn]").first.wait_for()

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from django.core import mail
 
+from tests.conftest import browser_sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -116,13 +118,9 @@ def test_the_verification_page_shows_revoked_and_invalid(live_server: Any, page:
 
 def test_an_officer_ticks_the_checklist(live_server: Any, page: Any) -> None:
     from netral.declarations.models import Signature
-    from tests.factories import TEST_PASSWORD
 
     _alice, event, text, person = _setup()
-    page.goto(f"{live_server.url}/masuk/")
-    page.get_by_label("Nama pengguna").fill("alice")
-    page.get_by_label("Sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    browser_sign_in(page, live_server.url, "alice")
     page.goto(f"{live_server.url}/deklarasi/kegiatan/{event.pk}/peserta/")
     page.wait_for_function("() => window.htmx !== undefined")  # the script is deferred
     # click, not check(): htmx replaces the box, so check() would wait on a detached element

@@ -497,3 +497,47 @@ def test_the_same_text_may_be_signed_again_for_another_election(alice: Any) -> N
     )
     services.signature_record(event=other, template=standard(), official=person, actor=alice)
     assert Signature.objects.filter(official=person).count() == 2
+
+
+def test_the_event_qr_flow_keeps_one_live_invitation_per_official_and_event(alice: Any) -> None:
+    """Issue 14 §17: scanning the QR code again reuses the live invitation (a fresh token,
+    the old link dead, the code counters kept), and an officer's link joins it too."""
+    ev, person = _event_with_participant(alice)
+    first = services.invitation_from_qr(event=ev, identifier="197001011990011001")
+    services.otp_send(invitation=first.invitation)
+    links = [
+        services.invitation_from_qr(event=ev, identifier="197001011990011001") for _ in range(5)
+    ]
+    links.append(services.invitation_create(event=ev, official=person, actor=alice))
+    assert SigningInvitation.objects.filter(event=ev, official=person).count() == 1
+    assert {link.invitation.pk for link in links} == {first.invitation.pk}
+    assert services.invitation_get(token=links[-1].token).otp_sends == 1
+    with pytest.raises(ApplicationError, match="tidak dikenal"):
+        services.invitation_get(token=first.token)
+
+
+def test_the_code_cap_holds_per_official_across_invitations(alice: Any) -> None:
+    """Issue 14 §17: an invitation that expired and a new one from the QR code share the
+    official's cap on one-time codes."""
+    ev, person = _event_with_participant(alice)
+    start = dt.datetime.now(dt.UTC)
+    sends = 0
+    with time_machine.travel(start, tick=False):
+        link = services.invitation_from_qr(event=ev, identifier="197001011990011001")
+        services.otp_send(invitation=link.invitation)
+        sends += 1
+    for i in range(1, otp.OTP_MAX_SENDS + 2):
+        # each round comes after the previous QR invitation expired: a new one each time
+        with time_machine.travel(start + dt.timedelta(minutes=31 * i), tick=False):
+            link = services.invitation_from_qr(event=ev, identifier="197001011990011001")
+            if sends < otp.OTP_MAX_SENDS:
+                services.otp_send(invitation=link.invitation)
+                sends += 1
+            else:
+                with pytest.raises(ApplicationError, match="Batas pengiriman"):
+                    services.otp_send(invitation=link.invitation)
+    assert SigningInvitation.objects.filter(event=ev, official=person).count() > 1
+    total = sum(
+        SigningInvitation.objects.filter(official=person).values_list("otp_sends", flat=True)
+    )
+    assert total == otp.OTP_MAX_SENDS

@@ -513,12 +513,24 @@ def test_coverage_export_refuses_an_unknown_format(alice_client: Client) -> None
 
 def test_the_official_profile_partial_lists_pledges(alice: Any, kutim_event: Event) -> None:
     from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from tests.factories import UserFactory
 
     person = kutim_event.participants.get().official
     services.signature_record(event=kutim_event, template=standard(), official=person, actor=alice)
-    html = render_to_string("declarations/_official_pledges.html", {"official": person})
+    request = RequestFactory().get("/")
+    request.user = alice
+    html = render_to_string(
+        "declarations/_official_pledges.html", {"official": person, "request": request}
+    )
     assert "Ikrar Netralitas Aparatur Sipil Negara" in html
     assert kutim_event.title in html
+    request.user = UserFactory(username="bogor", role="BAWASLU_KABKOTA", region="32.01")
+    html = render_to_string(
+        "declarations/_official_pledges.html", {"official": person, "request": request}
+    )
+    assert kutim_event.title not in html
 
 
 def test_texts_can_be_chosen_after_the_event_is_recorded(

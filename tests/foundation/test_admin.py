@@ -7,6 +7,7 @@ from django.test import Client
 
 from netral.accounts.models import Assignment, Role, User
 from netral.audit.models import AuditEntry
+from tests.conftest import verify_second_factor
 
 
 @pytest.fixture
@@ -14,6 +15,7 @@ def admin_client_(db: None) -> Client:
     admin = User.objects.create_superuser("root", "root@example.test", "x-Strong-Pass-1")
     client = Client()
     client.force_login(admin)
+    verify_second_factor(client, admin)
     return client
 
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from netral.accounts.models import User
+from tests.conftest import verify_second_factor
 
 MODELS = [
     (model._meta.app_label, model._meta.model_name)
@@ -21,6 +22,7 @@ MODELS = [
 def superuser_client(db: None) -> Client:
     client = Client()
     client.force_login(User.objects.create_superuser("root", "root@example.test", "x-Pass-12345"))
+    verify_second_factor(client, User.objects.get(username="root"))
     return client
 
 

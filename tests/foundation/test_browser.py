@@ -19,7 +19,11 @@ def test_an_officer_signs_in_and_finds_a_village(live_server: Any, page: Any) ->
     from tests.factories import UserFactory
 
     regions_load(path=SAMPLE_REGIONS, edition="sample")  # transactional tests start empty
-    UserFactory(username="alice", role=Role.BAWASLU_KABKOTA, region="64.08")
+    from tests.conftest import totp_code, totp_device_for
+
+    device = totp_device_for(
+        UserFactory(username="alice", role=Role.BAWASLU_KABKOTA, region="64.08")
+    )
     # when
     page.goto(f"{live_server.url}/")
     assert page.locator("html").get_attribute("lang") == "id"
@@ -27,6 +31,8 @@ def test_an_officer_signs_in_and_finds_a_village(live_server: Any, page: Any) ->
     page.get_by_label("Nama pengguna").fill("alice")
     page.get_by_label("Sandi").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
+    page.get_by_label("Kode verifikasi").fill(totp_code(device))
+    page.get_by_role("button", name="Verifikasi").click()
     # then
     page.get_by_text("Kab. Kutai Timur").first.wait_for()
     page.get_by_role("link", name="Wilayah").click()

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from netral.accounts.models import User
+from tests.conftest import totp_code, totp_device_for, verify_second_factor
 from tests.factories import TEST_PASSWORD
 
 
@@ -41,8 +42,13 @@ class TestShell:
     def test_an_officer_logs_in_sees_their_jurisdiction_and_logs_out(
         self, client: Client, alice: User
     ) -> None:
+        device = totp_device_for(alice)
         response = client.post(
             "/masuk/", {"username": "alice", "password": TEST_PASSWORD}, follow=True
+        )
+        assert "Verifikasi dua langkah" in response.content.decode()  # issue 14 §11
+        response = client.post(
+            response.redirect_chain[-1][0], {"code": totp_code(device)}, follow=True
         )
         body = response.content.decode()
         assert "Kab. Kutai Timur" in body
@@ -74,6 +80,7 @@ class TestShell:
     def test_forms_are_csrf_protected(self, alice: User) -> None:
         strict = Client(enforce_csrf_checks=True)
         strict.force_login(alice)
+        verify_second_factor(strict, alice)
         assert strict.post("/akun/sandi/", {}).status_code == 403
 
     def test_argon2_hashes_passwords_in_production_settings(self) -> None:

@@ -44,7 +44,7 @@ def test_detail_has_the_full_profile(alice_client: Client, kutim_officials: None
 
     body = alice_client.get(f"/api/v1/officials/{official.pk}").json()
 
-    assert body["nik"] == "6408042203840001"
+    assert body["nik"] == "640804********01"  # masked (issue 14 §14)
     assert {s["platform"] for s in body["social_accounts"]} == {"instagram", "facebook"}
     assert body["region_label"].startswith("Kec. Sangatta Utara")
 

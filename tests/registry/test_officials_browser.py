@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import TEST_PASSWORD
+from tests.conftest import browser_sign_in
 from tests.workers import start_worker, stop_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,10 +42,7 @@ def test_staff_upload_a_file_and_watch_it_import(
     UserFactory(username="bkpsdm", role=Role.BKPSDM, region="64.08")
     upload = tmp_path / "pegawai.csv"
     _big_csv(upload)
-    page.goto(f"{live_server.url}/masuk/")
-    page.get_by_label("Nama pengguna").fill("bkpsdm")
-    page.get_by_label("Sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    browser_sign_in(page, live_server.url, "bkpsdm")
     page.get_by_role("link", name="Pejabat").first.click()
     page.get_by_role("link", name="Impor dari CSV/XLSX").click()
     worker = start_worker("browser-test-worker")  # `netral worker`, as `make run` starts it

@@ -58,7 +58,7 @@ def test_htmx_gets_only_the_results_fragment(alice_client: Client, kutim_officia
     assert "Séno" not in body
 
 
-def test_the_profile_shows_everything_and_the_full_nik(
+def test_the_profile_shows_everything_with_the_nik_masked(
     alice_client: Client, kutim_officials: None
 ) -> None:
     official = Official.objects.get(nip="198403222009021004")
@@ -67,7 +67,8 @@ def test_the_profile_shows_everything_and_the_full_nik(
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert "6408042203840001" in body  # the full NIK, only here
+    assert "6408042203840001" not in body  # masked until revealed with a reason (§14)
+    assert "640804********01" in body
     assert "instagram" in body
     assert "@senoaji" in body
     assert 'data-section="pledges"' in body  # filled by the declarations area when present

@@ -13,15 +13,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _login(page: Any, live_server: Any) -> None:
     from netral.accounts.models import Role
     from netral.registry.services.regions_load import regions_load
-    from tests.conftest import SAMPLE_REGIONS
-    from tests.factories import TEST_PASSWORD, UserFactory
+    from tests.conftest import SAMPLE_REGIONS, browser_sign_in
+    from tests.factories import UserFactory
 
     regions_load(path=SAMPLE_REGIONS, edition="sample")  # transactional tests start empty
     UserFactory(username="alice", role=Role.BAWASLU_KABKOTA, region="64.08")
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", TEST_PASSWORD)
-    page.click("button[type=submit]")
+    browser_sign_in(page, live_server.url, "alice")  # password, then the second factor
     page.wait_for_url(f"{live_server.url}/petugas/")
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.security import django_auth
 
 from netral.accounts import access
+from netral.api.auth import API_AUTH
 from netral.cases import selectors
 from netral.cases.models import Case, Status
 from netral.cases.selectors import CaseFilters
@@ -16,7 +16,7 @@ from netral.cases.services import case_forward, case_receive, case_register
 from netral.cases.workflow import case_transition
 from netral.core.errors import ApplicationError
 
-router = Router(tags=["cases"], auth=django_auth)
+router = Router(tags=["cases"], auth=API_AUTH)
 MAX_PAGE = 100
 
 

@@ -6,13 +6,13 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.security import django_auth
 
+from netral.api.auth import API_AUTH
 from netral.core.errors import ApplicationError
 from netral.dashboards.forms import DashboardFilterForm
 from netral.dashboards.selectors import dashboard_build
 
-router = Router(tags=["dashboards"], auth=django_auth)
+router = Router(tags=["dashboards"], auth=API_AUTH)
 
 Cell = str | int | float | None
 

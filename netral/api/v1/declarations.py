@@ -7,10 +7,10 @@ from typing import Any, cast
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.security import django_auth
 
 from netral.accounts import access
 from netral.accounts.models import User
+from netral.api.auth import API_AUTH
 from netral.declarations import selectors, services
 from netral.declarations.models import Event, Signature
 
@@ -93,7 +93,7 @@ def _signature_out(sig: Signature) -> SignatureOut:
     )
 
 
-@router.get("/events", response=list[EventOut], auth=django_auth, summary="Events in scope")
+@router.get("/events", response=list[EventOut], auth=API_AUTH, summary="Events in scope")
 def event_list_api(request: HttpRequest, limit: int = 100) -> list[EventOut]:
     events = (
         access.events_visible_to(request.user)
@@ -104,7 +104,7 @@ def event_list_api(request: HttpRequest, limit: int = 100) -> list[EventOut]:
     return [_event_out(e) for e in events]
 
 
-@router.get("/events/{event_id}", response=EventOut, auth=django_auth, summary="One event")
+@router.get("/events/{event_id}", response=EventOut, auth=API_AUTH, summary="One event")
 def event_detail_api(request: HttpRequest, event_id: int) -> EventOut:
     return _event_out(access.access_event(request.user, event_id))
 
@@ -112,7 +112,7 @@ def event_detail_api(request: HttpRequest, event_id: int) -> EventOut:
 @router.get(
     "/events/{event_id}/signatures",
     response=list[SignatureOut],
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Signatures of an event (revoked ones included)",
 )
 def event_signatures_api(request: HttpRequest, event_id: int) -> list[SignatureOut]:
@@ -123,7 +123,7 @@ def event_signatures_api(request: HttpRequest, event_id: int) -> list[SignatureO
 @router.post(
     "/events/{event_id}/institutional-signatures",
     response=SignatureOut,
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Record an institutional signatory",
 )
 def signature_institutional_api(
@@ -147,7 +147,7 @@ def signature_institutional_api(
 @router.post(
     "/signatures/{signature_id}/revoke",
     response=SignatureOut,
-    auth=django_auth,
+    auth=API_AUTH,
     summary="Revoke a signature with a reason (never deletes)",
 )
 def signature_revoke_api(
@@ -160,7 +160,7 @@ def signature_revoke_api(
     )
 
 
-@router.get("/coverage", auth=django_auth, summary="Coverage keyed by region code (map shape)")
+@router.get("/coverage", auth=API_AUTH, summary="Coverage keyed by region code (map shape)")
 def coverage_api(
     request: HttpRequest, region: str, election_event: int | None = None
 ) -> dict[str, Any]:

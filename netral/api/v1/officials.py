@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
 from netral.accounts import access
+from netral.accounts.models import User
+from netral.api.auth import API_AUTH
 from netral.core.errors import ApplicationError
 from netral.registry import selectors
 from netral.registry.models import Official
+from netral.registry.services.identity import official_nik_reveal
 from netral.registry.services.officials_import import officials_import
 
-router = Router(tags=["officials"], auth=django_auth)
+router = Router(tags=["officials"], auth=API_AUTH)
 
 
 class OfficialOut(Schema):
@@ -48,7 +50,9 @@ class PositionHistoryOut(Schema):
 
 
 class OfficialDetailOut(OfficialOut):
-    nik: str | None
+    nik: str | None = Field(
+        description="Masked (first 6 and last 2 digits); reveal with POST /{id}/nik."
+    )
     email: str
     phone: str
     is_active: bool
@@ -158,7 +162,7 @@ def official_detail_api(request: HttpRequest, official_id: int) -> OfficialDetai
     base = _out(official).dict()
     return OfficialDetailOut(
         **base,
-        nik=official.nik,
+        nik=official.nik_masked or None,
         email=official.email,
         phone=official.phone,
         is_active=official.is_active,
@@ -178,6 +182,25 @@ def official_detail_api(request: HttpRequest, official_id: int) -> OfficialDetai
             for h in profile["history"]
         ],
     )
+
+
+class NikRevealIn(Schema):
+    reason: str = Field(max_length=500, description="Why the full NIK is needed (logged).")
+
+
+class NikOut(Schema):
+    nik: str
+
+
+@router.post(
+    "/{official_id}/nik",
+    response=NikOut,
+    summary="Reveal one official's full NIK, with a reason (written to the audit trail)",
+)
+def official_nik_api(request: HttpRequest, official_id: int, body: NikRevealIn) -> Any:
+    official = access.access_official_nik(request.user, official_id)
+    viewer = cast(User, request.user)  # django_auth: a signed-in user
+    return NikOut(nik=official_nik_reveal(official=official, viewer=viewer, reason=body.reason))
 
 
 @router.post(

@@ -22,7 +22,7 @@ def official_cases(context: Any, official: Official) -> dict[str, Any]:
     return {
         "appearances": selectors.official_cases(user=user, official=official),
         "sanctions": selectors.sanctions_for_official(user=user, official=official),
-        "pledges": selectors.pledges_for_official(official=official),
+        "pledges": selectors.pledges_for_official(user=user, official=official),
     }
 
 

@@ -261,7 +261,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 for p in case.reported_persons.all()
             },
             "pledges": {
-                p.pk: selectors.pledges_for_official(official=p.official)
+                p.pk: selectors.pledges_for_official(user=request.user, official=p.official)
                 for p in case.reported_persons.all()
                 if p.official is not None
             },

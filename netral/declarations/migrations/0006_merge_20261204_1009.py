@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('declarations', '0004_event_facts_spoken_joint'),
-        ('declarations', '0005_standard_pledge_sources'),
+        ("declarations", "0004_event_facts_spoken_joint"),
+        ("declarations", "0005_standard_pledge_sources"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -21,7 +21,10 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"RUSAK {brk.chain_key} #{brk.seq} (id {brk.entry_id}): {brk.problem}"
             )
-        summary = f"{result.entries} entri dalam {result.chains} rantai diperiksa"
+        summary = (
+            f"{result.entries} entri dalam {result.chains} rantai dan "
+            f"{result.checkpoints} titik periksa diperiksa"
+        )
         if not result.ok:
             raise CommandError(f"{summary}; {len(result.breaks)} kerusakan ditemukan.")
         self.stdout.write(self.style.SUCCESS(f"{summary}; semua utuh."))

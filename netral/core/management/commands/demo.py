@@ -23,3 +23,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write("Contoh: bawaslu.kutim, bawaslu.bogor, bawaslu.ri, admin")
+        self.stdout.write(
+            "Verifikasi dua langkah: kode dari `netral demo_code`, atau kunci autentikator "
+            "JZSXI4TBNQWUIZLNN4WTEMBSGQWVIT2UKA (docs/how-to/demo.md)."
+        )
