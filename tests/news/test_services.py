@@ -268,10 +268,12 @@ def test_another_regency_cannot_see_the_proposal(
 ) -> None:
     url = fixture_server.add("/berita/scoped", article_html())
     [proposal] = services.article_add_url(url=url, actor=alice).proposals
-    client.force_login(charlie)
+    from tests.conftest import client_for
+
+    client = client_for(charlie)
     assert client.get(f"/berita/usulan/{proposal.pk}/").status_code == 404
     assert client.post(f"/berita/usulan/{proposal.pk}/abaikan/").status_code == 404
-    client.force_login(alice)
+    client = client_for(alice)
     page = client.get(f"/berita/usulan/{proposal.pk}/")
     assert page.status_code == 200
     import re
