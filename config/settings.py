@@ -142,6 +142,12 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 # processes serve (gunicorn workers), so rate limits hold across them.
 CACHES = {"default": env.cache(env.envstr("CACHE_URL", "locmem://"))}
 
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated,
+# e.g. "127.0.0.1,10.0.0.0/24"): the client address of rate limits and quotas is read from
+# that header only when the request comes from one of them (netral/core/client.py). Empty:
+# REMOTE_ADDR is the client (Netral serves the internet directly).
+NETRAL_TRUSTED_PROXIES = env.envnetworks("NETRAL_TRUSTED_PROXIES")
+
 # Rate limits on public endpoints, "HITS/SECONDS" (netral/cases/ratelimit.py).
 NETRAL_RATE_REPORT = env.envrate("NETRAL_RATE_REPORT", (10, 3600))
 NETRAL_RATE_REPORT_HARD = env.envrate("NETRAL_RATE_REPORT_HARD", (50, 3600))

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from netral.accounts import access
 from netral.accounts.selectors import demo_accounts_exist
+from netral.core.client import client_address
 from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
 from netral.declarations import certificates, forms, qr, ratelimit, selectors, services
@@ -595,7 +596,7 @@ def verify_certificate(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "?"))
+    return client_address(request)
 
 
 @never_cache

@@ -94,13 +94,19 @@ def report_form(request: HttpRequest) -> HttpResponse:
         event_form = EventForm(request.POST)
         persons = PersonFormSet(request.POST, prefix="terlapor")
         witnesses = WitnessFormSet(request.POST, prefix="saksi")
-        if not ratelimit.hit("report_hard", client):
+        if ratelimit.over("report_hard", client):
             return _too_many(request)
-        if needs_challenge and not ratelimit.challenge_ok(
+        if not all(f.is_valid() for f in (reporter_form, event_form, persons, witnesses)):
+            error = _("Periksa kembali isian yang ditandai.")
+        elif not ratelimit.hit("report_hard", client):
+            # only a submission that passed validation counts toward the hard cap (an empty
+            # POST costs the server nothing to refuse, and must not block a shared address)
+            return _too_many(request)
+        elif needs_challenge and not ratelimit.challenge_ok(
             request.POST.get("challenge_token", ""), request.POST.get("challenge_answer", "")
         ):
             error = _("Jawaban pertanyaan keamanan salah. Coba lagi.")
-        elif all(f.is_valid() for f in (reporter_form, event_form, persons, witnesses)):
+        else:
             region = selectors.intake_region(code=_deepest_region(request.POST))
             if region is None:
                 error = _("Pilih wilayah tempat kejadian (sampai desa/kelurahan).")
@@ -144,8 +150,6 @@ def report_form(request: HttpRequest) -> HttpResponse:
                             "pin": filed.pin,
                         }
                     )
-        else:
-            error = _("Periksa kembali isian yang ditandai.")
     else:
         reporter_form = ReporterForm(prefix="pelapor")
         event_form = EventForm(initial={"submission_key": uuid.uuid4()})
@@ -224,18 +228,19 @@ def report_status(request: HttpRequest) -> HttpResponse:
         login = StatusLoginForm(request.POST)
         if login.is_valid():
             tn = login.cleaned_data["tracking_number"].strip().upper()
-            if not (
-                ratelimit.hit("pin", client, count=False)
-                and ratelimit.hit("pin", "tn:" + tn, count=False)
-            ):
+            # Count the attempt first, against this client and this tracking number (never
+            # against everyone), then decide: a burst gets exactly the limit's tries.
+            client_ok = ratelimit.hit("pin", client)
+            number_ok = ratelimit.hit("pin", "tn:" + tn)
+            if not (client_ok and number_ok):
                 return _too_many(request)
             found = selectors.case_by_tracking(tracking_number=tn)
             if found is not None and pin_matches(found, login.cleaned_data["pin"]):
+                ratelimit.undo("pin", client)  # a right PIN is not a failure
+                ratelimit.undo("pin", "tn:" + tn)
                 request.session.cycle_key()
                 request.session[SESSION_STATUS] = str(found.code)
                 return redirect("cases:public_status")
-            ratelimit.hit("pin", client)
-            ratelimit.hit("pin", "tn:" + tn)
             error = _("Nomor pelacakan atau PIN salah.")
     elif request.method == "POST" and case is not None:
         action = request.POST.get("action")
