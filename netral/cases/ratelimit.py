@@ -14,7 +14,7 @@ must solve is the proof of work in netral/cases/challenge.py.
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import secrets
 import time
 
@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import timezone
 
 from netral.core.client import client_address
 
@@ -69,10 +70,8 @@ def hit(name: str, key: str) -> bool:
 def undo(name: str, key: str) -> None:
     """Give back one hit (a PIN attempt that turned out right)."""
     _limit, window = limits(name)
-    try:
+    with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
         cache.decr(_bucket(name, key, window))
-    except ValueError:
-        pass
 
 
 def over(name: str, key: str) -> bool:
@@ -85,7 +84,7 @@ def over(name: str, key: str) -> bool:
 
 
 def _quota_key(client: str) -> str:
-    return f"quota:upload:{client}:{dt.date.today().isoformat()}"
+    return f"quota:upload:{client}:{timezone.localdate().isoformat()}"
 
 
 def upload_quota_take(client: str, nbytes: int) -> bool:
@@ -105,10 +104,8 @@ def upload_quota_give_back(client: str, nbytes: int) -> None:
     """Return a reservation whose files were not stored (the report was refused)."""
     if nbytes <= 0:
         return
-    try:
+    with contextlib.suppress(ValueError):
         cache.decr(_quota_key(client), nbytes)
-    except ValueError:
-        pass
 
 
 _SALT = "netral.cases.challenge"

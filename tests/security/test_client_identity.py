@@ -148,7 +148,8 @@ def test_counters_are_shared_across_processes_through_redis() -> None:
         pytest.skip("no Redis on this machine")
     code = (
         "import django, os; django.setup();"
-        "from django.conf import settings; settings.CACHES['default']['KEY_PREFIX']=os.environ['P'];"
+        "from django.conf import settings;"
+        "settings.CACHES['default']['KEY_PREFIX'] = os.environ['P'];"
         "from netral.cases import ratelimit;"
         "print(sum(ratelimit.hit('pin', 'shared') for _ in range(4)))"
     )
