@@ -36,6 +36,7 @@ from netral.cases.models import (
     ReporterKind,
     Status,
 )
+from netral.core.spreadsheet import csv_row, xlsx_row
 from netral.declarations.models import SignatureMethod
 from netral.elections.models import Regime
 from netral.registry.models import PositionCategory, SubjectType
@@ -263,9 +264,9 @@ def _cell(value: Any) -> Any:
 def csv_stream(headers: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
     """UTF-8 CSV with a BOM (Excel opens it correctly), one encoded line per row."""
     writer = csv.writer(_Echo())
-    yield "\ufeff".encode() + writer.writerow(headers).encode()
+    yield "\ufeff".encode() + writer.writerow(csv_row(headers)).encode()
     for row in rows:
-        yield writer.writerow([_cell(v) for v in row]).encode()
+        yield writer.writerow(csv_row(_cell(v) for v in row)).encode()
 
 
 def xlsx_write(headers: list[str], rows: Iterable[list[Any]], sheet_title: str) -> IO[bytes]:
@@ -274,9 +275,9 @@ def xlsx_write(headers: list[str], rows: Iterable[list[Any]], sheet_title: str) 
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_title[:31])
-    sheet.append(headers)
+    sheet.append(xlsx_row(sheet, headers))
     for row in rows:
-        sheet.append([_xlsx_cell(v) for v in row])
+        sheet.append(xlsx_row(sheet, (_xlsx_cell(v) for v in row)))
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  closed by the response
     book.save(handle)
     handle.seek(0)

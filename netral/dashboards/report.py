@@ -11,6 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from netral.core.spreadsheet import xlsx_row
+
 from . import charts, maps
 from .forms import MAP_METRICS
 from .tables import Dashboard
@@ -85,22 +87,24 @@ def report_xlsx(*, dashboard: Dashboard) -> bytes:
     bold = Font(bold=True)
     summary.append([_("Laporan evaluasi netralitas")])
     summary["A1"].font = bold
-    summary.append([_("Wilayah"), dashboard.scope_name, dashboard.scope_code or ""])
-    summary.append([_("Pemilihan"), dashboard.event_name])
+    summary.append(
+        xlsx_row(summary, [_("Wilayah"), dashboard.scope_name, dashboard.scope_code or ""])
+    )
+    summary.append(xlsx_row(summary, [_("Pemilihan"), dashboard.event_name]))
     summary.append([_("Periode"), _period(dashboard)])
     summary.append([_("Dibuat"), dashboard.generated_at.strftime("%Y-%m-%d %H:%M %Z")])
     summary.append([])
     for figure in dashboard.figures:
-        summary.append([figure.label, figure.value, figure.suffix])
+        summary.append(xlsx_row(summary, [figure.label, figure.value, figure.suffix]))
     for gap in dashboard.gaps:
-        summary.append([gap])
+        summary.append(xlsx_row(summary, [gap]))
     for table in dashboard.tables:
         sheet = book.create_sheet(_sheet_title(table.title, used))
-        sheet.append(table.columns)
+        sheet.append(xlsx_row(sheet, table.columns))
         for cell in sheet[1]:
             cell.font = bold
         for row in table.rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
         if table.note:
             sheet.append([])
             sheet.append([table.note])

@@ -25,6 +25,7 @@ from netral.accounts.selectors import demo_accounts_exist
 from netral.core.client import client_address
 from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
+from netral.core.spreadsheet import csv_row, xlsx_row
 from netral.declarations import certificates, forms, qr, ratelimit, selectors, services
 from netral.declarations.models import SignatureMethod
 
@@ -525,7 +526,7 @@ def coverage_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse
     name = f"cakupan-deklarasi-{cov['region']['code']}"
     if fmt == "csv":
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
+        csv.writer(buffer).writerows(csv_row(row) for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
@@ -534,7 +535,7 @@ def coverage_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse
     book = Workbook(write_only=True)
     sheet = book.create_sheet("cakupan")
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(
