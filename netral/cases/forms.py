@@ -25,6 +25,7 @@ from netral.cases.models import (
     SkbCode,
     ViolationType,
 )
+from netral.core.bounds import LINE_MAX, MAX_FORMS, TEXT_LONG, TEXT_MAX
 from netral.elections.models import Regime
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -63,13 +64,16 @@ class ReporterForm(forms.Form):
     )
     occupation = forms.CharField(label=_("Pekerjaan"), max_length=100, required=False)
     nationality = forms.CharField(label=_("Kewarganegaraan"), max_length=60, initial="Indonesia")
-    address = forms.CharField(label=_("Alamat"), widget=forms.Textarea(attrs={"rows": 2}))
+    address = forms.CharField(
+        max_length=TEXT_MAX, label=_("Alamat"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     phone = forms.CharField(
         label=_("Nomor telepon/HP"),
         max_length=30,
         help_text=_("Untuk dihubungi pengawas bila perlu."),
     )
     email = forms.EmailField(
+        max_length=254,
         label=_("E-mail (tidak wajib)"),
         required=False,
         help_text=_("Kami kirim kabar perkembangan laporan ke sini."),
@@ -105,11 +109,13 @@ class EventForm(forms.Form):
         help_text=_("Laporan disampaikan paling lama 7 hari sejak diketahui."),
     )
     description = forms.CharField(
+        max_length=TEXT_LONG,
         label=_("Uraian kejadian"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Ceritakan berurutan: apa yang terjadi, di mana, kapan, dan bagaimana."),
     )
     evidence_list = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Daftar bukti lain"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -148,8 +154,14 @@ class WitnessForm(forms.Form):
     phone = forms.CharField(label=_("No. telp/HP"), max_length=30, required=False)
 
 
-PersonFormSet = forms.formset_factory(PersonForm, extra=3, max_num=10)
-WitnessFormSet = forms.formset_factory(WitnessForm, extra=2, max_num=10)
+# validate_max: more than MAX_FORMS entries is an error naming the group, never a silent cut
+# (absolute_max keeps Django from even building forms past it).
+PersonFormSet = forms.formset_factory(
+    PersonForm, extra=3, max_num=MAX_FORMS, validate_max=True, absolute_max=MAX_FORMS
+)
+WitnessFormSet = forms.formset_factory(
+    WitnessForm, extra=2, max_num=MAX_FORMS, validate_max=True, absolute_max=MAX_FORMS
+)
 
 
 class StatusLoginForm(forms.Form):
@@ -159,7 +171,16 @@ class StatusLoginForm(forms.Form):
 
 class CompletionAnswerForm(forms.Form):
     answer = forms.CharField(
-        label=_("Jawaban/kelengkapan"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        max_length=TEXT_MAX,
+        label=_("Jawaban/kelengkapan"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(
+        label=_("Alasan pencabutan"), max_length=TEXT_MAX, required=False, widget=forms.Textarea
     )
 
 
@@ -197,6 +218,7 @@ class KajianAwalForm(forms.Form):
     )
     result = forms.ChoiceField(label=_("Hasil kajian awal"), choices=InitialAssessment.choices)
     message = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Pesan kepada pelapor (bila perlu dilengkapi)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -205,14 +227,20 @@ class KajianAwalForm(forms.Form):
         label=_("Kode wilayah unit tujuan (pelimpahan)"), required=False, max_length=13
     )
     note = forms.CharField(
-        label=_("Catatan/alasan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Catatan/alasan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class TransitionForm(forms.Form):
     to = forms.CharField(max_length=32, widget=forms.HiddenInput)
     note = forms.CharField(
-        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Catatan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -231,7 +259,9 @@ class ClarificationRecordForm(forms.Form):
     session = forms.IntegerField(widget=forms.HiddenInput)
     attended = forms.BooleanField(label=_("Hadir"), required=False)
     minutes = forms.CharField(
-        label=_("Keterangan/berita acara"), widget=forms.Textarea(attrs={"rows": 3})
+        max_length=TEXT_MAX,
+        label=_("Keterangan/berita acara"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -254,10 +284,16 @@ class PersonDecideForm(forms.Form):
         label=_("Kode SKB 2022"), choices=SkbCode.choices, required=False
     )
     articles = forms.CharField(
-        label=_("Pasal (satu per baris)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Pasal (satu per baris)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     reasoning = forms.CharField(
-        label=_("Pertimbangan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Pertimbangan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -272,7 +308,7 @@ class RecommendationForm(forms.Form):
 class FollowUpForm(forms.Form):
     recommendation = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("Status tindak lanjut"), choices=FollowUp.choices)
-    note = forms.CharField(label=_("Keterangan"), required=False)
+    note = forms.CharField(max_length=LINE_MAX, label=_("Keterangan"), required=False)
 
 
 class SanctionForm(forms.Form):
@@ -283,13 +319,13 @@ class SanctionForm(forms.Form):
     decree_number = forms.CharField(label=_("Nomor SK/putusan"), max_length=120)
     decree_date = DateField(label=_("Tanggal SK"), widget=DATE)
     imposed_by = forms.CharField(label=_("Pejabat yang menjatuhkan"), max_length=200)
-    note = forms.CharField(label=_("Keterangan"), required=False)
+    note = forms.CharField(max_length=LINE_MAX, label=_("Keterangan"), required=False)
 
 
 class LinkForm(forms.Form):
     other = forms.IntegerField(label=_("ID perkara lain"))
     type = forms.ChoiceField(label=_("Hubungan"), choices=CaseLinkType.choices)
-    note = forms.CharField(label=_("Catatan"), required=False)
+    note = forms.CharField(max_length=LINE_MAX, label=_("Catatan"), required=False)
 
 
 class AssignForm(forms.Form):

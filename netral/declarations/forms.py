@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from netral.core.bounds import TEXT_MAX
 from netral.declarations.models import DocumentKind, PledgeKind, PledgeTemplate
 from netral.declarations.services import SpeakerIn
 from netral.elections.models import ElectionEvent
@@ -51,16 +52,23 @@ class EventForm(forms.Form):
         label=_("Pemilihan"), required=False, queryset=ElectionEvent.objects.all()
     )
     speakers = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Narasumber (satu per baris: nama | instansi | materi)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     materials = forms.CharField(
-        label=_("Materi"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=TEXT_MAX,
+        label=_("Materi"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     basis = forms.CharField(label=_("Dasar (SE/undangan)"), max_length=300, required=False)
     witnesses = forms.CharField(
-        label=_("Saksi"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Saksi"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     pledges = forms.ModelMultipleChoiceField(
         label=_("Naskah yang ditandatangani"),
@@ -147,13 +155,21 @@ class TemplateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis"), choices=PledgeKind.choices)
     title = forms.CharField(label=_("Judul"), max_length=250)
     preamble = forms.CharField(
-        label=_("Pembuka"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Pembuka"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     points = forms.CharField(
-        label=_("Butir (satu per baris)"), widget=forms.Textarea(attrs={"rows": 8})
+        max_length=TEXT_MAX,
+        label=_("Butir (satu per baris)"),
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
     closing = forms.CharField(
-        label=_("Penutup"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Penutup"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def points_list(self) -> list[str]:

@@ -20,6 +20,7 @@ from netral.cases.forms import (
     PersonFormSet,
     ReporterForm,
     StatusLoginForm,
+    WithdrawForm,
     WitnessFormSet,
 )
 from netral.cases.models import Case, Status
@@ -247,7 +248,8 @@ def report_status(request: HttpRequest) -> HttpResponse:
         try:
             if action == "answer":
                 answer = CompletionAnswerForm(request.POST)
-                answer.is_valid()
+                if not answer.is_valid():
+                    raise ApplicationError(_("Jawaban terlalu panjang."))
                 case_completion_answer(
                     case=case,
                     answer=answer.cleaned_data.get("answer", ""),
@@ -255,7 +257,10 @@ def report_status(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, _("Terima kasih, kelengkapan laporan sudah dikirim."))
             elif action == "withdraw":
-                case_withdraw(case=case, note=request.POST.get("note", ""))
+                withdraw = WithdrawForm(request.POST)
+                if not withdraw.is_valid():
+                    raise ApplicationError(_("Alasan pencabutan terlalu panjang."))
+                case_withdraw(case=case, note=withdraw.cleaned_data["note"])
                 messages.success(request, _("Pencabutan laporan sudah dicatat."))
             elif action == "logout":
                 request.session.pop(SESSION_STATUS, None)
