@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from netral.core.bounds import ID_MAX, PAGE_MAX
 from netral.registry.models import REGION_CODE_RE, SubjectType
 from netral.registry.selectors import OfficialFilters
 
@@ -22,8 +23,12 @@ class OfficialSearchForm(forms.Form):
         max_length=13,
         help_text=_("termasuk semua wilayah di bawahnya"),
     )
-    instansi = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    instansi = forms.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput
+    )
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=PAGE_MAX, widget=forms.HiddenInput
+    )
 
     def clean_wilayah(self) -> str:
         code: str = self.cleaned_data.get("wilayah", "").strip()

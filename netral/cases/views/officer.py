@@ -29,6 +29,7 @@ from netral.cases.models import Case, Origin, Status
 from netral.cases.selectors import CaseFilters
 from netral.cases.services import CaseData, PersonData, ReporterData, WitnessData
 from netral.cases.workflow import allowed_targets, case_transition
+from netral.core.bounds import PAGE_MAX
 from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
 from netral.registry.selectors import region_get
@@ -55,7 +56,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # No COUNT(*) over a million rows: fetch one row more than a page to know if there is
     # a next page (the list must answer in < 50 ms, issue 5).
     try:
-        number = max(int(g.get("page", "1")), 1)
+        number = min(max(int(g.get("page", "1")), 1), PAGE_MAX)
     except ValueError:
         number = 1
     offset = (number - 1) * PAGE_SIZE
