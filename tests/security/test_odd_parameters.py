@@ -126,6 +126,6 @@ def test_no_page_answers_5xx_to_odd_parameters(
     officer.force_login(dora)
     tried_officer, failures = _fuzz(officer, monkeypatch)
     tried_public, public_failures = _fuzz(Client(raise_request_exception=False), monkeypatch)
-    print(f"odd parameters: {tried_officer + tried_public} requests, all below 500")
+    print(f"odd parameters: {tried_officer + tried_public} requests, all below 500")  # noqa: T201
     assert tried_officer > 300
     assert not failures + public_failures, "\n".join(failures + public_failures)
