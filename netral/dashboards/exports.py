@@ -36,7 +36,6 @@ from netral.cases.models import (
     ReporterKind,
     Status,
 )
-from netral.core.spreadsheet import csv_row, xlsx_row
 from netral.declarations.models import SignatureMethod
 from netral.elections.models import Regime
 from netral.registry.models import PositionCategory, SubjectType
@@ -264,9 +263,9 @@ def _cell(value: Any) -> Any:
 def csv_stream(headers: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
     """UTF-8 CSV with a BOM (Excel opens it correctly), one encoded line per row."""
     writer = csv.writer(_Echo())
-    yield "\ufeff".encode() + writer.writerow(csv_row(headers)).encode()
+    yield "\ufeff".encode() + writer.writerow(headers).encode()
     for row in rows:
-        yield writer.writerow(csv_row(_cell(v) for v in row)).encode()
+        yield writer.writerow([_cell(v) for v in row]).encode()
 
 
 def xlsx_write(headers: list[str], rows: Iterable[list[Any]], sheet_title: str) -> IO[bytes]:
@@ -275,9 +274,9 @@ def xlsx_write(headers: list[str], rows: Iterable[list[Any]], sheet_title: str) 
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_title[:31])
-    sheet.append(xlsx_row(sheet, headers))
+    sheet.append(headers)
     for row in rows:
-        sheet.append(xlsx_row(sheet, (_xlsx_cell(v) for v in row)))
+        sheet.append([_xlsx_cell(v) for v in row])
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  closed by the response
     book.save(handle)
     handle.seek(0)
