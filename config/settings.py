@@ -177,7 +177,7 @@ NETRAL_MAX_UPLOAD_MB = env.envint("NETRAL_MAX_UPLOAD_MB", 200, minimum=1)
 
 # Pelimpahan (T9): where the receiving unit's clocks start, DESTINATION (its receipt of the
 # forwarded report) or ORIGINAL (the first unit's receipt); DOMAIN §8.2 is silent, see
-# netral/cases/services.py PELIMPAHAN_ANCHOR_*.
+# netral/cases/services/pelimpahan.py PELIMPAHAN_ANCHOR_*.
 NETRAL_PELIMPAHAN_ANCHOR = env.envchoice(
     "NETRAL_PELIMPAHAN_ANCHOR", "DESTINATION", {"DESTINATION", "ORIGINAL"}
 )

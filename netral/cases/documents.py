@@ -28,6 +28,7 @@ from netral.cases.models import (
     DocumentKind,
     Recommendation,
 )
+from netral.cases.receipt import receipt_record
 
 if TYPE_CHECKING:
     from netral.accounts.models import User
@@ -85,8 +86,6 @@ def document_context(
     note: str = "",
     pin: str = "",
 ) -> dict[str, Any]:
-    from netral.cases.services import receipt_record
-
     verify_url = settings.SITE_URL + reverse("cases:public_verify", args=[case.code])
     context: dict[str, Any] = {
         "case": case,

@@ -27,6 +27,7 @@ from netral.cases.models import (
 )
 from netral.core.bounds import LINE_MAX, MAX_FORMS, TEXT_LONG, TEXT_MAX
 from netral.elections.models import Regime
+from netral.registry.widgets import VILLAGE_LEVELS, RegionField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -195,10 +196,11 @@ class IntakeForm(forms.Form):
             ("INFORMASI_AWAL", _("Informasi awal")),
         ],
     )
-    incident_region = forms.CharField(
-        label=_("Kode wilayah kejadian"),
-        max_length=13,
-        help_text=_("Kode desa/kelurahan, mis. 64.08.04.2001"),
+    incident_region = RegionField(
+        label=_("Wilayah kejadian"),
+        levels=VILLAGE_LEVELS,
+        scope="mine",
+        help_text=_("Desa/kelurahan: ketik namanya lalu pilih dari daftar."),
     )
     found_date = DateField(label=_("Tanggal ditemukan (temuan)"), required=False, widget=DATE)
 
@@ -223,9 +225,7 @@ class KajianAwalForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    target_region = forms.CharField(
-        label=_("Kode wilayah unit tujuan (pelimpahan)"), required=False, max_length=13
-    )
+    target_region = RegionField(label=_("Wilayah unit tujuan (pelimpahan)"), required=False)
     note = forms.CharField(
         max_length=TEXT_MAX,
         label=_("Catatan/alasan"),

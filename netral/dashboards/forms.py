@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from netral.core.bounds import date_validators
 from netral.elections.models import ElectionEvent
-from netral.registry.models import REGION_CODE_RE
+from netral.registry.widgets import RegionField
 
 from .selectors import DashboardFilters
 
@@ -21,7 +21,7 @@ MAP_METRICS = [
 
 
 class DashboardFilterForm(forms.Form):
-    region = forms.CharField(label=_("Kode wilayah"), required=False, max_length=13)
+    region = RegionField(label=_("Wilayah"), required=False, scope="mine")
     event = forms.ModelChoiceField(
         label=_("Pemilihan"),
         queryset=ElectionEvent.objects.order_by("-voting_day"),
@@ -41,14 +41,6 @@ class DashboardFilterForm(forms.Form):
         validators=date_validators(),
     )
     metric = forms.ChoiceField(label=_("Peta menurut"), choices=MAP_METRICS, required=False)
-
-    def clean_region(self) -> str:
-        code: str = self.cleaned_data["region"].strip()
-        if code and not REGION_CODE_RE.match(code):
-            raise forms.ValidationError(
-                _("Kode wilayah tidak dikenal: %(code)s"), params={"code": code}
-            )
-        return code
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from netral.core.http import AuthenticatedHttpRequest
 from netral.elections.selectors import election_list
+from netral.registry.widgets import RegionPicker
 
 from . import exports, maps, public, report, selectors
 from .forms import MAP_METRICS, DashboardFilterForm
@@ -67,7 +68,13 @@ def _page_context(form: DashboardFilterForm, dash: Dashboard, metric: str) -> di
         "query": _query(form),
         "drill": {u.code: href(u.code) for u in dash.units if u.code != dash.scope_code},
         "crumb_href": {c: href(c or "") for c, _n in dash.breadcrumbs},
+        "region_picker": _region_picker(dash.scope_code or ""),
     }
+
+
+def _region_picker(code: str) -> str:
+    """The region filter, rendered again after a drill-down so it names the new region."""
+    return RegionPicker(scope="mine", attrs={"id": "dash-region"}).render("region", code)
 
 
 @login_required
@@ -76,7 +83,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _filters(request)
     if not form.is_valid():
         return render(
-            request, "dashboards/dashboard.html", {"form": form, "dash": None}, status=400
+            request,
+            "dashboards/dashboard.html",
+            {"form": form, "dash": None, "region_picker": _region_picker("")},
+            status=400,
         )
     dash = selectors.dashboard_build(user=request.user, filters=form.filters())
     context = _page_context(form, dash, form.map_metric())

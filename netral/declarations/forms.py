@@ -13,6 +13,7 @@ from netral.declarations.models import DocumentKind, PledgeKind, PledgeTemplate
 from netral.declarations.services import SpeakerIn
 from netral.elections.models import ElectionEvent
 from netral.registry.models import SubjectType
+from netral.registry.widgets import RegionField
 
 EVENT_KINDS = [
     ("SOSIALISASI", _("Sosialisasi")),
@@ -43,8 +44,8 @@ class EventForm(forms.Form):
         label=_("Jenis kegiatan"), choices=EVENT_KINDS, widget=forms.CheckboxSelectMultiple
     )
     date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
-    region = forms.CharField(
-        label=_("Kode wilayah"), max_length=13, help_text=_("Mis. 64.08 untuk Kab. Kutai Timur")
+    region = RegionField(
+        label=_("Wilayah"), scope="mine", help_text=_("Ketik namanya, mis. Kutai Timur")
     )
     venue = forms.CharField(label=_("Tempat"), max_length=300, required=False)
     organiser = forms.CharField(label=_("Penyelenggara"), max_length=300)
@@ -101,7 +102,7 @@ class EventPledgesForm(forms.Form):
 
 
 class ParticipantRuleForm(forms.Form):
-    region = forms.CharField(label=_("Kode wilayah peserta"), max_length=13)
+    region = RegionField(label=_("Wilayah peserta"), scope="mine")
     subject_types = forms.MultipleChoiceField(
         label=_("Jenis subjek"), choices=SubjectType.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -177,11 +178,11 @@ class TemplateForm(forms.Form):
 
 
 class CopyForm(forms.Form):
-    region = forms.CharField(label=_("Kode wilayah pemilik salinan"), max_length=13)
+    region = RegionField(label=_("Wilayah pemilik salinan"), scope="mine")
 
 
 class CoverageForm(forms.Form):
-    region = forms.CharField(label=_("Kode wilayah"), max_length=13)
+    region = RegionField(label=_("Wilayah"), scope="mine")
     election_event = forms.ModelChoiceField(
         label=_("Pemilihan"),
         required=False,

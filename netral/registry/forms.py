@@ -8,8 +8,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from netral.core.bounds import ID_MAX, PAGE_MAX
-from netral.registry.models import REGION_CODE_RE, SubjectType
+from netral.registry.models import SubjectType
 from netral.registry.selectors import OfficialFilters
+from netral.registry.widgets import RegionField
 
 
 class OfficialSearchForm(forms.Form):
@@ -17,10 +18,10 @@ class OfficialSearchForm(forms.Form):
     jenis = forms.ChoiceField(
         label=_("Jenis"), required=False, choices=[("", _("Semua jenis")), *SubjectType.choices]
     )
-    wilayah = forms.CharField(
-        label=_("Kode wilayah"),
+    wilayah = RegionField(
+        label=_("Wilayah"),
         required=False,
-        max_length=13,
+        scope="mine",
         help_text=_("termasuk semua wilayah di bawahnya"),
     )
     instansi = forms.IntegerField(
@@ -29,12 +30,6 @@ class OfficialSearchForm(forms.Form):
     page = forms.IntegerField(
         required=False, min_value=1, max_value=PAGE_MAX, widget=forms.HiddenInput
     )
-
-    def clean_wilayah(self) -> str:
-        code: str = self.cleaned_data.get("wilayah", "").strip()
-        if code and not REGION_CODE_RE.match(code):
-            raise forms.ValidationError(_("Kode wilayah tidak sah (contoh: 64.08.04)."))
-        return code
 
     def _data(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length, Substr
 
 from netral.registry.models import REGION_CODE_RE, Official, Region, ancestor_codes
@@ -62,6 +62,47 @@ def region_search(
         qs = qs.filter(code__startswith=within + ".")
     # Higher levels first: "Bogor" should offer Kab. and Kota Bogor before villages.
     regions = list(qs.order_by(Length("code"), "name", "code")[:limit])
+    return regions_with_ancestry(regions=regions)
+
+
+def region_pick(
+    *,
+    query: str,
+    within: set[str] | None = None,
+    levels: set[str] | None = None,
+    limit: int = 12,
+) -> list[RegionWithAncestry]:
+    """Candidates for the region picker: by name (folded, partial) or code prefix.
+
+    `within` keeps only those codes and their descendants (an officer's jurisdiction, or a
+    parent the form fixes); `levels` keeps only some levels (a village field offers villages).
+    Names that start with the query come before names that merely contain it, and higher
+    levels before lower ones ("Bogor" offers Kab. and Kota Bogor before villages).
+    """
+    query = query.strip()
+    if not query:
+        return []
+    qs: QuerySet[Region] = Region.objects.all()
+    folded = fold(query)
+    if query[0].isdigit():
+        qs = qs.filter(code__startswith=query)
+        starts: Q = Q(code=query)
+    else:
+        qs = qs.filter(name_folded__contains=folded)
+        starts = Q(name_folded__startswith=folded)
+    if within is not None:
+        if not within:
+            return []
+        scope = Q()
+        for code in within:
+            scope |= region_subtree_q(code, "code")
+        qs = qs.filter(scope)
+    if levels:
+        qs = qs.filter(level__in=levels)
+    ranked = qs.annotate(
+        starts=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField())
+    )
+    regions: list[Region] = list(ranked.order_by("starts", Length("code"), "name", "code")[:limit])
     return regions_with_ancestry(regions=regions)
 
 

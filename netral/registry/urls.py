@@ -7,6 +7,7 @@ from netral.registry import views
 app_name = "registry"
 urlpatterns = [
     path("wilayah/", views.region_search, name="region_search"),
+    path("wilayah/pilih/", views.region_pick, name="region_pick"),
     path("wilayah/<str:code>/", views.region_detail, name="region_detail"),
     path("pejabat/", views.official_list, name="official_list"),
     path("pejabat/cakupan/", views.official_coverage, name="coverage"),

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from netral.accounts import access
 from netral.core.http import AuthenticatedHttpRequest
 from netral.registry import forms, selectors
-from netral.registry.models import SubjectType
+from netral.registry.models import REGION_CODE_RE, RegionLevel, SubjectType
 from netral.registry.services import officials_import
 
 
@@ -19,6 +19,45 @@ def region_search(request: HttpRequest) -> HttpResponse:
     partial = request.headers.get("HX-Request") == "true"
     template = "registry/_region_results.html" if partial else "registry/region_search.html"
     return render(request, template, {"query": query, "results": results})
+
+
+def _subtree_intersection(codes: set[str] | None, parent: str) -> set[str]:
+    """The part of `codes`' subtrees (None: everywhere) that lies under `parent`."""
+    if codes is None or any(parent == c or parent.startswith(c + ".") for c in codes):
+        return {parent}
+    return {c for c in codes if c.startswith(parent + ".")}
+
+
+@require_GET
+def region_pick(request: HttpRequest) -> JsonResponse:
+    """The region picker's search (registry/widgets.py): JSON, at most 12 candidates.
+
+    Regions are public reference data; `scope=mine` narrows to the signed-in user's
+    jurisdiction (everywhere for national users), `within` to one region's subtree and
+    `levels` to some levels."""
+    query = request.GET.get("q", "")[:100]
+    within: set[str] | None = None
+    if request.GET.get("scope") == "mine" and request.user.is_authenticated:
+        within = access.jurisdiction_codes(request.user)
+    parent = request.GET.get("within", "")
+    if REGION_CODE_RE.match(parent):
+        within = _subtree_intersection(within, parent)
+    levels = {v for v in request.GET.get("levels", "").split(",") if v in RegionLevel.values}
+    results = selectors.region_pick(query=query, within=within, levels=levels or None)
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "code": item.region.code,
+                    "name": item.region.short_name,
+                    "context": ", ".join(a.short_name for a in reversed(item.ancestors)),
+                    "label": item.label,
+                    "level": str(RegionLevel(item.region.level).label),
+                }
+                for item in results
+            ]
+        }
+    )
 
 
 @require_GET

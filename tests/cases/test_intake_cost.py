@@ -89,7 +89,7 @@ def test_a_tracking_number_collision_files_with_a_new_number(
 ) -> None:
     import secrets
 
-    from netral.cases import services
+    from netral.cases import receipt
 
     first = file_report().case
     assert first.tracking_number
@@ -97,7 +97,7 @@ def test_a_tracking_number_collision_files_with_a_new_number(
     # the next draw repeats the taken number once, then draws at random again
     real_choice = secrets.choice
     draws = itertools.chain(iter(taken), iter(lambda: real_choice("ABCDEFGH"), None))
-    monkeypatch.setattr(services.secrets, "choice", lambda _seq: next(draws))
+    monkeypatch.setattr(receipt.secrets, "choice", lambda _seq: next(draws))
     second = file_report().case
     assert second.tracking_number
     assert second.tracking_number != first.tracking_number

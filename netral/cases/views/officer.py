@@ -33,6 +33,7 @@ from netral.core.bounds import PAGE_MAX
 from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
 from netral.registry.selectors import region_get
+from netral.registry.widgets import RegionPicker
 
 PAGE_SIZE = 50
 
@@ -72,6 +73,9 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "has_next": len(rows) > PAGE_SIZE,
             "next_page": number + 1,
             "filters": filters,
+            "region_picker": RegionPicker(
+                scope="mine", attrs={"id": "f-region", "aria-label": _("Wilayah")}
+            ).render("region", filters.region),
             "statuses": Status.choices,
             "origins": Origin.choices,
             "now": timezone.now(),
