@@ -174,6 +174,12 @@ NETRAL_SIGNING_KEY_DIR = Path(env.envstr("NETRAL_SIGNING_KEY_DIR", str(VAR_DIR /
 
 # Upload limit for imports and evidence, in megabytes.
 NETRAL_MAX_UPLOAD_MB = env.envint("NETRAL_MAX_UPLOAD_MB", 200, minimum=1)
+# Disk (issue 14, point 4): all the evidence files of one report together, in megabytes; what
+# one client (netral/core/client.py) may upload to the public pages per day; and the free space
+# under MEDIA_ROOT below which no evidence is accepted.
+NETRAL_MAX_REPORT_MB = env.envint("NETRAL_MAX_REPORT_MB", 50, minimum=1)
+NETRAL_UPLOAD_QUOTA_MB_PER_DAY = env.envint("NETRAL_UPLOAD_QUOTA_MB_PER_DAY", 200, minimum=1)
+NETRAL_MIN_FREE_DISK_MB = env.envint("NETRAL_MIN_FREE_DISK_MB", 2048, minimum=0)
 
 # Pelimpahan (T9): where the receiving unit's clocks start, DESTINATION (its receipt of the
 # forwarded report) or ORIGINAL (the first unit's receipt); DOMAIN §8.2 is silent, see

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -81,6 +84,27 @@ def _deepest_region(post: Any) -> str:
     return ""
 
 
+def _size(files: list[UploadedFile]) -> int:
+    return sum(f.size or 0 for f in files)
+
+
+@contextmanager
+def _upload_quota(client: str, files: list[UploadedFile]) -> Iterator[None]:
+    """Reserve the files' size from the client's daily quota (NETRAL_UPLOAD_QUOTA_MB_PER_DAY)
+    before anything is stored; give it back when the files were not stored."""
+    size = _size(files)
+    if not ratelimit.upload_quota_take(client, size):
+        raise ApplicationError(
+            _("Batas unggah harian dari alamat Anda sudah tercapai (%(mb)s MB). Coba lagi besok.")
+            % {"mb": settings.NETRAL_UPLOAD_QUOTA_MB_PER_DAY}
+        )
+    try:
+        yield
+    except BaseException:
+        ratelimit.upload_quota_give_back(client, size)
+        raise
+
+
 def _too_many(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/public/limited.html", status=429)
 
@@ -131,16 +155,20 @@ def report_form(request: HttpRequest) -> HttpResponse:
                         if f.cleaned_data.get("name")
                     ],
                 )
+                files = request.FILES.getlist("files")
                 try:
-                    filed = case_file_public(
-                        data=data,
-                        reporter=ReporterData(**reporter_form.cleaned_data),
-                        files=request.FILES.getlist("files"),
-                        submission_key=ev["submission_key"],
-                    )
+                    with _upload_quota(client, files):
+                        filed = case_file_public(
+                            data=data,
+                            reporter=ReporterData(**reporter_form.cleaned_data),
+                            files=files,
+                            submission_key=ev["submission_key"],
+                        )
                 except ApplicationError as exc:
                     error = exc.message
                 else:
+                    if filed.duplicate:
+                        ratelimit.upload_quota_give_back(client, _size(files))
                     ratelimit.hit("report", client)
                     return _receipt_redirect(
                         None
@@ -250,11 +278,11 @@ def report_status(request: HttpRequest) -> HttpResponse:
                 answer = CompletionAnswerForm(request.POST)
                 if not answer.is_valid():
                     raise ApplicationError(_("Jawaban terlalu panjang."))
-                case_completion_answer(
-                    case=case,
-                    answer=answer.cleaned_data.get("answer", ""),
-                    files=request.FILES.getlist("files"),
-                )
+                files = request.FILES.getlist("files")
+                with _upload_quota(client, files):
+                    case_completion_answer(
+                        case=case, answer=answer.cleaned_data.get("answer", ""), files=files
+                    )
                 messages.success(request, _("Terima kasih, kelengkapan laporan sudah dikirim."))
             elif action == "withdraw":
                 withdraw = WithdrawForm(request.POST)
