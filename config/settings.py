@@ -114,6 +114,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.envstr("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env.envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Uploaded files are written whole or not at all (netral/core/storage.py), and uploads too big
+# for memory wait in a directory of ours, so `netral clean_orphans` finds what a killed server
+# left behind (issue 14, point 5).
+STORAGES = {
+    "default": {"BACKEND": "netral.core.storage.AtomicFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+FILE_UPLOAD_TEMP_DIR = str(
+    Path(env.envstr("FILE_UPLOAD_TEMP_DIR", str(VAR_DIR / "tmp" / "uploads")))
+)
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 # Serve files straight from STATICFILES_DIRS so a fresh clone needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
