@@ -164,6 +164,13 @@ NETRAL_RATE_REPORT = env.envrate("NETRAL_RATE_REPORT", (10, 3600))
 NETRAL_RATE_REPORT_HARD = env.envrate("NETRAL_RATE_REPORT_HARD", (50, 3600))
 NETRAL_RATE_PIN = env.envrate("NETRAL_RATE_PIN", (5, 900))
 NETRAL_RATE_SEARCH = env.envrate("NETRAL_RATE_SEARCH", (120, 60))
+# The proof-of-work challenge (ALTCHA, netral/cases/challenge.py): a client past
+# NETRAL_RATE_REPORT reports in its window must solve one per report (always, when
+# NETRAL_CHALLENGE_ALWAYS). Expected work: COST x MAX_NUMBER / 2 PBKDF2-SHA256 iterations
+# (about a second in a browser with the defaults).
+NETRAL_CHALLENGE_ALWAYS = env.envbool("NETRAL_CHALLENGE_ALWAYS", False)
+NETRAL_ALTCHA_COST = env.envint("NETRAL_ALTCHA_COST", 5000, minimum=1)
+NETRAL_ALTCHA_MAX_NUMBER = env.envint("NETRAL_ALTCHA_MAX_NUMBER", 400, minimum=1)
 
 # Reference data read on every public report, cached per process (netral/core/ttlcache.py):
 # which handling units are active (assignments; a change made through the accounts services

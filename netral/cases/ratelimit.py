@@ -15,11 +15,9 @@ must solve is the proof of work in netral/cases/challenge.py.
 from __future__ import annotations
 
 import contextlib
-import secrets
 import time
 
 from django.conf import settings
-from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
@@ -106,23 +104,3 @@ def upload_quota_give_back(client: str, nbytes: int) -> None:
         return
     with contextlib.suppress(ValueError):
         cache.decr(_quota_key(client), nbytes)
-
-
-_SALT = "netral.cases.challenge"
-
-
-def challenge_new() -> tuple[str, str]:
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    token = signing.dumps({"s": a + b, "n": secrets.token_hex(4)}, salt=_SALT)
-    return f"{a} + {b}", token
-
-
-def challenge_ok(token: str, answer: str) -> bool:
-    try:
-        data = signing.loads(token, salt=_SALT, max_age=900)
-    except signing.BadSignature:
-        return False
-    used_key = f"challenge-used:{data.get('n')}"
-    if not cache.add(used_key, 1, 900):
-        return False  # each challenge answers once
-    return str(data.get("s")) == answer.strip()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import json
+import re
 import uuid
 from typing import Any
 
@@ -138,29 +141,39 @@ def test_missing_region_names_the_field(client: Client) -> None:
     assert "wilayah tempat kejadian" in response.content.decode()
 
 
-@override_settings(NETRAL_RATE_REPORT=(2, 3600), NETRAL_RATE_REPORT_HARD=(4, 3600))
+@override_settings(
+    NETRAL_RATE_REPORT=(2, 3600),
+    NETRAL_RATE_REPORT_HARD=(4, 3600),
+    NETRAL_ALTCHA_COST=10,
+    NETRAL_ALTCHA_MAX_NUMBER=50,
+)
 def test_a_flood_from_one_client_needs_the_challenge_then_is_refused(client: Client) -> None:
+    import altcha
     from django.core.cache import cache
 
     cache.clear()
     for _ in range(2):
         assert client.post(URL, form_data()).status_code == 302
     page = client.get(URL).content.decode()
-    assert "Pertanyaan keamanan" in page
-    # without the answer: refused, nothing stored
+    assert "<altcha-widget" in page
+    # without the proof of work: refused, nothing stored
     assert client.post(URL, form_data()).status_code == 400
     assert Case.objects.count() == 2
-    # with the right answer to the server's signed sum: accepted
-    from netral.cases import ratelimit
-
-    question, token = ratelimit.challenge_new()
-    a, b = (int(x) for x in question.split(" + "))
-    ok = client.post(URL, form_data(challenge_token=token, challenge_answer=str(a + b)))
+    # with a solution of the server's signed challenge (what the widget computes): accepted
+    challenge = altcha.Challenge.from_dict(json.loads(html.unescape(_challenge_of(page))))
+    solution = altcha.solve_challenge(challenge)
+    assert solution is not None
+    payload = altcha.Payload(challenge, solution).to_base64()
+    ok = client.post(URL, form_data(altcha=payload))
     assert ok.status_code == 302
     # past the hard cap: 429
     assert client.post(URL, form_data()).status_code == 429
     assert Case.objects.count() == 3
     cache.clear()
+
+
+def _challenge_of(page: str) -> str:
+    return re.search(r'<altcha-widget[^>]* challenge="([^"]+)"', page).group(1)  # type: ignore[union-attr]
 
 
 def test_registry_search_shows_only_public_safe_fields(client: Client) -> None:

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from netral.cases import ratelimit, selectors
+from netral.cases import challenge, ratelimit, selectors
 from netral.cases.documents import receipt_pdf
 from netral.cases.forms import (
     CompletionAnswerForm,
@@ -112,7 +112,7 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
     client = ratelimit.client_key(request)
-    needs_challenge = ratelimit.over("report", client)
+    needs_challenge = settings.NETRAL_CHALLENGE_ALWAYS or ratelimit.over("report", client)
     error = ""
     if request.method == "POST":
         reporter_form = ReporterForm(request.POST, prefix="pelapor")
@@ -127,10 +127,8 @@ def report_form(request: HttpRequest) -> HttpResponse:
             # only a submission that passed validation counts toward the hard cap (an empty
             # POST costs the server nothing to refuse, and must not block a shared address)
             return _too_many(request)
-        elif needs_challenge and not ratelimit.challenge_ok(
-            request.POST.get("challenge_token", ""), request.POST.get("challenge_answer", "")
-        ):
-            error = _("Jawaban pertanyaan keamanan salah. Coba lagi.")
+        elif needs_challenge and not challenge.challenge_ok(request.POST.get("altcha", "")):
+            error = _("Pemeriksaan keamanan belum selesai atau tidak sah. Coba kirim lagi.")
         else:
             region = selectors.intake_region(code=_deepest_region(request.POST))
             if region is None:
@@ -184,7 +182,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         event_form = EventForm(initial={"submission_key": uuid.uuid4()})
         persons = PersonFormSet(prefix="terlapor")
         witnesses = WitnessFormSet(prefix="saksi")
-    question, token = ratelimit.challenge_new() if needs_challenge else ("", "")
+    challenge_json = challenge.challenge_new() if needs_challenge else ""
     return render(
         request,
         "cases/public/report_form.html",
@@ -195,8 +193,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
             "witnesses": witnesses,
             "error": error,
             "provinces": selectors.region_options(parent=None),
-            "challenge_question": question,
-            "challenge_token": token,
+            "challenge": challenge_json,
             "elections": election_list(),
         },
         status=400 if error else 200,
