@@ -20,7 +20,7 @@ run: install
 	$(BIN)/netral migrate --noinput
 	$(BIN)/netral load_regions
 	$(BIN)/netral demo
-	$(BIN)/netral runserver 127.0.0.1:$(PORT)
+	./scripts/run.sh 127.0.0.1:$(PORT)
 
 serve: install
 	$(BIN)/netral runserver 127.0.0.1:$(PORT)

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "netral.core",
     "netral.accounts",
     "netral.audit",
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "netral.cases",
     "netral.monitoring",
     "netral.dashboards",
+    "netral.jobs",
 ]
 
 MIDDLEWARE = [
@@ -239,3 +242,31 @@ LOGGING = {
 # news, netral/core/netguard.py). Empty in production: private, loopback and link-local
 # addresses are always refused. Tests admit their own fixture server on loopback.
 NETRAL_FETCH_ALLOWED_NETWORKS = env.envlist("NETRAL_FETCH_ALLOWED_NETWORKS", [])
+
+# Background jobs (netral/jobs, docs/decisions/0010-task-engine.md): django-tasks with its
+# database backend (no extra server; SQLite or PostgreSQL) or RQ on Redis for scale.
+NETRAL_TASK_BACKEND = env.envchoice("NETRAL_TASK_BACKEND", "database", {"database", "rq"})
+NETRAL_TASK_REDIS_URL = env.envsecret("NETRAL_TASK_REDIS_URL", "redis://127.0.0.1:6379/0") or ""
+if NETRAL_TASK_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": NETRAL_TASK_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+# A worker touches its heartbeat every BEAT seconds; a running job whose heartbeat is older
+# than STALE seconds is taken for lost (its worker was killed) and queued again. STALE must
+# exceed the longest write lock a job holds on SQLite (an import's merge: ~10 s).
+NETRAL_WORKER_BEAT_SECONDS = env.envint("NETRAL_WORKER_BEAT_SECONDS", 5, minimum=1)
+NETRAL_WORKER_STALE_SECONDS = env.envint("NETRAL_WORKER_STALE_SECONDS", 60, minimum=2)
+NETRAL_WORKER_SWEEP_SECONDS = env.envint("NETRAL_WORKER_SWEEP_SECONDS", 30, minimum=1)
+NETRAL_JOB_RETENTION_DAYS = env.envint("NETRAL_JOB_RETENTION_DAYS", 14, minimum=1)
+# Periodic jobs: handler -> seconds between runs (0 turns one off).
+NETRAL_PERIODIC_JOBS = {
+    "netral.monitoring.jobs.deadlines_watch_job": env.envint(
+        "NETRAL_DEADLINE_WATCH_SECONDS", 60, minimum=0
+    ),
+    "netral.cases.jobs.notifications_send_job": env.envint(
+        "NETRAL_NOTIFICATIONS_SECONDS", 30, minimum=0
+    ),
+    "netral.dashboards.jobs.tally_fold_job": env.envint("NETRAL_TALLY_FOLD_SECONDS", 60, minimum=0),
+}

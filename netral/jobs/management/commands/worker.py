@@ -1,0 +1,43 @@
+"""`netral worker`: run background jobs and the periodic ones (netral/jobs/worker.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from netral.jobs.worker import worker_run
+
+
+class Command(BaseCommand):
+    help = (
+        "Run background jobs (imports, certificate batches, mails) and the periodic ones "
+        "(deadline watch, tally fold). Start one or more beside the web server."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="run the jobs that are due now, then exit (cron, tests)",
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            metavar="SECONDS",
+            help="how long to wait for new jobs when the queue is empty (database backend)",
+        )
+        parser.add_argument(
+            "--queues", default="*", help="comma-separated queue names (default: all)"
+        )
+        parser.add_argument("--worker-id", default=None, help="unique id (default: generated)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker_run(
+            batch=options["batch"],
+            interval=options["interval"],
+            queues=options["queues"],
+            worker_id=options["worker_id"],
+            handle_signals=True,
+        )

@@ -1,0 +1,155 @@
+"""`netral worker`: run tasks, and beside them the housekeeping every worker does.
+
+The main thread runs the backend's own worker loop (django-tasks-db's `Worker` on the
+database backend, RQ's `SimpleWorker` on Redis). A housekeeping thread beats every
+NETRAL_WORKER_BEAT_SECONDS (this worker and its running jobs are alive), enqueues the
+periodic jobs that are due and sweeps up the work of dead workers (jobs_sweep).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, connections
+from django.utils import timezone
+
+from netral.jobs import services
+
+logger = logging.getLogger(__name__)
+
+
+class Housekeeping(threading.Thread):
+    def __init__(self, *, worker_id: str, backend: str) -> None:
+        super().__init__(name="netral-worker-housekeeping", daemon=True)
+        self.worker_id = worker_id
+        self.backend = backend
+        self.started_at = timezone.now()
+        self.stopping = threading.Event()
+        self.last_sweep = 0.0
+
+    def tick(self) -> None:
+        """One round: beat, enqueue due periodic jobs, sweep now and then."""
+        import time
+
+        close_old_connections()
+        services.worker_beat(
+            worker_id=self.worker_id, backend=self.backend, started_at=self.started_at
+        )
+        services.periodic_enqueue_due()
+        if time.monotonic() - self.last_sweep >= settings.NETRAL_WORKER_SWEEP_SECONDS:
+            self.last_sweep = time.monotonic()
+            swept = services.jobs_sweep()
+            if swept.requeued or swept.failed or swept.redelivered:
+                logger.warning("sweep: %s", swept)
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.is_set():
+                try:
+                    self.tick()
+                except Exception:
+                    # The database may be locked by a long write (SQLite) or restarting:
+                    # the next beat tries again. Never let housekeeping kill the worker.
+                    logger.exception("worker housekeeping failed; trying again")
+                self.stopping.wait(settings.NETRAL_WORKER_BEAT_SECONDS)
+        finally:
+            connections.close_all()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+def new_worker_id() -> str:
+    import socket
+
+    return f"{socket.gethostname()[:40]}-{uuid.uuid4().hex[:12]}"
+
+
+def worker_run(
+    *,
+    batch: bool = False,
+    interval: float = 1.0,
+    queues: str = "*",
+    worker_id: str | None = None,
+    max_tasks: int | None = None,
+    handle_signals: bool = False,
+) -> None:
+    """Run the worker. `batch`: run what is due now, then return (tests, cron)."""
+    worker_id = worker_id or new_worker_id()
+    services.set_worker_identity(worker_id)
+    backend = settings.NETRAL_TASK_BACKEND
+    house = Housekeeping(worker_id=worker_id, backend=backend)
+    if batch:
+        house.tick()
+    else:
+        house.start()
+    try:
+        if backend == "rq":
+            _run_rq(batch=batch, queues=queues, worker_id=worker_id)
+        else:
+            _run_database(
+                batch=batch,
+                interval=interval,
+                queues=queues,
+                worker_id=worker_id,
+                max_tasks=max_tasks,
+                handle_signals=handle_signals,
+            )
+    finally:
+        house.stop()
+        if house.is_alive():
+            house.join(timeout=settings.NETRAL_WORKER_BEAT_SECONDS + 5)
+        try:
+            services.worker_stopped(worker_id=worker_id)
+        except Exception:
+            logger.exception("could not remove the worker's heartbeat")
+
+
+def _run_database(
+    *,
+    batch: bool,
+    interval: float,
+    queues: str,
+    worker_id: str,
+    max_tasks: int | None,
+    handle_signals: bool,
+) -> None:
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=queues.split(","),
+        interval=interval,
+        batch=batch,
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        startup_delay=not batch,
+        max_tasks=max_tasks,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+    if handle_signals:
+        worker.configure_signals()
+    worker.run()
+
+
+def _run_rq(*, batch: bool, queues: str, worker_id: str) -> None:
+    import django_rq
+    from django_tasks_rq.backend import Job as TaskJob
+    from rq.worker import SimpleWorker
+
+    names: list[Any] = (
+        list(settings.RQ_QUEUES) if queues == "*" else [q for q in queues.split(",") if q]
+    )
+    # SimpleWorker runs jobs in this process, so the housekeeping thread's heartbeat
+    # covers them (RQ's default forks a work horse per job).
+    worker = django_rq.get_worker(
+        *names,
+        worker_class=SimpleWorker,  # type: ignore[arg-type]
+        job_class=TaskJob,
+        name=worker_id,
+    )
+    worker.work(burst=batch, with_scheduler=True)
