@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "netral.core",
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "netral.core.middleware.ChosenLanguageMiddleware",
@@ -137,6 +139,39 @@ SESSION_COOKIE_SECURE = env.envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS (issue 14, point 9): off by default so a fresh clone serves plain HTTP on localhost;
+# docs/how-to/deploy.md lists the production values (`netral check --deploy` is then clean,
+# tests/security/test_headers.py). Behind a TLS-terminating proxy, SECURE_PROXY_SSL_HEADER
+# trusts its X-Forwarded-Proto (set it only when the proxy overwrites that header).
+SECURE_SSL_REDIRECT = env.envbool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env.envint("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env.envbool("SECURE_HSTS_PRELOAD", False)
+if env.envbool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain HTTP
+
+# Content Security Policy on every response (django-csp): scripts, styles, workers and images
+# from this server only; no inline script or style anywhere (the templates keep none; a
+# test fails on any), nothing framed, forms post only here. The proof-of-work widget runs
+# from static files (its "external" build) and its worker from 'self'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 EMAIL_BACKEND = env.envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.envstr("DEFAULT_FROM_EMAIL", "netral@localhost")

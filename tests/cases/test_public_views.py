@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 import io
@@ -12,7 +13,6 @@ from typing import Any
 
 import pypdf
 import pytest
-from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from netral.cases.models import Case, Evidence, Status
 from netral.cases.services import case_kajian_awal_record, case_receive
-from netral.cases.views.public import RECEIPT_COOKIE, RECEIPT_SALT
+from netral.cases.views.public import RECEIPT_COOKIE, _receipt_cipher
 from tests.cases.conftest import DESA, PDF, PNG, file_report, png
 from tests.factories import OfficialFactory
 
@@ -93,16 +93,22 @@ def test_a_citizen_files_a_report_with_evidence_and_gets_receipt_and_pin(client:
     assert evidence.sha256 == hashlib.sha256(PNG).hexdigest()
     receipt = client.get(reverse("cases:public_receipt")).content.decode()
     assert case.tracking_number in receipt
-    signer = signing.get_cookie_signer(
-        salt=signing._cookie_signer_salt(RECEIPT_COOKIE, RECEIPT_SALT)
-    )
     cookie = client.cookies[RECEIPT_COOKIE]
     assert cookie["httponly"]
     assert cookie["path"] == "/lapor/"
-    code, tracking_number, pin = signer.unsign(cookie.value, max_age=3600).split("|")
+    code, tracking_number, pin = (
+        _receipt_cipher().decrypt(cookie.value.encode()).decode().split("|")
+    )
     assert (code, tracking_number) == (str(case.code), case.tracking_number)
     assert pin in receipt
     assert pin not in case.pin_hash
+    # the cookie holds neither the PIN nor the tracking number readably (issue 14, point 9)
+    readable = cookie.value + base64.urlsafe_b64decode(cookie.value + "==").decode("latin-1")
+    assert pin not in readable
+    assert case.tracking_number not in readable
+    # a tampered cookie shows nothing
+    client.cookies[RECEIPT_COOKIE] = cookie.value[:-4] + "AAAA"
+    assert client.get(reverse("cases:public_receipt")).status_code == 302
 
 
 def test_a_double_submission_creates_one_report(client: Client) -> None:

@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from netral.accounts import access
@@ -38,6 +39,7 @@ from netral.registry.widgets import RegionPicker
 PAGE_SIZE = 50
 
 
+@never_cache
 @login_required
 @require_GET
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -83,6 +85,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def work_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -117,6 +120,7 @@ def _case_data(
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_intake(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -185,6 +189,7 @@ def case_intake(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -234,6 +239,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def reporter_identity(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -244,6 +250,7 @@ def reporter_identity(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return render(request, "cases/officer/_reporter.html", {"reporter": reporter, "case": case})
 
 
+@never_cache
 @login_required
 @require_GET
 def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> FileResponse:
@@ -257,6 +264,7 @@ def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_id: i
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def document_download(request: AuthenticatedHttpRequest, pk: int, doc_id: int) -> FileResponse:
@@ -434,6 +442,7 @@ ACTIONS: dict[str, tuple[type[forms.Form], Action]] = {
 }
 
 
+@never_cache
 @login_required
 @require_POST
 def case_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:

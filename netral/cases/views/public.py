@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from netral.cases import challenge, ratelimit, selectors
@@ -42,21 +46,29 @@ from netral.core.errors import ApplicationError
 from netral.elections.selectors import election_get, election_list
 
 SESSION_STATUS = "cases.status_case"
-# The receipt (tracking number and PIN, shown once) travels to the receipt page in a signed,
+# The receipt (tracking number and PIN, shown once) travels to the receipt page in an
 # HttpOnly cookie scoped to /lapor/ rather than in a database session: a report then writes no
-# session row (the public form's load target, issue 5). Only this browser can read it.
+# session row (the public form's load target, issue 5). The cookie is encrypted and
+# authenticated (Fernet: AES-128-CBC with HMAC-SHA256, key derived from SECRET_KEY), so neither
+# the PIN nor the tracking number can be read from it on the device or in a proxy's log
+# (issue 14, point 9); it expires after RECEIPT_MAX_AGE seconds.
 RECEIPT_COOKIE = "netral_receipt"
 RECEIPT_SALT = "netral.cases.receipt"
 RECEIPT_MAX_AGE = 3600
 
 
+def _receipt_cipher() -> Fernet:
+    key = salted_hmac(RECEIPT_SALT, "receipt-cookie", algorithm="sha256").digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
 def _receipt_redirect(receipt: dict[str, str] | None) -> HttpResponse:
     response = redirect("cases:public_receipt")
     if receipt is not None:
-        response.set_signed_cookie(
+        plain = "|".join((receipt["code"], receipt["tracking_number"], receipt["pin"]))
+        response.set_cookie(
             RECEIPT_COOKIE,
-            "|".join((receipt["code"], receipt["tracking_number"], receipt["pin"])),
-            salt=RECEIPT_SALT,
+            _receipt_cipher().encrypt(plain.encode()).decode("ascii"),
             max_age=RECEIPT_MAX_AGE,
             path="/lapor/",
             secure=settings.SESSION_COOKIE_SECURE,
@@ -67,10 +79,14 @@ def _receipt_redirect(receipt: dict[str, str] | None) -> HttpResponse:
 
 
 def _receipt_from(request: HttpRequest) -> dict[str, str] | None:
-    raw = request.get_signed_cookie(
-        RECEIPT_COOKIE, default=None, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE
-    )
-    parts = raw.split("|") if raw else []
+    token = request.COOKIES.get(RECEIPT_COOKIE, "")
+    if not token or len(token) > 1000:
+        return None
+    try:
+        raw = _receipt_cipher().decrypt(token.encode("ascii"), ttl=RECEIPT_MAX_AGE).decode()
+    except (InvalidToken, UnicodeError, ValueError):
+        return None
+    parts = raw.split("|")
     if len(parts) != 3:
         return None
     return dict(zip(("code", "tracking_number", "pin"), parts, strict=True))
@@ -200,6 +216,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @require_GET
 def report_receipt(request: HttpRequest) -> HttpResponse:
     receipt = _receipt_from(request)
@@ -211,6 +228,7 @@ def report_receipt(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/public/receipt.html", {"case": case, "receipt": receipt})
 
 
+@never_cache
 @require_GET
 def report_receipt_pdf(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     case = selectors.case_by_code(code=str(code))
@@ -240,6 +258,7 @@ def _status_case(request: HttpRequest) -> Case | None:
     return selectors.case_by_code(code=code) if code else None
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def report_status(request: HttpRequest) -> HttpResponse:
     client = ratelimit.client_key(request)
@@ -320,12 +339,13 @@ def report_status(request: HttpRequest) -> HttpResponse:
 def official_search(request: HttpRequest) -> HttpResponse:
     if not ratelimit.hit("search", ratelimit.client_key(request)):
         return _too_many(request)
-    rows = selectors.public_officials_search(query=request.GET.get("q", ""))
-    return render(
-        request,
-        "cases/public/_official_results.html",
-        {"rows": rows, "row": request.GET.get("row", "0")},
-    )
+    row = request.GET.get("row", "0")
+    row = row if row.isdigit() and len(row) <= 2 else "0"
+    # htmx sends the typed name under the input's own name (no inline `js:` values: the
+    # Content Security Policy forbids eval); `q` stays for other callers.
+    query = request.GET.get("q") or request.GET.get(f"terlapor-{row}-name", "")
+    rows = selectors.public_officials_search(query=query[:100])
+    return render(request, "cases/public/_official_results.html", {"rows": rows, "row": row})
 
 
 @require_GET
