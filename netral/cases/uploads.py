@@ -117,7 +117,7 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
             _("Isi berkas %(name)s tidak sesuai jenisnya; kirim foto, video atau PDF.")
             % {"name": name}
         )
-    if not uploads.verify_content(upload, file_type.content_type):  # type: ignore[arg-type]
+    if not uploads.verify_content(upload, file_type.content_type):
         raise ApplicationError(
             _("Berkas %(name)s rusak atau bukan %(kind)s yang utuh; kirim berkas aslinya.")
             % {"name": name, "kind": file_type.kind.label.lower()}

@@ -129,3 +129,31 @@ def test_no_page_answers_5xx_to_odd_parameters(
     print(f"odd parameters: {tried_officer + tried_public} requests, all below 500")  # noqa: T201
     assert tried_officer > 300
     assert not failures + public_failures, "\n".join(failures + public_failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/cases/?offset=99999999999999999999999",
+        "/api/v1/cases/?offset=-1&limit=99999999999",
+        "/api/v1/cases/99999999999999999999999",
+        "/api/v1/dashboards/summary?date_to=9999-12-31",
+        "/api/v1/dashboards/summary?date_from=0001-01-01",
+        "/api/v1/officials/?agency_id=99999999999999999999999",
+        "/api/v1/officials/?page=99999999999999999999999",
+        "/api/v1/officials/99999999999999999999999",
+        "/api/v1/declarations/events/99999999999999999999999",
+        "/api/v1/regions/?q=" + "x" * 5000,
+        "/perkara/?page=99999999999999999999999",
+        "/dasbor/?date_to=9999-12-31",
+        "/pejabat/?instansi=99999999999999999999999",
+    ],
+)
+def test_the_parameters_named_in_the_attack_are_refused_without_a_5xx(dora: Any, url: str) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(dora)
+    response = client.get(url)
+    assert response.status_code < 500, (url, response.status_code)
+    if url.startswith("/api/"):
+        assert response.status_code in (400, 404, 422), (url, response.status_code)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Router, Schema
+from ninja.params.functions import Path, Query
 from ninja.security import django_auth
 
 from netral.accounts import access

@@ -6,7 +6,8 @@ import uuid
 from typing import Any, cast
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Router, Schema
+from ninja.params.functions import Path, Query
 from ninja.security import django_auth
 
 from netral.accounts import access

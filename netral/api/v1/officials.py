@@ -6,8 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Path, Query, Router, Schema
+from ninja import File, Router, Schema
 from ninja.files import UploadedFile
+from ninja.params.functions import Path, Query
 from ninja.security import django_auth
 
 from netral.accounts import access

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Router, Schema
+from ninja.params.functions import Path, Query
 
 from netral.api.v1.params import CODE_MAX, QUERY_MAX
 from netral.registry import selectors
