@@ -21,9 +21,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-DB = "netral_bench_cases"
+from bench.harness import Spread, alternate, loadavg, pg_admin_url, pg_url, serve
+
+DB = "netral_bench_cases"  # default; --pg-database NAME and --pg-url URL override
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 URL = f"postgres://postgres@127.0.0.1:5432/{DB}"
+
+
+def _configure(args: Any) -> None:
+    """Database names from the command line (bench/__main__.py's common options)."""
+    global DB, ADMIN_URL, URL
+    DB = args.pg_database or DB
+    URL = pg_url(args, DB)
+    ADMIN_URL = pg_admin_url(args)
+
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests/fixtures/regions/wilayah-sample.csv"
 
@@ -231,10 +243,10 @@ def _cpu_seconds(pids: list[str]) -> float:
     return total
 
 
-def _server_pids(server: subprocess.Popen[bytes], db_url: str) -> tuple[list[str], list[str]]:
+def _server_pids(server_pid: int, db_url: str) -> tuple[list[str], list[str]]:
     """The gunicorn master and workers, and the PostgreSQL backends of the bench database."""
     kids = subprocess.run(  # noqa: S603
-        ["pgrep", "-P", str(server.pid)],  # noqa: S607
+        ["pgrep", "-P", str(server_pid)],  # noqa: S607
         capture_output=True,
         text=True,
     ).stdout.split()
@@ -247,26 +259,25 @@ def _server_pids(server: subprocess.Popen[bytes], db_url: str) -> tuple[list[str
                 "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB]
             ).fetchall()
         backends = [str(r[0]) for r in rows]
-    return [str(server.pid), *kids], backends
+    return [str(server_pid), *kids], backends
 
 
 def _measured(
-    server: subprocess.Popen[bytes], db_url: str, url: str, seconds: int, script: Path | None
+    server_pid: int, db_url: str, url: str, seconds: int, script: Path | None
 ) -> dict[str, float]:
     """wrk against `url`, with the CPU the server (and its database backends) spent per
     request. On a machine shared with other work, CPU per request is the steadier figure."""
-    _wrk(url, 2, script)  # warm: every worker opens its database connection
-    app, backends = _server_pids(server, db_url)
+    app, backends = _server_pids(server_pid, db_url)
     app0, db0 = _cpu_seconds(app), _cpu_seconds(backends)
     result = _wrk(url, seconds, script)
-    app, backends = _server_pids(server, db_url)
+    app, backends = _server_pids(server_pid, db_url)
     done = max(result["rps"] * seconds, 1.0)
     result["app_cpu_ms"] = (_cpu_seconds(app) - app0) * 1000 / done
     result["db_cpu_ms"] = (_cpu_seconds(backends) - db0) * 1000 / done
     return result
 
 
-def _submit_benchmark(tmp: str, seconds: int, db_url: str, label: str) -> None:
+def _submit_benchmark(tmp: str, seconds: int, db_url: str, label: str, rounds: int) -> None:
     env = {
         **os.environ,
         "DATABASE_URL": db_url,
@@ -279,54 +290,43 @@ def _submit_benchmark(tmp: str, seconds: int, db_url: str, label: str) -> None:
     # keep-alive), so wrk reconnects per request; threads also overlap each report's wait for
     # the database commit. 4 x 4 was the best of 2x8, 3x6, 4x4, 2x16 and 5 sync workers
     # measured on this machine (docs/benchmarks.md). BENCH_THREADS=1: sync workers.
-    workers = str(int(os.environ.get("BENCH_WORKERS", "4")))
+    workers = int(os.environ.get("BENCH_WORKERS", "4"))
     threads = int(os.environ.get("BENCH_THREADS", "4"))
-    import socket
+    script = Path(tmp) / "post.lua"
+    script.write_text(LUA)
+    with serve(env, workers=workers, threads=threads, warm_paths=("/healthz", "/lapor/")) as server:
+        base, server_pid = server.base, server.pid
+        _wrk(f"{base}/lapor/", 2, script)  # every worker has opened its database connection
+        runs: dict[str, list[dict[str, float]]] = {"trivial": [], "submit": []}
 
-    with socket.socket() as sock:  # a free port: other servers may run on this machine
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    command = [
-        str(ROOT / ".venv/bin/gunicorn"),
-        "config.wsgi",
-        "-c",
-        "config/gunicorn.py",  # the production settings file (gc.freeze after start-up)
-        "-b",
-        f"127.0.0.1:{port}",
-        "-w",
-        workers,
-        "--keep-alive",
-        "5",
-        "--log-level",
-        "error",
-    ]
-    if threads > 1:
-        command += ["-k", "gthread", "--threads", str(threads)]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
-    try:
-        time.sleep(3)
-        script = Path(tmp) / "post.lua"
-        script.write_text(LUA)
-        trivial = _measured(server, db_url, f"http://127.0.0.1:{port}/healthz", seconds, None)
-        submit = _measured(server, db_url, f"http://127.0.0.1:{port}", seconds, script)
-    finally:
-        server.terminate()
-        server.wait()
-    kind = f"{workers} sync workers" if threads <= 1 else f"{workers} gthread x {threads}"
-    load = os.getloadavg()[0]
-    print(
-        f"{label}: gunicorn {kind}, keep-alive, wrk -t2 -c16 -d{seconds}s, all on this "
-        f"machine (load average {load:.1f} at the end)"
-    )
-    print(
-        f"{'endpoint':28} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx/3xx':>11} "
-        f"{'app CPU ms/req':>14} {'db CPU ms/req':>13}"
-    )
-    for name, r in (("GET /healthz (trivial)", trivial), ("POST /lapor/ (report)", submit)):
-        print(
-            f"{name:28} {r['rps']:8.0f} {r['p50']:7.1f} {r['p99']:7.1f} {r['errors']:11.0f} "
-            f"{r['app_cpu_ms']:14.2f} {r['db_cpu_ms']:13.2f}"
+        def measure(name: str, url: str, lua: Path | None) -> float:
+            result = _measured(server_pid, db_url, url, seconds, lua)
+            runs[name].append(result)
+            return result["rps"]
+
+        alternate(
+            {
+                "trivial": lambda: measure("trivial", f"{base}/healthz", None),
+                "submit": lambda: measure("submit", base, script),
+            },
+            rounds,
         )
+    kind = f"{workers} sync workers" if threads <= 1 else f"{workers} gthread x {threads}"
+    print(
+        f"{label}: gunicorn {kind}, keep-alive, wrk -t2 -c16 -d{seconds}s, {rounds} alternating "
+        f"rounds, all on this machine ({loadavg()} at the end)"
+    )
+    print(f"{'endpoint':24} {'figure':16} min / median / max")
+    for name, title in (("trivial", "GET /healthz"), ("submit", "POST /lapor/")):
+        for key, figure, fmt in (
+            ("rps", "req/s", "{:.0f}"),
+            ("p99", "p99 ms", "{:.1f}"),
+            ("errors", "non-2xx/3xx", "{:.0f}"),
+            ("app_cpu_ms", "app CPU ms/req", "{:.2f}"),
+            ("db_cpu_ms", "db CPU ms/req", "{:.2f}"),
+        ):
+            spread = Spread(tuple(r[key] for r in runs[name]))
+            print(f"{title:24} {figure:16} {spread.show(fmt)}")
 
 
 def _sqlite_prepare(path: Path) -> None:
@@ -354,7 +354,8 @@ def _sqlite_prepare(path: Path) -> None:
 
 
 def run(args: Any, rest: list[str]) -> None:
-    n = 100_000 if args.quick else 1_000_000
+    _configure(args)
+    n = args.rows or (100_000 if args.quick else 1_000_000)
     seconds = 10 if args.quick else 20
     only = os.environ.get("NETRAL_BENCH_ONLY", "")  # "list", "submit" or "" (both)
     _recreate_db()
@@ -383,14 +384,14 @@ def run(args: Any, rest: list[str]) -> None:
                 from tests.factories import UserFactory
 
                 UserFactory(username="bench.kutim", role=Role.BAWASLU_KABKOTA, region="64.08")
-            _submit_benchmark(tmp, seconds, URL, "PostgreSQL 15")
+            _submit_benchmark(tmp, seconds, URL, "PostgreSQL", args.rounds)
             from netral.cases.models import Case
 
             stored = Case.objects.filter(channel="DARING", tracking_number__isnull=False).count()
             print(f"public reports stored by the run: {stored:,}")
             lite = Path(tmp) / "submit.sqlite3"
             _sqlite_prepare(lite)
-            _submit_benchmark(tmp, seconds, f"sqlite:///{lite}", "SQLite (WAL)")
+            _submit_benchmark(tmp, seconds, f"sqlite:///{lite}", "SQLite (WAL)", args.rounds)
             import sqlite3
 
             with sqlite3.connect(lite) as conn:

@@ -1,4 +1,4 @@
-# ruff: noqa: S603, S607
+# ruff: noqa: S603
 """Declarations (issue 4): certificate generation and the public verification page.
 
 Three measurements, each against a ceiling measured in the same run:
@@ -25,8 +25,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.harness import alternate, loadavg, ratios, report, serve, wrk
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_REGIONS = ROOT / "tests" / "fixtures" / "regions" / "wilayah-sample.csv"
@@ -193,85 +193,38 @@ def _certificates(quick: bool) -> None:
 # --- the load test -------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait(port: int, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
-
-
-def _wrk(url: str, seconds: int) -> tuple[float, str]:
-    out = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"99%\s+(\S+)", out)
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    note = f"p99 {p99.group(1) if p99 else '?'}"
-    if errors:
-        note += f", NON-2xx {errors.group(1)}"
-    return rate, note
-
-
-def _load(env: dict[str, str], code: str, quick: bool) -> None:
+def _load(env: dict[str, str], code: str, quick: bool, rounds: int) -> None:
     if shutil.which("wrk") is None:
         print("verification load test skipped: wrk is not installed (apt-get install wrk)")
         return
-    port = _free_port()
-    workers = str(os.cpu_count() or 2)
-    server = subprocess.Popen(
-        [
-            PY,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            workers,
-            "-k",
-            "gthread",
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    try:
-        _wait(port)
-        seconds = 3 if quick else 10
-        base = f"http://127.0.0.1:{port}"
-        _wrk(f"{base}/verifikasi/{code}/", 1)  # warm-up
-        verify_rate, verify_note = _wrk(f"{base}/verifikasi/{code}/", seconds)
-        trivial_rate, trivial_note = _wrk(f"{base}/healthz", seconds)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
+    workers = os.cpu_count() or 2
+    seconds = 3 if quick else 10
+    path = f"/verifikasi/{code}/"
+    # The server is waited for and warmed on both pages until their latency is stable (every
+    # worker booted and connected), then the page and /healthz alternate, round by round.
+    with serve(env, workers=workers, threads=4, warm_paths=("/healthz", path)) as server:
+        notes: dict[str, list[str]] = {"verify": [], "trivial": []}
+
+        def measure(name: str, url: str) -> float:
+            result = wrk(url, seconds)
+            notes[name].append(f"p99 {result['p99']:.1f} ms, non-2xx {result['errors']}")
+            return float(result["rps"])
+
+        spreads = alternate(
+            {
+                "verify": lambda: measure("verify", server.base + path),
+                "trivial": lambda: measure("trivial", server.base + "/healthz"),
+            },
+            rounds,
+        )
     print(
-        f"load average before the load test: {os.getloadavg()[0]:.1f} (other processes "
-        "on the machine skew both figures alike)"
+        f"verification page (gunicorn gthread -w {workers} x4, wrk -c16 {seconds}s, "
+        f"{rounds} alternating rounds; {loadavg()}):"
     )
-    print(
-        f"verification page (gunicorn gthread -w {workers} x4, wrk -c16 {seconds}s): "
-        f"{verify_rate:7.0f} req/s  ({verify_note})"
-    )
-    print(f"ceiling /healthz, same server:   {trivial_rate:7.0f} req/s  ({trivial_note})")
-    print(f"verification / trivial:          {verify_rate / trivial_rate:7.2f}")
+    report("verification page req/s", spreads["verify"], "{:.0f}")
+    report("ceiling /healthz, same server, req/s", spreads["trivial"], "{:.0f}")
+    report("verification / trivial", ratios(spreads["verify"], spreads["trivial"]), "{:.2f}")
+    print(f"  verification runs: {'; '.join(notes['verify'])}")
 
 
 def run(args: Any, rest: list[str]) -> None:
@@ -294,7 +247,7 @@ def run(args: Any, rest: list[str]) -> None:
             cwd=ROOT,
             check=True,
         )
-        _load(env, code, quick)
+        _load(env, code, quick, getattr(args, "rounds", 3))
 
 
 if __name__ == "__main__":

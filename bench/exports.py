@@ -1,5 +1,7 @@
 """Exporting 1,000,000 officials as CSV and XLSX through the real view (streamed), against a
-raw sqlite3 cursor -> csv.writer of the same rows (the ceiling), in the same run.
+raw sqlite3 cursor -> csv.writer of the same rows (the ceiling), in the same run, in
+alternating rounds (A B A B; `--rounds N`, at least 3); the XLSX against openpyxl's write-only
+mode (the previous writer) over the same rows, alternating likewise.
 
 Memory is read from /proc/self/statm while the export is consumed, every 100,000 rows: a
 flat line means the export does not grow with the row count. Also times the national and
@@ -7,6 +9,7 @@ a regency dashboard over the same 1,000,000 officials against the bare GROUP BY 
 
     .venv/bin/python -m bench exports            # 1,000,000 rows
     .venv/bin/python -m bench exports --quick    # 100,000 rows
+    .venv/bin/python -m bench exports --pg-database bench_exports   # on PostgreSQL
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.harness import alternate, loadavg, ratios, report
+from bench.harness import pg_url as bench_pg_url
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_REGIONS = ROOT / "tests" / "fixtures" / "regions" / "wilayah-sample.csv"
@@ -215,12 +221,14 @@ def _fmt_samples(samples: list[float]) -> str:
 
 
 def run(args: Any, rest: list[str]) -> None:
-    n = 100_000 if args.quick else 1_000_000
+    n = args.rows or (100_000 if args.quick else 1_000_000)
     # NETRAL_BENCH_KEEP=path keeps (and reuses) the seeded database between runs.
     keep = os.environ.get("NETRAL_BENCH_KEEP")
     # NETRAL_BENCH_DATABASE_URL=postgres://... runs against PostgreSQL instead (the database
     # must exist; it is reused when it already holds the officials).
-    pg_url = os.environ.get("NETRAL_BENCH_DATABASE_URL", "")
+    pg_url = os.environ.get("NETRAL_BENCH_DATABASE_URL", "") or (
+        bench_pg_url(args, args.pg_database) if args.pg_database else ""
+    )
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(keep) if keep else Path(tmp) / "bench.sqlite3"
         reuse = db.exists()
@@ -272,35 +280,68 @@ def run(args: Any, rest: list[str]) -> None:
         if os.environ.get("NETRAL_BENCH_ONLY") == "dashboards":
             return
 
-        base = rss_mb()
-        response = client.get("/dasbor/ekspor/officials.csv")
-        assert response.status_code == 200, response.status_code
-        csv_s, csv_mem, csv_size = _consume(response.streaming_content, n)
-        print(
-            f"netral CSV (view, streamed):  {csv_s:6.2f} s  {csv_size / 2**20:6.1f} MiB  "
-            f"RSS MiB at 10%..100%: {_fmt_samples(csv_mem)} (before: {base:.0f})"
-        )
+        def netral_csv() -> float:
+            response = client.get("/dasbor/ekspor/officials.csv")
+            assert response.status_code == 200, response.status_code
+            seconds, samples, _size = _consume(response.streaming_content, n)
+            memory["csv"] = samples
+            return seconds
 
-        base = rss_mb()
-        start = time.perf_counter()
-        response = client.get("/dasbor/ekspor/officials.xlsx")
-        assert response.status_code == 200, response.status_code
-        built = time.perf_counter() - start
-        xlsx_s, _x, xlsx_size = _consume(response.streaming_content, 1)
-        peak_xlsx = rss_mb()
-        print(
-            f"netral XLSX (write-only, temp file): {built + xlsx_s:6.2f} s  "
-            f"{xlsx_size / 2**20:6.1f} MiB  RSS after: {peak_xlsx:.0f} MiB (before: {base:.0f})"
-        )
+        def ceiling_csv() -> float:
+            seconds, samples = _ceiling_pg(n) if pg_url else _ceiling(db, n)
+            memory["ceiling"] = samples
+            return seconds
 
-        ceil_s, ceil_mem = _ceiling_pg(n) if pg_url else _ceiling(db, n)
-        print(
-            f"ceiling raw {'psycopg' if pg_url else 'sqlite3'} -> csv.writer: {ceil_s:6.2f} s  "
-            f"RSS MiB at 10%..100%: {_fmt_samples(ceil_mem)}"
+        def netral_xlsx() -> float:
+            start = time.perf_counter()
+            response = client.get("/dasbor/ekspor/officials.xlsx")
+            assert response.status_code == 200, response.status_code
+            _consume(response.streaming_content, 1)
+            memory["xlsx"] = [rss_mb()]
+            return time.perf_counter() - start
+
+        def openpyxl_xlsx() -> float:
+            """The previous writer (openpyxl write-only) over the same converted rows."""
+            from openpyxl import Workbook
+
+            from netral.dashboards.exports import OFFICIALS
+            from netral.dashboards.selectors import scope_resolve
+
+            start = time.perf_counter()
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet("x")
+            for chunk in OFFICIALS.chunks(user, scope_resolve(user=user, region_code=None), "xlsx"):
+                for row in chunk:
+                    sheet.append(row)
+            with tempfile.TemporaryFile() as fh:
+                book.save(fh)
+            return time.perf_counter() - start
+
+        memory: dict[str, list[float]] = {}
+        print(f"officials CSV and XLSX over {n:,} rows, {args.rounds} alternating rounds:")
+        spreads = alternate(
+            {
+                "netral CSV (view, streamed)": netral_csv,
+                f"ceiling raw {'psycopg' if pg_url else 'sqlite3'} -> csv.writer": ceiling_csv,
+            },
+            args.rounds,
         )
-        print(f"ratio CSV: {csv_s / ceil_s:.1f}x")
-        grow = (max(csv_mem) - min(csv_mem)) if csv_mem else 0.0
-        print(f"CSV RSS growth from 10% to 100% of rows: {grow:.1f} MiB")
+        for label, spread in spreads.items():
+            report(label, spread, "{:.2f}", " s")
+        csv_ratio = ratios(*spreads.values())
+        report("ratio CSV / ceiling (pair by pair)", csv_ratio, "{:.2f}", "x")
+        print(f"  CSV RSS MiB at 10%..100% of rows (last round): {_fmt_samples(memory['csv'])}")
+        xlsx = alternate(
+            {
+                "netral XLSX (xlsxwriter constant_memory)": netral_xlsx,
+                "openpyxl write-only": openpyxl_xlsx,
+            },
+            args.rounds,
+        )
+        for label, spread in xlsx.items():
+            report(label, spread, "{:.2f}", " s")
+        report("ratio openpyxl / xlsxwriter", ratios(*reversed(list(xlsx.values()))), "{:.2f}", "x")
+        print(f"  RSS after the XLSX: {memory['xlsx'][0]:.0f} MiB ({loadavg()})")
 
 
 def _dashboards(user: Any, n: int) -> None:

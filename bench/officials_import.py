@@ -36,7 +36,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WILAYAH = ROOT / "netral" / "registry" / "data" / "wilayah.csv.gz"
-PG_URL = "postgres://postgres@127.0.0.1:5432/bench_registry"
+PG_DATABASE = "bench_registry"  # --pg-database NAME and --pg-url URL override
+PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 HEADER = [
     "jenis",
     "nama",
@@ -280,9 +282,7 @@ def sqlite_ceiling(csv_path: Path, db: Path) -> float:
 def pg_ceiling(csv_path: Path) -> float:
     import psycopg
 
-    with psycopg.connect(
-        PG_URL.replace("bench_registry", "bench_registry"), autocommit=False
-    ) as conn:
+    with psycopg.connect(PG_URL, autocommit=False) as conn:
         conn.execute("DROP TABLE IF EXISTS official_ceiling")
         conn.execute(
             _CEILING_TABLE.replace(
@@ -318,11 +318,9 @@ def _pg_reachable() -> bool:
     try:
         import psycopg
 
-        with psycopg.connect(
-            PG_URL.replace("/bench_registry", "/postgres"), autocommit=True, connect_timeout=3
-        ) as conn:
-            conn.execute("DROP DATABASE IF EXISTS bench_registry WITH (FORCE)")
-            conn.execute("CREATE DATABASE bench_registry")
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {PG_DATABASE}")
         return True
     except Exception:
         return False
@@ -521,8 +519,93 @@ def _run_child(
     return out
 
 
+def _peer_child(database_url: str, csv_path: str) -> None:
+    """django-import-export over the same file, in its own process and database."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from netral.registry.services.regions_load import regions_load
+
+    regions_load()
+    from bench.import_export_peer import import_file
+
+    seconds, created = import_file(Path(csv_path))
+    print(f"RESULT peer_s={seconds:.2f} created={created}", flush=True)
+
+
+def _netral_child(database_url: str, csv_path: str) -> None:
+    """Netral's import of a file, timed the same way as the peer (regions loaded first)."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from netral.registry.services.officials_import import officials_import
+    from netral.registry.services.regions_load import regions_load
+
+    regions_load()
+    start = time.perf_counter()
+    with open(csv_path, "rb") as fh:
+        result = officials_import(file=fh, source_name=csv_path, direct_load=True)
+    assert result.ok, [str(e) for e in result.errors[:5]]
+    print(f"RESULT peer_s={time.perf_counter() - start:.2f} created={result.created}", flush=True)
+
+
+def _peer_round(tmp: Path, csv_path: Path, which: str, n: int) -> float:
+    db = tmp / f"peer-{which}-{n}.sqlite3"
+    db.unlink(missing_ok=True)
+    code = (
+        f"import sys; from bench.officials_import import _{which}_child; "
+        f"_{which}_child(sys.argv[1], sys.argv[2])"
+    )
+    proc = subprocess.run(  # noqa: S603  our own interpreter and module
+        [sys.executable, "-c", code, f"sqlite:///{db}", str(csv_path)],
+        cwd=ROOT,
+        env=dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(proc.stdout + proc.stderr[-3000:])
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT "))
+    return float(line.split()[1].split("=")[1])
+
+
+def _peer(tmp: Path, csv_path: Path, rows: int, rounds: int) -> None:
+    """Netral against django-import-export, same file, alternating, each in a fresh SQLite."""
+    from bench.harness import alternate, ratios, report
+
+    print(f"the same {rows:,}-row file through django-import-export (fastest settings):")
+    spreads = alternate(
+        {
+            "netral import_officials": lambda: _peer_round(tmp, csv_path, "netral", rows),
+            "django-import-export 4 (bulk, no diff)": lambda: _peer_round(
+                tmp, csv_path, "peer", rows
+            ),
+        },
+        rounds,
+    )
+    for label, spread in spreads.items():
+        report(label, spread, "{:.2f}", " s")
+    report("peer / netral (pair by pair)", ratios(*reversed(list(spreads.values()))), "{:.2f}", "x")
+
+
 def run(args: Any, rest: list[str]) -> None:
-    rows = 100_000 if args.quick else 1_000_000
+    global PG_DATABASE, PG_URL, PG_ADMIN_URL
+    from bench.harness import pg_admin_url, pg_url
+
+    PG_DATABASE = args.pg_database or PG_DATABASE
+    PG_URL, PG_ADMIN_URL = pg_url(args, PG_DATABASE), pg_admin_url(args)
+    rows = args.rows or (100_000 if args.quick else 1_000_000)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         os.environ["NETRAL_VAR_DIR"] = tmp_name
@@ -573,8 +656,11 @@ def run(args: Any, rest: list[str]) -> None:
                 f"{netral['rss_peak_mb']} MB (reader {netral['reader_rss_peak_mb']} MB)"
             )
 
+        peer_file = small or csv_path
+        _peer(tmp, peer_file, 100_000 if small else rows, args.rounds)
+
         if _pg_reachable():
-            print("PostgreSQL (bench_registry):")
+            print(f"PostgreSQL ({PG_DATABASE}):")
             pg_ceiling_s = pg_ceiling(csv_path)
             _pg_reachable()  # fresh database for Netral
             pg = _run_child(PG_URL, csv_path, search=True)

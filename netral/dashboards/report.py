@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from netral.core.spreadsheet import xlsx_row
+from netral.core.spreadsheets import xlsx_workbook, xlsx_write_rows
 
 from . import charts, maps
 from .forms import MAP_METRICS
@@ -77,39 +79,32 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 
 def report_xlsx(*, dashboard: Dashboard) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    summary = book.active
-    summary.title = _("Ringkasan")
-    used = {summary.title.lower()}
-    bold = Font(bold=True)
-    summary.append([_("Laporan evaluasi netralitas")])
-    summary["A1"].font = bold
-    summary.append(
-        xlsx_row(summary, [_("Wilayah"), dashboard.scope_name, dashboard.scope_code or ""])
-    )
-    summary.append(xlsx_row(summary, [_("Pemilihan"), dashboard.event_name]))
-    summary.append([_("Periode"), _period(dashboard)])
-    summary.append([_("Dibuat"), dashboard.generated_at.strftime("%Y-%m-%d %H:%M %Z")])
-    summary.append([])
-    for figure in dashboard.figures:
-        summary.append(xlsx_row(summary, [figure.label, figure.value, figure.suffix]))
-    for gap in dashboard.gaps:
-        summary.append(xlsx_row(summary, [gap]))
-    for table in dashboard.tables:
-        sheet = book.create_sheet(_sheet_title(table.title, used))
-        sheet.append(xlsx_row(sheet, table.columns))
-        for cell in sheet[1]:
-            cell.font = bold
-        for row in table.rows:
-            sheet.append(xlsx_row(sheet, row))
-        if table.note:
-            sheet.append([])
-            sheet.append([table.note])
+    """The report's figures and tables, one sheet each; text is never a formula
+    (netral/core/spreadsheets.py)."""
     buffer = io.BytesIO()
-    book.save(buffer)
+    book = xlsx_workbook(buffer)
+    bold = book.add_format({"bold": True})
+    used: set[str] = set()
+    summary = book.add_worksheet(_sheet_title(str(_("Ringkasan")), used))
+    rows: list[list[Any]] = [
+        [_("Laporan evaluasi netralitas")],
+        [_("Wilayah"), dashboard.scope_name, dashboard.scope_code or ""],
+        [_("Pemilihan"), dashboard.event_name],
+        [_("Periode"), _period(dashboard)],
+        [_("Dibuat"), dashboard.generated_at.strftime("%Y-%m-%d %H:%M %Z")],
+        [],
+        *([figure.label, figure.value, figure.suffix] for figure in dashboard.figures),
+        *([gap] for gap in dashboard.gaps),
+    ]
+    xlsx_write_rows(summary, ([str(c) if isinstance(c, Promise) else c for c in r] for r in rows))
+    summary.write_string(0, 0, str(_("Laporan evaluasi netralitas")), bold)
+    for table in dashboard.tables:
+        sheet = book.add_worksheet(_sheet_title(table.title, used))
+        sheet.write_row(0, 0, [str(c) for c in table.columns], bold)
+        next_row = xlsx_write_rows(sheet, table.rows, first_row=1)
+        if table.note:
+            sheet.write_string(next_row + 1, 0, str(table.note))
+    book.close()
     return buffer.getvalue()
 
 

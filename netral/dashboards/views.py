@@ -148,12 +148,12 @@ def export_download(request: AuthenticatedHttpRequest, key: str, fmt: str) -> Ht
     response: HttpResponseBase
     if fmt == "csv":
         response = StreamingHttpResponse(
-            exports.csv_stream(dataset.headers(), dataset.rows(request.user, scope)),
+            exports.csv_stream(dataset.headers(), dataset.chunks(request.user, scope, "csv")),
             content_type="text/csv; charset=utf-8",
         )
     else:
         handle = exports.xlsx_write(
-            dataset.headers(), dataset.rows(request.user, scope), str(dataset.title)
+            dataset.headers(), dataset.chunks(request.user, scope, "xlsx"), str(dataset.title)
         )
         response = FileResponse(handle, content_type=report.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

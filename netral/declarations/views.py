@@ -25,7 +25,7 @@ from netral.accounts.selectors import demo_accounts_exist
 from netral.core.client import client_address
 from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
-from netral.core.spreadsheet import csv_row, xlsx_row
+from netral.core.spreadsheets import formula_safe, xlsx_workbook, xlsx_write_rows
 from netral.declarations import certificates, forms, qr, ratelimit, selectors, services
 from netral.declarations.models import SignatureMethod
 
@@ -526,18 +526,14 @@ def coverage_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse
     name = f"cakupan-deklarasi-{cov['region']['code']}"
     if fmt == "csv":
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(csv_row(row) for row in rows)
+        csv.writer(buffer).writerows([formula_safe(c) for c in row] for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("cakupan")
-    for row in rows:
-        sheet.append(xlsx_row(sheet, row))
     out = io.BytesIO()
-    book.save(out)
+    book = xlsx_workbook(out)
+    xlsx_write_rows(book.add_worksheet("cakupan"), rows)
+    book.close()
     response = HttpResponse(
         out.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

