@@ -32,6 +32,21 @@ def _schema() -> Any:
 schema = _schema()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Any:
+    """Django closes database connections at the end of each request it serves; the test
+    client switches that off, schemathesis's WSGI client does not. Keep the test's connection
+    (and its transaction) open across the generated requests."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def session_cookie(world: World, dora: Any) -> dict[str, str]:  # noqa: F811
     client = Client()
@@ -41,7 +56,7 @@ def session_cookie(world: World, dora: Any) -> dict[str, str]:  # noqa: F811
 
 @schema.parametrize()
 @settings(
-    max_examples=10,
+    max_examples=6,
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
