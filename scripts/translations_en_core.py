@@ -184,4 +184,7 @@ EN = {
     "Cek status laporan": "Check a report's status",
     "Transparansi penanganan": "Handling transparency",
     "Berkas terlalu besar (maks. %(mb)d MB).": "File too large (max. %(mb)d MB).",
+    "Dicetak di blok tanda tangan surat, mis. Ketua Panwaslu Kecamatan ...": (
+        "Printed in the signature block of letters, e.g. Ketua Panwaslu Kecamatan ..."
+    ),
 }

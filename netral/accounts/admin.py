@@ -32,7 +32,7 @@ class UserAdmin(BaseUserAdmin[User]):
     list_filter = ("is_active", "is_staff", "is_demo", "assignments__role")
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        (_("Netral"), {"fields": ("full_name", "phone", "is_demo")}),
+        (_("Netral"), {"fields": ("full_name", "position", "phone", "is_demo")}),
     )
 
     def save_model(

@@ -19,6 +19,12 @@ from netral.core.models import BaseModel
 class User(AbstractUser):
     full_name = models.CharField(_("nama lengkap"), max_length=200, blank=True)
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    position = models.CharField(
+        _("jabatan"),
+        max_length=200,
+        blank=True,
+        help_text=_("Dicetak di blok tanda tangan surat, mis. Ketua Panwaslu Kecamatan ..."),
+    )
     is_demo = models.BooleanField(
         _("akun demo"),
         default=False,

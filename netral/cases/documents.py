@@ -29,9 +29,13 @@ from netral.cases.models import (
     Recommendation,
 )
 from netral.cases.receipt import receipt_record
+from netral.cases.regimes import regime_text
+from netral.cases.zones import case_zone
+from netral.elections.models import Regime
 
 if TYPE_CHECKING:
     from netral.accounts.models import User
+    from netral.registry.models import Region
 
 TEMPLATES = {
     DocumentKind.RECEIPT: "cases/pdf/receipt.html",
@@ -44,19 +48,73 @@ TEMPLATES = {
 
 
 def unit_name(case: Case) -> str:
-    """'Bawaslu Kabupaten Kutai Timur' / 'Panwaslu Kecamatan Sangatta Utara' / 'Bawaslu RI'."""
-    region = case.handling_region
+    """'Bawaslu Kabupaten Kutai Timur' / 'Panwaslu Kecamatan Sangatta Utara' / 'Bawaslu RI', in
+    the case's regime: the ad hoc kecamatan unit is 'Panitia Pengawas Pemilihan Umum Kecamatan'
+    in a Pemilu and 'Panitia Pengawas Pemilihan Kecamatan' in a Pilkada (UU 10/2016)."""
+    return unit_name_for(case.handling_region, case.regime)
+
+
+def unit_name_for(region: Region | None, regime: str = "") -> str:
+    """The supervisor unit of `region` (None: Bawaslu RI). Without a regime (a report over
+    several elections) the kecamatan unit takes its permanent-law name (UU 7/2017)."""
     if region is None:
         return "Badan Pengawas Pemilihan Umum Republik Indonesia"
     depth = region.code.count(".") + 1
     name = region.name.title()
     if depth == 3:
-        return f"Panitia Pengawas Pemilihan Umum Kecamatan {name}"
+        kecamatan = (
+            regime_text(regime).kecamatan_unit
+            if regime
+            else (regime_text(Regime.PEMILU).kecamatan_unit)
+        )
+        return f"{kecamatan} {name}"
     if depth == 2:
         prefix = "Kota" if region.name.upper().startswith("KOTA") else "Kabupaten"
         name = name.removeprefix("Kota ").removeprefix("Kabupaten ").removeprefix("Kab. ")
         return f"Badan Pengawas Pemilihan Umum {prefix} {name}"
     return f"Badan Pengawas Pemilihan Umum Provinsi {name}"
+
+
+def letterhead(case: Case) -> dict[str, Any]:
+    return letterhead_for(case.handling_region)
+
+
+def letterhead_for(region: Region | None) -> dict[str, Any]:
+    """The unit's letterhead (address, place, contacts, logo) as configured by an administrator
+    (UnitLetterhead); without one, the region's name and code (issue 12 point 18)."""
+    from netral.cases.models import NATIONAL_UNIT, UnitLetterhead
+
+    unit = region.code if region is not None else NATIONAL_UNIT
+    row = UnitLetterhead.objects.filter(unit=unit).first()
+    default_place = (
+        region.name.title().removeprefix("Kabupaten ").removeprefix("Kota ")
+        if region is not None
+        else "Jakarta"
+    )
+    if row is None:
+        return {
+            "address": (
+                f"{region.name.title()} · {_('Kode wilayah')} {region.code}"
+                if region is not None
+                else "Jl. M.H. Thamrin No. 14, Jakarta Pusat"
+            ),
+            "place": default_place,
+            "contacts": "",
+            "logo": "",
+        }
+    logo = ""
+    if row.logo:
+        with row.logo.open("rb") as fh:
+            data = fh.read()
+        kind = "png" if data.startswith(b"\x89PNG") else "jpeg"
+        logo = f"data:image/{kind};base64," + base64.b64encode(data).decode()
+    contacts = " · ".join(v for v in (row.phone, row.email, row.website) if v)
+    return {
+        "address": row.address,
+        "place": row.place or default_place,
+        "contacts": contacts,
+        "logo": logo,
+    }
 
 
 def _qr_data_uri(url: str) -> str:
@@ -85,14 +143,30 @@ def document_context(
     number: str = "",
     note: str = "",
     pin: str = "",
+    signer: User | None = None,
 ) -> dict[str, Any]:
     verify_url = settings.SITE_URL + reverse("cases:public_verify", args=[case.code])
+    zone = case_zone(case)
+    now = timezone.now().astimezone(zone.tz)
+    unit = unit_name(case)
     context: dict[str, Any] = {
         "case": case,
-        "unit": unit_name(case),
+        "unit": unit,
+        "regime": regime_text(case.regime),
+        "letterhead": letterhead(case),
+        # The signing officer's name and position, from their profile (issue 12 point 18).
+        "signer_name": (signer.full_name or signer.get_username()) if signer else "",
+        "signer_position": signer.position if signer else "",
+        "zone": zone.abbreviation,
         "region": case.handling_region,
-        "today": timezone.localdate(),
-        "now": timezone.localtime(),
+        "today": now.date(),
+        "now": now,
+        # Times printed in the handling unit's zone with its name (issue 12 point 7).
+        "filed_local": case.filed_at.astimezone(zone.tz) if case.filed_at else None,
+        "received_local": case.received_at.astimezone(zone.tz) if case.received_at else None,
+        "scheduled_local": clarification.scheduled_at.astimezone(zone.tz)
+        if clarification is not None
+        else None,
         "reporter": getattr(case, "reporter", None),
         "persons": list(case.reported_persons.all()),
         "witnesses": list(case.witnesses.all()),
@@ -106,11 +180,73 @@ def document_context(
         "verify_url": verify_url,
         "pin": pin,
     }
+    if recommendation is not None:
+        context.update(forwarding_letter_text(case=case, recommendation=recommendation, unit=unit))
     if kind == DocumentKind.RECEIPT:
         context["seal"] = case.receipt_seal or {}
         context["record"] = receipt_record(case)
         context["qr"] = _qr_data_uri(verify_url)
     return context
+
+
+def forwarding_letter_text(
+    *, case: Case, recommendation: Recommendation, unit: str
+) -> dict[str, Any]:
+    """Subject, opening and basis of a forwarding letter by recipient kind (issue 12 point 10;
+    DOMAIN §6, §7), from the editable RecipientProfile, in the case's regime (point 9). A basis
+    is printed only when the profile has one for this regime, and the follow-up deadline only
+    when its rule is sourced (point 11: never "pasal tidak ditemukan")."""
+    from netral.cases.deadlines import rule_get
+    from netral.cases.models import Confidence, DeadlineStep, RecipientProfile
+    from netral.elections.models import Regime
+
+    text = regime_text(case.regime)
+    profile = RecipientProfile.objects.filter(recipient=recommendation.recipient).first()
+    values = {
+        "registration_number": case.registration_number or case.reference,
+        "unit": unit,
+        "election": text.election,
+    }
+    if profile is None:
+        subject = _("Penerusan Hasil Penanganan Dugaan Pelanggaran")
+        body = (
+            _(
+                "Berdasarkan hasil penanganan dugaan pelanggaran nomor registrasi "
+                "%(registration_number)s, bersama ini kami teruskan hasil kajian terhadap terlapor "
+                "berikut untuk ditindaklanjuti sesuai ketentuan peraturan perundang-undangan:"
+            )
+            % values
+        )
+        basis = ""
+    else:
+        subject = profile.letter_subject.format(**values)
+        body = profile.letter_body.format(**values)
+        basis = (
+            profile.legal_basis_pilkada
+            if case.regime == Regime.PILKADA
+            else profile.legal_basis_pemilu
+        )
+    due_printed = False
+    if recommendation.due_at is not None:
+        rule = rule_get(regime=case.regime, step=DeadlineStep.PPK_TINDAK_LANJUT)
+        sourced = (
+            profile is not None
+            and not profile.asn_follow_up
+            and bool(profile.follow_up_basis)
+            and profile.confidence != Confidence.UNCONFIRMED
+        ) or (
+            (profile is None or profile.asn_follow_up)
+            and rule is not None
+            and rule.confidence != Confidence.UNCONFIRMED
+        )
+        due_printed = sourced
+    return {
+        "letter_subject": subject,
+        "letter_body": body,
+        "letter_basis": basis,
+        "procedure": text.procedure,
+        "due_printed": due_printed,
+    }
 
 
 def document_generate(
@@ -141,6 +277,7 @@ def document_generate(
         forwarded_to=forwarded_to,
         number=number,
         note=note,
+        signer=actor,
     )
     pdf = render_pdf(TEMPLATES[DocumentKind(kind)], context)
     digest = hashlib.sha256(pdf).hexdigest()

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from netral.cases.models import (
@@ -23,8 +24,10 @@ from netral.cases.models import (
     SanctionLevel,
     SanctionType,
     SkbCode,
+    TargetStatus,
     ViolationType,
 )
+from netral.cases.sanction_rules import PPPK_UNCONFIRMED
 from netral.core.bounds import LINE_MAX, MAX_FORMS, TEXT_LONG, TEXT_MAX
 from netral.elections.models import Regime
 from netral.registry.widgets import VILLAGE_LEVELS, RegionField
@@ -88,11 +91,13 @@ class ReporterForm(forms.Form):
 
 
 class EventForm(forms.Form):
+    # No default regime (issue 12 point 8): it follows the chosen election when there is one
+    # (services.intake), and is otherwise the reporter's explicit choice.
     regime = forms.ChoiceField(
         label=_("Jenis pemilihan"),
         choices=Regime.choices,
         widget=forms.RadioSelect,
-        initial=Regime.PILKADA,
+        required=False,
     )
     election_event = forms.IntegerField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(
@@ -137,6 +142,8 @@ class EventForm(forms.Form):
             self.add_error(
                 "known_date", _("Tanggal diketahui tidak boleh sebelum tanggal kejadian.")
             )
+        if not data.get("regime") and not data.get("election_event"):
+            self.add_error("regime", _("Pilih jenis pemilihan (Pemilu atau Pilkada)."))
         return data
 
 
@@ -225,12 +232,41 @@ class KajianAwalForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    respond_by = DateField(
+        label=_("Batas waktu melengkapi (bila aturan belum ditetapkan)"),
+        required=False,
+        widget=DATE,
+    )
     target_region = RegionField(label=_("Wilayah unit tujuan (pelimpahan)"), required=False)
+    direct_forwarding = forms.BooleanField(
+        label=_("Peraturan perundang-undangan lainnya: diteruskan langsung tanpa registrasi"),
+        required=False,
+    )
     note = forms.CharField(
         max_length=TEXT_MAX,
         label=_("Catatan/alasan"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RegimeForm(forms.Form):
+    """An officer corrects the case's election or regime (issue 12 point 8), with the reason."""
+
+    election_event = forms.IntegerField(label=_("Pemilihan"), required=False)
+    regime = forms.ChoiceField(
+        label=_("Jenis pemilihan (bila tanpa pemilihan)"),
+        choices=[("", "---------"), *Regime.choices],
+        required=False,
+    )
+    note = forms.CharField(label=_("Alasan perbaikan"), max_length=1000)
+
+
+class CompletionNoticeForm(forms.Form):
+    """The reporter was told to complete the report by other means than e-mail (Ps. 22(1))."""
+
+    means = forms.CharField(
+        label=_("Cara pemberitahuan (telepon, surat, langsung)"), max_length=100
     )
 
 
@@ -283,6 +319,11 @@ class PersonDecideForm(forms.Form):
     skb_codes = forms.MultipleChoiceField(
         label=_("Kode SKB 2022"), choices=SkbCode.choices, required=False
     )
+    target_status = forms.ChoiceField(
+        label=_("Status sasaran (bakal calon/calon)"),
+        choices=[("", "---------"), *TargetStatus.choices],
+        required=False,
+    )
     articles = forms.CharField(
         max_length=TEXT_MAX,
         label=_("Pasal (satu per baris)"),
@@ -299,10 +340,19 @@ class PersonDecideForm(forms.Form):
 
 class RecommendationForm(forms.Form):
     reported_person = forms.IntegerField(required=False)
-    recipient = forms.ChoiceField(label=_("Penerima"), choices=Recipient.choices)
+    # No default recipient (KASN, first of the list, was one: issue 12 point 12); the view
+    # narrows the choices to what the case allows (selectors.recipient_choices).
+    recipient = forms.ChoiceField(
+        label=_("Penerima"), choices=[("", "---------"), *Recipient.choices]
+    )
     recipient_name = forms.CharField(label=_("Nama/jabatan penerima"), max_length=200)
     letter_number = forms.CharField(label=_("Nomor surat"), max_length=80)
     letter_date = DateField(label=_("Tanggal surat"), widget=DATE)
+
+    def __init__(self, *args: Any, recipients: list[tuple[str, str]] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        if recipients is not None:
+            self.fields["recipient"].choices = recipients  # type: ignore[attr-defined]
 
 
 class FollowUpForm(forms.Form):
@@ -315,7 +365,19 @@ class SanctionForm(forms.Form):
     recommendation = forms.IntegerField(widget=forms.HiddenInput)
     reported_person = forms.IntegerField()
     level = forms.ChoiceField(label=_("Tingkat"), choices=SanctionLevel.choices)
-    type = forms.ChoiceField(label=_("Jenis sanksi"), choices=SanctionType.choices)
+    # The UNCONFIRMED PPPK choices are marked as such (DOMAIN §4.2; issue 12 point 15).
+    type = forms.ChoiceField(
+        label=_("Jenis sanksi"),
+        choices=[
+            (
+                value,
+                format_lazy("{} ({})", label, _("belum terkonfirmasi"))
+                if value in PPPK_UNCONFIRMED
+                else label,
+            )
+            for value, label in SanctionType.choices
+        ],
+    )
     decree_number = forms.CharField(label=_("Nomor SK/putusan"), max_length=120)
     decree_date = DateField(label=_("Tanggal SK"), widget=DATE)
     imposed_by = forms.CharField(label=_("Pejabat yang menjatuhkan"), max_length=200)

@@ -46,6 +46,12 @@ def _deliver(log: NotificationLog, body: str) -> bool:
     NotificationLog.objects.filter(pk=log_id).update(
         outcome=NotificationLog.Outcome.SENT, sent_at=timezone.now()
     )
+    if log.kind == NotificationLog.Kind.COMPLETION_REQUESTED:
+        # The reporter has been told (Perbawaslu 7/2022 Ps. 22(1)): the NOTIF_LENGKAPI clock
+        # stops, so the stored next deadline moves on.
+        from netral.cases.workflow import case_refresh_deadline
+
+        case_refresh_deadline(case=Case.objects.get(pk=log.case_id))
     return True
 
 

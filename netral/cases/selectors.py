@@ -18,6 +18,7 @@ from netral.cases.models import (
     CaseEvent,
     CaseLinkType,
     Recipient,
+    RecipientProfile,
     ReportedPerson,
     Sanction,
     Status,
@@ -30,7 +31,6 @@ from netral.registry.models import (
     Official,
     Region,
     RegionLevel,
-    SubjectType,
     ancestor_codes,
 )
 from netral.registry.selectors import region_get
@@ -238,22 +238,39 @@ def case_detail(*, case: Case) -> Case:
     )
 
 
+def recipient_available(profile: RecipientProfile | None, case: Case) -> bool:
+    """Whether `case` may be forwarded to the recipient of `profile`: KASN only for a decision
+    taken before its dissolution (Perpres 91 and 92/2024; SE MenPANRB 4/2024; DOMAIN §1.2,
+    §6.1; issue 12 point 12), by the profile's `available_until` date."""
+    if profile is None or profile.available_until is None:
+        return True
+    decided = case.decided_at
+    if decided is None:
+        return False
+    return timezone.localtime(decided).date() <= profile.available_until
+
+
 def recipients_for(person: ReportedPerson) -> list[Recipient]:
-    """Competent recipients of a recommendation for one reported person (DOMAIN.md §1.3, §6)."""
+    """Competent recipients of a recommendation for one reported person (DOMAIN.md §1.3, §6),
+    from the editable recipient profiles (which subject types each is competent for): TNI,
+    perangkat desa and PPPK authorities are UNCONFIRMED in DOMAIN and so are data, not code
+    (issue 12 point 15). KASN is suggested only for decisions before its dissolution and never
+    first (point 12)."""
     kinds = set(person.violation_types or [])
+    profiles = {p.recipient: p for p in RecipientProfile.objects.all()}
     out: list[Recipient] = []
     subject = person.subject_type
     if ViolationType.PERUU_LAINNYA in kinds or not kinds - {ViolationType.PIDANA}:
-        if subject in (SubjectType.PNS, SubjectType.PPPK, SubjectType.CAMAT, SubjectType.LURAH):
-            out += [Recipient.BKN, Recipient.PPK]
-        elif subject == SubjectType.KEPALA_DESA:
-            out += [Recipient.BUPATI_WALIKOTA]
-        elif subject == SubjectType.PERANGKAT_DESA:
-            out += [Recipient.KEPALA_DESA]
-        elif subject == SubjectType.TNI:
-            out += [Recipient.PANGLIMA_TNI]
-        elif subject == SubjectType.POLRI:
-            out += [Recipient.KAPOLRI_PROPAM]
+        order = [r for r in Recipient if r != Recipient.KASN] + [Recipient.KASN]
+        for code in order:
+            profile = profiles.get(code)
+            if (
+                profile is not None
+                and subject
+                and subject in (profile.subject_types or [])
+                and recipient_available(profile, person.case)
+            ):
+                out.append(code)
     if ViolationType.PIDANA in kinds:
         out.append(Recipient.SENTRA_GAKKUMDU)
     if ViolationType.KODE_ETIK_PENYELENGGARA in kinds:
@@ -261,6 +278,19 @@ def recipients_for(person: ReportedPerson) -> list[Recipient]:
     if ViolationType.ADMINISTRATIF in kinds or ViolationType.ADMINISTRATIF_TSM in kinds:
         out.append(Recipient.KPU)
     return list(dict.fromkeys(out))
+
+
+def recipient_choices(case: Case) -> list[tuple[str, str]]:
+    """The recipients an officer may pick for `case`, with no default (a blank first choice),
+    KASN only where `recipient_available` allows and then last."""
+    profiles = {p.recipient: p for p in RecipientProfile.objects.all()}
+    choices = [
+        (str(value), str(label))
+        for value, label in Recipient.choices
+        if recipient_available(profiles.get(value), case)
+    ]
+    choices.sort(key=lambda c: c[0] == Recipient.KASN)
+    return [("", "---------"), *choices]
 
 
 def public_officials_search(*, query: str, limit: int = 10) -> list[dict[str, str]]:

@@ -69,8 +69,19 @@ class Transition:
     target: Status
     actors: frozenset[Actor]
     needs: tuple[Need, ...]
-    basis: str
+    basis: str  # PEMILU: UU 7/2017, Perbawaslu 7/2022
     public_note: bool = False  # the note is shown to the reporter (reasons, requests)
+    basis_pilkada: str = ""  # PILKADA; blank: the procedural regulation without an article
+
+
+def transition_basis(tr: Transition, regime: str) -> str:
+    """The basis cited for `tr` in the case's own regime (issue 12 point 9, DOMAIN §0)."""
+    from netral.cases.regimes import regime_text
+    from netral.elections.models import Regime
+
+    if regime == Regime.PILKADA:
+        return tr.basis_pilkada or regime_text(regime).procedure_short
+    return tr.basis
 
 
 P, R, X = Actor.PENGAWAS, Actor.PELAPOR, Actor.SISTEM
@@ -85,14 +96,23 @@ def _t(
     basis: str = "",
     *,
     public_note: bool = False,
+    pilkada: str = "",
 ) -> Transition:
     return Transition(
-        code, frozenset(sources), target, frozenset(actors), needs, basis, public_note
+        code, frozenset(sources), target, frozenset(actors), needs, basis, public_note, pilkada
     )
 
 
 TRANSITIONS: list[Transition] = [
-    _t("T1", {S.DRAFT_PUBLIK}, S.DITERIMA, {P}, (), "Perbawaslu 7/2022 Ps. 8, 10, 11"),
+    _t(
+        "T1",
+        {S.DRAFT_PUBLIK},
+        S.DITERIMA,
+        {P},
+        (),
+        "Perbawaslu 7/2022 Ps. 8, 10, 11",
+        pilkada="Perpu 1/2014 Ps. 134(2),(4) jo. UU 10/2016",
+    ),
     _t("T2", {S.DITERIMA}, S.KAJIAN_AWAL, {P, X}, (), "Perbawaslu 7/2022 Ps. 15(1)"),
     _t(
         "T3",
@@ -154,7 +174,8 @@ TRANSITIONS: list[Transition] = [
         S.TEMUAN_DITETAPKAN,
         {P},
         (Need.NOTE,),
-        "UU 7/2017 Ps. 454(5); Perbawaslu 8/2020 Ps. 5",
+        "UU 7/2017 Ps. 454(5)",
+        pilkada="Perbawaslu 8/2020 Ps. 5",
     ),
     _t("T13", {S.PENELUSURAN}, S.ARSIP, {P}, (Need.NOTE,), "Disimpan sebagai LHP [S122]"),
     _t(
@@ -195,7 +216,8 @@ TRANSITIONS: list[Transition] = [
         S.PERPANJANGAN,
         {P},
         (Need.NOTE,),
-        "UU 7/2017 Ps. 454(8); Perpu 1/2014 Ps. 134(6)",
+        "UU 7/2017 Ps. 454(8)",
+        pilkada="Perpu 1/2014 Ps. 134(6) jo. UU 10/2016",
     ),
     _t(
         "T19",
@@ -204,6 +226,7 @@ TRANSITIONS: list[Transition] = [
         {P},
         (Need.FINDINGS,),
         "UU 7/2017 Ps. 454(7),(8)",
+        pilkada="Perpu 1/2014 Ps. 134(5),(6) jo. UU 10/2016",
     ),
     _t(
         "T20",
@@ -211,7 +234,7 @@ TRANSITIONS: list[Transition] = [
         S.DITERUSKAN,
         {P},
         (Need.RECOMMENDATION,),
-        "DOMAIN §6, §7",
+        "UU 7/2017 Ps. 455, 476(1)",
         public_note=False,
     ),
     _t(
@@ -304,8 +327,28 @@ def _check_needs(case: Case, tr: Transition, note: str, updates: dict[str, Any])
             and case.recommendations.exclude(status__in=FOLLOW_UP_TERMINAL).exists()
         ):
             raise InvalidTransition(_("Masih ada penerusan yang belum selesai ditindaklanjuti."))
-        if need == Need.COMPLETION_LAPSED and (case.due_at is None or case.due_at > timezone.now()):
-            raise InvalidTransition(_("Batas waktu melengkapi laporan belum lewat."))
+        if need == Need.COMPLETION_LAPSED:
+            _check_completion_lapsed(case, note)
+
+
+def _check_completion_lapsed(case: Case, note: str) -> None:
+    """T5 (Perbawaslu 7/2022 Ps. 22(7)): the completion window must have ended. The window is
+    the LENGKAPI_WINDOW rule or, the rule left blank (UNCONFIRMED), the date the officer set in
+    the request; with neither, the officer decides and must write the reason (issue 12 pt 5)."""
+    from netral.cases.deadlines import completion_due
+
+    deadline = completion_due(case)
+    if deadline is None or deadline.due_at is None:
+        if not note.strip():
+            raise InvalidTransition(
+                _(
+                    "Batas waktu melengkapi belum ditetapkan; tulis alasan bahwa waktu yang "
+                    "ditetapkan telah lewat."
+                )
+            )
+        return
+    if deadline.due_at > timezone.now():
+        raise InvalidTransition(_("Batas waktu melengkapi laporan belum lewat."))
 
 
 def case_transition(
@@ -361,7 +404,11 @@ def case_transition(
             from_status=before["status"],
             to_status=to,
             note=note,
-            parameters={"transition": tr.code, "basis": tr.basis, **(parameters or {})},
+            parameters={
+                "transition": tr.code,
+                "basis": transition_basis(tr, fresh.regime),
+                **(parameters or {}),
+            },
             public=True,
         )
         audit_record(
@@ -369,7 +416,11 @@ def case_transition(
             action=f"case.transition.{tr.code}",
             actor=actor,
             before=before,
-            after={"status": to, **{k: v for k, v in updates.items() if k != "checklist"}},
+            after={
+                "status": to,
+                "basis": transition_basis(tr, fresh.regime),
+                **{k: v for k, v in updates.items() if k != "checklist"},
+            },
             region_code=fresh.audit_region_code,
             note=note,
         )

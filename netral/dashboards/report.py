@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from netral.accounts.models import User
 from netral.core.spreadsheets import xlsx_workbook, xlsx_write_rows
 
 from . import charts, maps
@@ -31,7 +32,7 @@ def filename(dashboard: Dashboard) -> str:
     return slugify("-".join(parts).replace(".", "-"))
 
 
-def report_html(*, dashboard: Dashboard, metric: str) -> str:
+def report_html(*, dashboard: Dashboard, metric: str, signer: User | None = None) -> str:
     metric_label = dict(MAP_METRICS)[metric]
     the_map = maps.dashboard_map(
         dashboard,
@@ -56,14 +57,35 @@ def report_html(*, dashboard: Dashboard, metric: str) -> str:
             "map_svg": mark_safe(the_map.svg),  # noqa: S308  built by maps.py, values escaped
             "metric_label": metric_label,
             "attribution": maps.ATTRIBUTION,
+            **_letterhead(dashboard, signer),
         },
     )
 
 
-def report_pdf(*, dashboard: Dashboard, metric: str) -> bytes:
+def _letterhead(dashboard: Dashboard, signer: User | None) -> dict[str, object]:
+    """The same letterhead and signature block as the case letters (issue 12 point 18): the
+    unit of the report's region, its configured address and logo, the signing officer."""
+    from django.utils import timezone
+
+    from netral.cases.documents import letterhead_for, unit_name_for
+    from netral.registry.models import Region
+
+    region = (
+        Region.objects.filter(pk=dashboard.scope_code).first() if dashboard.scope_code else None
+    )
+    return {
+        "unit": unit_name_for(region),
+        "letterhead": letterhead_for(region),
+        "sign_date": timezone.localdate(),
+        "signer_name": (signer.full_name or signer.get_username()) if signer else "",
+        "signer_position": signer.position if signer else "",
+    }
+
+
+def report_pdf(*, dashboard: Dashboard, metric: str, signer: User | None = None) -> bytes:
     from weasyprint import HTML
 
-    html = report_html(dashboard=dashboard, metric=metric)
+    html = report_html(dashboard=dashboard, metric=metric, signer=signer)
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
 

@@ -104,7 +104,7 @@ def report_download(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse
     dash = selectors.dashboard_build(user=request.user, filters=form.filters())
     name = report.filename(dash)
     if fmt == "pdf":
-        body = report.report_pdf(dashboard=dash, metric=form.map_metric())
+        body = report.report_pdf(dashboard=dash, metric=form.map_metric(), signer=request.user)
         response = HttpResponse(body, content_type="application/pdf")
     elif fmt == "xlsx":
         body = report.report_xlsx(dashboard=dash)

@@ -68,6 +68,9 @@ class PledgeTemplate(BaseModel):
         help_text=_("Kosong untuk naskah standar nasional."),
     )
     is_standard = models.BooleanField(_("naskah standar"), default=False)
+    # Every standard text names its source (issue 12 point 16); a national text without one is
+    # shown as an example for officers to adapt, never as a standard.
+    source = models.CharField(_("sumber naskah"), max_length=300, blank=True)
     copied_from = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -93,6 +96,11 @@ class PledgeTemplate(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+    @property
+    def is_example(self) -> bool:
+        """A national text with no named source: an example to adapt, not a standard."""
+        return self.region_id is None and not self.source
 
     def snapshot(self) -> dict[str, Any]:
         """The exact text, as copied into every Signature."""

@@ -41,6 +41,10 @@ def seed_deadline_rules() -> None:
         "netral.cases.migrations.0007_correct_holidays_2023_iduladha"
     )
     correction.add_missing(django_apps, None)
+    profiles = importlib.import_module("netral.cases.migrations.0010_seed_recipient_profiles")
+    profiles.seed(django_apps, None)
+    skb = importlib.import_module("netral.cases.migrations.0013_seed_skb_sanction_levels")
+    skb.seed(django_apps, None)
 
 
 @pytest.fixture
@@ -122,6 +126,10 @@ def seed_pledge_texts() -> None:
             "netral.declarations.migrations.0002_standard_pledge_texts"
         )
         module.load(django_apps, None)
+        sources = importlib.import_module(
+            "netral.declarations.migrations.0005_standard_pledge_sources"
+        )
+        sources.name_sources(django_apps, None)
 
 
 def client_for_user(user: User) -> Any:

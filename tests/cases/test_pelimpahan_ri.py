@@ -262,7 +262,8 @@ def test_the_letter_names_a_regional_receiving_unit_and_hides_a_confidential_rep
     _data, text = _pdf_text(sent)
     flat = _flat(text)
     assert _flat("Badan Pengawas Pemilihan Umum Kabupaten Kutai Timur") in flat
-    assert _flat("Panitia Pengawas Pemilihan Umum Kecamatan") in flat  # the letterhead
+    # the letterhead, with the kecamatan unit's Pilkada name (UU 10/2016; issue 12 point 9)
+    assert _flat("Panitia Pengawas Pemilihan Kecamatan") in flat
     assert "Rina" not in flat
     assert _flat("Identitas dirahasiakan") in flat
     response = client_for_user(alice).get(

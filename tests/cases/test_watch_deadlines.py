@@ -48,7 +48,7 @@ def test_it_warns_then_alerts_once_and_never_changes_the_state(
 
 
 def test_overdue_recommendation_escalates_once(panwascam: Any, alice: Any) -> None:
-    from netral.cases.models import PersonFinding
+    from netral.cases.models import PersonFinding, RecipientProfile
     from netral.cases.services import case_decide, reported_person_decide
     from netral.cases.workflow import case_transition
 
@@ -66,6 +66,11 @@ def test_overdue_recommendation_escalates_once(panwascam: Any, alice: Any) -> No
         reasoning="",
     )
     case = case_decide(case=case, actor=panwascam)
+    # The SKB 2022 follow-up rule is for ASN recipients only; a Bupati gets a follow-up
+    # deadline only where its profile row says so (issue 12 point 11).
+    RecipientProfile.objects.filter(recipient=Recipient.BUPATI_WALIKOTA).update(
+        follow_up_amount=14, follow_up_unit="CALENDAR_DAYS", follow_up_basis="Perda (contoh)"
+    )
     rec = recommendation_create(
         case=case,
         actor=panwascam,

@@ -30,6 +30,7 @@ from netral.cases.services import (
     clarification_record,
     clarification_schedule,
     recommendation_create,
+    recommendation_update,
     reported_person_decide,
     sanction_record,
 )
@@ -196,7 +197,23 @@ class TestProcedure:
         )
         case.refresh_from_db()
         assert case.status == Status.DITERUSKAN
-        assert case.due_step == "PPK_TINDAK_LANJUT"
+        # The Bupati letter does not forward the crime: the 1x24 h Polri clock keeps running
+        # (issue 12 point 2) until the forwarding to Polri through Sentra Gakkumdu is recorded.
+        assert case.due_step == "PIDANA_TO_POLRI"
+        gakkumdu = recommendation_create(
+            case=case,
+            actor=panwascam,
+            reported_person=person,
+            recipient=Recipient.SENTRA_GAKKUMDU,
+            recipient_name="Sentra Gakkumdu Kutai Timur",
+            letter_number="013/PP.01/K.KT-04/11/2024",
+            letter_date=timezone.localdate(),
+        )
+        case.refresh_from_db()
+        assert case.due_step == ""  # no sourced follow-up rule for a Bupati or for Gakkumdu
+        recommendation_update(
+            recommendation=gakkumdu, actor=panwascam, status=FollowUp.TIDAK_TERBUKTI_INSTANSI
+        )
         sanction_record(
             recommendation=rec,
             actor=panwascam,
@@ -226,6 +243,7 @@ class TestProcedure:
         )
         kinds = set(case.documents.values_list("kind", flat=True))
         assert kinds == {"INVITATION", "FORWARDING_LETTER"}
+        assert case.documents.filter(kind="FORWARDING_LETTER").count() == 2
 
     def test_withdrawal_after_registration_is_recorded_without_changing_state(
         self, panwascam: Any

@@ -37,6 +37,8 @@ from netral.cases.models.deadlines import (
     DeadlineRule,
     DeadlineStep,
     Holiday,
+    RecipientProfile,
+    SkbSanctionLevel,
 )
 from netral.cases.models.handling import (
     CaseDocument,
@@ -44,6 +46,7 @@ from netral.cases.models.handling import (
     Recommendation,
     Sanction,
 )
+from netral.cases.models.letterhead import NATIONAL_UNIT, UnitLetterhead
 from netral.cases.models.notifications import NotificationLog
 from netral.cases.models.parties import (
     CompletionRequest,
@@ -57,6 +60,7 @@ from netral.cases.models.parties import (
 __all__ = [
     "CLOSED_STATUSES",
     "FOLLOW_UP_TERMINAL",
+    "NATIONAL_UNIT",
     "PRE_REGISTRATION",
     "REGISTRABLE_ASSESSMENTS",
     "Anchor",
@@ -87,6 +91,7 @@ __all__ = [
     "Origin",
     "PersonFinding",
     "Recipient",
+    "RecipientProfile",
     "Recommendation",
     "RegistrationCounter",
     "ReportedPerson",
@@ -97,8 +102,10 @@ __all__ = [
     "SanctionLevel",
     "SanctionType",
     "SkbCode",
+    "SkbSanctionLevel",
     "Status",
     "TargetStatus",
+    "UnitLetterhead",
     "ViolationType",
     "Witness",
 ]

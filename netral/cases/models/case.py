@@ -243,6 +243,7 @@ class CaseEvent(models.Model):
             _("Pencabutan setelah registrasi dicatat"),
         )
         IDENTITY_VIEWED = "IDENTITY_VIEWED", _("Identitas pelapor rahasia dilihat")
+        REGIME_CORRECTED = "REGIME_CORRECTED", _("Rezim/pemilihan perkara diperbaiki")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=32, choices=Type.choices)

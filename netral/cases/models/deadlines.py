@@ -79,6 +79,100 @@ class DeadlineRule(models.Model):
         return f"{self.amount} {DayUnit(self.unit).label}"
 
 
+class RecipientProfile(models.Model):
+    """How Netral writes to and follows up one kind of recipient of a penerusan (DOMAIN §1.3,
+    §6, §7), editable in the admin: the letter's subject and body, the legal basis printed, the
+    subject types the recipient is competent for, and its follow-up deadline. Rules marked
+    UNCONFIRMED in DOMAIN (TNI authority, perangkat desa, PPPK) live here as data, never in code.
+    """
+
+    recipient = models.CharField(_("penerima"), max_length=20, unique=True)
+    letter_subject = models.CharField(
+        _("perihal surat"),
+        max_length=200,
+        help_text=_("Boleh memakai {election}: 'Pemilu' atau 'Pemilihan' menurut rezim perkara."),
+    )
+    letter_body = models.TextField(
+        _("isi pembuka surat"),
+        help_text=_("Boleh memakai {registration_number}, {unit} dan {election}."),
+    )
+    legal_basis_pemilu = models.CharField(
+        _("dasar hukum yang dicetak (Pemilu)"), max_length=300, blank=True
+    )
+    legal_basis_pilkada = models.CharField(
+        _("dasar hukum yang dicetak (Pemilihan/Pilkada)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Kosong: surat tidak mencetak dasar hukum yang belum bersumber."),
+    )
+    subject_types = models.JSONField(
+        _("jenis subjek yang menjadi kewenangannya"),
+        default=list,
+        blank=True,
+        help_text=_("Kosong: semua jenis subjek."),
+    )
+    asn_follow_up = models.BooleanField(
+        _("tenggat tindak lanjut SKB 2022 (ASN)"),
+        default=False,
+        help_text=_(
+            "SKB 2022 hanya mengatur ASN: tenggat aturan 'Tindak lanjut rekomendasi oleh "
+            "instansi' berlaku bagi penerima ini."
+        ),
+    )
+    follow_up_amount = models.PositiveIntegerField(
+        _("tenggat tindak lanjut sendiri (jumlah)"), null=True, blank=True
+    )
+    follow_up_unit = models.CharField(
+        _("satuan"), max_length=16, choices=DayUnit.choices, blank=True
+    )
+    follow_up_basis = models.CharField(_("dasar tenggat tindak lanjut"), max_length=300, blank=True)
+    available_until = models.DateField(
+        _("hanya untuk putusan sampai tanggal"),
+        null=True,
+        blank=True,
+        help_text=_("Mis. KASN: dibubarkan 2024 (Perpres 91 dan 92/2024, SE MenPANRB 4/2024)."),
+    )
+    confidence = models.CharField(
+        _("tingkat kepastian"), max_length=12, choices=Confidence.choices, blank=True
+    )
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        verbose_name = _("profil penerima penerusan")
+        verbose_name_plural = _("profil penerima penerusan")
+        ordering = ["recipient"]
+
+    def __str__(self) -> str:
+        return self.recipient
+
+
+class SkbSanctionLevel(models.Model):
+    """The SKB 2022 matrix row of one code (DOMAIN §3): the sanction level it carries and the
+    target status it is worded for. Editable: DS08 and DS09 are in CONFLICT between sources.
+    Netral suggests the level from these rows and the reported person's target status; the
+    officer chooses (DOMAIN §3: "let the case officer choose the matrix row")."""
+
+    code = models.CharField(_("kode SKB"), max_length=4, unique=True)
+    level = models.CharField(
+        _("tingkat sanksi"),
+        max_length=8,
+        blank=True,
+        help_text=_("Kosong: diputus kasus per kasus (DS13)."),
+    )
+    target_status = models.CharField(_("status sasaran"), max_length=12)
+    legal_basis = models.CharField(_("dasar"), max_length=300)
+    confidence = models.CharField(_("tingkat kepastian"), max_length=12, choices=Confidence.choices)
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        verbose_name = _("tingkat sanksi SKB 2022")
+        verbose_name_plural = _("tingkat sanksi SKB 2022")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class Holiday(models.Model):
     """National holidays and cuti bersama (SKB 3 Menteri), for counting working days."""
 

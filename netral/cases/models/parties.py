@@ -12,10 +12,19 @@ from netral.cases.models.choices import (
     Gender,
     PersonFinding,
     ReporterKind,
+    SkbCode,
     TargetStatus,
+    ViolationType,
 )
 from netral.core.models import BaseModel
 from netral.registry.models import SubjectType
+
+
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 class Reporter(BaseModel):
@@ -108,6 +117,15 @@ class ReportedPerson(BaseModel):
         verbose_name_plural = _("terlapor")
         ordering = ["id"]
 
+    @property
+    def violation_labels(self) -> list[str]:
+        """The qualifications as people read them (never the stored codes, issue 12 pt 17)."""
+        return [_label(ViolationType, v) for v in self.violation_types or []]
+
+    @property
+    def skb_labels(self) -> list[str]:
+        return [_label(SkbCode, c) for c in self.skb_codes or []]
+
     def __str__(self) -> str:
         return self.name
 
@@ -170,6 +188,13 @@ class CompletionRequest(BaseModel):
     )
     answer = models.TextField(_("jawaban pelapor"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # "dalam waktu yang ditetapkan" (Perbawaslu 7/2022 Ps. 22(7)): the officer's date, used when
+    # the LENGKAPI_WINDOW rule is left blank (its length is UNCONFIRMED, DOMAIN §5.5).
+    respond_by = models.DateField(_("batas waktu melengkapi"), null=True, blank=True)
+    # The reporter was told (Ps. 22(1), NOTIF_LENGKAPI): the e-mail left, or the officer
+    # recorded another way (telephone, letter, in person).
+    notified_at = models.DateTimeField(_("pemberitahuan disampaikan"), null=True, blank=True)
+    notified_by = models.CharField(_("cara pemberitahuan"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

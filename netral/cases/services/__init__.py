@@ -43,6 +43,7 @@ from netral.cases.services.pelimpahan import (
     Forwarded,
     case_forward,
 )
+from netral.cases.services.regime import case_regime_correct
 from netral.cases.services.registration import (
     case_completion_answer,
     case_kajian_awal_record,
@@ -50,6 +51,7 @@ from netral.cases.services.registration import (
     case_register,
     case_spawn_initial_information,
     case_withdraw,
+    completion_notice_record,
 )
 from netral.cases.services.sanctions import sanction_record
 
@@ -74,11 +76,13 @@ __all__ = [
     "case_kajian_awal_record",
     "case_link",
     "case_receive",
+    "case_regime_correct",
     "case_register",
     "case_spawn_initial_information",
     "case_withdraw",
     "clarification_record",
     "clarification_schedule",
+    "completion_notice_record",
     "document_bytes_store",
     "evidence_add",
     "pin_hash",

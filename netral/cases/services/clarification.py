@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from netral.accounts.models import User
 
 from netral.cases.documents import document_generate
+from netral.cases.zones import case_zone
 
 S = Status
 
@@ -49,7 +50,6 @@ def clarification_schedule(
     reported_person: ReportedPerson | None = None,
 ) -> ClarificationSession:
     """Invite a party (Formulir B.9) at least the configured lead time before the session."""
-
     if case.status not in (S.DIREGISTRASI, S.KLARIFIKASI):
         raise InvalidTransition(_("Klarifikasi hanya setelah registrasi."))
     now = timezone.now()
@@ -60,6 +60,7 @@ def clarification_schedule(
             amount=rule.amount,
             unit=rule.unit,
             holidays=holidays_between(now.date(), now.date() + dt.timedelta(30)),
+            zone=case_zone(case),
         )
         # "≥1 Hari before": the session may be on the day after the lead time ends.
         if rule.unit != "HOURS":

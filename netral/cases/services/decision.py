@@ -15,8 +15,10 @@ from netral.cases.models import (
     ReportedPerson,
     SkbCode,
     Status,
+    TargetStatus,
     ViolationType,
 )
+from netral.cases.sanction_rules import ASN_SUBJECTS
 from netral.cases.workflow import (
     InvalidTransition,
     case_transition,
@@ -38,6 +40,7 @@ def reported_person_decide(
     skb_codes: list[str],
     articles: list[str],
     reasoning: str,
+    target_status: str = "",
 ) -> ReportedPerson:
     """The status of one reported person (each terlapor gets its own finding, §8.2)."""
     case = person.case
@@ -49,6 +52,13 @@ def reported_person_decide(
     bad += [c for c in skb_codes if c not in SkbCode.values]
     if bad:
         raise ApplicationError(_("Kode tidak dikenal: %(codes)s") % {"codes": ", ".join(bad)})
+    if target_status and target_status not in TargetStatus.values:
+        raise ApplicationError(_("Status sasaran tidak dikenal."))
+    if skb_codes and person.subject_type not in ASN_SUBJECTS:
+        # The SKB 2022 catalogue is for ASN only (DOMAIN §3; issue 12 point 13).
+        raise ApplicationError(
+            _("Kode SKB 2022 hanya untuk terlapor ASN (PNS, PPPK, camat, lurah).")
+        )
     if finding == PersonFinding.TERBUKTI:
         kinds = [v for v in violation_types if v != ViolationType.BUKAN_PELANGGARAN]
         if not kinds:
@@ -63,6 +73,9 @@ def reported_person_decide(
         person.skb_codes = list(dict.fromkeys(skb_codes))
         person.articles = [a.strip() for a in articles if a.strip()]
         person.reasoning = reasoning.strip()
+        if target_status:
+            # bakal calon / calon (DOMAIN §3): which SKB row applies; the officer's choice
+            person.target_status = target_status
         person.save()
         CaseEvent.objects.create(
             case=case,

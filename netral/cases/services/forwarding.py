@@ -19,16 +19,20 @@ from netral.cases.models import (
     CaseEvent,
     FollowUp,
     PersonFinding,
+    Recipient,
+    RecipientProfile,
     Recommendation,
     ReportedPerson,
     Status,
 )
+from netral.cases.selectors import recipient_available
 from netral.cases.workflow import (
     Actor,
     InvalidTransition,
     case_refresh_deadline,
     case_transition,
 )
+from netral.cases.zones import case_zone
 from netral.core.errors import ApplicationError
 
 if TYPE_CHECKING:
@@ -55,7 +59,27 @@ def recommendation_create(
         raise ApplicationError(_("Penerusan hanya untuk terlapor yang terbukti."))
     if not letter_number.strip():
         raise ApplicationError(_("Nomor surat wajib diisi."))
-    due, basis = recommendation_due(regime=case.regime, letter_date=letter_date)
+    if recipient not in Recipient.values:
+        raise ApplicationError(_("Pilih penerima penerusan."))
+    profile = RecipientProfile.objects.filter(recipient=recipient).first()
+    if not recipient_available(profile, case):
+        # KASN was dissolved (UU 20/2023, Perpres 91 and 92/2024; SE MenPANRB 4/2024):
+        # ASN recommendations go to BKN (DOMAIN §1.2, §6.1; issue 12 point 12).
+        raise ApplicationError(
+            _(
+                "%(recipient)s hanya untuk perkara yang diputus sampai %(date)s; rekomendasi "
+                "netralitas ASN kini disampaikan kepada BKN."
+            )
+            % {
+                "recipient": Recipient(recipient).label,
+                "date": profile.available_until.strftime("%d-%m-%Y")
+                if profile is not None and profile.available_until
+                else "-",
+            }
+        )
+    due, basis = recommendation_due(
+        regime=case.regime, letter_date=letter_date, recipient=recipient, zone=case_zone(case)
+    )
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.status not in (S.DIPUTUS, S.DITERUSKAN, S.PEMANTAUAN_TINDAK_LANJUT):

@@ -118,6 +118,11 @@ class FiledReport:
 
 def _validate_case_data(data: CaseData, *, now: dt.datetime) -> None:
     today = timezone.localtime(now).date()
+    if data.election_event is not None:
+        # The regime follows the election whenever there is one (issue 12 point 8).
+        data.regime = data.election_event.regime
+    if not data.regime:
+        raise ApplicationError(_("Pilih jenis pemilihan (Pemilu atau Pilkada)."))
     if data.regime not in Regime.values:
         raise ApplicationError(_("Rezim pemilihan tidak dikenal."))
     if data.incident_region.level not in (
@@ -135,8 +140,6 @@ def _validate_case_data(data: CaseData, *, now: dt.datetime) -> None:
         raise ApplicationError(_("Tanggal diketahui tidak boleh sebelum tanggal kejadian."))
     if not data.title.strip() or not data.description.strip():
         raise ApplicationError(_("Peristiwa dan uraian kejadian wajib diisi."))
-    if data.election_event is not None and data.election_event.regime != data.regime:
-        raise ApplicationError(_("Pemilihan yang dipilih tidak sesuai dengan rezimnya."))
 
 
 def _add_persons(case: Case, persons: list[PersonData]) -> None:

@@ -35,12 +35,14 @@ from netral.cases.workflow import (
     case_transition,
 )
 from netral.core.errors import ApplicationError
+from netral.elections.models import Regime
 from netral.registry.models import Region, RegionLevel
 
 if TYPE_CHECKING:
     from netral.accounts.models import User
 
 from netral.cases.documents import pelimpahan_letter_generate
+from netral.cases.regimes import regime_text
 
 S = Status
 
@@ -48,8 +50,11 @@ S = Status
 
 # Where the receiving unit's clocks start (KAJIAN_AWAL "paling lama 2 Hari setelah laporan
 # diterima", Perbawaslu 7/2022 Ps. 15(1); Pilkada PENANGANAN "3 hari setelah laporan diterima",
-# Perpu 1/2014 Ps. 134(5)). DOMAIN §8.2 does not say whether pelimpahan restarts them, so it is
-# a setting (NETRAL_PELIMPAHAN_ANCHOR):
+# Perpu 1/2014 Ps. 134(5)). For PILKADA the statutory clock is never restarted (issue 12
+# point 3: ORIGINAL always). For PEMILU the statutory clock (UU 7/2017 Ps. 454(7)) starts at
+# registration, after any pelimpahan, and only the Perbawaslu kajian awal clock depends on the
+# receipt; DOMAIN §8.2 does not say whether pelimpahan restarts it, so it is a setting
+# (NETRAL_PELIMPAHAN_ANCHOR):
 #   "DESTINATION" (default): the moment the receiving unit receives the forwarded report, i.e.
 #       the commit of the pelimpahan. Basis: kajian awal is done by the unit that receives the
 #       report (Ps. 15(1) counts from its receipt), and a unit cannot be late before it holds
@@ -168,6 +173,11 @@ def case_forward(
             locked = case_transition(case=locked, to=S.KAJIAN_AWAL, actor=actor)
         now = timezone.now()
         anchor_mode = getattr(settings, "NETRAL_PELIMPAHAN_ANCHOR", PELIMPAHAN_ANCHOR_DESTINATION)
+        if locked.regime == Regime.PILKADA:
+            # Pilkada's statutory clock (Perpu 1/2014 Ps. 134(5): 3 hari "setelah laporan
+            # diterima") binds the supervisors as one body: a pelimpahan never restarts it
+            # (DOMAIN §5.7 worked example: received 11 Nov, forwarded 13 Nov, due 14 Nov).
+            anchor_mode = PELIMPAHAN_ANCHOR_ORIGINAL
         received_at = (
             locked.received_at or now
             if anchor_mode == PELIMPAHAN_ANCHOR_ORIGINAL
@@ -246,7 +256,7 @@ def case_forward(
             note=note,
             parameters={
                 "transition": "T9",
-                "basis": "Perbawaslu 7/2022 Ps. 20",
+                "basis": regime_text(source.regime).pelimpahan_basis,
                 "forwarded_from": source.pk,
                 "from_region": source.handling_region_id,
                 "received_anchor": anchor_mode,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from netral.audit.services import audit_record
-from netral.cases.deadlines import filing_is_late
+from netral.cases.deadlines import filing_is_late, rule_get
 from netral.cases.models import (
     PRE_REGISTRATION,
     REGISTRABLE_ASSESSMENTS,
@@ -21,6 +21,7 @@ from netral.cases.models import (
     CaseLinkType,
     Channel,
     CompletionRequest,
+    DeadlineStep,
     FormalRequirement,
     InitialAssessment,
     MaterialRequirement,
@@ -38,6 +39,7 @@ from netral.cases.workflow import (
     case_refresh_deadline,
     case_transition,
 )
+from netral.cases.zones import case_zone
 from netral.core.errors import ApplicationError
 from netral.elections.models import Regime
 from netral.registry.models import Region
@@ -57,7 +59,9 @@ def case_receive(*, case: Case, actor: User) -> Case:
     """T1 + T2: the unit receives the report (lateness flagged, never refused) and starts
     kajian awal."""
     now = timezone.now()
-    late = filing_is_late(regime=case.regime, known_date=case.known_date, received_at=now)
+    late = filing_is_late(
+        regime=case.regime, known_date=case.known_date, received_at=now, zone=case_zone(case)
+    )
     with transaction.atomic():
         case = case_transition(
             case=case,
@@ -72,7 +76,7 @@ def case_receive(*, case: Case, actor: User) -> Case:
 def _next_registration(case: Case, when: dt.datetime) -> dict[str, Any]:
     """A gap-free number per unit and year: the counter row is locked in this transaction."""
     unit = case.handling_region_id or "RI"
-    year = timezone.localtime(when).year
+    year = when.astimezone(case_zone(case).tz).year  # the unit's local year
     RegistrationCounter.objects.get_or_create(unit=unit, year=year)
     counter = RegistrationCounter.objects.select_for_update().get(unit=unit, year=year)
     counter.last_value += 1
@@ -116,6 +120,7 @@ def case_kajian_awal_record(
     message: str = "",
     target_region: Region | None = None,
     direct_forwarding: bool = False,
+    respond_by: dt.date | None = None,
 ) -> Case:
     """Record the kajian awal (checklist of §5.4 and result of §5.5) and take its outcome."""
     checklist = {
@@ -155,9 +160,25 @@ def case_kajian_awal_record(
         if result == InitialAssessment.LENGKAPI:
             if not message.strip():
                 raise ApplicationError(_("Tulis apa yang harus dilengkapi pelapor."))
+            window = rule_get(regime=locked.regime, step=DeadlineStep.LENGKAPI_WINDOW)
+            if (window is None or window.amount is None or not window.unit) and not respond_by:
+                # The window's length is UNCONFIRMED (DOMAIN §5.5): left blank, the officer
+                # sets the date ("waktu yang ditetapkan", Perbawaslu 7/2022 Ps. 22(7)).
+                raise ApplicationError(
+                    _("Isi batas waktu melengkapi: aturan lama waktu melengkapi belum ditetapkan.")
+                )
+            if (
+                respond_by is not None
+                and respond_by < timezone.now().astimezone(case_zone(locked).tz).date()
+            ):
+                raise ApplicationError(_("Batas waktu melengkapi tidak boleh di masa lalu."))
             missing = [k for part in checklist.values() for k, ok in part.items() if not ok]
             CompletionRequest.objects.create(
-                case=locked, missing=missing, message=message.strip(), requested_by=actor
+                case=locked,
+                missing=missing,
+                message=message.strip(),
+                requested_by=actor,
+                respond_by=respond_by,
             )
             CaseEvent.objects.create(
                 case=locked,
@@ -179,6 +200,38 @@ def case_kajian_awal_record(
         if target_region is None:
             raise ApplicationError(_("Pilih unit tujuan pelimpahan."))
         return case_forward(case=locked, actor=actor, destination=target_region, note=note).source
+
+
+def completion_notice_record(*, case: Case, actor: User, means: str) -> Case:
+    """The officer records that the reporter was told to complete the report by telephone,
+    letter or in person (Perbawaslu 7/2022 Ps. 22(1), NOTIF_LENGKAPI): the notice clock stops."""
+    if not means.strip():
+        raise ApplicationError(_("Tulis cara pemberitahuan."))
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        request = locked.completion_requests.filter(answered_at__isnull=True).first()
+        if locked.status != S.MENUNGGU_KELENGKAPAN or request is None:
+            raise InvalidTransition(_("Tidak ada permintaan kelengkapan yang terbuka."))
+        request.notified_at = timezone.now()
+        request.notified_by = means.strip()[:100]
+        request.save(update_fields=["notified_at", "notified_by", "updated_at"])
+        CaseEvent.objects.create(
+            case=locked,
+            type=CaseEvent.Type.COMPLETION_REQUESTED,
+            actor=actor,
+            actor_label=str(actor),
+            note=means.strip(),
+            parameters={"notified": True},
+        )
+        audit_record(
+            obj=locked,
+            action="case.completion_notice",
+            actor=actor,
+            after={"notified_by": request.notified_by},
+            region_code=locked.audit_region_code,
+        )
+        case_refresh_deadline(case=locked)
+    return locked
 
 
 def case_completion_answer(*, case: Case, answer: str, files: list[UploadedFile]) -> Case:

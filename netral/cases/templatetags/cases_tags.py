@@ -24,3 +24,35 @@ def official_cases(context: Any, official: Official) -> dict[str, Any]:
         "sanctions": selectors.sanctions_for_official(user=user, official=official),
         "pledges": selectors.pledges_for_official(official=official),
     }
+
+
+@register.filter
+def case_time(moment: Any, case: Any) -> str:
+    """A moment in the handling unit's zone, with the zone's name (issue 12 point 7):
+    '14-11-2024 23:59 WITA'. Indonesia has three zones; a time without one is ambiguous."""
+    from netral.cases.zones import case_zone, format_local
+
+    if not moment:
+        return "-"
+    return format_local(moment, case_zone(case))
+
+
+@register.filter
+def deadline_step(code: str) -> str:
+    """A deadline step's label (people read labels, never stored codes)."""
+    from netral.cases.models import DeadlineStep
+
+    try:
+        return str(DeadlineStep(code).label)
+    except ValueError:
+        return code or "-"
+
+
+@register.filter
+def sanction_level(code: str) -> str:
+    from netral.cases.models import SanctionLevel
+
+    try:
+        return str(SanctionLevel(code).label)
+    except ValueError:
+        return code or "-"

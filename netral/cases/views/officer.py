@@ -24,15 +24,23 @@ from netral.accounts import access
 from netral.accounts.access import Perm
 from netral.cases import forms as f
 from netral.cases import selectors, services
-from netral.cases.deadlines import case_next_deadline
+from netral.cases.deadlines import (
+    case_deadlines,
+    case_next_deadline,
+    completion_notice_given,
+    persons_missing_polri_forwarding,
+)
 from netral.cases.documents import document_generate
 from netral.cases.models import Case, Origin, Status
+from netral.cases.sanction_rules import campaign_only_articles, suggested_level
 from netral.cases.selectors import CaseFilters
 from netral.cases.services import CaseData, PersonData, ReporterData, WitnessData
 from netral.cases.workflow import allowed_targets, case_transition
 from netral.core.bounds import PAGE_MAX
 from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
+from netral.elections.models import Phase
+from netral.elections.selectors import election_list
 from netral.registry.selectors import region_get
 from netral.registry.widgets import RegionPicker
 
@@ -216,14 +224,26 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "reporter": reporter,
             "reporter_hidden": reporter is not None and reporter.confidential,
             "deadline": case_next_deadline(case) if not case.is_closed else None,
+            "running_deadlines": case_deadlines(case) if not case.is_closed else [],
+            "polri_missing": [p.name for p in persons_missing_polri_forwarding(case)],
+            "notice_pending": case.status == Status.MENUNGGU_KELENGKAPAN
+            and not completion_notice_given(case),
+            "notice_form": f.CompletionNoticeForm(),
+            "regime_form": f.RegimeForm(),
+            "elections": election_list(),
             "transitions": allowed_targets(case) if can_handle else [],
             "now": timezone.now(),
             "kajian_form": f.KajianAwalForm(),
             "clarification_form": f.ClarificationForm(),
-            "recommendation_form": f.RecommendationForm(),
+            "recommendation_form": f.RecommendationForm(
+                recipients=selectors.recipient_choices(case)
+            ),
             "sanction_form": f.SanctionForm(),
             "link_form": f.LinkForm(),
-            "recipients": {p.pk: selectors.recipients_for(p) for p in case.reported_persons.all()},
+            "recipients": {
+                p.pk: [r.label for r in selectors.recipients_for(p)]
+                for p in case.reported_persons.all()
+            },
             "pledges": {
                 p.pk: selectors.pledges_for_official(official=p.official)
                 for p in case.reported_persons.all()
@@ -233,6 +253,21 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if can_handle
             else [],
             "person_form": f.PersonDecideForm(),
+            # The election phase on the event date (DOMAIN §0; issue 12 point 15): an article
+            # that applies only in the campaign period is flagged outside it.
+            "event_phase": case.election_event.phase_on(case.event_date).label
+            if case.election_event
+            else "",
+            "campaign_warnings": {
+                p.pk: campaign_only_articles(p.articles)
+                for p in case.reported_persons.all()
+                if case.election_event
+                and case.election_event.phase_on(case.event_date) != Phase.KAMPANYE
+                and campaign_only_articles(p.articles)
+            },
+            "skb_suggestions": {
+                p.pk: suggested_level(p) for p in case.reported_persons.all() if p.skb_codes
+            },
             "follow_up_form": f.FollowUpForm(),
             "document_form": f.DocumentForm(),
         },
@@ -302,6 +337,8 @@ def _kajian(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpReques
         note=d["note"],
         message=d["message"],
         target_region=target,
+        respond_by=d.get("respond_by"),
+        direct_forwarding=bool(d.get("direct_forwarding")),
     )
 
 
@@ -358,6 +395,7 @@ def _decide_person(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHtt
         skb_codes=d["skb_codes"],
         articles=_lines(d["articles"]),
         reasoning=d["reasoning"],
+        target_status=d.get("target_status") or "",
     )
 
 
@@ -420,6 +458,23 @@ def _evidence(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequ
     )
 
 
+def _completion_notice(
+    case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest
+) -> object:
+    return services.completion_notice_record(case=case, actor=user, means=d["means"])
+
+
+def _regime(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
+    from netral.elections.selectors import election_get
+
+    election = election_get(pk=d["election_event"]) if d.get("election_event") else None
+    if d.get("election_event") and election is None:
+        raise ApplicationError(_("Pemilihan tidak ditemukan."))
+    return services.case_regime_correct(
+        case=case, actor=user, regime=d.get("regime") or "", election_event=election, note=d["note"]
+    )
+
+
 def _document(case: Case, user: Any, d: dict[str, Any], r: AuthenticatedHttpRequest) -> object:
     return document_generate(case=case, kind=d["kind"], actor=user)
 
@@ -439,6 +494,8 @@ ACTIONS: dict[str, tuple[type[forms.Form], Action]] = {
     "assign": (f.AssignForm, _assign),
     "evidence": (f.EvidenceForm, _evidence),
     "document": (f.DocumentForm, _document),
+    "completion-notice": (f.CompletionNoticeForm, _completion_notice),
+    "regime": (f.RegimeForm, _regime),
 }
 
 
