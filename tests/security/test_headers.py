@@ -121,7 +121,11 @@ def test_check_deploy_is_clean_with_the_deploy_guides_values(tmp_path: Path) -> 
     guide = _deploy_guide_env(tmp_path)
     for name in ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "NETRAL_TRUSTED_PROXIES"):
         assert name in guide
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "SECURE"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_URL", "SECURE", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     env.update(guide)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     done = subprocess.run(
@@ -147,7 +151,11 @@ def test_check_deploy_is_clean_with_the_deploy_guides_values(tmp_path: Path) -> 
 
 def test_the_development_defaults_fail_the_deploy_check(tmp_path: Path) -> None:
     """Without the guide's values the check is not clean: it guards something."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "SECURE"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_URL", "SECURE", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "NETRAL_VAR_DIR": str(tmp_path)})
     done = subprocess.run(
         [sys.executable, "-m", "netral", "check", "--deploy", "--fail-level", "WARNING"],

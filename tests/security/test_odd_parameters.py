@@ -157,3 +157,11 @@ def test_the_parameters_named_in_the_attack_are_refused_without_a_5xx(dora: Any,
     assert response.status_code < 500, (url, response.status_code)
     if url.startswith("/api/"):
         assert response.status_code in (400, 404, 422), (url, response.status_code)
+
+
+@pytest.mark.django_db
+def test_a_nul_in_a_parameter_is_a_400_on_both_databases(client: Client) -> None:
+    """PostgreSQL refuses NUL in any text: without the middleware every search was a 500."""
+    assert client.get("/lapor/terlapor/cari/", {"q": "Budi\x00"}).status_code == 400
+    assert client.post("/lapor/", {"pelapor-name": "Rina\x00"}).status_code == 400
+    assert client.get("/lapor/terlapor/cari/", {"q": "Budi"}).status_code == 200
