@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    QueryDict,
+)
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -47,14 +53,21 @@ class RejectNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "%00" in request.META.get("QUERY_STRING", "") or _has_nul(request.GET):
-            return HttpResponseBadRequest("NUL in a parameter")
+            return _refusal(request)
         form = request.META.get("CONTENT_TYPE", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")
         )
         if request.method == "POST" and form and _has_nul(request.POST):
-            return HttpResponseBadRequest("NUL in a parameter")
+            return _refusal(request)
         return self.get_response(request)
 
 
 def _has_nul(data: QueryDict) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
+
+def _refusal(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):  # the API's documented error body (400)
+        body = {"error": {"code": "bad_request", "message": "NUL in a parameter"}}
+        return JsonResponse(body, status=400)
+    return HttpResponseBadRequest("NUL in a parameter", content_type="text/plain")

@@ -165,3 +165,10 @@ def test_a_nul_in_a_parameter_is_a_400_on_both_databases(client: Client) -> None
     assert client.get("/lapor/terlapor/cari/", {"q": "Budi\x00"}).status_code == 400
     assert client.post("/lapor/", {"pelapor-name": "Rina\x00"}).status_code == 400
     assert client.get("/lapor/terlapor/cari/", {"q": "Budi"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_nul_in_an_api_parameter_is_the_apis_json_400(client: Client) -> None:
+    response = client.get("/api/v1/regions/", {"q": "a\x00"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
