@@ -41,7 +41,7 @@ bench: install
 # in their folder. Then fill the English and compile.
 messages: install
 	$(BIN)/netral makemessages -l en --no-obsolete -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'bench/*' \
-	  -i 'netral/declarations/*' -i 'netral/cases/*' -i 'netral/dashboards/*' -i 'netral/monitoring/*'
+	  -i 'netral/declarations/*' -i 'netral/cases/*' -i 'netral/dashboards/*' -i 'netral/monitoring/*' -i 'netral/news/*'
 	$(BIN)/python scripts/fill_po.py
 
 docs: install

@@ -31,6 +31,7 @@ BENCHMARKS: list[str] = [
     "dashboards",
     "declarations",
     "cases",
+    "news_extraction",
 ]
 
 

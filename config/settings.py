@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "netral.monitoring",
     "netral.dashboards",
     "netral.jobs",
+    "netral.news",
 ]
 
 MIDDLEWARE = [
@@ -305,4 +306,6 @@ NETRAL_PERIODIC_JOBS = {
         "NETRAL_NOTIFICATIONS_SECONDS", 30, minimum=0
     ),
     "netral.dashboards.jobs.tally_fold_job": env.envint("NETRAL_TALLY_FOLD_SECONDS", 60, minimum=0),
+    # news monitoring (issue 17): each source still keeps its own minimum interval
+    "netral.news.jobs.news_poll_job": env.envint("NETRAL_NEWS_POLL_SECONDS", 300, minimum=0),
 }

@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("netral.declarations.urls")),
     path("", include("netral.cases.urls")),
     path("", include("netral.dashboards.urls")),
+    path("", include("netral.news.urls")),
 ]

@@ -179,6 +179,7 @@ EN = {
     "Deklarasi": "Declarations",
     "Dasbor evaluasi": "Evaluation dashboard",
     "Perkara": "Cases",
+    "Berita": "News",
     "Lapor": "Report",
     "Laporkan dugaan pelanggaran": "Report a suspected violation",
     "Cek status laporan": "Check a report's status",

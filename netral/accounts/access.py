@@ -427,3 +427,58 @@ def public_statistics_reader() -> User:
     assignments = [Assignment(role=Role.AUDITOR, region=None)]
     setattr(reader, "_netral_assignments", assignments)  # noqa: B010
     return reader
+
+
+# --- news monitoring (issue 17) --------------------------------------------------------
+# A proposal belongs to the unit whose jurisdiction the article names (its region); one
+# without a region waits in the national queue. Read with VIEW; an event proposal is
+# accepted with MANAGE_DECLARATIONS and a lead with HANDLE_CASES over that region. News
+# sources are configured by administrators.
+
+if TYPE_CHECKING:
+    from netral.news.models import NewsSource, Proposal
+
+
+def proposals_visible_to(user: AnyUser) -> QuerySet[Proposal]:
+    from netral.news.models import Proposal
+
+    if not has_perm(user, Perm.VIEW):
+        return Proposal.objects.none()
+    if jurisdiction_codes(user, Perm.VIEW) is NATIONAL:
+        return Proposal.objects.all()
+    return Proposal.objects.filter(region_q(user, "region__code"))
+
+
+def access_proposal(user: AnyUser, proposal_id: int) -> Proposal:
+    proposal = (
+        proposals_visible_to(user)
+        .select_related("article", "region")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def can_decide_proposal(user: AnyUser, proposal: Proposal) -> bool:
+    from netral.news.models import ProposalKind
+
+    perm = Perm.MANAGE_DECLARATIONS if proposal.kind == ProposalKind.EVENT else Perm.HANDLE_CASES
+    if proposal.region_id is None:
+        return jurisdiction_codes(user, perm) is NATIONAL
+    return covers(user, proposal.region_id, perm)
+
+
+def can_add_news(user: AnyUser) -> bool:
+    return has_perm(user, Perm.MANAGE_DECLARATIONS) or has_perm(user, Perm.HANDLE_CASES)
+
+
+def news_sources_visible_to(user: AnyUser) -> QuerySet[NewsSource]:
+    from netral.news.models import NewsSource
+
+    if not has_perm(user, Perm.ADMINISTER):
+        return NewsSource.objects.none()
+    if jurisdiction_codes(user, Perm.ADMINISTER) is NATIONAL:
+        return NewsSource.objects.all()
+    return NewsSource.objects.filter(region_q(user, "region__code", Perm.ADMINISTER))

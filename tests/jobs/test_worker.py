@@ -144,7 +144,8 @@ def test_periodic_jobs_are_enqueued_once_per_slot(db: Any, settings: Any) -> Non
 
 
 def test_the_default_periodic_jobs_run(db: Any, settings: Any) -> None:
-    """The deadline watch, the deferred mails and the tally fold, through the worker."""
+    """The deadline watch, the deferred mails, the tally fold and the news poll, through the
+    worker."""
     from config import settings as production
 
     settings.NETRAL_PERIODIC_JOBS = production.NETRAL_PERIODIC_JOBS
@@ -154,6 +155,7 @@ def test_the_default_periodic_jobs_run(db: Any, settings: Any) -> None:
         "netral.monitoring.jobs.deadlines_watch_job": JobStatus.DONE,
         "netral.cases.jobs.notifications_send_job": JobStatus.DONE,
         "netral.dashboards.jobs.tally_fold_job": JobStatus.DONE,
+        "netral.news.jobs.news_poll_job": JobStatus.DONE,
     }
 
 
