@@ -55,6 +55,22 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return items
 
 
+def envnetworks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks ("10.0.0.0/24"), checked."""
+    import ipaddress
+
+    raw = os.environ.get(name, "")
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks, got {item!r}"
+            ) from None
+    return items
+
+
 def envchoice(name: str, default: str, choices: set[str]) -> str:
     value = os.environ.get(name, default).strip()
     if value not in choices:

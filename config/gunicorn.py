@@ -28,3 +28,26 @@ def post_worker_init(worker: Any) -> None:
     get_resolver().url_patterns  # noqa: B018 (imports the views)
     gc.collect()
     gc.freeze()
+
+
+def on_starting(server: Any) -> None:
+    """Refuse to serve with several worker processes on the per-process cache.
+
+    Rate limits, the PIN counters, upload quotas and the used-challenge list live in Django's
+    cache (netral/cases/ratelimit.py). With CACHE_URL=locmem:// each worker would keep its own
+    counters, multiplying every limit by the number of workers (issue 14, point 2)."""
+    workers = int(getattr(server.cfg, "workers", 1) or 1)
+    if workers <= 1:
+        return
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+
+    backend = str(settings.CACHES["default"]["BACKEND"])
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        raise SystemExit(
+            f"Netral refuses to start {workers} gunicorn workers on a per-process cache "
+            f"({backend}): rate limits would not hold across them. Set CACHE_URL=redis://... "
+            "(docs/how-to/deploy.md) or run one worker with threads."
+        )

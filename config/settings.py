@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "netral.core",
@@ -56,9 +57,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "netral.core.health.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "netral.core.middleware.ChosenLanguageMiddleware",
+    "netral.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -155,6 +158,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.envstr("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env.envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Uploaded files are written whole or not at all (netral/core/storage.py), and uploads too big
+# for memory wait in a directory of ours, so `netral clean_orphans` finds what a killed server
+# left behind (issue 14, point 5). STORAGES itself is set below (local disk or S3).
+FILE_UPLOAD_TEMP_DIR = str(
+    Path(env.envstr("FILE_UPLOAD_TEMP_DIR", str(VAR_DIR / "tmp" / "uploads")))
+)
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 # Serve files straight from STATICFILES_DIRS so a fresh clone needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -164,6 +174,39 @@ SESSION_COOKIE_SECURE = env.envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS (issue 14, point 9): off by default so a fresh clone serves plain HTTP on localhost;
+# docs/how-to/deploy.md lists the production values (`netral check --deploy` is then clean,
+# tests/security/test_headers.py). Behind a TLS-terminating proxy, SECURE_PROXY_SSL_HEADER
+# trusts its X-Forwarded-Proto (set it only when the proxy overwrites that header).
+SECURE_SSL_REDIRECT = env.envbool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env.envint("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env.envbool("SECURE_HSTS_PRELOAD", False)
+if env.envbool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain HTTP
+
+# Content Security Policy on every response (django-csp): scripts, styles, workers and images
+# from this server only; no inline script or style anywhere (the templates keep none; a
+# test fails on any), nothing framed, forms post only here. The proof-of-work widget runs
+# from static files (its "external" build) and its worker from 'self'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Sign-in throttling and lockout (issue 14 §10, netral/accounts/signin.py, django-axes):
 # from NETRAL_LOGIN_DELAY_AFTER failures of one account or from one client on, each try
@@ -217,7 +260,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends." + env.envchoice(
 # several app nodes serve (docs/decisions/0011-storage-layout.md).
 NETRAL_STORAGE = env.envchoice("NETRAL_STORAGE", "local", {"local", "s3"})
 STORAGES: dict[str, dict[str, object]] = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "netral.core.storage.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if NETRAL_STORAGE == "s3":
@@ -236,11 +279,24 @@ if NETRAL_STORAGE == "s3":
         },
     }
 
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated,
+# e.g. "127.0.0.1,10.0.0.0/24"): the client address of rate limits and quotas is read from
+# that header only when the request comes from one of them (netral/core/client.py). Empty:
+# REMOTE_ADDR is the client (Netral serves the internet directly).
+NETRAL_TRUSTED_PROXIES = env.envnetworks("NETRAL_TRUSTED_PROXIES")
+
 # Rate limits on public endpoints, "HITS/SECONDS" (netral/cases/ratelimit.py).
 NETRAL_RATE_REPORT = env.envrate("NETRAL_RATE_REPORT", (10, 3600))
 NETRAL_RATE_REPORT_HARD = env.envrate("NETRAL_RATE_REPORT_HARD", (50, 3600))
 NETRAL_RATE_PIN = env.envrate("NETRAL_RATE_PIN", (5, 900))
 NETRAL_RATE_SEARCH = env.envrate("NETRAL_RATE_SEARCH", (120, 60))
+# The proof-of-work challenge (ALTCHA, netral/cases/challenge.py): a client past
+# NETRAL_RATE_REPORT reports in its window must solve one per report (always, when
+# NETRAL_CHALLENGE_ALWAYS). Expected work: COST x MAX_NUMBER / 2 PBKDF2-SHA256 iterations
+# (about a second in a browser with the defaults).
+NETRAL_CHALLENGE_ALWAYS = env.envbool("NETRAL_CHALLENGE_ALWAYS", False)
+NETRAL_ALTCHA_COST = env.envint("NETRAL_ALTCHA_COST", 5000, minimum=1)
+NETRAL_ALTCHA_MAX_NUMBER = env.envint("NETRAL_ALTCHA_MAX_NUMBER", 400, minimum=1)
 
 # Reference data read on every public report, cached per process (netral/core/ttlcache.py):
 # which handling units are active (assignments; a change made through the accounts services
@@ -262,6 +318,12 @@ NETRAL_SIGNING_KEY_DIR = Path(env.envstr("NETRAL_SIGNING_KEY_DIR", str(VAR_DIR /
 
 # Upload limit for imports and evidence, in megabytes.
 NETRAL_MAX_UPLOAD_MB = env.envint("NETRAL_MAX_UPLOAD_MB", 200, minimum=1)
+# Disk (issue 14, point 4): all the evidence files of one report together, in megabytes; what
+# one client (netral/core/client.py) may upload to the public pages per day; and the free space
+# under MEDIA_ROOT below which no evidence is accepted.
+NETRAL_MAX_REPORT_MB = env.envint("NETRAL_MAX_REPORT_MB", 50, minimum=1)
+NETRAL_UPLOAD_QUOTA_MB_PER_DAY = env.envint("NETRAL_UPLOAD_QUOTA_MB_PER_DAY", 200, minimum=1)
+NETRAL_MIN_FREE_DISK_MB = env.envint("NETRAL_MIN_FREE_DISK_MB", 2048, minimum=0)
 
 # Pelimpahan (T9): where the receiving unit's clocks start, DESTINATION (its receipt of the
 # forwarded report) or ORIGINAL (the first unit's receipt); DOMAIN §8.2 is silent, see

@@ -31,6 +31,7 @@ from netral.cases.models import (
 )
 from netral.cases.sanction_rules import PPPK_UNCONFIRMED
 from netral.cases.services.intake import OnlineEvidenceData
+from netral.core.bounds import LINE_MAX, MAX_FORMS, TEXT_LONG, TEXT_MAX
 from netral.elections.models import Regime
 from netral.registry.models import RegionLevel
 from netral.registry.widgets import VILLAGE_LEVELS, RegionField
@@ -71,13 +72,16 @@ class ReporterForm(forms.Form):
     )
     occupation = forms.CharField(label=_("Pekerjaan"), max_length=100, required=False)
     nationality = forms.CharField(label=_("Kewarganegaraan"), max_length=60, initial="Indonesia")
-    address = forms.CharField(label=_("Alamat"), widget=forms.Textarea(attrs={"rows": 2}))
+    address = forms.CharField(
+        max_length=TEXT_MAX, label=_("Alamat"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     phone = forms.CharField(
         label=_("Nomor telepon/HP"),
         max_length=30,
         help_text=_("Untuk dihubungi pengawas bila perlu."),
     )
     email = forms.EmailField(
+        max_length=254,
         label=_("E-mail (tidak wajib)"),
         required=False,
         help_text=_("Kami kirim kabar perkembangan laporan ke sini."),
@@ -115,11 +119,13 @@ class EventForm(forms.Form):
         help_text=_("Laporan disampaikan paling lama 7 hari sejak diketahui."),
     )
     description = forms.CharField(
+        max_length=TEXT_LONG,
         label=_("Uraian kejadian"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Ceritakan berurutan: apa yang terjadi, di mana, kapan, dan bagaimana."),
     )
     evidence_list = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Daftar bukti lain"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -220,6 +226,14 @@ def online_evidence(formset: Any) -> list[OnlineEvidenceData]:
 
 PersonFormSet = forms.formset_factory(PersonForm, extra=3, max_num=10)
 WitnessFormSet = forms.formset_factory(WitnessForm, extra=2, max_num=10)
+# validate_max: more than MAX_FORMS entries is an error naming the group, never a silent cut
+# (absolute_max keeps Django from even building forms past it).
+PersonFormSet = forms.formset_factory(
+    PersonForm, extra=3, max_num=MAX_FORMS, validate_max=True, absolute_max=MAX_FORMS
+)
+WitnessFormSet = forms.formset_factory(
+    WitnessForm, extra=2, max_num=MAX_FORMS, validate_max=True, absolute_max=MAX_FORMS
+)
 
 
 class StatusLoginForm(forms.Form):
@@ -229,7 +243,16 @@ class StatusLoginForm(forms.Form):
 
 class CompletionAnswerForm(forms.Form):
     answer = forms.CharField(
-        label=_("Jawaban/kelengkapan"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        max_length=TEXT_MAX,
+        label=_("Jawaban/kelengkapan"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(
+        label=_("Alasan pencabutan"), max_length=TEXT_MAX, required=False, widget=forms.Textarea
     )
 
 
@@ -270,6 +293,7 @@ class KajianAwalForm(forms.Form):
     )
     result = forms.ChoiceField(label=_("Hasil kajian awal"), choices=InitialAssessment.choices)
     message = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Pesan kepada pelapor (bila perlu dilengkapi)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -285,7 +309,10 @@ class KajianAwalForm(forms.Form):
         required=False,
     )
     note = forms.CharField(
-        label=_("Catatan/alasan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Catatan/alasan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -312,7 +339,10 @@ class CompletionNoticeForm(forms.Form):
 class TransitionForm(forms.Form):
     to = forms.CharField(max_length=32, widget=forms.HiddenInput)
     note = forms.CharField(
-        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Catatan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -331,7 +361,9 @@ class ClarificationRecordForm(forms.Form):
     session = forms.IntegerField(widget=forms.HiddenInput)
     attended = forms.BooleanField(label=_("Hadir"), required=False)
     minutes = forms.CharField(
-        label=_("Keterangan/berita acara"), widget=forms.Textarea(attrs={"rows": 3})
+        max_length=TEXT_MAX,
+        label=_("Keterangan/berita acara"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -359,10 +391,16 @@ class PersonDecideForm(forms.Form):
         required=False,
     )
     articles = forms.CharField(
-        label=_("Pasal (satu per baris)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Pasal (satu per baris)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     reasoning = forms.CharField(
-        label=_("Pertimbangan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Pertimbangan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -386,7 +424,7 @@ class RecommendationForm(forms.Form):
 class FollowUpForm(forms.Form):
     recommendation = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("Status tindak lanjut"), choices=FollowUp.choices)
-    note = forms.CharField(label=_("Keterangan"), required=False)
+    note = forms.CharField(max_length=LINE_MAX, label=_("Keterangan"), required=False)
 
 
 class SanctionForm(forms.Form):
@@ -409,13 +447,13 @@ class SanctionForm(forms.Form):
     decree_number = forms.CharField(label=_("Nomor SK/putusan"), max_length=120)
     decree_date = DateField(label=_("Tanggal SK"), widget=DATE)
     imposed_by = forms.CharField(label=_("Pejabat yang menjatuhkan"), max_length=200)
-    note = forms.CharField(label=_("Keterangan"), required=False)
+    note = forms.CharField(max_length=LINE_MAX, label=_("Keterangan"), required=False)
 
 
 class LinkForm(forms.Form):
     other = forms.IntegerField(label=_("ID perkara lain"))
     type = forms.ChoiceField(label=_("Hubungan"), choices=CaseLinkType.choices)
-    note = forms.CharField(label=_("Catatan"), required=False)
+    note = forms.CharField(max_length=LINE_MAX, label=_("Catatan"), required=False)
 
 
 class AssignForm(forms.Form):

@@ -1,71 +1,106 @@
-"""Cache-based rate limits and a self-hosted arithmetic challenge for public endpoints.
+"""Cache-based rate limits and quotas for the public endpoints.
 
-No outside service: when one client floods the report form, it must answer a small sum
-signed by the server (django.core.signing); past a hard cap it gets 429 until the window
-ends. Limits are settings (NETRAL_RATE_*), read with defaults here.
+Counters are fixed windows in Django's cache, keyed by the client (netral/core/client.py: the
+forwarded address only behind a trusted proxy) or by a tracking number. Every counter is
+incremented first and decided after (`hit`): the cache's increment is atomic (Redis INCRBY;
+LocMemCache under its lock), so a burst of concurrent attempts gets exactly `limit` through,
+never "check, compare, then count" (issue 14, point 2). The counters must be shared by every
+process that serves: config/gunicorn.py refuses to start several workers on the per-process
+cache (CACHE_URL=locmem://).
+
+Limits are settings (NETRAL_RATE_*), read with defaults here. The challenge a flooding client
+must solve is the proof of work in netral/cases/challenge.py.
 """
 
 from __future__ import annotations
 
-import secrets
+import contextlib
+import time
 
 from django.conf import settings
-from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import timezone
 
-_SALT = "netral.cases.challenge"
+from netral.core.client import client_address
 
 
 def client_key(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy sets it.
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+    return client_address(request)
+
+
+_DEFAULTS = {
+    "report": (10, 3600),  # validated reports per client; above this: challenge required
+    "report_hard": (50, 3600),  # validated reports per client; above this: refused
+    "pin": (5, 900),  # PIN attempts per client and per tracking number
+    "search": (120, 60),
+}
 
 
 def limits(name: str) -> tuple[int, int]:
     """(max hits, window seconds) for a named limit."""
-    defaults = {
-        "report": (10, 3600),  # above this: challenge required
-        "report_hard": (50, 3600),  # above this: refused
-        "pin": (5, 900),  # wrong PINs per client and per tracking number
-        "search": (120, 60),
-    }
-    value = getattr(settings, f"NETRAL_RATE_{name.upper()}", defaults[name])
+    value = getattr(settings, f"NETRAL_RATE_{name.upper()}", _DEFAULTS[name])
     return int(value[0]), int(value[1])
 
 
-def hit(name: str, key: str, *, count: bool = True) -> bool:
-    """Count one hit; True while under the limit."""
-    limit, window = limits(name)
-    cache_key = f"rl:{name}:{key}"
-    if not count:
-        return int(cache.get(cache_key, 0)) < limit
-    cache.add(cache_key, 0, window)
+def _bucket(name: str, key: str, window: int) -> str:
+    # A fixed window: the key names the window it counts, and lives two windows, so an
+    # increment never meets a key that expired between `add` and `incr`.
+    return f"rl:{name}:{key}:{int(time.time()) // window}"
+
+
+def _increment(cache_key: str, delta: int, timeout: int) -> int:
+    cache.add(cache_key, 0, timeout)
     try:
-        value = cache.incr(cache_key)
-    except ValueError:
-        cache.set(cache_key, 1, window)
-        value = 1
-    return value <= limit
+        return int(cache.incr(cache_key, delta))
+    except ValueError:  # evicted between add and incr (a full LocMemCache): start again
+        cache.add(cache_key, 0, timeout)
+        return int(cache.incr(cache_key, delta))
+
+
+def hit(name: str, key: str) -> bool:
+    """Count one hit, then decide: True while the count (this hit included) is within the
+    limit. Concurrent callers each get their own count from the atomic increment."""
+    limit, window = limits(name)
+    return _increment(_bucket(name, key, window), 1, 2 * window) <= limit
+
+
+def undo(name: str, key: str) -> None:
+    """Give back one hit (a PIN attempt that turned out right)."""
+    _limit, window = limits(name)
+    with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
+        cache.decr(_bucket(name, key, window))
 
 
 def over(name: str, key: str) -> bool:
-    limit, _window = limits(name)
-    return int(cache.get(f"rl:{name}:{key}", 0)) >= limit
+    """True when the limit is used up (reads; counts nothing)."""
+    limit, window = limits(name)
+    return int(cache.get(_bucket(name, key, window), 0)) >= limit
 
 
-def challenge_new() -> tuple[str, str]:
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    token = signing.dumps({"s": a + b, "n": secrets.token_hex(4)}, salt=_SALT)
-    return f"{a} + {b}", token
+# --- upload quota per client and day (issue 14, point 4) --------------------------------
 
 
-def challenge_ok(token: str, answer: str) -> bool:
-    try:
-        data = signing.loads(token, salt=_SALT, max_age=900)
-    except signing.BadSignature:
+def _quota_key(client: str) -> str:
+    return f"quota:upload:{client}:{timezone.localdate().isoformat()}"
+
+
+def upload_quota_take(client: str, nbytes: int) -> bool:
+    """Reserve `nbytes` of the client's daily upload quota (NETRAL_UPLOAD_QUOTA_MB_PER_DAY);
+    False, with nothing reserved, when they would pass it. Reserve first, decide after."""
+    if nbytes <= 0:
+        return True
+    quota = int(settings.NETRAL_UPLOAD_QUOTA_MB_PER_DAY) * 1024 * 1024
+    used = _increment(_quota_key(client), nbytes, 2 * 86400)
+    if used > quota:
+        upload_quota_give_back(client, nbytes)
         return False
-    used_key = f"challenge-used:{data.get('n')}"
-    if not cache.add(used_key, 1, 900):
-        return False  # each challenge answers once
-    return str(data.get("s")) == answer.strip()
+    return True
+
+
+def upload_quota_give_back(client: str, nbytes: int) -> None:
+    """Return a reservation whose files were not stored (the report was refused)."""
+    if nbytes <= 0:
+        return
+    with contextlib.suppress(ValueError):
+        cache.decr(_quota_key(client), nbytes)

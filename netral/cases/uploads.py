@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -68,6 +70,23 @@ def max_bytes() -> int:
     return int(settings.NETRAL_MAX_UPLOAD_MB) * 1024 * 1024
 
 
+def report_max_bytes() -> int:
+    """All the files of one report together (NETRAL_MAX_REPORT_MB)."""
+    return int(settings.NETRAL_MAX_REPORT_MB) * 1024 * 1024
+
+
+def disk_room_check(incoming: int) -> None:
+    """Refuse new files when the free space under MEDIA_ROOT would fall below
+    NETRAL_MIN_FREE_DISK_MB: evidence must never fill the disk the database shares."""
+    root = Path(settings.MEDIA_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(root).free
+    if free - incoming < int(settings.NETRAL_MIN_FREE_DISK_MB) * 1024 * 1024:
+        raise ApplicationError(
+            _("Penyimpanan server sedang penuh; berkas tidak dapat diterima. Coba lagi nanti.")
+        )
+
+
 @dataclass(frozen=True)
 class CheckedFile:
     upload: UploadedFile
@@ -97,6 +116,11 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
         raise ApplicationError(
             _("Isi berkas %(name)s tidak sesuai jenisnya; kirim foto, video atau PDF.")
             % {"name": name}
+        )
+    if not uploads.verify_content(upload, file_type.content_type):
+        raise ApplicationError(
+            _("Berkas %(name)s rusak atau bukan %(kind)s yang utuh; kirim berkas aslinya.")
+            % {"name": name, "kind": file_type.kind.label.lower()}
         )
     digest = hashlib.sha256()
     upload.seek(0)

@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    QueryDict,
+)
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -34,3 +40,34 @@ class ChosenLanguageMiddleware:
             # a streamed body is still being rendered and keeps it until it ends.
             translation.deactivate()
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character in a query or form parameter is answered 400 at once (issue 14, point 7).
+
+    No field of Netral can hold one, and PostgreSQL refuses it in any text it is sent (a 500 on
+    every search and filter); SQLite would store it. Refusing it here covers every view."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "%00" in request.META.get("QUERY_STRING", "") or _has_nul(request.GET):
+            return _refusal(request)
+        form = request.META.get("CONTENT_TYPE", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        )
+        if request.method == "POST" and form and _has_nul(request.POST):
+            return _refusal(request)
+        return self.get_response(request)
+
+
+def _has_nul(data: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists())
+
+
+def _refusal(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):  # the API's documented error body (400)
+        body = {"error": {"code": "bad_request", "message": "NUL in a parameter"}}
+        return JsonResponse(body, status=400)
+    return HttpResponseBadRequest("NUL in a parameter", content_type="text/plain")

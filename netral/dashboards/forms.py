@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from netral.core.bounds import date_validators
 from netral.elections.models import ElectionEvent
 from netral.registry.widgets import RegionField
 
@@ -28,10 +29,16 @@ class DashboardFilterForm(forms.Form):
         empty_label=_("Semua pemilihan"),
     )
     date_from = forms.DateField(
-        label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Dari tanggal"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=date_validators(),
     )
     date_to = forms.DateField(
-        label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Sampai tanggal"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=date_validators(),
     )
     metric = forms.ChoiceField(label=_("Peta menurut"), choices=MAP_METRICS, required=False)
 

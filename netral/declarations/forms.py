@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     StrOrPromise = str | _StrPromise
 
+from netral.core.bounds import TEXT_MAX
 from netral.declarations.models import DocumentKind, EventDocument, PledgeKind, PledgeTemplate
 from netral.declarations.services import EventFacts, SpeakerIn
 from netral.elections.models import ElectionEvent, Regime
@@ -71,11 +72,17 @@ class EventForm(forms.Form):
         label=_("Pemilihan"), required=False, queryset=ElectionEvent.objects.all()
     )
     materials = forms.CharField(
-        label=_("Materi"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=TEXT_MAX,
+        label=_("Materi"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     basis = forms.CharField(label=_("Dasar (SE/undangan)"), max_length=300, required=False)
     witnesses = forms.CharField(
-        label=_("Saksi"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Saksi"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     pledges = forms.ModelMultipleChoiceField(
         label=_("Naskah yang ditandatangani"),
@@ -320,13 +327,21 @@ class TemplateForm(forms.Form):
         help_text=_("Kosong: untuk semua."),
     )
     preamble = forms.CharField(
-        label=_("Pembuka"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Pembuka"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     points = forms.CharField(
-        label=_("Butir (satu per baris)"), widget=forms.Textarea(attrs={"rows": 8})
+        max_length=TEXT_MAX,
+        label=_("Butir (satu per baris)"),
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
     closing = forms.CharField(
-        label=_("Penutup"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Penutup"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def points_list(self) -> list[str]:

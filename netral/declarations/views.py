@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from netral.accounts import access
 from netral.accounts.selectors import demo_accounts_exist
+from netral.core.client import client_address
 from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
 from netral.core.spreadsheets import formula_safe, xlsx_workbook, xlsx_write_rows
@@ -981,7 +982,7 @@ def verify_joint_pdf(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "?"))
+    return client_address(request)
 
 
 @never_cache

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from netral.core.bounds import ID_MAX, PAGE_MAX
 from netral.registry.models import PositionCategory, SubjectType
 from netral.registry.selectors import OfficialFilters
 from netral.registry.widgets import RegionField
@@ -23,8 +24,12 @@ class OfficialSearchForm(forms.Form):
         scope="mine",
         help_text=_("termasuk semua wilayah di bawahnya"),
     )
-    instansi = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    instansi = forms.IntegerField(
+        required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput
+    )
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=PAGE_MAX, widget=forms.HiddenInput
+    )
 
     def _data(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}

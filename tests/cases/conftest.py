@@ -17,10 +17,11 @@ from netral.cases.services import CaseData, PersonData, ReporterData, WitnessDat
 from netral.registry.models import Region
 from tests.factories import UserFactory
 
+# a real 1x1 PNG (every chunk's CRC right: evidence is decoded, issue 14 point 4)
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
-    b"\x00\x00\x00IEND\xaeB`\x82"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89"
+    b"\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
 )
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DESA = "64.08.04.2001"  # Desa Sangatta Utara, Kec. Sangatta Utara, Kab. Kutai Timur

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import html
 import io
+import json
+import re
 import uuid
 from typing import Any
 
 import pypdf
 import pytest
-from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -17,7 +20,7 @@ from django.utils import timezone
 
 from netral.cases.models import Case, Evidence, Status
 from netral.cases.services import case_kajian_awal_record, case_receive
-from netral.cases.views.public import RECEIPT_COOKIE, RECEIPT_SALT
+from netral.cases.views.public import RECEIPT_COOKIE, _receipt_cipher
 from tests.cases.conftest import DESA, PDF, PNG, file_report, png
 from tests.factories import OfficialFactory
 
@@ -90,16 +93,22 @@ def test_a_citizen_files_a_report_with_evidence_and_gets_receipt_and_pin(client:
     assert evidence.sha256 == hashlib.sha256(PNG).hexdigest()
     receipt = client.get(reverse("cases:public_receipt")).content.decode()
     assert case.tracking_number in receipt
-    signer = signing.get_cookie_signer(
-        salt=signing._cookie_signer_salt(RECEIPT_COOKIE, RECEIPT_SALT)
-    )
     cookie = client.cookies[RECEIPT_COOKIE]
     assert cookie["httponly"]
     assert cookie["path"] == "/lapor/"
-    code, tracking_number, pin = signer.unsign(cookie.value, max_age=3600).split("|")
+    code, tracking_number, pin = (
+        _receipt_cipher().decrypt(cookie.value.encode()).decode().split("|")
+    )
     assert (code, tracking_number) == (str(case.code), case.tracking_number)
     assert pin in receipt
     assert pin not in case.pin_hash
+    # the cookie holds neither the PIN nor the tracking number readably (issue 14, point 9)
+    readable = cookie.value + base64.urlsafe_b64decode(cookie.value + "==").decode("latin-1")
+    assert pin not in readable
+    assert case.tracking_number not in readable
+    # a tampered cookie shows nothing
+    client.cookies[RECEIPT_COOKIE] = cookie.value[:-4] + "AAAA"
+    assert client.get(reverse("cases:public_receipt")).status_code == 302
 
 
 def test_a_double_submission_creates_one_report(client: Client) -> None:
@@ -138,29 +147,39 @@ def test_missing_region_names_the_field(client: Client) -> None:
     assert "wilayah tempat kejadian" in response.content.decode()
 
 
-@override_settings(NETRAL_RATE_REPORT=(2, 3600), NETRAL_RATE_REPORT_HARD=(4, 3600))
+@override_settings(
+    NETRAL_RATE_REPORT=(2, 3600),
+    NETRAL_RATE_REPORT_HARD=(4, 3600),
+    NETRAL_ALTCHA_COST=10,
+    NETRAL_ALTCHA_MAX_NUMBER=50,
+)
 def test_a_flood_from_one_client_needs_the_challenge_then_is_refused(client: Client) -> None:
+    import altcha
     from django.core.cache import cache
 
     cache.clear()
     for _ in range(2):
         assert client.post(URL, form_data()).status_code == 302
     page = client.get(URL).content.decode()
-    assert "Pertanyaan keamanan" in page
-    # without the answer: refused, nothing stored
+    assert "<altcha-widget" in page
+    # without the proof of work: refused, nothing stored
     assert client.post(URL, form_data()).status_code == 400
     assert Case.objects.count() == 2
-    # with the right answer to the server's signed sum: accepted
-    from netral.cases import ratelimit
-
-    question, token = ratelimit.challenge_new()
-    a, b = (int(x) for x in question.split(" + "))
-    ok = client.post(URL, form_data(challenge_token=token, challenge_answer=str(a + b)))
+    # with a solution of the server's signed challenge (what the widget computes): accepted
+    challenge = altcha.Challenge.from_dict(json.loads(html.unescape(_challenge_of(page))))
+    solution = altcha.solve_challenge(challenge)
+    assert solution is not None
+    payload = altcha.Payload(challenge, solution).to_base64()
+    ok = client.post(URL, form_data(altcha=payload))
     assert ok.status_code == 302
     # past the hard cap: 429
     assert client.post(URL, form_data()).status_code == 429
     assert Case.objects.count() == 3
     cache.clear()
+
+
+def _challenge_of(page: str) -> str:
+    return re.search(r'<altcha-widget[^>]* challenge="([^"]+)"', page).group(1)  # type: ignore[union-attr]
 
 
 def test_registry_search_shows_only_public_safe_fields(client: Client) -> None:

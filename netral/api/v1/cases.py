@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from ninja.params.functions import Path, Query
 
 from netral.accounts import access
 from netral.api.auth import API_AUTH
+from netral.api.v1.params import CHOICE_MAX, CODE_MAX, ID_MAX, OFFSET_MAX, QUERY_MAX
 from netral.cases import selectors
 from netral.cases.models import Case, Status
 from netral.cases.selectors import CaseFilters
 from netral.cases.services import case_forward, case_receive, case_register
 from netral.cases.workflow import case_transition
+from netral.core.bounds import TEXT_MAX
 from netral.core.errors import ApplicationError
 
 router = Router(tags=["cases"], auth=API_AUTH)
@@ -44,8 +47,8 @@ class CasePageOut(Schema):
 
 
 class CaseTransitionIn(Schema):
-    to: str
-    note: str = ""
+    to: str = Field(max_length=32)
+    note: str = Field("", max_length=TEXT_MAX)
 
 
 def _out(c: Case) -> CaseOut:
@@ -71,15 +74,15 @@ def _out(c: Case) -> CaseOut:
 @router.get("/", response=CasePageOut, summary="Cases visible to the caller, filtered")
 def case_list_api(
     request: HttpRequest,
-    status: str = "",
-    origin: str = "",
-    regime: str = "",
-    region: str = "",
-    q: str = "",
+    status: str = Query("", max_length=CHOICE_MAX),
+    origin: str = Query("", max_length=CHOICE_MAX),
+    regime: str = Query("", max_length=CHOICE_MAX),
+    region: str = Query("", max_length=CODE_MAX),
+    q: str = Query("", max_length=QUERY_MAX),
     overdue: bool = False,
     open_only: bool = False,
-    offset: int = 0,
-    limit: int = 50,
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
+    limit: int = Query(50, ge=1, le=MAX_PAGE),
 ) -> CasePageOut:
     filters = CaseFilters(
         status=status,
@@ -97,12 +100,14 @@ def case_list_api(
 
 
 @router.get("/{case_id}", response=CaseOut, summary="One case")
-def case_detail_api(request: HttpRequest, case_id: int) -> CaseOut:
+def case_detail_api(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)) -> CaseOut:
     return _out(access.access_case(request.user, case_id))
 
 
 @router.post("/{case_id}/transition", response=CaseOut, summary="Move a case along §8.2")
-def case_transition_api(request: HttpRequest, case_id: int, payload: CaseTransitionIn) -> CaseOut:
+def case_transition_api(
+    request: HttpRequest, payload: CaseTransitionIn, case_id: int = Path(..., ge=1, le=ID_MAX)
+) -> CaseOut:
     case = access.access_case(request.user, case_id, write=True)
     if payload.to not in Status.values:
         raise ApplicationError(f"unknown status {payload.to!r}")
@@ -122,9 +127,11 @@ def case_transition_api(request: HttpRequest, case_id: int, payload: CaseTransit
 
 
 class CaseForwardIn(Schema):
-    destination: str  # kode wilayah of the receiving unit, or "RI" for Bawaslu RI
-    note: str
-    letter_number: str = ""  # of the surat pelimpahan; empty: numbered automatically
+    # kode wilayah of the receiving unit, or "RI" for Bawaslu RI
+    destination: str = Field(max_length=13)
+    note: str = Field(max_length=2000)
+    # of the surat pelimpahan; empty: numbered automatically
+    letter_number: str = Field("", max_length=80)
 
 
 class CaseForwardOut(Schema):
@@ -135,7 +142,9 @@ class CaseForwardOut(Schema):
 @router.post(
     "/{case_id}/forward", response=CaseForwardOut, summary="Pelimpahan (T9) to another unit"
 )
-def case_forward_api(request: HttpRequest, case_id: int, payload: CaseForwardIn) -> CaseForwardOut:
+def case_forward_api(
+    request: HttpRequest, payload: CaseForwardIn, case_id: int = Path(..., ge=1, le=ID_MAX)
+) -> CaseForwardOut:
     case = access.access_case(request.user, case_id, write=True)
     done = case_forward(
         case=case,

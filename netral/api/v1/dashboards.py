@@ -6,8 +6,10 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.params.functions import Query
 
 from netral.api.auth import API_AUTH
+from netral.api.v1.params import CODE_MAX, ID_MAX
 from netral.core.errors import ApplicationError
 from netral.dashboards.forms import DashboardFilterForm
 from netral.dashboards.selectors import dashboard_build
@@ -44,8 +46,9 @@ class DashboardOut(Schema):
 @router.get("/summary", response=DashboardOut)
 def dashboard_summary(
     request: HttpRequest,
-    region: str | None = None,
-    event: int | None = None,
+    region: str | None = Query(None, max_length=CODE_MAX),
+    event: int | None = Query(None, ge=1, le=ID_MAX),
+    # bounded by the filter form (1900-01-01 to 2999-12-31): past them a 400 naming the field
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> DashboardOut:

@@ -6,11 +6,14 @@ import uuid
 from typing import Any, cast
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from ninja.params.functions import Path, Query
 
 from netral.accounts import access
 from netral.accounts.models import User
 from netral.api.auth import API_AUTH
+from netral.api.v1.params import CODE_MAX, ID_MAX
+from netral.core.bounds import TEXT_MAX
 from netral.declarations import selectors, services
 from netral.declarations.models import Event, Signature
 
@@ -45,13 +48,13 @@ class SignatureOut(Schema):
 
 class InstitutionalIn(Schema):
     template_id: int
-    name: str
-    title: str
-    institution: str
+    name: str = Field(max_length=200)
+    title: str = Field(max_length=200)
+    institution: str = Field(max_length=200)
 
 
 class RevokeIn(Schema):
-    reason: str
+    reason: str = Field(max_length=TEXT_MAX)
 
 
 class VerificationOut(Schema):
@@ -94,7 +97,7 @@ def _signature_out(sig: Signature) -> SignatureOut:
 
 
 @router.get("/events", response=list[EventOut], auth=API_AUTH, summary="Events in scope")
-def event_list_api(request: HttpRequest, limit: int = 100) -> list[EventOut]:
+def event_list_api(request: HttpRequest, limit: int = Query(100, ge=1, le=500)) -> list[EventOut]:
     events = (
         access.events_visible_to(request.user)
         .select_related("election_event")
@@ -105,7 +108,7 @@ def event_list_api(request: HttpRequest, limit: int = 100) -> list[EventOut]:
 
 
 @router.get("/events/{event_id}", response=EventOut, auth=API_AUTH, summary="One event")
-def event_detail_api(request: HttpRequest, event_id: int) -> EventOut:
+def event_detail_api(request: HttpRequest, event_id: int = Path(..., ge=1, le=ID_MAX)) -> EventOut:
     return _event_out(access.access_event(request.user, event_id))
 
 
@@ -115,7 +118,9 @@ def event_detail_api(request: HttpRequest, event_id: int) -> EventOut:
     auth=API_AUTH,
     summary="Signatures of an event (revoked ones included)",
 )
-def event_signatures_api(request: HttpRequest, event_id: int) -> list[SignatureOut]:
+def event_signatures_api(
+    request: HttpRequest, event_id: int = Path(..., ge=1, le=ID_MAX)
+) -> list[SignatureOut]:
     event = access.access_event(request.user, event_id)
     return [_signature_out(s) for s in selectors.event_signatures(event=event)]
 
@@ -127,7 +132,7 @@ def event_signatures_api(request: HttpRequest, event_id: int) -> list[SignatureO
     summary="Record an institutional signatory",
 )
 def signature_institutional_api(
-    request: HttpRequest, event_id: int, payload: InstitutionalIn
+    request: HttpRequest, payload: InstitutionalIn, event_id: int = Path(..., ge=1, le=ID_MAX)
 ) -> SignatureOut:
     event = access.access_event(request.user, event_id, write=True)
     template = event.pledges.filter(pk=payload.template_id).first()
@@ -151,7 +156,7 @@ def signature_institutional_api(
     summary="Revoke a signature with a reason (never deletes)",
 )
 def signature_revoke_api(
-    request: HttpRequest, signature_id: int, payload: RevokeIn
+    request: HttpRequest, payload: RevokeIn, signature_id: int = Path(..., ge=1, le=ID_MAX)
 ) -> SignatureOut:
     sig = access.access_signature(request.user, signature_id, write=True)
     actor = cast(User, request.user)  # django_auth: authenticated
@@ -162,7 +167,9 @@ def signature_revoke_api(
 
 @router.get("/coverage", auth=API_AUTH, summary="Coverage keyed by region code (map shape)")
 def coverage_api(
-    request: HttpRequest, region: str, election_event: int | None = None
+    request: HttpRequest,
+    region: str = Query(..., max_length=CODE_MAX),
+    election_event: int | None = Query(None, ge=1, le=ID_MAX),
 ) -> dict[str, Any]:
     root = access.access_declarations_region(request.user, region, write=False)
     election = None

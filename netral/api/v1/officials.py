@@ -8,10 +8,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
+from ninja.params.functions import Path, Query
 
 from netral.accounts import access
 from netral.accounts.models import User
 from netral.api.auth import API_AUTH
+from netral.api.v1.params import CHOICE_MAX, CODE_MAX, ID_MAX, OFFSET_MAX, QUERY_MAX
 from netral.core.errors import ApplicationError
 from netral.registry import selectors
 from netral.registry.models import Official
@@ -124,11 +126,11 @@ def _coverage_row(row: selectors.CoverageRow) -> CoverageRowOut:
 @router.get("/", response=OfficialPageOut, summary="Search officials in your jurisdiction")
 def official_search_api(
     request: HttpRequest,
-    q: str = "",
-    subject_type: str = "",
-    region: str = "",
-    agency_id: int | None = None,
-    page: int = 1,
+    q: str = Query("", max_length=QUERY_MAX),
+    subject_type: str = Query("", max_length=CHOICE_MAX),
+    region: str = Query("", max_length=CODE_MAX),
+    agency_id: int | None = Query(None, ge=1, le=ID_MAX),
+    page: int = Query(1, ge=1, le=OFFSET_MAX),
 ) -> OfficialPageOut:
     access.require_perm(request.user, access.Perm.VIEW)
     filters = selectors.OfficialFilters(
@@ -143,7 +145,9 @@ def official_search_api(
 
 
 @router.get("/coverage", response=CoverageOut, summary="Officials by type and region level")
-def official_coverage_api(request: HttpRequest, region: str = "") -> CoverageOut:
+def official_coverage_api(
+    request: HttpRequest, region: str = Query("", max_length=CODE_MAX)
+) -> CoverageOut:
     found = access.access_coverage_region(request.user, region)
     report = selectors.coverage_for_region(
         region=found, officials=access.officials_visible_to(request.user)
@@ -156,7 +160,9 @@ def official_coverage_api(request: HttpRequest, region: str = "") -> CoverageOut
 
 
 @router.get("/{official_id}", response=OfficialDetailOut, summary="One official's profile")
-def official_detail_api(request: HttpRequest, official_id: int) -> OfficialDetailOut:
+def official_detail_api(
+    request: HttpRequest, official_id: int = Path(..., ge=1, le=ID_MAX)
+) -> OfficialDetailOut:
     official = access.access_official(request.user, official_id)
     profile: dict[str, Any] = selectors.official_profile(official=official)
     base = _out(official).dict()

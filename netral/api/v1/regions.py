@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
+from ninja.params.functions import Path, Query
 
+from netral.api.v1.params import CODE_MAX, QUERY_MAX
 from netral.registry import selectors
 
 router = Router(tags=["regions"])
@@ -24,12 +26,18 @@ def _out(item: selectors.RegionWithAncestry) -> RegionOut:
 
 
 @router.get("/", response=list[RegionOut], summary="Search regions by name or code")
-def region_search_api(request: HttpRequest, q: str, limit: int = 20) -> list[RegionOut]:
-    return [_out(i) for i in selectors.region_search(query=q, limit=min(max(limit, 1), 100))]
+def region_search_api(
+    request: HttpRequest,
+    q: str = Query(..., max_length=QUERY_MAX),
+    limit: int = Query(20, ge=1, le=100),
+) -> list[RegionOut]:
+    return [_out(i) for i in selectors.region_search(query=q, limit=limit)]
 
 
 @router.get("/{code}", response=RegionOut, summary="Look up one region by Kemendagri code")
-def region_detail_api(request: HttpRequest, code: str) -> RegionOut:
+def region_detail_api(
+    request: HttpRequest, code: str = Path(..., max_length=CODE_MAX)
+) -> RegionOut:
     region = selectors.region_get(code=code)
     if region is None:
         raise Http404

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from netral.audit.services import audit_record
@@ -13,7 +15,7 @@ from netral.cases.models import (
     CaseEvent,
     Evidence,
 )
-from netral.cases.uploads import CheckedFile, check_upload
+from netral.cases.uploads import CheckedFile, check_upload, disk_room_check, report_max_bytes
 from netral.core.errors import ApplicationError
 
 if TYPE_CHECKING:
@@ -53,18 +55,31 @@ def _add_evidence(
     return out
 
 
-def _check_files(files: list[UploadedFile]) -> list[CheckedFile]:
+def _check_files(files: list[UploadedFile], *, case: Case | None = None) -> list[CheckedFile]:
+    """Count, total size (the report's files so far included), free disk, then each file's
+    content. Refuses with an ApplicationError naming the limit; stores nothing."""
     if len(files) > MAX_FILES_PER_SUBMISSION:
         raise ApplicationError(
             _("Paling banyak %(n)s berkas sekali kirim.") % {"n": MAX_FILES_PER_SUBMISSION}
         )
+    incoming = sum(f.size or 0 for f in files)
+    stored = 0
+    if case is not None and incoming:
+        stored = int(case.evidence.aggregate(total=Sum("size"))["total"] or 0)
+    if stored + incoming > report_max_bytes():
+        raise ApplicationError(
+            _("Berkas satu laporan paling banyak %(mb)s MB seluruhnya.")
+            % {"mb": settings.NETRAL_MAX_REPORT_MB}
+        )
+    if incoming:
+        disk_room_check(incoming)
     return [check_upload(f) for f in files]
 
 
 def evidence_add(
     *, case: Case, actor: User, files: list[UploadedFile], descriptions: list[str] | None = None
 ) -> list[Evidence]:
-    checked = _check_files(files)
+    checked = _check_files(files, case=case)
     with transaction.atomic():
         added = _add_evidence(case, checked, actor=actor, descriptions=descriptions)
         CaseEvent.objects.create(

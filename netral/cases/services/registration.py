@@ -238,7 +238,7 @@ def case_completion_answer(*, case: Case, answer: str, files: list[UploadedFile]
     """The reporter completes the report (T4): the answer and files are added, kajian resumes."""
     if not answer.strip() and not files:
         raise ApplicationError(_("Tulis jawaban atau lampirkan berkas."))
-    checked = _check_files(files)
+    checked = _check_files(files, case=case)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         request = locked.completion_requests.filter(answered_at__isnull=True).first()

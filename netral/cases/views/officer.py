@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from netral.accounts import access
@@ -35,6 +36,7 @@ from netral.cases.sanction_rules import campaign_only_articles, suggested_level
 from netral.cases.selectors import CaseFilters
 from netral.cases.services import CaseData, PersonData, ReporterData, WitnessData
 from netral.cases.workflow import allowed_targets, case_transition
+from netral.core.bounds import PAGE_MAX
 from netral.core.errors import ApplicationError
 from netral.core.formerrors import error_summary
 from netral.core.http import AuthenticatedHttpRequest
@@ -46,6 +48,7 @@ from netral.registry.widgets import RegionPicker
 PAGE_SIZE = 50
 
 
+@never_cache
 @login_required
 @require_GET
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -65,7 +68,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # No COUNT(*) over a million rows: fetch one row more than a page to know if there is
     # a next page (the list must answer in < 50 ms, issue 5).
     try:
-        number = max(int(g.get("page", "1")), 1)
+        number = min(max(int(g.get("page", "1")), 1), PAGE_MAX)
     except ValueError:
         number = 1
     offset = (number - 1) * PAGE_SIZE
@@ -91,6 +94,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def work_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -125,6 +129,7 @@ def _case_data(
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_intake(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -214,6 +219,7 @@ def case_intake(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -290,6 +296,7 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def reporter_identity(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -300,6 +307,7 @@ def reporter_identity(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return render(request, "cases/officer/_reporter.html", {"reporter": reporter, "case": case})
 
 
+@never_cache
 @login_required
 @require_GET
 def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> FileResponse:
@@ -313,6 +321,7 @@ def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_id: i
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def document_download(request: AuthenticatedHttpRequest, pk: int, doc_id: int) -> FileResponse:
@@ -512,6 +521,7 @@ ACTIONS: dict[str, tuple[type[forms.Form], Action]] = {
 }
 
 
+@never_cache
 @login_required
 @require_POST
 def case_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:

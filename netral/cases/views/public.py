@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from netral.cases import ratelimit, selectors
+from netral.cases import challenge, ratelimit, selectors
 from netral.cases.documents import receipt_pdf
 from netral.cases.forms import (
     CompletionAnswerForm,
@@ -20,6 +27,7 @@ from netral.cases.forms import (
     PersonFormSet,
     ReporterForm,
     StatusLoginForm,
+    WithdrawForm,
     WitnessFormSet,
     online_evidence,
     online_evidence_formset,
@@ -42,21 +50,29 @@ from netral.elections.selectors import election_get, election_list
 from netral.registry.widgets import VILLAGE_LEVELS, RegionPicker
 
 SESSION_STATUS = "cases.status_case"
-# The receipt (tracking number and PIN, shown once) travels to the receipt page in a signed,
+# The receipt (tracking number and PIN, shown once) travels to the receipt page in an
 # HttpOnly cookie scoped to /lapor/ rather than in a database session: a report then writes no
-# session row (the public form's load target, issue 5). Only this browser can read it.
+# session row (the public form's load target, issue 5). The cookie is encrypted and
+# authenticated (Fernet: AES-128-CBC with HMAC-SHA256, key derived from SECRET_KEY), so neither
+# the PIN nor the tracking number can be read from it on the device or in a proxy's log
+# (issue 14, point 9); it expires after RECEIPT_MAX_AGE seconds.
 RECEIPT_COOKIE = "netral_receipt"
 RECEIPT_SALT = "netral.cases.receipt"
 RECEIPT_MAX_AGE = 3600
 
 
+def _receipt_cipher() -> Fernet:
+    key = salted_hmac(RECEIPT_SALT, "receipt-cookie", algorithm="sha256").digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
 def _receipt_redirect(receipt: dict[str, str] | None) -> HttpResponse:
     response = redirect("cases:public_receipt")
     if receipt is not None:
-        response.set_signed_cookie(
+        plain = "|".join((receipt["code"], receipt["tracking_number"], receipt["pin"]))
+        response.set_cookie(
             RECEIPT_COOKIE,
-            "|".join((receipt["code"], receipt["tracking_number"], receipt["pin"])),
-            salt=RECEIPT_SALT,
+            _receipt_cipher().encrypt(plain.encode()).decode("ascii"),
             max_age=RECEIPT_MAX_AGE,
             path="/lapor/",
             secure=settings.SESSION_COOKIE_SECURE,
@@ -67,10 +83,14 @@ def _receipt_redirect(receipt: dict[str, str] | None) -> HttpResponse:
 
 
 def _receipt_from(request: HttpRequest) -> dict[str, str] | None:
-    raw = request.get_signed_cookie(
-        RECEIPT_COOKIE, default=None, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE
-    )
-    parts = raw.split("|") if raw else []
+    token = request.COOKIES.get(RECEIPT_COOKIE, "")
+    if not token or len(token) > 1000:
+        return None
+    try:
+        raw = _receipt_cipher().decrypt(token.encode("ascii"), ttl=RECEIPT_MAX_AGE).decode()
+    except (InvalidToken, UnicodeError, ValueError):
+        return None
+    parts = raw.split("|")
     if len(parts) != 3:
         return None
     return dict(zip(("code", "tracking_number", "pin"), parts, strict=True))
@@ -89,6 +109,27 @@ def _deepest_region(post: Any) -> str:
     return ""
 
 
+def _size(files: list[UploadedFile]) -> int:
+    return sum(f.size or 0 for f in files)
+
+
+@contextmanager
+def _upload_quota(client: str, files: list[UploadedFile]) -> Iterator[None]:
+    """Reserve the files' size from the client's daily quota (NETRAL_UPLOAD_QUOTA_MB_PER_DAY)
+    before anything is stored; give it back when the files were not stored."""
+    size = _size(files)
+    if not ratelimit.upload_quota_take(client, size):
+        raise ApplicationError(
+            _("Batas unggah harian dari alamat Anda sudah tercapai (%(mb)s MB). Coba lagi besok.")
+            % {"mb": settings.NETRAL_UPLOAD_QUOTA_MB_PER_DAY}
+        )
+    try:
+        yield
+    except BaseException:
+        ratelimit.upload_quota_give_back(client, size)
+        raise
+
+
 def _too_many(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/public/limited.html", status=429)
 
@@ -96,7 +137,7 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
     client = ratelimit.client_key(request)
-    needs_challenge = ratelimit.over("report", client)
+    needs_challenge = settings.NETRAL_CHALLENGE_ALWAYS or ratelimit.over("report", client)
     error = ""
     region_error = ""
     if request.method == "POST":
@@ -105,69 +146,72 @@ def report_form(request: HttpRequest) -> HttpResponse:
         persons = PersonFormSet(request.POST, prefix="terlapor")
         witnesses = WitnessFormSet(request.POST, prefix="saksi")
         online = online_evidence_formset(request.POST)
-        if not ratelimit.hit("report_hard", client):
+        if ratelimit.over("report_hard", client):
             return _too_many(request)
-        if needs_challenge and not ratelimit.challenge_ok(
-            request.POST.get("challenge_token", ""), request.POST.get("challenge_answer", "")
-        ):
-            error = _("Jawaban pertanyaan keamanan salah. Coba lagi.")
+        # Every part is validated, so every error shows at once (issue 13 point 16).
+        valid = [f.is_valid() for f in (reporter_form, event_form, persons, witnesses)]
+        valid.append(online.is_valid() or not online.is_bound)
+        region = selectors.intake_region(code=_deepest_region(request.POST))
+        if region is None:
+            region_error = _("Pilih wilayah tempat kejadian (sampai desa/kelurahan).")
+        if not all(valid) or region is None:
+            error = _("Periksa kembali isian yang ditandai.")
+        elif not ratelimit.hit("report_hard", client):
+            # only a submission that passed validation counts toward the hard cap (an empty
+            # POST costs the server nothing to refuse, and must not block a shared address)
+            return _too_many(request)
+        elif needs_challenge and not challenge.challenge_ok(request.POST.get("altcha", "")):
+            error = _("Pemeriksaan keamanan belum selesai atau tidak sah. Coba kirim lagi.")
         else:
-            # Every part is validated, so every error shows at once (issue 13 point 16).
-            valid = [f.is_valid() for f in (reporter_form, event_form, persons, witnesses)]
-            valid.append(online.is_valid() or not online.is_bound)
-            region = selectors.intake_region(code=_deepest_region(request.POST))
-            if region is None:
-                region_error = _("Pilih wilayah tempat kejadian (sampai desa/kelurahan).")
-            if not all(valid) or region is None:
-                error = _("Periksa kembali isian yang ditandai.")
-            else:
-                ev = event_form.cleaned_data
-                election = election_get(pk=ev.get("election_event") or None)
-                data = CaseData(
-                    regime=ev["regime"],
-                    election_event=election,
-                    incident_region=region,
-                    incident_place=ev["incident_place"],
-                    title=ev["title"],
-                    description=ev["description"],
-                    event_date=ev["event_date"],
-                    known_date=ev["known_date"],
-                    evidence_list=ev["evidence_list"],
-                    persons=[PersonData(**f.cleaned_data) for f in persons if f.cleaned_data],
-                    witnesses=[
-                        WitnessData(**f.cleaned_data)
-                        for f in witnesses
-                        if f.cleaned_data.get("name")
-                    ],
-                    online=online_evidence(online),
-                )
-                try:
+            ev = event_form.cleaned_data
+            election = election_get(pk=ev.get("election_event") or None)
+            data = CaseData(
+                regime=ev["regime"],
+                election_event=election,
+                incident_region=region,
+                incident_place=ev["incident_place"],
+                title=ev["title"],
+                description=ev["description"],
+                event_date=ev["event_date"],
+                known_date=ev["known_date"],
+                evidence_list=ev["evidence_list"],
+                persons=[PersonData(**f.cleaned_data) for f in persons if f.cleaned_data],
+                witnesses=[
+                    WitnessData(**f.cleaned_data) for f in witnesses if f.cleaned_data.get("name")
+                ],
+                online=online_evidence(online),
+            )
+            files = request.FILES.getlist("files")
+            try:
+                with _upload_quota(client, files):
                     filed = case_file_public(
                         data=data,
                         reporter=ReporterData(**reporter_form.cleaned_data),
-                        files=request.FILES.getlist("files"),
+                        files=files,
                         submission_key=ev["submission_key"],
                     )
-                except ApplicationError as exc:
-                    error = exc.message
-                else:
-                    ratelimit.hit("report", client)
-                    return _receipt_redirect(
-                        None
-                        if filed.duplicate
-                        else {
-                            "code": str(filed.case.code),
-                            "tracking_number": filed.case.tracking_number or "",
-                            "pin": filed.pin,
-                        }
-                    )
+            except ApplicationError as exc:
+                error = exc.message
+            else:
+                if filed.duplicate:
+                    ratelimit.upload_quota_give_back(client, _size(files))
+                ratelimit.hit("report", client)
+                return _receipt_redirect(
+                    None
+                    if filed.duplicate
+                    else {
+                        "code": str(filed.case.code),
+                        "tracking_number": filed.case.tracking_number or "",
+                        "pin": filed.pin,
+                    }
+                )
     else:
         reporter_form = ReporterForm(prefix="pelapor")
         event_form = EventForm(initial={"submission_key": uuid.uuid4()})
         persons = PersonFormSet(prefix="terlapor")
         witnesses = WitnessFormSet(prefix="saksi")
         online = online_evidence_formset(None)
-    question, token = ratelimit.challenge_new() if needs_challenge else ("", "")
+    challenge_json = challenge.challenge_new() if needs_challenge else ""
     post = request.POST if request.method == "POST" else None
     region_code = _deepest_region(post) if post is not None else ""
     extra = [ErrorItem("id_wilayah", _("Wilayah kejadian"), region_error)]
@@ -192,14 +236,14 @@ def report_form(request: HttpRequest) -> HttpResponse:
             "online": online,
             "error": error,
             "provinces": selectors.region_options(parent=None),
-            "challenge_question": question,
-            "challenge_token": token,
+            "challenge": challenge_json,
             "elections": election_list(),
         },
         status=400 if error else 200,
     )
 
 
+@never_cache
 @require_GET
 def report_receipt(request: HttpRequest) -> HttpResponse:
     receipt = _receipt_from(request)
@@ -211,6 +255,7 @@ def report_receipt(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/public/receipt.html", {"case": case, "receipt": receipt})
 
 
+@never_cache
 @require_GET
 def report_receipt_pdf(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     case = selectors.case_by_code(code=str(code))
@@ -240,6 +285,7 @@ def _status_case(request: HttpRequest) -> Case | None:
     return selectors.case_by_code(code=code) if code else None
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def report_status(request: HttpRequest) -> HttpResponse:
     client = ratelimit.client_key(request)
@@ -254,33 +300,38 @@ def report_status(request: HttpRequest) -> HttpResponse:
         login = StatusLoginForm(request.POST)
         if login.is_valid():
             tn = login.cleaned_data["tracking_number"].strip().upper()
-            if not (
-                ratelimit.hit("pin", client, count=False)
-                and ratelimit.hit("pin", "tn:" + tn, count=False)
-            ):
+            # Count the attempt first, against this client and this tracking number (never
+            # against everyone), then decide: a burst gets exactly the limit's tries.
+            client_ok = ratelimit.hit("pin", client)
+            number_ok = ratelimit.hit("pin", "tn:" + tn)
+            if not (client_ok and number_ok):
                 return _too_many(request)
             found = selectors.case_by_tracking(tracking_number=tn)
             if found is not None and pin_matches(found, login.cleaned_data["pin"]):
+                ratelimit.undo("pin", client)  # a right PIN is not a failure
+                ratelimit.undo("pin", "tn:" + tn)
                 request.session.cycle_key()
                 request.session[SESSION_STATUS] = str(found.code)
                 return redirect("cases:public_status")
-            ratelimit.hit("pin", client)
-            ratelimit.hit("pin", "tn:" + tn)
             error = _("Nomor pelacakan atau PIN salah.")
     elif request.method == "POST" and case is not None:
         action = request.POST.get("action")
         try:
             if action == "answer":
                 answer = CompletionAnswerForm(request.POST)
-                answer.is_valid()
-                case_completion_answer(
-                    case=case,
-                    answer=answer.cleaned_data.get("answer", ""),
-                    files=request.FILES.getlist("files"),
-                )
+                if not answer.is_valid():
+                    raise ApplicationError(_("Jawaban terlalu panjang."))
+                files = request.FILES.getlist("files")
+                with _upload_quota(client, files):
+                    case_completion_answer(
+                        case=case, answer=answer.cleaned_data.get("answer", ""), files=files
+                    )
                 messages.success(request, _("Terima kasih, kelengkapan laporan sudah dikirim."))
             elif action == "withdraw":
-                case_withdraw(case=case, note=request.POST.get("note", ""))
+                withdraw = WithdrawForm(request.POST)
+                if not withdraw.is_valid():
+                    raise ApplicationError(_("Alasan pencabutan terlalu panjang."))
+                case_withdraw(case=case, note=withdraw.cleaned_data["note"])
                 messages.success(request, _("Pencabutan laporan sudah dicatat."))
             elif action == "logout":
                 request.session.pop(SESSION_STATUS, None)
@@ -315,12 +366,13 @@ def report_status(request: HttpRequest) -> HttpResponse:
 def official_search(request: HttpRequest) -> HttpResponse:
     if not ratelimit.hit("search", ratelimit.client_key(request)):
         return _too_many(request)
-    rows = selectors.public_officials_search(query=request.GET.get("q", ""))
-    return render(
-        request,
-        "cases/public/_official_results.html",
-        {"rows": rows, "row": request.GET.get("row", "0")},
-    )
+    row = request.GET.get("row", "0")
+    row = row if row.isdigit() and len(row) <= 2 else "0"
+    # htmx sends the typed name under the input's own name (no inline `js:` values: the
+    # Content Security Policy forbids eval); `q` stays for other callers.
+    query = request.GET.get("q") or request.GET.get(f"terlapor-{row}-name", "")
+    rows = selectors.public_officials_search(query=query[:100])
+    return render(request, "cases/public/_official_results.html", {"rows": rows, "row": row})
 
 
 @require_GET
