@@ -210,7 +210,9 @@ class OnlineEvidenceForm(forms.Form):
         )
 
 
-OnlineEvidenceFormSet = forms.formset_factory(OnlineEvidenceForm, extra=2, max_num=10)
+OnlineEvidenceFormSet = forms.formset_factory(
+    OnlineEvidenceForm, extra=2, max_num=10, validate_max=True
+)
 
 
 def online_evidence_formset(post: Any) -> Any:

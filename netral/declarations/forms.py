@@ -162,7 +162,7 @@ class SpeakerRowForm(SpeakerForm):
         self.use_required_attribute = False
 
 
-SpeakerFormSet = forms.formset_factory(SpeakerRowForm, extra=3, max_num=30)
+SpeakerFormSet = forms.formset_factory(SpeakerRowForm, extra=3, max_num=30, validate_max=True)
 
 
 def speakers_of(formset: Any) -> list[SpeakerIn]:

@@ -29,13 +29,9 @@ def _setup() -> Any:
 
 
 def _login(page: Any, live_server: Any) -> None:
-    from tests.factories import TEST_PASSWORD
+    from tests.conftest import browser_sign_in
 
-    page.goto(f"{live_server.url}/masuk/")
-    page.get_by_label("Nama pengguna").fill("alice")
-    page.get_by_label("Sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(lambda url: "/masuk/" not in url)
+    browser_sign_in(page, live_server.url, "alice")
 
 
 def test_signing_time_and_a_verified_joint_declaration(live_server: Any, page: Any) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import browser_sign_in
 from tests.news.conftest import ARTICLE_TITLE, FixtureServer, article_html
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,16 +22,13 @@ def test_an_officer_turns_an_article_into_an_event(
     from netral.declarations.models import Event
     from netral.registry.services.regions_load import regions_load
     from tests.conftest import SAMPLE_REGIONS
-    from tests.factories import TEST_PASSWORD, UserFactory
+    from tests.factories import UserFactory
 
     regions_load(path=SAMPLE_REGIONS, edition="sample")  # transactional tests start empty
     UserFactory(username="alice", role=Role.BAWASLU_KABKOTA, region="64.08")
     url = fixture_server.add("/berita/deklarasi-muara-wahau", article_html())
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/masuk/")
-    page.get_by_label("Nama pengguna").fill("alice")
-    page.get_by_label("Sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    browser_sign_in(page, live_server.url, "alice")
     # when she adds the article by its URL
     page.goto(f"{live_server.url}/berita/tambah/")
     page.get_by_label("Alamat artikel").fill(url)

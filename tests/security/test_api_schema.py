@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.conftest import verify_second_factor
 from tests.dashboards.conftest import World, world  # noqa: F401 (fixture)
 
 
@@ -51,6 +52,7 @@ def _keep_the_test_connection() -> Any:
 def session_cookie(world: World, dora: Any) -> dict[str, str]:  # noqa: F811
     client = Client()
     client.force_login(dora)
+    verify_second_factor(client, dora)
     return {"sessionid": client.cookies["sessionid"].value}
 
 

@@ -8,8 +8,6 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from tests.factories import TEST_PASSWORD
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -49,10 +47,9 @@ def test_public_and_officer_pages_raise_no_policy_violation(live_server: Any, pa
         page.goto(url + path)
         page.wait_for_load_state("networkidle")
     # an officer: sign in, the dashboard with its charts and map, the registry, the cases
-    page.goto(f"{url}/masuk/?next=/dasbor/")
-    page.get_by_label("Nama pengguna").fill("dora")
-    page.get_by_label("Sandi").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    from tests.conftest import browser_sign_in
+
+    browser_sign_in(page, url, "dora", next_url="/dasbor/")
     page.locator("canvas[data-drawn]").first.wait_for()
     for path in ("/pejabat/", "/perkara/", "/admin/"):
         page.goto(url + path)
