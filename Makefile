@@ -42,7 +42,7 @@ bench: install
 messages: install
 	$(BIN)/netral makemessages -l en --no-obsolete -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'bench/*' \
 	  -i 'netral/declarations/*' -i 'netral/cases/*' -i 'netral/dashboards/*' -i 'netral/monitoring/*' \
-	  -i 'netral/news/*' -i 'netral/jobs/*'
+	  -i 'netral/news/*' -i 'netral/jobs/*' -i 'netral/patrol/*'
 	$(BIN)/python scripts/fill_po.py
 
 docs: install

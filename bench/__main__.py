@@ -31,6 +31,7 @@ BENCHMARKS: list[str] = [
     "dashboards",
     "declarations",
     "cases",
+    "patrol",
     "news_extraction",
     "jobs",
     "event_page",

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "netral.declarations",
     "netral.cases",
     "netral.monitoring",
+    "netral.patrol",
     "netral.dashboards",
     "netral.jobs",
     "netral.news",
@@ -407,6 +408,9 @@ NETRAL_PERIODIC_JOBS = {
         "NETRAL_NOTIFICATIONS_SECONDS", 30, minimum=0
     ),
     "netral.dashboards.jobs.tally_fold_job": env.envint("NETRAL_TALLY_FOLD_SECONDS", 60, minimum=0),
+    "netral.patrol.jobs.takedown_recheck_due_job": env.envint(
+        "NETRAL_TAKEDOWN_SWEEP_SECONDS", 3600, minimum=0
+    ),
     # news monitoring (issue 17): each source still keeps its own minimum interval
     "netral.news.jobs.news_poll_job": env.envint("NETRAL_NEWS_POLL_SECONDS", 300, minimum=0),
     # sealed checkpoints of the audit trail (issue 14 §18, netral/audit/checkpoints.py)
@@ -420,3 +424,19 @@ NETRAL_PERIODIC_JOBS = {
 NETRAL_HEALTH_REQUIRE_WORKER = env.envbool("NETRAL_HEALTH_REQUIRE_WORKER", True)
 # /metrics answers loopback clients, or anyone presenting this bearer token.
 NETRAL_METRICS_TOKEN = env.envsecret("NETRAL_METRICS_TOKEN", "") or ""
+# Patroli siber captures (netral/patrol/capture.py): Debian's chromium, and the caps of one
+# capture (whole capture time, bytes of all responses, number of requests).
+NETRAL_CHROMIUM = env.envstr("NETRAL_CHROMIUM", "/usr/bin/chromium")
+NETRAL_CAPTURE_TIMEOUT_SECONDS = env.envint("NETRAL_CAPTURE_TIMEOUT_SECONDS", 20, minimum=1)
+NETRAL_CAPTURE_MAX_MB = env.envint("NETRAL_CAPTURE_MAX_MB", 25, minimum=1)
+NETRAL_CAPTURE_MAX_REQUESTS = env.envint("NETRAL_CAPTURE_MAX_REQUESTS", 150, minimum=1)
+# Two screenshots whose perceptual hashes (64 bits) differ in at most this many bits are
+# shown as near-duplicates.
+NETRAL_CAPTURE_PHASH_DISTANCE = env.envint("NETRAL_CAPTURE_PHASH_DISTANCE", 6, minimum=0)
+# A URL requested for takedown is captured again when its last check is older than this.
+NETRAL_TAKEDOWN_RECHECK_HOURS = env.envint("NETRAL_TAKEDOWN_RECHECK_HOURS", 24, minimum=1)
+# Takedown letter numbers; {seq} {unit} {month} (Roman) {year}. The office's own numbering
+# scheme (tata naskah) differs by unit, so it is a setting.
+NETRAL_TAKEDOWN_NUMBER_FORMAT = env.envstr(
+    "NETRAL_TAKEDOWN_NUMBER_FORMAT", "{seq:03d}/PP.01.02/PATROLI/{unit}/{month}/{year}"
+)

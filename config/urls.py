@@ -41,5 +41,6 @@ urlpatterns = [
     path("", include("netral.declarations.urls")),
     path("", include("netral.cases.urls")),
     path("", include("netral.dashboards.urls")),
+    path("", include("netral.patrol.urls")),
     path("", include("netral.news.urls")),
 ]

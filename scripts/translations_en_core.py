@@ -282,6 +282,7 @@ EN = {
     "Alamat %(host)s menunjuk ke jaringan internal dan tidak diambil.": "The address %(host)s points to an internal network and is not fetched.",
     "Belum aktif.": "Not active yet.",
     "Kembali ke akun": "Back to the account",
+    "Patroli siber": "Cyber patrol",
     "Dicetak di blok tanda tangan surat, mis. Ketua Panwaslu Kecamatan ...": (
         "Printed in the signature block of letters, e.g. Ketua Panwaslu Kecamatan ..."
     ),

@@ -520,3 +520,154 @@ def news_sources_visible_to(user: AnyUser) -> QuerySet[NewsSource]:
     if jurisdiction_codes(user, Perm.ADMINISTER) is NATIONAL:
         return NewsSource.objects.all()
     return NewsSource.objects.filter(region_q(user, "region__code", Perm.ADMINISTER))
+
+
+# --- patroli siber (issue 16) -----------------------------------------------------------
+# A capture belongs to its patrol unit's region (unit_region; None = national): read with
+# VIEW over it, requested, triaged and put in takedown letters with HANDLE_CASES over it.
+# Officials' accounts are watched where the officials are visible (officials_visible_to);
+# an account an officer proposes is confirmed by a registry manager (MANAGE_OFFICIALS).
+
+if TYPE_CHECKING:
+    from netral.patrol.models import AccountProposal, Capture, TakedownLetter, WatchTerm
+    from netral.registry.models import SocialAccount
+
+
+def _unit_scoped(user: AnyUser, model: type[TallyT], field: str, write: bool) -> QuerySet[TallyT]:
+    perm = Perm.HANDLE_CASES if write else Perm.VIEW
+    rows: QuerySet[TallyT] = model._default_manager.all()
+    if not has_perm(user, perm):
+        return rows.none()
+    if jurisdiction_codes(user, perm) is NATIONAL:
+        return rows
+    return rows.filter(region_q(user, field, perm))
+
+
+def patrol_units(user: AnyUser) -> list[Region | None]:
+    """The units an officer patrols for: the roots of their HANDLE_CASES jurisdiction (None
+    for a national one)."""
+    codes = jurisdiction_codes(user, Perm.HANDLE_CASES)
+    if codes is NATIONAL:
+        return [None]
+    from netral.registry.models import Region
+
+    return list(Region.objects.filter(code__in=codes or set()).order_by("code"))
+
+
+def access_patrol_unit(user: AnyUser, code: str) -> Region | None:
+    """A unit the user may patrol for ('' = their first); 404 when none."""
+    units = patrol_units(user)
+    if not units:
+        raise Http404
+    if not code:
+        return units[0]
+    from netral.registry.models import Region
+
+    region = Region.objects.filter(code=code).first()
+    if region is None or not covers(user, region.code, Perm.HANDLE_CASES):
+        raise Http404
+    return region
+
+
+def captures_visible_to(user: AnyUser, *, write: bool = False) -> QuerySet[Capture]:
+    from netral.patrol.models import Capture
+
+    return _unit_scoped(user, Capture, "unit_region__code", write)
+
+
+def access_capture(user: AnyUser, capture_id: int, *, write: bool = False) -> Capture:
+    capture = (
+        captures_visible_to(user, write=write)
+        .select_related("official", "account", "unit_region", "election_event", "requested_by")
+        .filter(pk=capture_id)
+        .first()
+    )
+    if capture is None:
+        raise Http404
+    return capture
+
+
+def takedown_letters_visible_to(user: AnyUser, *, write: bool = False) -> QuerySet[TakedownLetter]:
+    from netral.patrol.models import TakedownLetter
+
+    return _unit_scoped(user, TakedownLetter, "unit_region__code", write)
+
+
+def access_takedown_letter(user: AnyUser, letter_id: int, *, write: bool = False) -> TakedownLetter:
+    letter = takedown_letters_visible_to(user, write=write).filter(pk=letter_id).first()
+    if letter is None:
+        raise Http404
+    return letter
+
+
+def watch_terms_visible_to(user: AnyUser, *, write: bool = False) -> QuerySet[WatchTerm]:
+    """Terms of the user's units, and national ones (read by all officers)."""
+    from netral.patrol.models import WatchTerm
+
+    own = _unit_scoped(user, WatchTerm, "unit_region__code", write)
+    if write or not has_perm(user, Perm.VIEW):
+        return own
+    return own | WatchTerm.objects.filter(unit_region__isnull=True)
+
+
+def access_watch_term(user: AnyUser, term_id: int) -> WatchTerm:
+    term = watch_terms_visible_to(user, write=True).filter(pk=term_id).first()
+    if term is None:
+        raise Http404
+    return term
+
+
+def social_accounts_visible_to(user: AnyUser) -> QuerySet[SocialAccount]:
+    from netral.registry.models import SocialAccount
+
+    return SocialAccount.objects.filter(official__in=officials_visible_to(user))
+
+
+def access_social_account(user: AnyUser, account_id: int, *, write: bool = False) -> SocialAccount:
+    account = (
+        social_accounts_visible_to(user).select_related("official").filter(pk=account_id).first()
+    )
+    if account is None:
+        raise Http404
+    if write and not covers(user, account.official.region_id, Perm.HANDLE_CASES):
+        raise Http404
+    return account
+
+
+def account_proposals_visible_to(
+    user: AnyUser, *, write: bool = False
+) -> QuerySet[AccountProposal]:
+    """Proposals over officials of the jurisdiction; deciding needs MANAGE_OFFICIALS."""
+    from netral.patrol.models import AccountProposal
+
+    perm = Perm.MANAGE_OFFICIALS if write else Perm.VIEW
+    if not has_perm(user, perm):
+        return AccountProposal.objects.none()
+    if jurisdiction_codes(user, perm) is NATIONAL:
+        return AccountProposal.objects.all()
+    return AccountProposal.objects.filter(region_q(user, "official__region__code", perm))
+
+
+def access_account_proposal(
+    user: AnyUser, proposal_id: int, *, write: bool = False
+) -> AccountProposal:
+    proposal = (
+        account_proposals_visible_to(user, write=write)
+        .select_related("official")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def patrol_officers_of(user: AnyUser) -> QuerySet[User]:
+    """Officers a watch list may be split among: case handlers within the user's units."""
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.HANDLE_CASES in perms]
+    if not has_perm(user, Perm.HANDLE_CASES):
+        return User.objects.none()
+    scoped = Assignment.objects.filter(role__in=roles).filter(
+        region_q(user, "region__code", Perm.HANDLE_CASES)
+    )
+    return User.objects.filter(pk__in=scoped.values("user_id"), is_active=True).order_by("username")

@@ -368,6 +368,7 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
         ),
         *section.tables,
         _signatures_trend(signatures, scope),
+        _patrol_table(user, scope, filters),
     ]
     # Prevention beside handling, so a rakor can be prepared from one report (issue 13 §19).
     from .prevention import prevention_section
@@ -378,6 +379,21 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
     dashboard.figures += prevention_figures
     dashboard.tables += prevention_tables
     return dashboard
+
+
+def _patrol_table(user: AnyUser, scope: Scope, filters: DashboardFilters) -> Table:
+    """Patroli siber coverage per unit (netral/patrol, issue 16 point 7)."""
+    from netral.patrol.selectors import coverage_table
+
+    root = region_get(code=scope.code) if scope.code else None
+    table: Table = coverage_table(
+        root=root,
+        accounts=access.social_accounts_visible_to(user),
+        captures=access.captures_visible_to(user),
+        start=filters.date_from,
+        end=filters.date_to,
+    )
+    return table
 
 
 def _breadcrumbs(user: AnyUser, scope: Scope) -> list[tuple[str | None, str]]:

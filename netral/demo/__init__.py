@@ -21,6 +21,7 @@ from netral.core.signals import bulk_written
 from netral.declarations import demo as declarations_demo
 from netral.declarations.models import Event, Signature
 from netral.elections.models import ElectionEvent, Regime
+from netral.patrol import demo as patrol_demo
 from netral.registry import demo as registry_demo
 from netral.registry.models import Agency, AgencyKind, Official, Region, SubjectType
 from netral.registry.services.regions_load import regions_load
@@ -125,6 +126,7 @@ def demo_load() -> DemoResult:
     registry_demo.demo_registry()
     declarations_demo.demo_declarations()
     cases_demo.demo_cases()
+    patrol_demo.demo_patrol(result.notes)
     bulk_written.send(sender=Case)
     result.officials = Official.objects.count()
     result.events = Event.objects.count()

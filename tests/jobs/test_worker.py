@@ -138,8 +138,8 @@ def test_periodic_jobs_are_enqueued_once_per_slot(db: Any, settings: Any) -> Non
 
 
 def test_the_default_periodic_jobs_run(db: Any, settings: Any) -> None:
-    """The deadline watch, the deferred mails, the tally fold, the news poll and the audit
-    checkpoint (issue 14 §18), through the worker."""
+    """The deadline watch, the deferred mails, the tally fold, the news poll, the audit
+    checkpoint (issue 14 §18) and the takedown recheck sweep, through the worker."""
     from config import settings as production
 
     settings.NETRAL_PERIODIC_JOBS = production.NETRAL_PERIODIC_JOBS
@@ -149,6 +149,7 @@ def test_the_default_periodic_jobs_run(db: Any, settings: Any) -> None:
         "netral.monitoring.jobs.deadlines_watch_job": JobStatus.DONE,
         "netral.cases.jobs.notifications_send_job": JobStatus.DONE,
         "netral.dashboards.jobs.tally_fold_job": JobStatus.DONE,
+        "netral.patrol.jobs.takedown_recheck_due_job": JobStatus.DONE,
         "netral.news.jobs.news_poll_job": JobStatus.DONE,
         "netral.audit.jobs.audit_checkpoint_job": JobStatus.DONE,
     }
