@@ -286,6 +286,15 @@ EN = {
     "Pemeriksaan ulang dijadwalkan.": "Recheck scheduled.",
     "Cakupan (%)": "Coverage (%)",
     "Akun diperiksa: akun terdaftar yang diperiksa petugas atau ditangkap dalam periode; tangkapan, temuan dan permintaan penurunan menurut waktu tangkapan.": "Accounts checked: registered accounts an officer checked or captured in the period; captures, findings and takedown requests by capture time.",
+    "Halaman tersimpan petugas (HTML atau MHTML)": "Page saved by the officer (HTML or MHTML)",
+    "Bila halaman tidak dapat diambil (harus login, sudah dihapus, diblokir), unggah tangkapan layar, rekaman layar, PDF halaman atau halaman yang disimpan peramban (HTML atau MHTML, “Simpan halaman sebagai”). Netral menyegelnya bersama pernyataan Anda; halaman tersimpan dapat dibuka kembali tanpa koneksi.": "When the page cannot be captured (login required, removed, blocked), upload screenshots, a screen recording, a PDF of the page or the page as your browser saved it (HTML or MHTML, “Save page as”). Netral seals them with your statement; a saved page can be opened again offline.",
+    "Berkas %(name)s terlalu besar (maksimal %(mb)s MB).": "The file %(name)s is too large (at most %(mb)s MB).",
+    "Berkas (foto, video, PDF atau halaman tersimpan)": "Files (photos, videos, PDFs or saved pages)",
+    "Berkas %(name)s bukan halaman tersimpan (MHTML) yang utuh.": "The file %(name)s is not a complete saved page (MHTML).",
+    "Halaman tersimpan %(name)s memuat terlalu banyak bagian (lebih dari %(n)s).": "The saved page %(name)s has too many parts (more than %(n)s).",
+    "Halaman tersimpan %(name)s tidak memuat halaman HTML.": "The saved page %(name)s holds no HTML page.",
+    "Halaman tersimpan %(name)s tidak memuat teks yang terlihat.": "The saved page %(name)s holds no visible text.",
+    "Berkas %(name)s bukan halaman tersimpan (HTML atau MHTML).": "The file %(name)s is not a saved page (HTML or MHTML).",
 }
 
 PO = (

@@ -286,6 +286,7 @@ class FileRole(models.TextChoices):
     TEXT = "TEXT", _("Teks yang terlihat")
     DOM = "DOM", _("Salinan halaman (HTML)")
     UPLOAD = "UPLOAD", _("Berkas unggahan petugas")
+    SAVED_PAGE = "SAVED_PAGE", _("Halaman tersimpan petugas (HTML atau MHTML)")
 
 
 def capture_file_path(instance: CaptureFile, filename: str) -> str:

@@ -383,9 +383,11 @@ def capture_upload(
     election_event: ElectionEvent | None = None,
 ) -> Capture:
     """What the officer saw when the page cannot be fetched (login wall, removed, blocked):
-    screenshots, a screen recording or a PDF of the page, sealed with the officer's statement
-    of when and where it was seen. Files are checked by content (cases.uploads)."""
-    from netral.cases.uploads import check_upload
+    screenshots, a screen recording, a PDF or a saved page (HTML or MHTML, netral/patrol/
+    savedpage.py), sealed with the officer's statement of when and where it was seen. Files
+    are checked by content (cases.uploads; a saved page by parsing it)."""
+    from netral.cases.uploads import check_upload, max_bytes, safe_name
+    from netral.patrol import savedpage
 
     if not files:
         raise ApplicationError(_("Unggah sedikitnya satu berkas."))
@@ -397,8 +399,23 @@ def capture_upload(
         raise ApplicationError(_("Pernyataan petugas wajib diisi."))
     if data.seen_at > timezone.now() + dt.timedelta(minutes=5):
         raise ApplicationError(_("Waktu dilihat tidak boleh di masa depan."))
-    checked = [check_upload(f) for f in files]
-    url = data.url.strip()
+    checked = []
+    pages: list[tuple[savedpage.SavedPage, bytes]] = []
+    for upload in files:
+        upload.seek(0)
+        if savedpage.sniff_saved_page(upload.read(4096)) is None:
+            checked.append(check_upload(upload))
+            continue
+        name = safe_name(upload.name or "")
+        if (upload.size or 0) > max_bytes():
+            raise ApplicationError(
+                _("Berkas %(name)s terlalu besar (maksimal %(mb)s MB).")
+                % {"name": name, "mb": settings.NETRAL_MAX_UPLOAD_MB}
+            )
+        upload.seek(0)
+        raw = upload.read()
+        pages.append((savedpage.parse_saved_page(raw, name), raw))
+    url = data.url.strip() or next((p.page_url for p, _raw in pages if p.page_url), "")
     with transaction.atomic():
         capture = Capture.objects.create(
             unit_region=unit_region,
@@ -432,14 +449,50 @@ def capture_upload(
             )
             if not capture.phash and cf.file_type.content_type.startswith("image/"):
                 capture.phash = perceptual_hash(raw)
-        _finish(capture, texts=data.statement, urls=[url])
+        texts = [data.statement]
+        for i, (page, raw) in enumerate(pages, start=1):
+            _store_file(
+                capture,
+                role=FileRole.SAVED_PAGE,
+                name=f"saved-page-{i}{page.extension}",
+                content_type=page.content_type,
+                data=raw,
+            )
+            texts.append(page.text)
+            if i == 1:  # the first saved page is what the offline viewer replays
+                capture.final_url = page.page_url[:2000]
+                capture.visible_text = page.text
+                _store_file(
+                    capture,
+                    role=FileRole.DOM,
+                    name="page.html",
+                    content_type="text/html; charset=utf-8",
+                    data=page.html.encode(),
+                )
+                _store_file(
+                    capture,
+                    role=FileRole.WARC,
+                    name="archive.warc.gz",
+                    content_type="application/warc",
+                    data=savedpage.warc_of(page),
+                )
+                _store_file(
+                    capture,
+                    role=FileRole.TEXT,
+                    name="text.txt",
+                    content_type="text/plain; charset=utf-8",
+                    data=page.text.encode(),
+                )
+        urls = [url, *(p.page_url for p, _raw in pages if p.page_url)]
+        _finish(capture, texts="\n".join(t for t in texts if t), urls=urls)
         audit_record_created(
             obj=capture,
             action="patrol.capture_upload",
             actor=actor,
             after={
                 "url": url,
-                "files": [f.sha256 for f in checked],
+                "files": [f.sha256 for f in checked]
+                + [hashlib.sha256(raw).hexdigest() for _page, raw in pages],
                 "seal": capture.seal.get("digest"),
             },
             region_code=_audit_region(capture),

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -151,9 +152,12 @@ def test_counters_are_shared_across_processes_through_redis() -> None:
         "from django.conf import settings;"
         "settings.CACHES['default']['KEY_PREFIX'] = os.environ['P'];"
         "from netral.cases import ratelimit;"
+        # one fixed window for both processes: a real window boundary between them (the
+        # processes start seconds apart under load) would split the count and fail the test
+        "import types; ratelimit.time = types.SimpleNamespace(time=lambda: 1.8e9);"
         "print(sum(ratelimit.hit('pin', 'shared') for _ in range(4)))"
     )
-    prefix = f"i14a-test-{os.getpid()}"
+    prefix = f"i14a-test-{os.getpid()}-{time.time_ns()}"
     env = {
         **os.environ,
         "CACHE_URL": url,
