@@ -427,6 +427,10 @@ NETRAL_METRICS_TOKEN = env.envsecret("NETRAL_METRICS_TOKEN", "") or ""
 # Patroli siber captures (netral/patrol/capture.py): Debian's chromium, and the caps of one
 # capture (whole capture time, bytes of all responses, number of requests).
 NETRAL_CHROMIUM = env.envstr("NETRAL_CHROMIUM", "/usr/bin/chromium")
+# Chromium's own renderer sandbox: auto (on unless the worker runs as root), on, off.
+NETRAL_CHROMIUM_SANDBOX = env.envstr("NETRAL_CHROMIUM_SANDBOX", "auto")
+if NETRAL_CHROMIUM_SANDBOX not in ("auto", "on", "off"):
+    raise ImproperlyConfigured("NETRAL_CHROMIUM_SANDBOX must be auto, on or off")
 NETRAL_CAPTURE_TIMEOUT_SECONDS = env.envint("NETRAL_CAPTURE_TIMEOUT_SECONDS", 20, minimum=1)
 NETRAL_CAPTURE_MAX_MB = env.envint("NETRAL_CAPTURE_MAX_MB", 25, minimum=1)
 NETRAL_CAPTURE_MAX_REQUESTS = env.envint("NETRAL_CAPTURE_MAX_REQUESTS", 150, minimum=1)

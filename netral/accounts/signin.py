@@ -42,17 +42,22 @@ _LAST_SEEN = "netral_last_seen"
 
 
 def client_ip(request: HttpRequest | None) -> str:
-    """The client address used to count failures (axes' AXES_CLIENT_IP_CALLABLE).
+    """The client address used to count failures (axes' AXES_CLIENT_IP_CALLABLE): the
+    trusted-proxy rule of netral.core.client (issue 14 §1). Empty when the request carries no
+    address (a test client's force_login, a management command): axes keeps it in an IP
+    address column, and PostgreSQL refuses anything that is not one."""
+    import ipaddress
 
-    Uses netral.core.client.client_address (the trusted-proxy rule of issue 14 §1, written
-    in parallel on another branch) when it exists, REMOTE_ADDR otherwise."""
+    from netral.core.client import client_address
+
     if request is None:
         return ""
+    address = str(client_address(request))
     try:
-        from netral.core.client import client_address  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return str(request.META.get("REMOTE_ADDR", ""))
-    return str(client_address(request))
+        ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    return address
 
 
 def _region_of(user: User) -> str | None:

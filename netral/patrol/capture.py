@@ -40,7 +40,6 @@ from netral.patrol.fetch import Budget, BudgetExceededError, Fetched, fetch
 MAX_REDIRECTS = 10
 
 CHROMIUM_ARGS = [
-    "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
@@ -52,6 +51,25 @@ CHROMIUM_ARGS = [
     # Chromium itself resolves nothing: every request is performed by fetch.fetch.
     "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
+
+
+def sandboxed() -> bool:
+    """Whether chromium runs its renderers in its own sandbox (NETRAL_CHROMIUM_SANDBOX).
+
+    "auto" (the default) sandboxes unless the worker runs as root, where chromium refuses to
+    start sandboxed; the deploy guide runs the worker as its own unprivileged user, so in
+    production the pages a capture renders cannot reach the server's files even through a
+    renderer exploit. "on" fails loudly when the sandbox cannot start; "off" is for
+    containers without user namespaces (docs/patrol.md, Security of the fetcher)."""
+    mode = settings.NETRAL_CHROMIUM_SANDBOX
+    if mode == "auto":
+        return os.geteuid() != 0
+    return mode == "on"
+
+
+def chromium_args() -> list[str]:
+    return CHROMIUM_ARGS if sandboxed() else ["--no-sandbox", *CHROMIUM_ARGS]
+
 
 # Make the DOM copy self-contained for replay: absolute URLs, chosen image sources.
 _ABSOLUTIZE_JS = """() => {
@@ -133,7 +151,9 @@ def _playwright_browser() -> Any:
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         _local.playwright = sync_playwright().start()
     _local.browser = _local.playwright.chromium.launch(
-        executable_path=settings.NETRAL_CHROMIUM, args=CHROMIUM_ARGS
+        executable_path=settings.NETRAL_CHROMIUM,
+        args=chromium_args(),
+        chromium_sandbox=sandboxed(),
     )
     return _local.browser
 
