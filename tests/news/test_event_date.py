@@ -36,6 +36,8 @@ def test_the_event_may_be_named_after_the_date() -> None:
 
 def test_a_date_in_a_sentence_naming_no_event_is_left_empty() -> None:
     assert _date("Pada Senin (9/9), cuaca di Tanjung Redeb cerah sepanjang hari.") is None
+    # a word of the election after the date names no event held that day
+    assert _date("Kamis (12/9), ASN tetap dilarang ikut kampanye pasangan calon.") is None
 
 
 @pytest.mark.parametrize(

@@ -340,10 +340,11 @@ def date_reason(text: str, hit: DateHit, published: dt.date | None) -> str | Non
         return "statement"
     if EVENT_ANCHOR.search(before):
         return None
-    # No anchor before: the sentence must go on to report the event ("Senin (9/9), Bawaslu
-    # menggelar ...") and not to quote someone.
+    # No anchor before: the sentence must go on to report the event with a strong anchor
+    # ("Senin (9/9), Bawaslu menggelar ...", not "Kamis (12/9), ASN dilarang ikut kampanye")
+    # and not to quote someone.
     first_speech = SPEECH.search(after_text)
-    first_event = EVENT_ANCHOR.search(after_text)
+    first_event = STRONG_ANCHOR.search(after_text)
     if first_event and (first_speech is None or first_event.start() < first_speech.start()):
         return None
     return "no event named"
