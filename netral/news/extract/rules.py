@@ -2,7 +2,7 @@
 
 Everything here is offline and CPU-only: regular expressions, word lists and the month names
 of dateparser's Indonesian locale data. The choices (and their measured quality) are recorded
-in docs/decisions/0010-news-extraction.md and docs/benchmarks.md.
+in docs/decisions/0012-news-extraction.md and docs/benchmarks.md.
 """
 
 from __future__ import annotations
