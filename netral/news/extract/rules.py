@@ -2,7 +2,7 @@
 
 Everything here is offline and CPU-only: regular expressions, word lists and the month names
 of dateparser's Indonesian locale data. The choices (and their measured quality) are recorded
-in docs/decisions/0010-news-extraction.md and docs/benchmarks.md.
+in docs/decisions/0012-news-extraction.md and docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -59,35 +59,111 @@ WORDED_DATE = re.compile(
     rf"(?:\s+(?P<y>\d{{4}}))?\b",
     re.IGNORECASE,
 )
-EVENT_CUES = re.compile(
-    r"(digelar|dilaksanakan|berlangsung|diselenggarakan|menggelar|melaksanakan|mengadakan|"
-    r"dipusatkan|diadakan|hari ini|pada hari|pada tanggal|pada|dibuka|menghadiri|memimpin)"
-    r"\W*(\w+\W+){0,6}$",
-    re.IGNORECASE,
-)
-# "Febri Setiadi, Kamis, 19 September 2024, menegaskan ...": the date the person spoke.
-STATEMENT_AFTER = re.compile(
-    r"^[^.;]{0,30}?\d[)\d/]*\)?\s*,\s*(mengatakan|menyatakan|menegaskan|menjelaskan|menyebut|"
-    r"mengungkapkan|membenarkan|mengaku|menyampaikan|kata|ujar)\b",
-    re.IGNORECASE,
-)
 FUTURE_CUES = re.compile(r"^\W*(mendatang|nanti|yang akan datang)", re.IGNORECASE)
 PERIOD_CUES = re.compile(r"(hingga|sampai|sejak|mulai|s\.d\.|sd)\W*$", re.IGNORECASE)
-# "kata Bagja, Jumat, 5 Januari 2024": the day someone spoke, not the day of the event.
-STATEMENT_CUES = re.compile(
-    r"\b(kata|ujar|ucap|tutur|ungkap|jelas|tegas|sebut)(nya)?\b[^.;]{0,40}$|"
-    r"\b(mengatakan|menyatakan|menegaskan|menjelaskan|menyebut|mengungkapkan|membenarkan|"
-    r"menyampaikan|mengaku|dikonfirmasi|konferensi pers)\b[^.;]{0,25}$",
+# --- event date --------------------------------------------------------------------------
+#
+# The event date is a fact a lawyer may read in the proposal, so every rule below prefers an
+# empty date to a doubtful one (issue 17 point 2: "left empty rather than invented"; DOMAIN
+# section on the registry of prevention events: the officer confirms every proposed field).
+
+# Words that tie a date to the reported event: the verbs that report it happening and the
+# nouns of the events Netral records (prevention kinds, incidents).
+EVENT_ANCHOR = re.compile(
+    r"\b(digelar|dilaksanakan|dilangsungkan|berlangsung|diselenggarakan|menyelenggarakan|"
+    r"menggelar|melaksanakan|mengadakan|dipusatkan|diadakan|dibuka|membuka|menghadiri|dihadiri|"
+    r"memimpin|dipimpin|mengikuti|diikuti|menandatangani|ditandatangani|mendeklarasikan|"
+    r"dideklarasikan|berikrar|mengucapkan|menggerebek|digerebek|dibubarkan|membubarkan|"
+    r"kedapatan|tertangkap|terjadi|ditemukan|melantik|dilantik|"
+    r"sosialisasi|deklarasi|ikrar|apel|upacara|rakor|rapat|pertemuan|acara|kegiatan|bimtek|"
+    r"bimbingan teknis|penandatanganan|pakta integritas|pelantikan|patroli|razia|"
+    r"penggerebekan|kampanye|sidang|klarifikasi|seminar|lokakarya|workshop|dialog|diskusi|"
+    r"musyawarah|silaturahmi|halalbihalal|halal bihalal)\b",
     re.IGNORECASE,
 )
+# Anchors that still tie a date to an event after someone is quoted ("kata X usai memimpin
+# apel, Senin (2/10)"); generic ones ("di sela kegiatan") do not.
+STRONG_ANCHOR = re.compile(
+    r"\b(digelar|dilaksanakan|dilangsungkan|berlangsung|diselenggarakan|menyelenggarakan|"
+    r"menggelar|melaksanakan|mengadakan|diadakan|membuka|menghadiri|memimpin|dipimpin|"
+    r"mengikuti|menandatangani|ditandatangani|mendeklarasikan|menggerebek|digerebek|"
+    r"dibubarkan|membubarkan|kedapatan|tertangkap|sosialisasi|deklarasi|ikrar|apel|upacara|"
+    r"rakor|rapat|bimtek|penandatanganan|pakta integritas|pelantikan|patroli|razia)\b",
+    re.IGNORECASE,
+)
+# Someone speaking: the date next to it is the day of the statement, not of the event
+# (bench/news/README.md: "kata X, Jumat (5/1)" is not an event date).
+_SPEECH_VERBS = (
+    r"mengatakan|menyatakan|menegaskan|menjelaskan|menyebut(?:kan)?|mengungkapkan|membenarkan|"
+    r"mengaku|menyampaikan(?:nya)?|disampaikan|mengingatkan|mengimbau|menghimbau|meminta|"
+    r"menekankan|menuturkan|memaparkan|menambahkan|menerangkan|berpesan|mengajak|menilai|"
+    r"berharap|mengharapkan|menyarankan|menginstruksikan|mengonfirmasi|dikonfirmasi|ditemui|"
+    r"dihubungi|diwawancarai|ditanya|menjawab|menanggapi|mengutip|dikutip|menurut|"
+    r"(?:kata|ujar|ucap|tutur|ungkap|jelas|tegas|sebut|imbuh|tambah|terang|pungkas|lanjut|"
+    r"papar|pesan|harap|ajak|pinta)nya|kata|ujar|ucap|tutur|imbuh|pungkas"
+)
+SPEECH = re.compile(
+    rf"\b({_SPEECH_VERBS})\b|[,.!?]\s*[\u201d\"]|\b(kepada|pada) (wartawan|awak media|media)\b|"
+    r"\b(dalam|saat|pada) (konferensi|jumpa|keterangan) pers\b|\bketerangan tertulis(nya)?\b|"
+    r"\bdalam keterangannya\b|\b(siaran pers|rilis|keterangan resmi)\b|"
+    r"\b(sambungan|melalui|via) (telepon|telepon seluler|whatsapp|pesan singkat)\b",
+    re.IGNORECASE,
+)
+# "Ketua Bawaslu X, Budi, Kamis (5/9), mengingatkan ...": the date is followed by the verb.
+# (a few words may come between: "Kamis (5/9), dalam keterangannya mengatakan").
+SPEECH_AFTER = re.compile(rf"^[^.;\n]{{0,35}}?\b({_SPEECH_VERBS})\b", re.IGNORECASE)
+# The date of an election named right before it ("Menjelang Pileg dan Pilpres 17 April 2019",
+# "pemungutan suara yang digelar pada 27 November 2024"): another event than the one reported.
+ELECTION_DAY_BEFORE = re.compile(
+    r"\b(?i:pemilu|pemilihan(?: umum)?|pilkada|pileg|pilpres|pilgub|pilbup|pilwali|pilkades|"
+    r"pemungutan suara|pencoblosan|hari h|hari pencoblosan|hari pemungutan suara)\b"
+    r"(?:\s+(?:(?i:dan|serentak|tahun|nasional|pemilu|pilkada|pileg|pilpres|legislatif|"
+    r"presiden|kepala daerah|gubernur|bupati|wakil|wali ?kota|yang|akan|dijadwalkan|digelar|"
+    r"dilaksanakan|berlangsung|jatuh|pada|tanggal)\b|\d{4}\b|[A-Z][\w\-]*)){0,8}\s*$"
+)
+# National voting days (KPU schedules; DOMAIN: the elections Netral supervises): a date equal to
+# one in a sentence about voting is the election day, not the reported event.
+VOTING_DAYS = frozenset(
+    dt.date.fromisoformat(d)
+    for d in (
+        "2015-12-09", "2017-02-15", "2018-06-27", "2019-04-17", "2020-12-09", "2024-02-14",
+        "2024-11-27",
+    )
+)  # fmt: skip
+VOTING_WORDS = re.compile(
+    r"\b(pemungutan suara|pencoblosan|hari h|coblos|pemilu|pilkada|pileg|pilpres|pemilihan)\b",
+    re.IGNORECASE,
+)
+# Dates of documents ("Surat Edaran Mendagri tanggal 5 Januari 2024"), of the past ("pernah",
+# "sebelumnya") and of publication stamps ("Diperbarui Kamis, 5 September 2024 10:15 WIB").
+DOCUMENT_WORD = re.compile(
+    r"\b(?i:surat|edaran|keputusan|peraturan|perbup|pergub|perwali|permendagri|instruksi|"
+    r"undang-undang|nomor|no\.|putusan|memorandum|telegram|tertanggal)|\b(?:SE|UU|SKB)\b(?!-)"
+)
+PAST_BEFORE = re.compile(
+    r"\b(sebelumnya|pernah|tahun lalu|bulan lalu|tahun sebelumnya|pada pemilu lalu|"
+    r"pada pilkada lalu)\b[^.;]*$",
+    re.IGNORECASE,
+)
+STAMP_BEFORE = re.compile(
+    r"\b(diperbarui|diterbitkan|dipublikasikan|diposting|diunggah|update|updated|terbit|"
+    r"publikasi|posted)\b\W{0,3}(pada\s+)?$",
+    re.IGNORECASE,
+)
+STAMP_AFTER = re.compile(r"^\s*[|,\-]?\s*\d{1,2}[:.]\d{2}\s*(wib|wita|wit)\b", re.IGNORECASE)
+# How long before publication a date may lie and still be the reported event: regional news
+# reports within days (the development half: 0 to 5 days); older dates are background.
+MAX_DAYS_BEFORE_PUBLICATION = 31
 
 
 @dataclass
 class DateHit:
     date: dt.date
     start: int
+    end: int
     weekday_named: bool
     year_given: bool
+    weekday_contradicts: bool = False
 
 
 def _year(value: str | None) -> int | None:
@@ -97,30 +173,43 @@ def _year(value: str | None) -> int | None:
     return y + 2000 if y < 100 else y
 
 
-def _resolve(day: int, month: int, year: int | None, weekday: str | None,
-             published: dt.date | None) -> dt.date | None:  # fmt: skip
-    """A calendar date; a missing year comes from the publication date and the weekday."""
+def _weekday(name: str | None) -> int | None:
+    return WEEKDAYS.get((name or "").lower().replace("'", "").replace("ahad", "minggu"))
+
+
+def _resolve(
+    day: int, month: int, year: int | None, weekday: str | None, published: dt.date | None
+) -> tuple[dt.date | None, bool]:
+    """(calendar date, whether the weekday named contradicts it).
+
+    A missing year comes from the publication date and the weekday: the year, among the
+    publication year and its neighbours, whose date falls on the weekday named, nearest the
+    publication date. When none does, the weekday contradicts the date."""
+    wd = _weekday(weekday)
     if year is not None:
         try:
-            return dt.date(year, month, day)
+            date = dt.date(year, month, day)
         except ValueError:
-            return None
+            return None, False
+        return date, wd is not None and date.weekday() != wd
     if published is None:
-        return None
-    wd = WEEKDAYS.get((weekday or "").lower().replace("'", "").replace("ahad", "minggu"))
+        return None, False
     options = []
     for y in (published.year, published.year - 1, published.year + 1):
         try:
             options.append(dt.date(y, month, day))
         except ValueError:
             continue
+    contradicts = False
     if wd is not None:
         matching = [d for d in options if d.weekday() == wd]
         if matching:
             options = matching
+        else:
+            contradicts = True
     # News reports what happened or is about to: the date nearest the publication date.
     options.sort(key=lambda d: abs((d - published).days))
-    return options[0] if options else None
+    return (options[0] if options else None), contradicts
 
 
 def find_dates(text: str, published: dt.date | None) -> list[DateHit]:
@@ -128,9 +217,9 @@ def find_dates(text: str, published: dt.date | None) -> list[DateHit]:
     taken: list[tuple[int, int]] = []
     for m in WORDED_DATE.finditer(text):
         month = MONTHS[m["mon"].lower()]
-        date = _resolve(int(m["d"]), month, _year(m["y"]), m["wd"], published)
+        date, contradicts = _resolve(int(m["d"]), month, _year(m["y"]), m["wd"], published)
         if date:
-            hits.append(DateHit(date, m.start(), bool(m["wd"]), bool(m["y"])))
+            hits.append(DateHit(date, m.start(), m.end(), bool(m["wd"]), bool(m["y"]), contradicts))
             taken.append(m.span())
     for m in NUMERIC_DATE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
@@ -141,41 +230,154 @@ def find_dates(text: str, published: dt.date | None) -> list[DateHit]:
         # bare "14/9" without weekday or year is too often a ratio or a regulation number
         if not m["wd"] and not m["y"] and "(" not in m.group(0):
             continue
-        date = _resolve(d, mo, _year(m["y"]), m["wd"], published)
+        date, contradicts = _resolve(d, mo, _year(m["y"]), m["wd"], published)
         if date:
-            hits.append(DateHit(date, m.start(), bool(m["wd"]), bool(m["y"])))
+            hits.append(DateHit(date, m.start(), m.end(), bool(m["wd"]), bool(m["y"]), contradicts))
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+# A sentence ends at a period before a capital, at a paragraph break, and at a line break after
+# closing punctuation (pasted text is often wrapped inside its sentences).
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])\s+(?=[A-Z\u201c\"])|(?<=[.!?:\u201d\")])[ \t]*\n\s*|\n[ \t]*\n\s*"
+)
+# A period after these ends no sentence: "Bupati Drs. H. Ahmad", "Nomor 10 Tahun 2016 No. 5".
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z][a-z]{0,2}|\b(?:Drs|Prof|Hj|KH|No|Kab|Kec|Kel|Jl|Pol|Inf|Sos|Pd|Si|Kom)|\.[A-Za-z]+)"
+    r"\.$"
+)
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Start and end of the sentence around pos (abbreviations do not end one)."""
+    start, end = 0, len(text)
+    for m in _SENTENCE_END.finditer(text):
+        if "\n\n" not in m.group(0) and _ABBREVIATION.search(
+            text[max(0, m.start() - 8) : m.start()]
+        ):
+            continue
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return start, end
+
+
+def _last(rx: re.Pattern[str], text: str) -> int:
+    """End of the last match of rx in text, -1 when none."""
+    found = -1
+    for m in rx.finditer(text):
+        found = m.end()
+    return found
+
+
+def _election_day(before: str, hit: DateHit) -> bool:
+    """Whether the date is written as the day of an election named right before it.
+
+    "Menjelang Pileg dan Pilpres 17 April 2019" is; "mengadakan sosialisasi untuk Pemilu 2024
+    pada Jumat (20/10/2023)" is not: an event is named first in the clause, and the election's
+    year is not the date's."""
+    m = ELECTION_DAY_BEFORE.search(before)
+    if m is None:
+        return False
+    years = {int(y) for y in re.findall(r"\b(20\d\d)\b", m.group(0))}
+    if years and hit.date.year not in years:
+        return False
+    clause = before[before.rfind(",", 0, m.start()) + 1 : m.start()]
+    return not EVENT_ANCHOR.search(clause) or hit.date in VOTING_DAYS
+
+
+def date_reason(text: str, hit: DateHit, published: dt.date | None) -> str | None:
+    """Why this date is not the date of the reported event, or None when it may be."""
+    s_start, s_end = _sentence_bounds(text, hit.start)
+    before = text[s_start : hit.start]
+    after_text = text[hit.end : s_end]
+    # a dateline ("PASER, Kamis (5/9/2024) - ...") or a publication stamp
+    dash_after = re.search(r"\s[-\u2013\u2014]\s", text[hit.end : hit.end + 6])
+    if hit.start < 80 and dash_after and not EVENT_ANCHOR.search(before):
+        return "dateline"
+    if STAMP_BEFORE.search(before) or STAMP_AFTER.search(text[hit.end : hit.end + 20]):
+        return "publication stamp"
+    if hit.weekday_contradicts:
+        return "weekday contradicts"
+    if published is not None:
+        days = (hit.date - published).days
+        if days > 1:
+            return "after publication"
+        if days < -MAX_DAYS_BEFORE_PUBLICATION:
+            return "long before publication"
+    tail = re.sub(r"^[^\d]*\d[^ ]*\s+\w+\.?\s*\d{0,4}", "", text[hit.start : hit.start + 60])
+    if PERIOD_CUES.search(text[max(0, hit.start - 60) : hit.start]) or FUTURE_CUES.search(tail):
+        return "period or future"
+    if re.search(r"\b(akan|dijadwalkan|rencananya|direncanakan)\b[^.;,]{0,40}$", before, re.I):
+        return "period or future"
+    if _election_day(before, hit):
+        return "election day"
+    if hit.date in VOTING_DAYS and VOTING_WORDS.search(text[s_start:s_end]):
+        return "election day"
+    near = before[-70:]
+    document_at = _last(DOCUMENT_WORD, near)
+    if (
+        document_at >= 0
+        and not re.search(r"[.;]", near[document_at:])
+        and _last(EVENT_ANCHOR, near) < document_at
+    ):
+        return "document"
+    if PAST_BEFORE.search(before):
+        return "past event"
+    spoken = SPEECH_AFTER.search(after_text)
+    if spoken:
+        gap = after_text[: spoken.start(1)]
+        # "membuka sosialisasi di Aula X, Senin (9/9), dan meminta ASN netral": the date is
+        # the event's, the speaking is joined to it
+        joined = re.search(r"\b(dan|serta|sekaligus|sambil|seraya|sembari)\b", gap, re.I)
+        if not EVENT_ANCHOR.search(gap) and not (joined and EVENT_ANCHOR.search(before)):
+            return "statement"
+    speech_at = _last(SPEECH, before)
+    if speech_at >= 0 and _last(STRONG_ANCHOR, before) < speech_at:
+        return "statement"
+    if EVENT_ANCHOR.search(before):
+        return None
+    # No anchor before: the sentence must go on to report the event with a strong anchor
+    # ("Senin (9/9), Bawaslu menggelar ...", not "Kamis (12/9), ASN dilarang ikut kampanye")
+    # and not to quote someone.
+    first_speech = SPEECH.search(after_text)
+    first_event = STRONG_ANCHOR.search(after_text)
+    if first_event and (first_speech is None or first_event.start() < first_speech.start()):
+        return None
+    return "no event named"
 
 
 def event_date(text: str, published: dt.date | None) -> dt.date | None:
     """The date the reported event took place, or None: never invented.
 
-    Preference: the first date written with its weekday ("Sabtu (14/9)"), which is how regional
-    news dates the event it reports; else the first date introduced by an event verb
-    ("digelar ... pada 22 September 2024"). Dates of periods ("hingga 10 Februari") and of the
-    future ("17 April mendatang") are skipped."""
+    Only dates tied to the event (an event verb or noun in their sentence, not someone speaking,
+    not a document, an election day, a period, the future or a publication stamp) are kept.
+    A date written with its weekday ("Sabtu (14/9)") is how regional news dates the event it
+    reports and wins over dates without; when two different dates remain at that level, or a
+    date's weekday contradicts it, the article is ambiguous and None is returned."""
     hits = find_dates(text, published)
     usable = []
     for h in hits:
-        before = text[max(0, h.start - 60) : h.start]
-        after = text[h.start : h.start + 60]
-        tail = re.sub(r"^[^\d]*\d[^ ]*\s+\w+\.?\s*\d{0,4}", "", after)
-        if PERIOD_CUES.search(before) or FUTURE_CUES.search(tail):
-            continue
-        if STATEMENT_CUES.search(before) or STATEMENT_AFTER.search(text[h.start : h.start + 60]):
-            continue
-        if published is not None and (h.date - published).days > 1 and not h.weekday_named:
-            continue
-        usable.append(h)
-    for h in usable:
-        if h.weekday_named:
-            return h.date
-    for h in usable:
-        before = text[max(0, h.start - 80) : h.start]
-        if EVENT_CUES.search(before):
-            return h.date
+        reason = date_reason(text, h, published)
+        if reason == "weekday contradicts" and _tied_to_event(text, h):
+            return None
+        if reason is None:
+            usable.append(h)
+    for level in (True, False):
+        dates = {h.date for h in usable if h.weekday_named is level}
+        if len(dates) == 1:
+            return dates.pop()
+        if len(dates) > 1:
+            return None
     return None
+
+
+def _tied_to_event(text: str, hit: DateHit) -> bool:
+    s_start, s_end = _sentence_bounds(text, hit.start)
+    return bool(EVENT_ANCHOR.search(text[s_start:s_end]))
 
 
 # --- kinds -------------------------------------------------------------------------------
