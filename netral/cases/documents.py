@@ -220,15 +220,14 @@ def forwarding_letter_text(
         body = _(
             "Berdasarkan hasil kajian awal atas laporan yang diterima %(unit)s pada tanggal "
             "%(date)s dengan nomor pelacakan %(tracking)s, laporan tersebut memuat dugaan "
-            "pelanggaran peraturan perundang-undangan lainnya yang bukan merupakan pelanggaran "
-            "%(election)s dan menjadi kewenangan instansi Saudara. Laporan tersebut tidak "
+            "pelanggaran peraturan perundang-undangan lainnya yang menjadi kewenangan instansi "
+            "Saudara. Laporan tersebut tidak "
             "diregistrasi dan bersama ini kami teruskan untuk ditindaklanjuti sesuai ketentuan "
             "peraturan perundang-undangan, dengan uraian sebagai berikut:"
         ) % {
             "unit": unit,
             "date": date_format(received.astimezone(zone.tz).date(), "j F Y") if received else "-",
             "tracking": case.tracking_number or case.reference,
-            "election": text.election,
         }
         return {
             "letter_subject": subject,

@@ -85,8 +85,8 @@ def _direct_forwarding_outcome(case: Case) -> list[str]:
     lines = [
         _(
             "Hasil kajian awal: laporan Anda memuat dugaan pelanggaran peraturan "
-            "perundang-undangan lain di luar kewenangan pengawas pemilu. Laporan tidak "
-            "diregistrasi dan diteruskan kepada %(to)s yang berwenang untuk ditindaklanjuti."
+            "perundang-undangan lain yang menjadi kewenangan instansi lain. Laporan tidak "
+            "diregistrasi dan diteruskan kepada %(to)s untuk ditindaklanjuti."
         )
         % {"to": ", ".join(recipients) or _("instansi")}
     ]
