@@ -19,7 +19,7 @@ from netral.accounts.models import Role, User
 from netral.cases.models import Case
 from netral.cases.services import case_receive
 from netral.monitoring.services import deadlines_watch
-from tests.cases.conftest import file_report
+from tests.cases.conftest import file_report, seed_deadline_rules
 from tests.cases.test_legal_clocks import _papua_unit
 from tests.conftest import client_for
 from tests.factories import UserFactory
@@ -36,6 +36,10 @@ def wall(*parts: int) -> dt.datetime:
 
 @pytest.fixture
 def cases() -> dict[str, Case]:
+    from netral.cases.models import DeadlineRule
+
+    if not DeadlineRule.objects.exists():  # flushed by an earlier transactional test
+        seed_deadline_rules()
     kutim = UserFactory(username="siti", role=Role.PANWASLU_KECAMATAN, region="64.08.04")
     papua = UserFactory(username="yosua", role=Role.BAWASLU_KABKOTA, region="91.03")
     known = {"event_date": dt.date(2024, 11, 6), "known_date": dt.date(2024, 11, 7)}
