@@ -18,6 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from netral.cases.models import (
@@ -35,6 +36,7 @@ from netral.elections.models import Regime
 
 if TYPE_CHECKING:
     from netral.accounts.models import User
+    from netral.cases.models import RecipientProfile
     from netral.registry.models import Region
 
 TEMPLATES = {
@@ -196,8 +198,8 @@ def forwarding_letter_text(
     DOMAIN §6, §7), from the editable RecipientProfile, in the case's regime (point 9). A basis
     is printed only when the profile has one for this regime, and the follow-up deadline only
     when its rule is sourced (point 11: never "pasal tidak ditemukan")."""
-    from netral.cases.deadlines import rule_get
-    from netral.cases.models import Confidence, DeadlineStep, RecipientProfile
+    from netral.cases.models import RecipientProfile
+    from netral.cases.workflow import is_direct_forwarding
     from netral.elections.models import Regime
 
     text = regime_text(case.regime)
@@ -207,6 +209,34 @@ def forwarding_letter_text(
         "unit": unit,
         "election": text.election,
     }
+    if is_direct_forwarding(case):
+        # Kajian awal forwarded the report without registration (DOMAIN §5.5 note on
+        # PERUU_LAIN, "diteruskan kepada instansi yang berwenang"; issue 12 point 15): no
+        # registration number, no finding, and the basis is the regime's procedural regulation
+        # without an article (the article is UNCONFIRMED in DOMAIN).
+        received = case.received_at or case.filed_at
+        zone = case_zone(case)
+        subject = _("Penerusan Laporan Dugaan Pelanggaran Peraturan Perundang-undangan Lainnya")
+        body = _(
+            "Berdasarkan hasil kajian awal atas laporan yang diterima %(unit)s pada tanggal "
+            "%(date)s dengan nomor pelacakan %(tracking)s, laporan tersebut memuat dugaan "
+            "pelanggaran peraturan perundang-undangan lainnya yang menjadi kewenangan instansi "
+            "Saudara. Laporan tersebut tidak "
+            "diregistrasi dan bersama ini kami teruskan untuk ditindaklanjuti sesuai ketentuan "
+            "peraturan perundang-undangan, dengan uraian sebagai berikut:"
+        ) % {
+            "unit": unit,
+            "date": date_format(received.astimezone(zone.tz).date(), "j F Y") if received else "-",
+            "tracking": case.tracking_number or case.reference,
+        }
+        return {
+            "letter_subject": subject,
+            "letter_body": body,
+            "letter_basis": text.procedure,
+            "procedure": text.procedure,
+            "due_printed": _due_printed(case, recommendation, profile),
+            "direct_forwarding": True,
+        }
     if profile is None:
         subject = _("Penerusan Hasil Penanganan Dugaan Pelanggaran")
         body = (
@@ -226,27 +256,35 @@ def forwarding_letter_text(
             if case.regime == Regime.PILKADA
             else profile.legal_basis_pemilu
         )
-    due_printed = False
-    if recommendation.due_at is not None:
-        rule = rule_get(regime=case.regime, step=DeadlineStep.PPK_TINDAK_LANJUT)
-        sourced = (
-            profile is not None
-            and not profile.asn_follow_up
-            and bool(profile.follow_up_basis)
-            and profile.confidence != Confidence.UNCONFIRMED
-        ) or (
-            (profile is None or profile.asn_follow_up)
-            and rule is not None
-            and rule.confidence != Confidence.UNCONFIRMED
-        )
-        due_printed = sourced
     return {
         "letter_subject": subject,
         "letter_body": body,
         "letter_basis": basis,
         "procedure": text.procedure,
-        "due_printed": due_printed,
+        "due_printed": _due_printed(case, recommendation, profile),
     }
+
+
+def _due_printed(
+    case: Case, recommendation: Recommendation, profile: RecipientProfile | None
+) -> bool:
+    """The follow-up deadline is printed only when its rule is sourced (issue 12 point 11)."""
+    from netral.cases.deadlines import rule_get
+    from netral.cases.models import Confidence, DeadlineStep
+
+    if recommendation.due_at is None:
+        return False
+    rule = rule_get(regime=case.regime, step=DeadlineStep.PPK_TINDAK_LANJUT)
+    return (
+        profile is not None
+        and not profile.asn_follow_up
+        and bool(profile.follow_up_basis)
+        and profile.confidence != Confidence.UNCONFIRMED
+    ) or (
+        (profile is None or profile.asn_follow_up)
+        and rule is not None
+        and rule.confidence != Confidence.UNCONFIRMED
+    )
 
 
 def document_generate(

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from netral.cases.models import Case, PersonFinding, Recipient, Status, ViolationType
 from netral.cases.models.choices import CLOSED_STATUSES
+from netral.cases.workflow import is_direct_forwarding
 
 
 def public_status_label(status: str) -> str:
@@ -25,7 +26,10 @@ def public_status_label(status: str) -> str:
 
 def public_outcome(case: Case) -> list[str]:
     """Sentences for a closed case; [] while it is open. No names of reported persons,
-    witnesses or officers: counts, kinds of violation, institutions and follow-up only."""
+    witnesses or officers: counts, kinds of violation, institutions and follow-up only.
+    A report that kajian awal forwarded without registration (T25) says so once forwarded."""
+    if is_direct_forwarding(case) and case.status != Status.KAJIAN_AWAL:
+        return _direct_forwarding_outcome(case)
     if case.status not in CLOSED_STATUSES:
         return []
     if case.status == Status.DICABUT:
@@ -70,6 +74,28 @@ def public_outcome(case: Case) -> list[str]:
         lines.append(_("Instansi yang berwenang telah menjatuhkan sanksi."))
     elif recommendations:
         lines.append(_("Pengawas memantau tindak lanjutnya oleh instansi tersebut."))
+    return lines
+
+
+def _direct_forwarding_outcome(case: Case) -> list[str]:
+    """Plain words for a report forwarded directly after kajian awal (DOMAIN §5.5 note on
+    PERUU_LAIN; issue 12 point 15): not registered, not examined by the supervisor."""
+    recommendations = list(case.recommendations.all())
+    recipients = sorted({_label(Recipient, r.recipient) for r in recommendations})
+    lines = [
+        _(
+            "Hasil kajian awal: laporan Anda memuat dugaan pelanggaran peraturan "
+            "perundang-undangan lain yang menjadi kewenangan instansi lain. Laporan tidak "
+            "diregistrasi dan diteruskan kepada %(to)s untuk ditindaklanjuti."
+        )
+        % {"to": ", ".join(recipients) or _("instansi")}
+    ]
+    if any(r.sanctions.exists() for r in recommendations):
+        lines.append(_("Instansi yang berwenang telah menjatuhkan sanksi."))
+    elif case.status not in CLOSED_STATUSES:
+        lines.append(_("Pengawas memantau tindak lanjutnya oleh instansi tersebut."))
+    else:
+        lines.append(_("Pemantauan tindak lanjut oleh pengawas telah selesai."))
     return lines
 
 

@@ -60,6 +60,7 @@ class Need(enum.StrEnum):
     RECOMMENDATION = "RECOMMENDATION"  # at least one penerusan recorded
     FOLLOW_UP_DONE = "FOLLOW_UP_DONE"  # every penerusan in a terminal follow-up state
     COMPLETION_LAPSED = "COMPLETION_LAPSED"  # the completion window has passed
+    DIRECT_FORWARDING = "DIRECT_FORWARDING"  # kajian awal: PERUU_LAIN, forwarded unregistered
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,20 @@ TRANSITIONS: list[Transition] = [
         (Need.FOLLOW_UP_DONE,),
         "Semua penerusan selesai ditindaklanjuti",
     ),
+    # Kajian awal found a violation of other laws and the officer chose direct forwarding:
+    # the report is "diteruskan kepada instansi yang berwenang" without registration (DOMAIN
+    # §5.5 note on PERUU_LAIN; Perbawaslu 7/2022, article UNCONFIRMED: Ps. 21 or 22), once the
+    # forwarding letter is recorded (issue 12 point 15).
+    _t(
+        "T25",
+        {S.KAJIAN_AWAL},
+        S.DITERUSKAN,
+        {P},
+        (Need.DIRECT_FORWARDING, Need.RECOMMENDATION),
+        "Perbawaslu 7/2022 (kajian awal: diteruskan kepada instansi yang berwenang)",
+        pilkada="Perbawaslu 8/2020 jo. Perbawaslu 9/2024 (kajian awal: diteruskan kepada "
+        "instansi yang berwenang)",
+    ),
     _t(
         "T24",
         {S.SELESAI, S.DIHENTIKAN, S.TIDAK_DIREGISTRASI},
@@ -285,6 +300,18 @@ STAMPS: dict[str, str] = {
 
 def allowed_targets(case: Case, *, actor_kind: Actor = Actor.PENGAWAS) -> list[Transition]:
     return [t for t in ALLOWED.get(case.status, {}).values() if actor_kind in t.actors]
+
+
+def is_direct_forwarding(case: Case) -> bool:
+    """Kajian awal chose direct forwarding of a PERUU_LAIN report, which stays unregistered
+    (DOMAIN §5.5 note; issue 12 point 15)."""
+    from netral.cases.models import InitialAssessment
+
+    return (
+        case.direct_forwarding
+        and case.initial_assessment == InitialAssessment.PERUU_LAIN
+        and not case.registration_number
+    )
 
 
 def _check_needs(case: Case, tr: Transition, note: str, updates: dict[str, Any]) -> None:
@@ -319,6 +346,13 @@ def _check_needs(case: Case, tr: Transition, note: str, updates: dict[str, Any])
         ):
             raise InvalidTransition(
                 _("Perkara hanya dapat dihentikan bila semua terlapor tidak terbukti.")
+            )
+        if need == Need.DIRECT_FORWARDING and not is_direct_forwarding(case):
+            raise InvalidTransition(
+                _(
+                    "Hanya laporan dengan hasil kajian awal dugaan pelanggaran peraturan "
+                    "perundang-undangan lainnya yang diteruskan langsung tanpa registrasi."
+                )
             )
         if need == Need.RECOMMENDATION and not case.recommendations.exists():
             raise InvalidTransition(_("Catat dulu penerusan/rekomendasi kepada instansi."))

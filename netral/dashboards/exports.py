@@ -48,6 +48,7 @@ from netral.cases.models import (
     ReporterKind,
     Status,
 )
+from netral.cases.zones import Zone, zone_for_code
 from netral.core.spreadsheets import FORMULA_STARTS, formula_safe, xlsx_workbook
 from netral.declarations.models import SignatureMethod
 from netral.elections.models import Regime
@@ -78,9 +79,14 @@ class Dataset:
     title: str | _StrPromise
     columns: tuple[Column, ...]
     rows_for: Callable[[AnyUser, Scope], QuerySet[Any]]
+    # The region code whose zone (WIB/WITA/WIT) each row's times are in: the handling unit of
+    # a case, the region of a pledge event (issue 12 point 7: every time carries its zone, and
+    # a list over several regions gives each row its own). Blank: the rows have no times.
+    zone_field: str = ""
 
     def headers(self) -> list[str]:
-        return [str(c.header) for c in self.columns]
+        names = [str(c.header) for c in self.columns]
+        return [*names, str(_("Zona waktu"))] if self.zone_field else names
 
     def queryset(self, user: AnyUser, scope: Scope, target: str = "csv") -> QuerySet[Any]:
         """The rows as a values_list, each column computed in the database where it can be:
@@ -94,6 +100,8 @@ class Dataset:
             else:
                 annotations[f"export_{i}"] = expression
                 names.append(f"export_{i}")
+        if self.zone_field:
+            names.append(self.zone_field)  # read, then replaced by the zone's name
         rows: QuerySet[Any] = qs.annotate(**annotations).values_list(*names)
         return rows
 
@@ -104,17 +112,27 @@ class Dataset:
         kinds = [_kind(self.rows_for(user, scope).model, c) for c in self.columns]
         converters = [_converter(c, k, target) for c, k in zip(self.columns, kinds, strict=True)]
         sql, params = qs.query.sql_with_params()
+        zones: dict[str | None, Zone] = {}
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)
-            if not any(converters):
+            if not any(converters) and not self.zone_field:
                 while chunk := cursor.fetchmany(CHUNK_SIZE):
                     yield chunk
                 return
             while chunk := cursor.fetchmany(CHUNK_SIZE):
+                values_by_column = list(zip(*chunk, strict=True))
+                row_zones: list[Zone] | None = None
+                if self.zone_field:
+                    row_zones = [
+                        zones.get(code) or zones.setdefault(code, zone_for_code(code))
+                        for code in values_by_column.pop()
+                    ]
                 columns = [
-                    convert(list(values)) if convert else values
-                    for convert, values in zip(converters, zip(*chunk, strict=True), strict=True)
+                    convert(list(values), row_zones) if convert else values
+                    for convert, values in zip(converters, values_by_column, strict=True)
                 ]
+                if row_zones is not None:
+                    columns.append([z.abbreviation for z in row_zones])
                 yield list(zip(*columns, strict=True))
 
     def rows(self, user: AnyUser, scope: Scope, target: str = "csv") -> Iterator[tuple[Any, ...]]:
@@ -162,7 +180,8 @@ def _sql_value(column: Column, kind: str, target: str) -> Any:
     return None
 
 
-ColumnConverter = Callable[[list[Any]], list[Any]]
+# A column of a chunk, with each row's zone (None: the dataset has no zone field).
+ColumnConverter = Callable[[list[Any], list[Zone] | None], list[Any]]
 _BOOL_LABELS: dict[Any, str] = {True: "ya", False: "tidak"}  # 1 and 0 too (equal keys)
 
 
@@ -199,26 +218,27 @@ def _converter(column: Column, kind: str, target: str) -> ColumnConverter | None
     sqlite = connection.vendor == "sqlite"
     if column.convert is not None:
         convert = column.convert
-        return lambda values: [convert(v) for v in values]
+        return lambda values, zones: [convert(v) for v in values]
     if column.sql is not None or column.choices is not None or kind == "bool":
         return None  # computed in SQL
     if kind == "datetime":
         return _datetimes(target)
     if kind == "date" and sqlite and target == "xlsx":
-        return lambda values: [
+        return lambda values, zones: [
             dt.date.fromisoformat(v) if isinstance(v, str) else v for v in values
         ]
     if kind == "uuid" and sqlite:
-        return lambda values: [str(uuid.UUID(v)) if v else "" for v in values]
+        return lambda values, zones: [str(uuid.UUID(v)) if v else "" for v in values]
     return None
 
 
 def _datetimes(target: str) -> ColumnConverter:
-    """Stored UTC (SQLite: ISO text) -> local time: ISO 8601 with offset in CSV, naive local
-    time in XLSX (Excel has no time zones)."""
-    zone = timezone.get_current_timezone()
+    """Stored UTC (SQLite: ISO text) -> local time of each row's zone (the "Zona waktu"
+    column names it): ISO 8601 with that zone's offset in CSV, naive local time in XLSX
+    (Excel has no time zones). Without a zone field: the server's zone, as its offset says."""
+    default = timezone.get_current_timezone()
 
-    def local(value: Any) -> dt.datetime | None:
+    def local(value: Any, zone: Any) -> dt.datetime | None:
         if value is None:
             return None
         if isinstance(value, str):  # an expression's result on SQLite: ISO text
@@ -227,11 +247,19 @@ def _datetimes(target: str) -> ColumnConverter:
             value = value.replace(tzinfo=dt.UTC)
         return value.astimezone(zone)  # type: ignore[no-any-return]
 
-    if target == "xlsx":
-        return lambda values: [
-            v.replace(tzinfo=None) if (v := local(raw)) is not None else None for raw in values
+    def convert(values: list[Any], zones: list[Zone] | None) -> list[Any]:
+        tzs = [z.tz for z in zones] if zones is not None else [default] * len(values)
+        if target == "xlsx":
+            return [
+                v.replace(tzinfo=None) if (v := local(raw, tz)) is not None else None
+                for raw, tz in zip(values, tzs, strict=True)
+            ]
+        return [
+            v.isoformat() if (v := local(raw, tz)) is not None else ""
+            for raw, tz in zip(values, tzs, strict=True)
         ]
-    return lambda values: [v.isoformat() if (v := local(raw)) is not None else "" for raw in values]
+
+    return convert
 
 
 def _officials(user: AnyUser, scope: Scope) -> QuerySet[Any]:
@@ -290,6 +318,7 @@ CASES = Dataset(
         Column(_("Tenggat berikutnya"), "due_at"),
     ),
     rows_for=_cases,
+    zone_field="handling_region_id",
 )
 
 
@@ -326,6 +355,7 @@ REPORTS = Dataset(
         Column(_("Wilayah kejadian"), "incident_region_id"),
     ),
     rows_for=_reports,
+    zone_field="handling_region_id",
 )
 
 
@@ -349,6 +379,7 @@ FOLLOW_UPS = Dataset(
         Column(_("Tenggat tindak lanjut"), "due_at"),
     ),
     rows_for=_recommendations,
+    zone_field="case__handling_region_id",
 )
 
 
@@ -373,6 +404,7 @@ SIGNATURES = Dataset(
         Column(_("Dicabut"), "revoked_at"),
     ),
     rows_for=_signatures,
+    zone_field="event__region_id",
 )
 
 DATASETS: dict[str, Dataset] = {

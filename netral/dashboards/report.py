@@ -113,7 +113,7 @@ def report_xlsx(*, dashboard: Dashboard) -> bytes:
         [_("Wilayah"), dashboard.scope_name, dashboard.scope_code or ""],
         [_("Pemilihan"), dashboard.event_name],
         [_("Periode"), _period(dashboard)],
-        [_("Dibuat"), dashboard.generated_at.strftime("%Y-%m-%d %H:%M %Z")],
+        [_("Dibuat"), dashboard.generated_label],
         [],
         *([figure.label, figure.value, figure.suffix] for figure in dashboard.figures),
         *([gap] for gap in dashboard.gaps),

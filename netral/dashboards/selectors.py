@@ -253,6 +253,17 @@ def _cache_key(user: AnyUser, filters: DashboardFilters, scope: Scope) -> str:
     return f"netral:dashboard:v1:{digest}"
 
 
+def _zone_code(user: AnyUser, scope: Scope) -> str | None:
+    """The region whose zone a dashboard's times are in: the chosen scope, else the viewer's
+    own unit (their first jurisdiction root); national viewers: Bawaslu RI, WIB."""
+    if scope.code:
+        return scope.code
+    codes = access.jurisdiction_codes(user)
+    if codes is access.NATIONAL or not codes:
+        return None
+    return min(codes)
+
+
 def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope) -> Dashboard:
     event = filters.event
     dashboard = Dashboard(
@@ -265,6 +276,7 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
         date_to=filters.date_to,
         generated_at=timezone.now(),
         breadcrumbs=_breadcrumbs(user, scope),
+        zone_code=_zone_code(user, scope),
     )
     officials = officials_in_scope(user=user, scope=scope)
     signatures = signatures_in_scope(user=user, filters=filters)

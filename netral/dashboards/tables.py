@@ -136,6 +136,16 @@ class Dashboard:
     breadcrumbs: list[tuple[str | None, str]] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)  # metrics not available yet, said plainly
     tallied: bool = False  # read from the tallies (netral/dashboards/tallies.py), not the rows
+    # The region whose zone the report's times are printed in (issue 12 point 7): the scope,
+    # or for the user's whole jurisdiction the viewer's unit; None: Bawaslu RI (WIB).
+    zone_code: str | None = None
+
+    @property
+    def generated_label(self) -> str:
+        """'2024-11-14 21:05 WITA': when the figures were computed, with the zone's name."""
+        from netral.cases.zones import format_local, zone_for_code
+
+        return format_local(self.generated_at, zone_for_code(self.zone_code), "%Y-%m-%d %H:%M")
 
     def table(self, key: str) -> Table:
         for table in self.tables:

@@ -30,6 +30,7 @@ from netral.cases.models import (
     Recommendation,
 )
 from netral.cases.notifications import notify_officer
+from netral.cases.zones import case_zone, format_local
 from netral.monitoring.models import DeadlineAlert
 
 if TYPE_CHECKING:
@@ -96,9 +97,8 @@ def _alert_case(case: Case, kind: str, label: str) -> None:
             message=_("Tahap %(step)s, tenggat %(due)s (%(basis)s).")
             % {
                 "step": case.due_step,
-                "due": timezone.localtime(case.due_at).strftime("%d-%m-%Y %H:%M")
-                if case.due_at
-                else "-",
+                # in the handling unit's zone, with its name (issue 12 point 7)
+                "due": format_local(case.due_at, case_zone(case)),
                 "basis": case.due_basis,
             },
         )

@@ -259,9 +259,9 @@ def test_exported_values_match_the_database_column_by_column(
 ) -> None:
     """Per-column conversion (no model converters) gives what the ORM gives: local times with
     their offset, labels for choices, ya/tidak for booleans, dates as ISO."""
-    from django.utils import timezone
 
     from netral.cases.models import Case, Status
+    from netral.cases.zones import case_zone
 
     body = b"".join(alice_client.get("/dasbor/ekspor/cases.csv").streaming_content)
     rows = {int(r[0]): r for r in list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))[1:]}
@@ -270,8 +270,11 @@ def test_exported_values_match_the_database_column_by_column(
         row = rows[case.pk]
         assert row[5] == str(Status(case.status).label)
         assert row[10] == (case.event_date.isoformat() if case.event_date else "")
-        expected = timezone.localtime(case.received_at).isoformat() if case.received_at else ""
+        # each row in its handling unit's zone, named in the last column (issue 12 point 7)
+        zone = case_zone(case)
+        expected = case.received_at.astimezone(zone.tz).isoformat() if case.received_at else ""
         assert row[12] == expected
+        assert row[-1] == zone.abbreviation
     officials = b"".join(alice_client.get("/dasbor/ekspor/officials.csv").streaming_content)
     active = {r[11] for r in list(csv.reader(io.StringIO(officials.decode("utf-8-sig"))))[1:]}
     assert active == {"ya", "tidak"}

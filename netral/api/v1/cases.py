@@ -16,6 +16,7 @@ from netral.cases.models import Case, Status
 from netral.cases.selectors import CaseFilters
 from netral.cases.services import case_forward, case_receive, case_register
 from netral.cases.workflow import case_transition
+from netral.cases.zones import case_zone, local_in
 from netral.core.bounds import TEXT_MAX
 from netral.core.errors import ApplicationError
 
@@ -39,6 +40,9 @@ class CaseOut(Schema):
     due_step: str
     due_basis: str
     created_at: dt.datetime
+    # Times are ISO 8601 with the offset of the handling unit's zone, named here (issue 12
+    # point 7): "WIB" (+07:00), "WITA" (+08:00) or "WIT" (+09:00).
+    time_zone: str
 
 
 class CasePageOut(Schema):
@@ -52,6 +56,7 @@ class CaseTransitionIn(Schema):
 
 
 def _out(c: Case) -> CaseOut:
+    zone = case_zone(c)
     return CaseOut(
         id=c.pk,
         code=str(c.code),
@@ -64,10 +69,11 @@ def _out(c: Case) -> CaseOut:
         incident_region=c.incident_region_id,
         handling_region=c.handling_region_id,
         forwarded_to_region=c.forwarded_to_region_id,
-        due_at=c.due_at,
+        due_at=local_in(c.due_at, zone) if c.due_at else None,
         due_step=c.due_step,
         due_basis=c.due_basis,
-        created_at=c.created_at,
+        created_at=local_in(c.created_at, zone),
+        time_zone=zone.abbreviation,
     )
 
 

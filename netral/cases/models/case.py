@@ -244,6 +244,10 @@ class CaseEvent(models.Model):
         )
         IDENTITY_VIEWED = "IDENTITY_VIEWED", _("Identitas pelapor rahasia dilihat")
         REGIME_CORRECTED = "REGIME_CORRECTED", _("Rezim/pemilihan perkara diperbaiki")
+        DIRECT_FORWARDING = (
+            "DIRECT_FORWARDING",
+            _("Hasil kajian awal: diteruskan kepada instansi yang berwenang tanpa registrasi"),
+        )
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=32, choices=Type.choices)

@@ -31,6 +31,7 @@ from netral.cases.workflow import (
     InvalidTransition,
     case_refresh_deadline,
     case_transition,
+    is_direct_forwarding,
 )
 from netral.cases.zones import case_zone
 from netral.core.errors import ApplicationError
@@ -53,9 +54,14 @@ def recommendation_create(
     letter_number: str,
     letter_date: dt.date,
 ) -> Recommendation:
-    """One penerusan (§6) with letter number and date; the first one moves the case (T20)."""
-
-    if reported_person is not None and reported_person.finding != PersonFinding.TERBUKTI:
+    """One penerusan (§6) with letter number and date; the first one moves the case (T20, or
+    T25 for a report that kajian awal forwards directly without registration, DOMAIN §5.5)."""
+    direct = is_direct_forwarding(case)
+    if (
+        reported_person is not None
+        and not direct
+        and reported_person.finding != PersonFinding.TERBUKTI
+    ):
         raise ApplicationError(_("Penerusan hanya untuk terlapor yang terbukti."))
     if not letter_number.strip():
         raise ApplicationError(_("Nomor surat wajib diisi."))
@@ -82,7 +88,10 @@ def recommendation_create(
     )
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        if case.status not in (S.DIPUTUS, S.DITERUSKAN, S.PEMANTAUAN_TINDAK_LANJUT):
+        direct = is_direct_forwarding(case)
+        if case.status not in (S.DIPUTUS, S.DITERUSKAN, S.PEMANTAUAN_TINDAK_LANJUT) and not (
+            direct and case.status == S.KAJIAN_AWAL
+        ):
             raise InvalidTransition(_("Penerusan hanya setelah status diputus."))
         try:
             with transaction.atomic():
@@ -122,8 +131,8 @@ def recommendation_create(
             region_code=case.audit_region_code,
         )
         document_generate(case=case, kind="FORWARDING_LETTER", actor=actor, recommendation=rec)
-        if case.status == S.DIPUTUS:
-            case_transition(case=case, to=S.DITERUSKAN, actor=actor)
+        if case.status in (S.DIPUTUS, S.KAJIAN_AWAL):
+            case_transition(case=case, to=S.DITERUSKAN, actor=actor)  # T20 / T25
         else:
             case.refresh_from_db()
             case_refresh_deadline(case=case)

@@ -137,6 +137,13 @@ def case_kajian_awal_record(
                 "'tidak memenuhi syarat'."
             )
         )
+    if direct_forwarding and result != InitialAssessment.PERUU_LAIN:
+        raise ApplicationError(
+            _(
+                "Diteruskan langsung tanpa registrasi hanya untuk hasil dugaan pelanggaran "
+                "peraturan perundang-undangan lainnya."
+            )
+        )
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.status == S.DITERIMA:
@@ -151,10 +158,31 @@ def case_kajian_awal_record(
             obj=locked,
             action="case.kajian_awal",
             actor=actor,
-            after={"result": result, "checklist": checklist},
+            after={
+                "result": result,
+                "checklist": checklist,
+                "direct_forwarding": direct_forwarding,
+            },
             region_code=locked.audit_region_code,
             note=note,
         )
+        if direct_forwarding:
+            # PERUU_LAIN is registered and handled by default; with this option the report is
+            # not registered and goes to the competent authority (DOMAIN §5.5 note, Perbawaslu
+            # 7/2022 "diteruskan kepada instansi yang berwenang", article UNCONFIRMED). The case
+            # waits in KAJIAN_AWAL for the forwarding letter (forwarding.recommendation_create),
+            # which takes T25 to DITERUSKAN.
+            CaseEvent.objects.create(
+                case=locked,
+                type=CaseEvent.Type.DIRECT_FORWARDING,
+                actor=actor,
+                actor_label=str(actor),
+                note=note,
+                parameters={"result": result},
+                public=True,
+            )
+            case_refresh_deadline(case=locked)
+            return locked
         if result in REGISTRABLE_ASSESSMENTS:
             return case_register(case=locked, actor=actor, note=note)
         if result == InitialAssessment.LENGKAPI:

@@ -35,7 +35,7 @@ from netral.cases.models import Case, Origin, Status
 from netral.cases.sanction_rules import campaign_only_articles, suggested_level
 from netral.cases.selectors import CaseFilters
 from netral.cases.services import CaseData, PersonData, ReporterData, WitnessData
-from netral.cases.workflow import allowed_targets, case_transition
+from netral.cases.workflow import allowed_targets, case_transition, is_direct_forwarding
 from netral.core.bounds import PAGE_MAX
 from netral.core.errors import ApplicationError
 from netral.core.formerrors import error_summary
@@ -256,6 +256,8 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "transitions": allowed_targets(case) if can_handle else [],
             "now": timezone.now(),
             "kajian_form": f.KajianAwalForm(),
+            # Kajian awal chose direct forwarding: the letter is recorded here (T25).
+            "direct_pending": case.status == Status.KAJIAN_AWAL and is_direct_forwarding(case),
             "clarification_form": f.ClarificationForm(),
             "recommendation_form": f.RecommendationForm(
                 recipients=selectors.recipient_choices(case)
