@@ -29,6 +29,7 @@ from netral.cases.models import (
     NotificationLog,
     Recommendation,
 )
+from netral.cases.models.deadlines import DeadlineStep
 from netral.cases.notifications import notify_officer
 from netral.cases.zones import case_zone, format_local
 from netral.monitoring.models import DeadlineAlert
@@ -96,7 +97,12 @@ def _alert_case(case: Case, kind: str, label: str) -> None:
             subject=label % {"ref": case.reference},
             message=_("Tahap %(step)s, tenggat %(due)s (%(basis)s).")
             % {
-                "step": case.due_step,
+                # the step's label, never its stored code
+                "step": (
+                    DeadlineStep(case.due_step).label
+                    if case.due_step in DeadlineStep.values
+                    else case.due_step
+                ),
                 # in the handling unit's zone, with its name (issue 12 point 7)
                 "due": format_local(case.due_at, case_zone(case)),
                 "basis": case.due_basis,

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from netral.cases.models import CaseEvent, Recipient, Status
+from netral.cases.models.deadlines import DeadlineStep
 from netral.cases.services import case_receive, recommendation_create
 from netral.dashboards.tallies import tally_rows
 from netral.monitoring.models import DeadlineAlert
@@ -45,6 +46,10 @@ def test_it_warns_then_alerts_once_and_never_changes_the_state(
     assert DeadlineAlert.objects.filter(case=case).count() == 2
     assert case.events.filter(type=CaseEvent.Type.DEADLINE_MISSED).count() == 1
     assert any("Tenggat mendekat" in m.subject for m in mail.outbox)
+    # the mail names the step by its label, never its stored code
+    warning = next(m for m in mail.outbox if "Tenggat mendekat" in m.subject)
+    assert str(DeadlineStep(case.due_step).label) in warning.body
+    assert case.due_step not in warning.body
 
 
 def test_overdue_recommendation_escalates_once(panwascam: Any, alice: Any) -> None:
