@@ -35,6 +35,7 @@ BENCHMARKS: list[str] = [
     "news_extraction",
     "jobs",
     "event_page",
+    "public_form",
 ]
 
 
