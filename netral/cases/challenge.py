@@ -49,12 +49,14 @@ def challenge_ok(payload: str) -> bool:
     if not payload or len(payload) > 4096:
         return False
     try:
+        # decoded once, verified as decoded (the library would decode a string again)
+        parsed = altcha.Payload.from_base64(payload)
         result = altcha.verify_solution(
-            payload, _secret("challenge"), hmac_key_secret=_secret("key")
+            parsed, _secret("challenge"), hmac_key_secret=_secret("key")
         )
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return False
     if not result.verified:
         return False
-    nonce = altcha.Payload.from_base64(payload).challenge.parameters.nonce
+    nonce = parsed.challenge.parameters.nonce
     return bool(cache.add(f"altcha-used:{nonce}", 1, LIFETIME + 60))  # each answers once
