@@ -20,3 +20,12 @@ def notifications_send_job(job: JobContext) -> dict[str, int]:
     """Send PENDING notifications; each row is locked while sent, so a mail leaves once."""
     return {"sent": notifications_send_pending()}
 
+
+@background(max_attempts=3, backoff=30)
+def evidence_check_job(job: JobContext, *, evidence_id: int) -> dict[str, str]:
+    """Decode or parse a large evidence file whole; refuse and quarantine it if that fails
+    (netral.cases.services.evidence.evidence_check_deep)."""
+    from netral.cases.services.evidence import evidence_check_deep
+
+    job.progress(0, 1)
+    return {"check": evidence_check_deep(evidence_id=evidence_id)}
