@@ -98,17 +98,26 @@ MAX_IMAGE_PIXELS = 100_000_000  # a 100-megapixel photo; past it a decompression
 
 
 def _image_decodes(fh: IO[bytes]) -> bool:
-    from PIL import Image
+    from PIL import Image, ImageFile
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     with Image.open(fh) as image:
         image.verify()  # structure and checksums (PNG CRCs)
     fh.seek(0)
-    with Image.open(fh) as image:
-        width, height = image.size
-        if width * height > MAX_IMAGE_PIXELS:
-            return False
-        image.load()  # every pixel decodes
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import, and with it a
+    # damaged image "decodes" (its errors are ignored): in a process that has rendered a
+    # certificate (the worker, a web node) the check would pass corrupt files. Off while
+    # checking, put back after.
+    tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with Image.open(fh) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                return False
+            image.load()  # every pixel decodes
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     fh.seek(0)
     if fh.read(8) == b"\x89PNG\r\n\x1a\n":
         return _png_ends_at_iend(fh)

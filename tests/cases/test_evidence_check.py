@@ -106,6 +106,10 @@ def test_the_cheap_checks_still_refuse_at_once_above_the_threshold(
 def test_a_file_the_worker_refuses_is_quarantined_and_never_served(
     threshold: None, panwascam: Any
 ) -> None:
+    import weasyprint  # noqa: F401  (the worker has it loaded: it makes Pillow lenient)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # what WeasyPrint's import does to the process
     case = file_report().case
     bad = corrupt_pixels(noisy_png())
     evidence = _upload(case, panwascam, bad)  # the request accepts it: the cheap checks pass
