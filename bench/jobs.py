@@ -37,8 +37,6 @@ def _child(quick: bool) -> None:
     from django.db import connection, transaction
 
     from bench import jobs_handlers
-    from netral.declarations.jobs import certificates_batch_start
-    from netral.declarations.models import Event
     from netral.demo import demo_load
     from netral.jobs.models import Job, JobStatus
     from netral.jobs.worker import worker_run
@@ -47,6 +45,9 @@ def _child(quick: bool) -> None:
     call_command("migrate", verbosity=0)
     regions_load(path=SAMPLE_REGIONS, edition="sample")
     demo_load()
+    if os.environ.get("BENCH_JOBS_ONLY") == "certificates":
+        _certificates()
+        return
     n = 100 if quick else 500
     print(f"database: {connection.vendor}; {n} no-op jobs")
 
@@ -70,22 +71,120 @@ def _child(quick: bool) -> None:
     print(f"netral job total     {(enqueue + run) * 1e3:10.2f} ms/job")
     _rq(n)
 
+    _certificates()
+
+
+def _certificates() -> None:
+    """The demo's biggest event: each batch from enqueue to DONE through the worker loop,
+    template cache cold, in a process that has not rendered anything yet (the first batch
+    pays the WeasyPrint import), then again warm-process; with the ceilings measured in the
+    same run: one bare WeasyPrint render of the same template HTML, and one certificate
+    rendered on its own (the view's path) x the number of signers."""
+    import cProfile
+    import pstats
+
     from django.db.models import Count
+
+    from bench.harness import loadavg
+    from netral.declarations import certificates, pdf
+    from netral.declarations.jobs import certificates_batch_start, verify_url
+    from netral.declarations.models import Event
+    from netral.jobs.models import Job, JobStatus
+    from netral.jobs.worker import worker_run
 
     event = Event.objects.annotate(n=Count("signatures")).order_by("-n").first()
     assert event is not None
     count = event.signatures.count()
-    for kind in ("pdf", "zip"):
-        cache = Path(os.environ["NETRAL_VAR_DIR"]) / "media/declarations/certificate-templates"
-        for path in cache.glob("*"):
-            path.unlink()
-        start = time.perf_counter()
-        job = certificates_batch_start(event=event, kind=kind, actor=None)
-        worker_run(batch=True)
-        job.refresh_from_db()
-        took = time.perf_counter() - start
-        assert job.status == JobStatus.DONE, job.error
-        print(f"certificate batch {kind}: {count} certificates, enqueue to DONE {took:.2f} s")
+    cache = Path(os.environ["NETRAL_VAR_DIR"]) / "media/declarations/certificate-templates"
+    profile = os.environ.get("BENCH_PROFILE")
+    print(f"event {event.pk}: {count} signatures; {loadavg()}")
+    for round_ in ("cold process", "warm process"):
+        for kind in ("pdf", "zip"):
+            for path in cache.glob("*"):
+                path.unlink()
+            Job.objects.filter(handler__endswith="certificates_batch_job").delete()
+            profiler = cProfile.Profile() if profile else None
+            start = time.perf_counter()
+            if profiler:
+                profiler.enable()
+            job = certificates_batch_start(event=event, kind=kind, actor=None)
+            worker_run(batch=True)
+            if profiler:
+                profiler.disable()
+            took = time.perf_counter() - start
+            job.refresh_from_db()
+            assert job.status == JobStatus.DONE, job.error
+            print(
+                f"certificate batch {kind} ({round_}): {count} certificates, enqueue to DONE "
+                f"{took:.2f} s (job ran {(job.finished_at - job.started_at).total_seconds():.2f}"
+                f" s); {loadavg()}"
+            )
+            if profiler:
+                stats = pstats.Stats(profiler)
+                stats.sort_stats("cumulative").print_stats(35)
+    # The same through a real `netral worker` process (default --interval 1: an idle worker
+    # looks for new tasks once a second, so pick-up adds up to 1 s), timed from enqueue in
+    # this process to DONE seen in the database; its first batch pays the WeasyPrint import.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "netral", "worker", "--worker-id", "bench-worker"],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        from netral.jobs.models import WorkerBeat
+
+        deadline = time.monotonic() + 60
+        while not WorkerBeat.objects.filter(worker_id="bench-worker").exists():
+            assert time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.1)
+        time.sleep(2)  # past its start-up delay, idle and polling
+        for round_ in ("first batch of the worker", "second batch of the worker"):
+            for kind in ("pdf", "zip"):
+                for path in cache.glob("*"):
+                    path.unlink()
+                Job.objects.filter(handler__endswith="certificates_batch_job").delete()
+                start = time.perf_counter()
+                job = certificates_batch_start(event=event, kind=kind, actor=None)
+                while not Job.objects.filter(
+                    pk=job.pk, status__in=(JobStatus.DONE, JobStatus.FAILED)
+                ).exists():
+                    time.sleep(0.01)
+                took = time.perf_counter() - start
+                job.refresh_from_db()
+                assert job.status == JobStatus.DONE, job.error
+                ran = (job.finished_at - job.started_at).total_seconds()
+                print(
+                    f"certificate batch {kind} (netral worker process, {round_}): enqueue to "
+                    f"DONE {took:.2f} s (job ran {ran:.2f} s); {loadavg()}"
+                )
+                time.sleep(1.5)  # let the worker go idle again
+    finally:
+        worker.terminate()
+        worker.wait(30)
+    # ceilings, same run
+    signature = event.signatures.order_by("id").first()
+    assert signature is not None
+    html = certificates._template_html(signature)
+    start = time.perf_counter()
+    pdf.render_template_pdf(html)
+    bare = time.perf_counter() - start
+    print(f"ceiling: one bare WeasyPrint render of the template HTML {bare:.2f} s")
+    for path in cache.glob("*"):
+        path.unlink()
+    start = time.perf_counter()
+    certificates.certificate_for(signature=signature, verify_url=verify_url)
+    single_cold = time.perf_counter() - start
+    start = time.perf_counter()
+    for _ in range(20):
+        certificates.certificate_for(signature=signature, verify_url=verify_url)
+    single_warm = (time.perf_counter() - start) / 20
+    print(
+        f"ceiling: one certificate on its own {single_cold * 1e3:.0f} ms cold, "
+        f"{single_warm * 1e3:.1f} ms warm; x {count} = {single_warm * count:.2f} s warm; "
+        f"{loadavg()}"
+    )
 
 
 def _rq(n: int) -> None:
@@ -129,6 +228,10 @@ def run(args: Any, rest: list[str]) -> None:
             "NETRAL_DEADLINE_WATCH_SECONDS": "0",
             "NETRAL_NOTIFICATIONS_SECONDS": "0",
             "NETRAL_TALLY_FOLD_SECONDS": "0",
+            # the batch alone: no periodic job shares the worker loop being timed
+            "NETRAL_NEWS_POLL_SECONDS": "0",
+            "NETRAL_AUDIT_CHECKPOINT_SECONDS": "0",
+            "NETRAL_TAKEDOWN_SWEEP_SECONDS": "0",
         }
         argv = [sys.executable, "-m", "bench.jobs", "child"]
         if args.quick:

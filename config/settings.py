@@ -325,6 +325,10 @@ NETRAL_MAX_UPLOAD_MB = env.envint("NETRAL_MAX_UPLOAD_MB", 200, minimum=1)
 NETRAL_MAX_REPORT_MB = env.envint("NETRAL_MAX_REPORT_MB", 50, minimum=1)
 NETRAL_UPLOAD_QUOTA_MB_PER_DAY = env.envint("NETRAL_UPLOAD_QUOTA_MB_PER_DAY", 200, minimum=1)
 NETRAL_MIN_FREE_DISK_MB = env.envint("NETRAL_MIN_FREE_DISK_MB", 2048, minimum=0)
+# Evidence larger than this (KB) gets only the cheap content checks in the request; the worker
+# decodes or parses it whole and refuses (quarantines) it if it fails (issue 15 §1). 0: every
+# file is checked whole in the request.
+NETRAL_EVIDENCE_WORKER_CHECK_KB = env.envint("NETRAL_EVIDENCE_WORKER_CHECK_KB", 4096, minimum=0)
 
 # Pelimpahan (T9): where the receiving unit's clocks start, DESTINATION (its receipt of the
 # forwarded report) or ORIGINAL (the first unit's receipt); DOMAIN §8.2 is silent, see

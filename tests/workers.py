@@ -62,3 +62,11 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
             return
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def run_jobs() -> None:
+    """Run every background job that is due through the worker's own loop, in this process
+    (what `netral worker --batch` does); works in ordinary `db` tests."""
+    from netral.jobs.worker import worker_run
+
+    worker_run(batch=True)

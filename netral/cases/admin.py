@@ -201,5 +201,7 @@ class CaseAdmin(admin.ModelAdmin[Case]):
 
 @admin.register(NotificationLog)
 class NotificationLogAdmin(admin.ModelAdmin[NotificationLog]):
-    list_display = ["created_at", "kind", "recipient_email", "outcome", "case"]
+    # A mail that failed for good shows here with its SMTP error; its job (admin "Pekerjaan
+    # latar", handler notification_send_job) is FAILED too, and "Ulangi" sends it again.
+    list_display = ["created_at", "kind", "recipient_email", "outcome", "error", "case"]
     list_filter = ["kind", "outcome"]

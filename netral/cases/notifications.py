@@ -1,10 +1,17 @@
 """Email notifications (Django's pluggable EMAIL_BACKEND), logged in NotificationLog.
 
-Services call these inside their transaction; the mail goes out only after commit
-(transaction.on_commit), so a rolled-back step never tells anyone anything. With
-`defer=True` (the public report form, whose request must stay cheap) the log row is written
-PENDING with its body and the mail is left to `notifications_send_pending`, which
-`netral watch_deadlines` runs on every pass.
+Services call these inside their transaction; the mail is rendered there (in the request's
+language) and stored on its log row, and the worker sends it (issue 15 §1: no SMTP inside a
+request):
+
+- by default the row is QUEUED and one background job (`notification_send_job`) is enqueued
+  in the same transaction, so a rolled-back step tells no one anything and a committed one
+  cannot lose its mail. An SMTP failure is retried with backoff (1, 2, 4, 8 minutes); after
+  the last attempt the row is FAILED with its error (admin: "Log notifikasi", filter Gagal)
+  and so is its job (admin: "Pekerjaan latar", action "Ulangi" sends it again);
+- with `defer=True` (the public report form, whose request must stay cheap: not even a job
+  row) the row is PENDING, and the periodic `notifications_send_job` sends such rows in one
+  batch; one that fails there is handed to its own job, and retried like the others.
 """
 
 from __future__ import annotations
@@ -27,24 +34,17 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-
-def _send(log_id: int, body: str) -> None:
-    log = NotificationLog.objects.get(pk=log_id)
-    _deliver(log, body)
+# The first retry of a mail the batch sender could not send (then the job's backoff).
+BATCH_RETRY_SECONDS = 60
 
 
-def _deliver(log: NotificationLog, body: str) -> bool:
-    log_id = log.pk
-    try:
-        send_mail(log.subject, body, settings.DEFAULT_FROM_EMAIL, [log.recipient_email])
-    except Exception as exc:
-        logger.warning("notification %s failed: %s", log_id, exc)
-        NotificationLog.objects.filter(pk=log_id).update(
-            outcome=NotificationLog.Outcome.FAILED, error=str(exc)[:300]
-        )
-        return False
-    NotificationLog.objects.filter(pk=log_id).update(
-        outcome=NotificationLog.Outcome.SENT, sent_at=timezone.now()
+def _smtp_send(log: NotificationLog) -> None:
+    send_mail(log.subject, log.body, settings.DEFAULT_FROM_EMAIL, [log.recipient_email])
+
+
+def _mark_sent(log: NotificationLog) -> None:
+    NotificationLog.objects.filter(pk=log.pk).update(
+        outcome=NotificationLog.Outcome.SENT, sent_at=timezone.now(), error=""
     )
     if log.kind == NotificationLog.Kind.COMPLETION_REQUESTED:
         # The reporter has been told (Perbawaslu 7/2022 Ps. 22(1)): the NOTIF_LENGKAPI clock
@@ -52,13 +52,58 @@ def _deliver(log: NotificationLog, body: str) -> bool:
         from netral.cases.workflow import case_refresh_deadline
 
         case_refresh_deadline(case=Case.objects.get(pk=log.case_id))
+
+
+def notification_deliver(*, log_id: int, last_attempt: bool) -> bool:
+    """Send one notification (the body of its job). Returns False when it was already sent
+    (a retried or duplicate job); raises the SMTP error, after recording it on the row: FAILED
+    when this was the last attempt, QUEUED otherwise."""
+    from netral.jobs.mail import smtp_refused_for_good
+
+    log = NotificationLog.objects.filter(pk=log_id).first()
+    if log is None:
+        from netral.jobs.services import PermanentError
+
+        raise PermanentError(f"notification {log_id} no longer exists (its case was deleted)")
+    if log.outcome == NotificationLog.Outcome.SENT:
+        return False
+    try:
+        _smtp_send(log)
+    except Exception as exc:
+        final = last_attempt or smtp_refused_for_good(exc)
+        logger.warning("notification %s failed%s: %s", log_id, " for good" if final else "", exc)
+        NotificationLog.objects.filter(pk=log_id).exclude(
+            outcome=NotificationLog.Outcome.SENT
+        ).update(
+            outcome=NotificationLog.Outcome.FAILED if final else NotificationLog.Outcome.QUEUED,
+            error=str(exc)[:300],
+        )
+        if final and not last_attempt:
+            from netral.jobs.services import PermanentError
+
+            raise PermanentError(f"the mail server refused {log.recipient_email}: {exc}") from exc
+        raise
+    _mark_sent(log)
     return True
+
+
+def _enqueue_send(log_id: int, *, delay: int = 0) -> None:
+    import datetime as dt
+
+    from netral.cases.jobs import notification_send_job
+
+    notification_send_job.enqueue(
+        key=f"notification:{log_id}",
+        run_after=timezone.now() + dt.timedelta(seconds=delay) if delay else None,
+        log_id=log_id,
+    )
 
 
 def notifications_send_pending(*, limit: int = 500) -> int:
     """Send deferred notifications (PENDING rows with a stored body), oldest first; returns
     how many were sent. Rows are locked while they are sent (skipped by a concurrent sender
-    on PostgreSQL; SQLite serialises writers), so each mail leaves once."""
+    on PostgreSQL; SQLite serialises writers), so each mail leaves once. A row whose mail
+    fails is handed to its own job (QUEUED), which retries it with backoff."""
     sent = 0
     with transaction.atomic():
         logs = list(
@@ -68,7 +113,17 @@ def notifications_send_pending(*, limit: int = 500) -> int:
             .order_by("id")[:limit]
         )
         for log in logs:
-            sent += _deliver(log, log.body)
+            try:
+                _smtp_send(log)
+            except Exception as exc:
+                logger.warning("notification %s failed; retried by its own job: %s", log.pk, exc)
+                NotificationLog.objects.filter(pk=log.pk).update(
+                    outcome=NotificationLog.Outcome.QUEUED, error=str(exc)[:300]
+                )
+                _enqueue_send(log.pk, delay=BATCH_RETRY_SECONDS)
+                continue
+            _mark_sent(log)
+            sent += 1
     return sent
 
 
@@ -92,10 +147,11 @@ def _queue(
         recipient_email=email,
         recipient_user=user,
         subject=subject[:200],
-        body=body if defer else "",
+        body=body,
+        outcome=NotificationLog.Outcome.PENDING if defer else NotificationLog.Outcome.QUEUED,
     )
     if not defer:
-        transaction.on_commit(lambda: _send(log.pk, body))
+        _enqueue_send(log.pk)
 
 
 def _reporter_email(case: Case) -> str:

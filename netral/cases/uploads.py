@@ -94,10 +94,34 @@ class CheckedFile:
     sha256: str
     size: int
     name: str
+    # True when only the cheap checks ran: the worker finishes the deep one (issue 15 §1).
+    deep_check_pending: bool = False
+
+
+def worker_check_bytes() -> int:
+    """Files larger than this are deep-checked by the worker (0: every file in the request)."""
+    return int(settings.NETRAL_EVIDENCE_WORKER_CHECK_KB) * 1024
+
+
+def deep_check_in_worker(size: int) -> bool:
+    threshold = worker_check_bytes()
+    return bool(threshold) and size > threshold
+
+
+def refusal_reason(name: str, kind_label: str) -> str:
+    return _("Berkas %(name)s rusak atau bukan %(kind)s yang utuh; kirim berkas aslinya.") % {
+        "name": name,
+        "kind": kind_label.lower(),
+    }
 
 
 def check_upload(upload: UploadedFile) -> CheckedFile:
-    """Validate one evidence file; raises ApplicationError naming the file."""
+    """Validate one evidence file; raises ApplicationError naming the file.
+
+    The type (magic bytes, the declared type, markup and ZIP polyglots, headers and
+    containers) is always checked here, so a bad upload is refused at once. The full decode
+    of an image or parse of a PDF is done here for files up to NETRAL_EVIDENCE_WORKER_CHECK_KB
+    and by the worker above it (`evidence_check_job`; the evidence is PENDING meanwhile)."""
     name = safe_name(upload.name or "")
     size = upload.size or 0
     if size > max_bytes():
@@ -117,14 +141,12 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
             _("Isi berkas %(name)s tidak sesuai jenisnya; kirim foto, video atau PDF.")
             % {"name": name}
         )
-    if not uploads.verify_content(upload, file_type.content_type):
-        raise ApplicationError(
-            _("Berkas %(name)s rusak atau bukan %(kind)s yang utuh; kirim berkas aslinya.")
-            % {"name": name, "kind": file_type.kind.label.lower()}
-        )
+    later = deep_check_in_worker(size)
+    if not uploads.verify_content(upload, file_type.content_type, deep=not later):
+        raise ApplicationError(refusal_reason(name, str(file_type.kind.label)))
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return CheckedFile(upload, file_type, digest.hexdigest(), size, name)
+    return CheckedFile(upload, file_type, digest.hexdigest(), size, name, later)

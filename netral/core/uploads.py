@@ -58,8 +58,14 @@ def sniff(head: bytes) -> Sniffed | None:
 _MARKUP = (b"<html", b"<script", b"<!doctype", b"<svg", b"<?php", b"<iframe", b"<body")
 
 
-def verify_content(fh: IO[bytes], content_type: str) -> bool:
-    """True when the whole file is a valid `content_type` and nothing else we can tell."""
+def verify_content(fh: IO[bytes], content_type: str, *, deep: bool = True) -> bool:
+    """True when the whole file is a valid `content_type` and nothing else we can tell.
+
+    `deep=False` keeps the checks that read little whatever the file's size, for a request
+    that hands the rest to the worker (issue 15 §1): markup and ZIP polyglots, an image's
+    header and pixel count (not its pixels), a PDF's end marker (not its parse), a video's
+    container walk (box headers only). `deep=True` (the default, and the worker's second
+    pass) decodes every pixel and parses the PDF too."""
     fh.seek(0)
     head = fh.read(1024).lower()
     fh.seek(0)
@@ -71,9 +77,9 @@ def verify_content(fh: IO[bytes], content_type: str) -> bool:
     fh.seek(0)
     try:
         if content_type in _PILLOW:
-            return _image_decodes(fh)
+            return _image_decodes(fh) if deep else _image_header_sane(fh)
         if content_type == "application/pdf":
-            return _pdf_parses(fh)
+            return _pdf_parses(fh) if deep else _pdf_ends(fh)
         if content_type in ("video/mp4", "video/quicktime", "video/3gpp"):
             return _bmff_valid(fh, need=(b"moov", b"moof"))
         if content_type == "image/heic":
@@ -92,21 +98,52 @@ MAX_IMAGE_PIXELS = 100_000_000  # a 100-megapixel photo; past it a decompression
 
 
 def _image_decodes(fh: IO[bytes]) -> bool:
-    from PIL import Image
+    from PIL import Image, ImageFile
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     with Image.open(fh) as image:
         image.verify()  # structure and checksums (PNG CRCs)
     fh.seek(0)
-    with Image.open(fh) as image:
-        width, height = image.size
-        if width * height > MAX_IMAGE_PIXELS:
-            return False
-        image.load()  # every pixel decodes
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import, and with it a
+    # damaged image "decodes" (its errors are ignored): in a process that has rendered a
+    # certificate (the worker, a web node) the check would pass corrupt files. Off while
+    # checking, put back after.
+    tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with Image.open(fh) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                return False
+            image.load()  # every pixel decodes
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     fh.seek(0)
     if fh.read(8) == b"\x89PNG\r\n\x1a\n":
         return _png_ends_at_iend(fh)
     return True
+
+
+def _image_header_sane(fh: IO[bytes]) -> bool:
+    """The cheap half of `_image_decodes`: the header opens, the size is within bounds, a
+    PNG's chunk walk ends at IEND. Pixels are left to the worker's deep check."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    with Image.open(fh) as image:
+        width, height = image.size
+        if width * height > MAX_IMAGE_PIXELS:
+            return False
+    fh.seek(0)
+    if fh.read(8) == b"\x89PNG\r\n\x1a\n":
+        return _png_ends_at_iend(fh)
+    return True
+
+
+def _pdf_ends(fh: IO[bytes]) -> bool:
+    fh.seek(0, 2)
+    fh.seek(max(0, fh.tell() - 1024))
+    return b"%%EOF" in fh.read()
 
 
 def _png_ends_at_iend(fh: IO[bytes]) -> bool:
@@ -125,10 +162,7 @@ def _png_ends_at_iend(fh: IO[bytes]) -> bool:
 def _pdf_parses(fh: IO[bytes]) -> bool:
     from pypdf import PdfReader
 
-    fh.seek(0, 2)
-    size = fh.tell()
-    fh.seek(max(0, size - 1024))
-    if b"%%EOF" not in fh.read():
+    if not _pdf_ends(fh):
         return False
     fh.seek(0)
     reader = PdfReader(fh, strict=False)

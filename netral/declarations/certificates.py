@@ -44,14 +44,32 @@ def _fields(signature: Signature, verify_url: VerifyUrl) -> pdf.CertificateField
     )
 
 
+def _snapshot_key(signature: Signature) -> str:
+    """What the template page depends on (the text and the event as signed): signatures with
+    the same key share one rendered page, so the HTML is rendered once per key, not once per
+    signer (issue 15 performance)."""
+    import json
+
+    return json.dumps(
+        [signature.pledge_snapshot, signature.event_snapshot], sort_keys=True, default=str
+    )
+
+
 def _groups(
     signatures: Sequence[Signature], verify_url: VerifyUrl
 ) -> list[tuple[bytes, list[pdf.CertificateFields]]]:
     # Certificates are rendered in the default language (Indonesian), whatever the viewer.
     with translation.override(settings.LANGUAGE_CODE):
-        by_html: dict[str, list[pdf.CertificateFields]] = {}
+        by_key: dict[str, tuple[Signature, list[pdf.CertificateFields]]] = {}
         for signature in signatures:
-            by_html.setdefault(_template_html(signature), []).append(_fields(signature, verify_url))
+            key = _snapshot_key(signature)
+            if key not in by_key:
+                by_key[key] = (signature, [])
+            by_key[key][1].append(_fields(signature, verify_url))
+        # Two keys may still render the same HTML (a field the template does not print).
+        by_html: dict[str, list[pdf.CertificateFields]] = {}
+        for first, items in by_key.values():
+            by_html.setdefault(_template_html(first), []).extend(items)
         cache = template_cache_dir()
         return [(pdf.template_pdf_cached(html, cache), items) for html, items in by_html.items()]
 
@@ -116,18 +134,23 @@ def certificates_zip(
 ) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         cache = template_cache_dir()
-        templates: dict[str, bytes] = {}
+        # One render and one parse per template (issue 15 performance), keyed by what the
+        # template depends on (the snapshots), not by rendering its HTML per signer.
+        templates: dict[str, pdf.SingleCertificates] = {}
         files = []
         total = len(signatures)
         for done, signature in enumerate(signatures):
             progress(done, total)
-            html = _template_html(signature)
-            if html not in templates:
-                templates[html] = pdf.template_pdf_cached(html, cache)
+            key = _snapshot_key(signature)
+            if key not in templates:
+                html = _template_html(signature)
+                templates[key] = pdf.SingleCertificates(
+                    pdf.template_reader(pdf.template_pdf_cached(html, cache))
+                )
             files.append(
                 (
                     certificate_filename(signature),
-                    pdf.certificate_pdf(templates[html], _fields(signature, verify_url)),
+                    templates[key].pdf(_fields(signature, verify_url)),
                 )
             )
     progress(len(signatures), len(signatures))

@@ -30,7 +30,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from netral.declarations.qr import qr_matrix
+from netral.declarations.qr import CERTIFICATE_MASK, qr_matrix
 
 MM = 72 / 25.4
 PAGE_HEIGHT = 297 * MM
@@ -119,7 +119,7 @@ def _fit(text: str, size: float, max_chars: int, minimum: float = 7.0) -> float:
 
 def _qr_ops(data: str, x_mm: float, y_mm: float, size_mm: float) -> bytes:
     """The QR code as filled rectangles, one per horizontal run of dark modules."""
-    matrix = qr_matrix(data)
+    matrix = qr_matrix(data, mask=CERTIFICATE_MASK)
     n = len(matrix) + 8  # quiet zone of 4 modules each side
     module = size_mm * MM / n
     x0, y_top = x_mm * MM + 4 * module, (y_mm + size_mm) * MM - 4 * module
@@ -175,12 +175,20 @@ def _stream(data: bytes) -> DecodedStreamObject:
     return stream
 
 
+def template_reader(template_pdf: bytes) -> PdfReader:
+    """The parsed template, to stamp many single-certificate PDFs (a ZIP) from one parse:
+    parsing the template's fonts was half of each single certificate's cost."""
+    reader = PdfReader(io.BytesIO(template_pdf))
+    reader.pages[0]["/Resources"].get_object()  # parse now, once
+    return reader
+
+
 class _Stamper:
     """Adds stamped copies of one template page to a writer, sharing its resources."""
 
-    def __init__(self, writer: PdfWriter, template_pdf: bytes) -> None:
+    def __init__(self, writer: PdfWriter, template: bytes | PdfReader) -> None:
         self.writer = writer
-        reader = PdfReader(io.BytesIO(template_pdf))
+        reader = template if isinstance(template, PdfReader) else template_reader(template)
         source = reader.pages[0]
         # Template content and resources are added once and shared by every page.
         resources = cast(DictionaryObject, source["/Resources"].get_object())
@@ -227,7 +235,9 @@ def _writer_bytes(writer: PdfWriter) -> bytes:
     return buffer.getvalue()
 
 
-def certificates_pdf(groups: Iterable[tuple[bytes, Sequence[CertificateFields]]]) -> bytes:
+def certificates_pdf(
+    groups: Iterable[tuple[bytes | PdfReader, Sequence[CertificateFields]]],
+) -> bytes:
     """One PDF with a page per certificate; `groups` pairs a template PDF with its signers."""
     writer = PdfWriter()
     writer.add_metadata({"/Producer": "Netral", "/Title": "Sertifikat penandatanganan"})
@@ -240,8 +250,54 @@ def certificates_pdf(groups: Iterable[tuple[bytes, Sequence[CertificateFields]]]
     return _writer_bytes(writer)
 
 
-def certificate_pdf(template_pdf: bytes, fields: CertificateFields) -> bytes:
+def certificate_pdf(template_pdf: bytes | PdfReader, fields: CertificateFields) -> bytes:
     return certificates_pdf([(template_pdf, [fields])])
+
+
+class SingleCertificates:
+    """Many one-certificate PDFs of one template (an event's ZIP), each byte for byte what
+    `certificate_pdf` writes, without writing the template's objects (its embedded fonts)
+    again for every signer (issue 15 performance: that and the parse were two thirds of the
+    ZIP's cost).
+
+    pypdf writes a certificate's objects in order and the signer's overlay stream last, then
+    the cross-reference table and the trailer. So every certificate of one template shares
+    the bytes before the overlay object, and the table (the overlay starts at the same
+    offset); only the overlay object and the `startxref` offset after it differ. The first
+    certificate is written by pypdf and split there; `tests/declarations/test_pdf.py` checks
+    the result equals `certificate_pdf` for several signers."""
+
+    def __init__(self, template: bytes | PdfReader) -> None:
+        self.template = template
+        self._prefix: bytes | None = None
+        self._table = b""
+        self._overlay_id = 0
+
+    def _split(self, fields: CertificateFields) -> bytes:
+        writer = PdfWriter()
+        writer.add_metadata({"/Producer": "Netral", "/Title": "Sertifikat penandatanganan"})
+        stamper = _Stamper(writer, self.template)
+        stamper.add(fields)
+        data = _writer_bytes(writer)
+        overlay_id = len(writer._objects)  # the overlay is the last object added
+        start = data.rfind(b"\n%d 0 obj\n" % overlay_id) + 1
+        table = data.rfind(b"\nxref\n") + 1
+        end = data.rfind(b"startxref\n")
+        if not 0 < start < table < end or data[table - 8 : table] != b"\nendobj\n":
+            return data  # not the layout above: no shortcut for this template
+        self._prefix, self._table, self._overlay_id = data[:start], data[table:end], overlay_id
+        return data
+
+    def pdf(self, fields: CertificateFields) -> bytes:
+        if self._prefix is None:
+            return self._split(fields)
+        body = io.BytesIO()
+        body.write(b"%d 0 obj\n" % self._overlay_id)
+        _stream(overlay_stream(fields)).flate_encode().write_to_stream(body)
+        body.write(b"\nendobj\n")
+        overlay = body.getvalue()
+        xref_at = len(self._prefix) + len(overlay)
+        return b"".join((self._prefix, overlay, self._table, b"startxref\n%d\n%%%%EOF\n" % xref_at))
 
 
 def certificates_zip(files: Iterable[tuple[str, bytes]]) -> bytes:

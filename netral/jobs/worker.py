@@ -63,6 +63,33 @@ class Housekeeping(threading.Thread):
         self.stopping.set()
 
 
+def warm_up() -> None:
+    """Pay the one-off costs of the heavy libraries before the first job, not inside it:
+    importing WeasyPrint and its first render (Pango and fontconfig set up), pypdf and
+    segno. A long-running worker's first certificate batch then costs what the others do
+    (issue 15: a 139-certificate batch in under 2 s after enqueue). Failures are only
+    logged: a job that needs the library reports its own error."""
+    import time
+
+    start = time.monotonic()
+    try:
+        import pypdf  # noqa: F401
+        import segno
+
+        from netral.declarations.pdf import render_template_pdf
+
+        segno.make("netral", error="m", micro=False)
+        # the certificates' font families (declarations/pdf/certificate.html)
+        render_template_pdf(
+            "<!doctype html><html><body><p style='font-family: \"DejaVu Serif\"'>netral</p>"
+            "<p style='font-family: \"DejaVu Sans\"'>netral</p></body></html>"
+        )
+    except Exception:
+        logger.exception("worker warm-up failed (the jobs that need it will say why)")
+        return
+    logger.info("worker warmed up in %.2f s", time.monotonic() - start)
+
+
 def new_worker_id() -> str:
     import socket
 
@@ -87,6 +114,7 @@ def worker_run(
         house.tick()
     else:
         house.start()
+        warm_up()
     try:
         if backend == "rq":
             _run_rq(batch=batch, queues=queues, worker_id=worker_id)

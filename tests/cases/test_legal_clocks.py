@@ -45,6 +45,7 @@ from tests.cases.conftest import case_data, file_report, reporter_data
 from tests.cases.test_workflow import ALL_MET, MATERIAL, register
 from tests.conftest import client_for
 from tests.factories import UserFactory
+from tests.workers import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +220,9 @@ def test_point_04_the_notice_clock_stops_when_the_e_mail_leaves(
     case = case_receive(case=filed.case, actor=panwascam)
     with django_capture_on_commit_callbacks(execute=True):
         case = lengkapi(case, panwascam)
+    case.refresh_from_db()
+    assert case.due_step == DeadlineStep.NOTIF_LENGKAPI  # the mail waits for the worker
+    run_jobs()
     case.refresh_from_db()
     assert case.due_step == DeadlineStep.LENGKAPI_WINDOW
 

@@ -28,6 +28,7 @@ from netral.core.errors import ApplicationError
 from netral.registry.models import Official, Region
 from tests.cases.conftest import PNG, client_for_user, file_report, reporter_data
 from tests.factories import OfficialFactory
+from tests.workers import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +133,8 @@ def test_panwascam_forwards_to_bawaslu_kabkota_and_everything_carries_over(
     assert AuditEntry.objects.filter(
         chain_key=_chain(target), action="case.pelimpahan.receive"
     ).exists()
-    # The receiving unit's officer is told (after commit), the reporter gets the status.
+    # The receiving unit's officer is told (by the worker), the reporter gets the status.
+    run_jobs()
     logs = NotificationLog.objects.filter(case=target, kind=NotificationLog.Kind.NEW_CASE)
     assert [log.recipient_user_id for log in logs] == [alice.pk]
     assert [log.outcome for log in logs] == [NotificationLog.Outcome.SENT]
@@ -211,6 +213,7 @@ def test_all_or_nothing_when_a_late_step_fails(
     )
     audits = AuditEntry.objects.count()
     DeadlineRule.objects.filter(regime=case.regime, step="PENANGANAN").update(amount=3, unit="BAD")
+    run_jobs()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValueError, match="BAD"):
         case_forward(
@@ -229,6 +232,7 @@ def test_all_or_nothing_when_a_late_step_fails(
         .exclude(case=case)
         .exists()
     )
+    run_jobs()  # nothing of the rolled-back forward was queued
     assert mail.outbox == []
 
 
@@ -353,6 +357,7 @@ def test_the_receiving_unit_asks_the_reporter_by_the_original_number(
     target = case_forward(
         case=case, actor=panwascam, destination=Region.objects.get(pk=KUTIM), note=NOTE
     ).target
+    run_jobs()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         case_kajian_awal_record(
@@ -363,6 +368,7 @@ def test_the_receiving_unit_asks_the_reporter_by_the_original_number(
             result="LENGKAPI",
             message="Lampirkan foto kegiatan yang lebih jelas.",
         )
+    run_jobs()
     to_reporter = [m for m in mail.outbox if m.to == ["rina@example.test"]]
     assert to_reporter
     assert all(case.tracking_number in m.subject for m in to_reporter)

@@ -20,6 +20,7 @@ from netral.monitoring.models import DeadlineAlert
 from netral.monitoring.services import deadlines_watch
 from tests.cases.conftest import file_report
 from tests.cases.test_workflow import register
+from tests.workers import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,7 @@ def test_it_warns_then_alerts_once_and_never_changes_the_state(
     assert case.status == Status.DIREGISTRASI  # an alert, never an automatic state change
     assert DeadlineAlert.objects.filter(case=case).count() == 2
     assert case.events.filter(type=CaseEvent.Type.DEADLINE_MISSED).count() == 1
+    run_jobs()  # the officers' mails leave from the worker
     assert any("Tenggat mendekat" in m.subject for m in mail.outbox)
     # the mail names the step by its label, never its stored code
     warning = next(m for m in mail.outbox if "Tenggat mendekat" in m.subject)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
 
@@ -100,6 +101,34 @@ def test_a_zip_holds_one_readable_pdf_per_certificate() -> None:
         assert sorted(archive.namelist()) == ["0.pdf", "1.pdf", "2.pdf"]
         page = PdfReader(io.BytesIO(archive.read("2.pdf"))).pages[0]
         assert "Kepala Desa Nomor 2" in page.extract_text()
+
+
+def test_single_certificates_of_one_template_are_what_certificate_pdf_writes() -> None:
+    """The ZIP's shortcut (one template written once, the signer's overlay spliced in) gives
+    the same file as writing each certificate on its own; compared path against path."""
+    template = _template()
+    single = pdf.SingleCertificates(pdf.template_reader(template))
+    signers = [_fields(i, note="DICABUT" if i == 2 else "") for i in range(4)]
+    signers.append(dataclasses.replace(_fields(4), signer_name="Ősz Nagy-Łukasz " * 3))
+    for fields in signers:
+        data = single.pdf(fields)
+        assert data == pdf.certificate_pdf(template, fields)
+        text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+        assert fields.signer_name.split()[0].replace("Ő", "O") in text
+
+
+def test_certificate_qr_codes_use_the_fixed_mask_and_the_same_modules_elsewhere() -> None:
+    import segno
+
+    from netral.declarations.qr import CERTIFICATE_MASK
+
+    url = "http://testserver/verifikasi/00000000-0000-0000-0000-000000000001/"
+    fixed = segno.make(url, error="m", micro=False, mask=CERTIFICATE_MASK)
+    assert fixed.mask == CERTIFICATE_MASK
+    assert qr_matrix(url, mask=CERTIFICATE_MASK) == [[bool(c) for c in row] for row in fixed.matrix]
+    # the same version and error level as the evaluated best mask: only the mask differs
+    best = segno.make(url, error="m", micro=False)
+    assert (fixed.version, fixed.error) == (best.version, best.error)
 
 
 def test_qr_codes_encode_the_url() -> None:

@@ -23,11 +23,13 @@ from netral.declarations.models import (
 )
 from netral.registry.models import Region, SubjectType
 from tests.declarations.helpers import PDF_BYTES, PNG_BYTES, event, official, standard
+from tests.workers import run_jobs
 
 pytestmark = pytest.mark.django_db
 
 
 def _code_from_outbox() -> str:
+    run_jobs()  # the code is delivered by the worker (issue 15 §1)
     match = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)
     assert match
     return match.group(1)
@@ -314,8 +316,8 @@ def test_online_signing_with_the_emailed_code(
         sent = services.otp_send(invitation=invitation)
     assert sent.channel == "email"
     assert sent.masked_destination == "k***@example.test"
-    assert mail.outbox[-1].to == ["kades@example.test"]
     code = _code_from_outbox()
+    assert mail.outbox[-1].to == ["kades@example.test"]
     stored = SigningInvitation.objects.get(pk=invitation.pk)
     assert code not in stored.otp_hash
     assert stored.otp_hash
@@ -417,6 +419,23 @@ def test_the_sms_channel_uses_the_logging_sender(alice: Any, settings: Any, capl
     sent = services.otp_send(invitation=services.invitation_get(token=link.token))
     assert sent.channel == "sms"
     assert sent.masked_destination.endswith("890")
+    with caplog.at_level("INFO", logger="netral.declarations.otp"):
+        run_jobs()
+    assert "SMS OTP to *********890" in caplog.text
+    assert mail.outbox == []
+
+
+def test_the_code_travels_sealed_in_the_job_and_is_sent_by_the_worker(alice: Any) -> None:
+    """An administrator reading the job's arguments does not see the code (issue 15 §1)."""
+    from netral.jobs.models import Job
+
+    _ev, _person, link = _link(alice)
+    services.otp_send(invitation=services.invitation_get(token=link.token))
+    assert mail.outbox == []  # nothing is sent inside the request
+    job = Job.objects.get(handler="netral.jobs.mail.otp_deliver_job")
+    code = _code_from_outbox()
+    assert code not in str(job.kwargs)
+    assert "kades@example.test" not in str(job.kwargs)
 
 
 def test_invitations_are_emailed_to_participants_who_have_not_signed(
@@ -429,6 +448,12 @@ def test_invitations_are_emailed_to_participants_who_have_not_signed(
             event=ev, actor=alice, link_url=lambda t: f"http://testserver/t/{t}/"
         )
     assert sent == 1
+    assert mail.outbox == []
+    from netral.jobs.models import Job
+
+    # the personal link is a credential: sealed in the job's arguments
+    assert "testserver/t/" not in str(Job.objects.get().kwargs)
+    run_jobs()
     assert "http://testserver/t/" in mail.outbox[-1].body
     assert mail.outbox[-1].to == [person.email]
 
@@ -450,6 +475,7 @@ def test_invitations_skip_participants_who_signed_every_text(
         )
     # then
     assert sent == 2
+    run_jobs()
     assert sorted(m.to[0] for m in mail.outbox) == sorted([person.email, half.email])
 
 

@@ -296,6 +296,14 @@ class EvidenceKind(models.TextChoices):
     LAINNYA = "LAINNYA", _("Lainnya")
 
 
+class EvidenceCheck(models.TextChoices):
+    """Where an evidence file's content check stands (issue 15 §1)."""
+
+    PENDING = "PENDING", _("Sedang diperiksa")
+    CHECKED = "CHECKED", _("Sudah diperiksa")
+    REFUSED = "REFUSED", _("Ditolak")
+
+
 class Platform(models.TextChoices):
     """Where an online post was seen (about 40% of ASN violations are on social media)."""
 

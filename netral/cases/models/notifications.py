@@ -19,7 +19,10 @@ class NotificationLog(models.Model):
         DEADLINE = "DEADLINE", _("Tenggat")
 
     class Outcome(models.TextChoices):
+        # PENDING: deferred (the public form), sent by the periodic batch sender;
+        # QUEUED: sent by its own background job (retried with backoff on SMTP failure).
         PENDING = "PENDING", _("Menunggu")
+        QUEUED = "QUEUED", _("Dalam antrean")
         SENT = "SENT", _("Terkirim")
         FAILED = "FAILED", _("Gagal")
 
@@ -34,8 +37,8 @@ class NotificationLog(models.Model):
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    # The rendered mail of a deferred notification, kept until the background sender sends it
-    # (empty for notifications sent right after their transaction commits).
+    # The rendered mail, kept for the background job that sends it (rendered in the request,
+    # in its language). Rows from before issue 15 sent in the request have it empty.
     body = models.TextField(blank=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from netral.cases.models.case import Case
 from netral.cases.models.choices import (
+    EvidenceCheck,
     EvidenceKind,
     Gender,
     PersonFinding,
@@ -175,6 +176,18 @@ class Evidence(models.Model):
     platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices, blank=True)
     account = models.CharField(_("akun"), max_length=200, blank=True)
     seen_at = models.DateTimeField(_("waktu dilihat"), null=True, blank=True)
+    # The deep content check (issue 15 §1; netral/cases/uploads.py): small files are checked
+    # whole in the request (CHECKED at once); a file above NETRAL_EVIDENCE_WORKER_CHECK_KB has
+    # only the cheap checks there and is PENDING until the worker has decoded or parsed it
+    # all; REFUSED files are moved to quarantine and never served (check_note says why).
+    check_status = models.CharField(
+        _("pemeriksaan berkas"),
+        max_length=8,
+        choices=EvidenceCheck.choices,
+        default=EvidenceCheck.CHECKED,
+    )
+    check_note = models.CharField(_("catatan pemeriksaan"), max_length=300, blank=True)
+    checked_at = models.DateTimeField(_("diperiksa"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bukti")

@@ -31,7 +31,7 @@ from netral.cases.deadlines import (
     persons_missing_polri_forwarding,
 )
 from netral.cases.documents import document_generate
-from netral.cases.models import Case, Origin, Status
+from netral.cases.models import Case, EvidenceCheck, Origin, Status
 from netral.cases.sanction_rules import campaign_only_articles, suggested_level
 from netral.cases.selectors import CaseFilters
 from netral.cases.services import CaseData, PersonData, ReporterData, WitnessData
@@ -314,7 +314,12 @@ def reporter_identity(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_GET
 def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> FileResponse:
     case = access.access_case(request.user, pk)
-    evidence = get_object_or_404(case.evidence.exclude(file=""), pk=evidence_id)
+    # A file the worker's content check refused is quarantined and never served (issue 15
+    # §1); one still being checked passed the cheap checks and is served to officers only.
+    evidence = get_object_or_404(
+        case.evidence.exclude(file="").exclude(check_status=EvidenceCheck.REFUSED),
+        pk=evidence_id,
+    )
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
