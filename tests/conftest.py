@@ -115,13 +115,8 @@ def client_for(user: User) -> Client:
     """A client signed in as `user` with the second factor given, as after a full sign-in
     (password + authenticator code; issue 14 §11). Enforcement itself is tested in
     tests/accounts/test_two_factor.py."""
-    from django.test import override_settings
-
     client = Client()
-    # force_login's request has no client address: django-axes would reset attempts for the
-    # address "unknown", which PostgreSQL's inet column refuses. Lockout is not under test.
-    with override_settings(AXES_ENABLED=False):
-        client.force_login(user)
+    client.force_login(user)  # no client address: axes counts it under none (accounts.signin)
     verify_second_factor(client, user)
     return client
 
