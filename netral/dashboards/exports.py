@@ -32,8 +32,8 @@ from typing import IO, TYPE_CHECKING, Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.db.models import Case as SqlCase
-from django.db.models import CharField, F, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Concat, Left, Right
+from django.db.models import CharField, F, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Concat, Left
 from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -123,13 +123,10 @@ class Dataset:
 
 
 def _mask_nik(field: str) -> Any:
-    """NIK is personal data (DOMAIN.md §11.1): only the region part and the last two digits,
-    masked in the database so the full number never reaches Python."""
-    return SqlCase(
-        When(Q(**{f"{field}__isnull": True}) | Q(**{field: ""}), then=Value("")),
-        default=Concat(Left(field, 6), Value("*" * 8), Right(field, 2)),
-        output_field=CharField(),
-    )
+    """NIK is personal data (DOMAIN.md §11.1): only the region part and the last two digits.
+    The NIK is encrypted at rest (issue 14 pt 15); its masked form is stored beside it
+    (`nik_hint`), so the full number never reaches the export."""
+    return Coalesce(F(f"{field}_hint"), Value(""), output_field=CharField())
 
 
 def _sql_value(column: Column, kind: str, target: str) -> Any:

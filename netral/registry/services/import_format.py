@@ -19,6 +19,7 @@ from typing import IO, Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from netral.core.encryption import Sealer
 from netral.core.spreadsheets import formula_safe
 from netral.registry.models import REGION_CODE_RE, PositionCategory, SubjectType
 from netral.registry.text import fold
@@ -129,6 +130,39 @@ StageRow = tuple[
     str,
     str,
 ]
+
+# What is written: a StageRow whose NIK is encrypted, with the NIK's blind index and masked
+# form appended (issue 14 pt 15; netral/core/encryption.py).
+SealedRow = tuple[Any, ...]
+NIK_AAD = b"registry.official.nik"  # the associated data of Official.nik (its column's name)
+
+
+def row_sealer() -> Callable[[list[StageRow]], list[SealedRow]]:
+    """A function sealing a batch of rows, with the keys read once (for the whole import):
+    about 3 µs a row with a NIK (AES-GCM, HMAC-SHA256, base64), measured in the bench."""
+    sealer = Sealer()
+    encrypt, index = sealer.encrypt, sealer.index
+
+    def seal(rows: list[StageRow]) -> list[SealedRow]:
+        out: list[SealedRow] = []
+        add = out.append
+        for row in rows:
+            nik = row[6]
+            if nik is None:
+                add((*row, None, ""))
+            else:
+                add(
+                    (
+                        *row[:6],
+                        encrypt(nik, NIK_AAD),
+                        *row[7:],
+                        index(nik),
+                        nik[:6] + "********" + nik[-2:],
+                    )
+                )
+        return out
+
+    return seal
 
 
 @dataclass(frozen=True)
