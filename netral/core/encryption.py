@@ -81,6 +81,7 @@ class KeyRing:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._ciphers: dict[str, AESGCM] = {}
+        self._index_key: bytes | None = None
 
     # -- data keys ------------------------------------------------------------------------
 
@@ -130,6 +131,11 @@ class KeyRing:
     # -- blind index ------------------------------------------------------------------------
 
     def index_key(self) -> bytes:
+        if self._index_key is None:
+            self._index_key = self._load_index_key()
+        return self._index_key
+
+    def _load_index_key(self) -> bytes:
         path = self.directory / _INDEX
         if not path.exists():
             if self.data_key_ids():
@@ -329,3 +335,117 @@ class MaskField(models.CharField):  # type: ignore[type-arg]
         value = mask(getattr(model_instance, self.source), self.head, self.tail)
         setattr(model_instance, self.attname, value)
         return value
+
+
+class EncryptedEmailField(EncryptedTextField):
+    """An encrypted e-mail address: validated as an e-mail, stored as ciphertext."""
+
+    default_validators = [validators.validate_email]
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"form_class": forms.EmailField, **kwargs})
+
+
+# --- rewriting stored values (data migrations, key rotation) ------------------------------
+
+RESEAL_BATCH = 1000
+
+
+def encrypted_columns() -> list[tuple[str, str, str, bytes]]:
+    """(table, primary key column, column, associated data) of every encrypted field."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, EncryptedTextField):
+                pk = model._meta.pk
+                found.append((model._meta.db_table, pk.column, field.column, field.aad))
+    return sorted(found)
+
+
+def reseal_column(
+    connection: Any,
+    table: str,
+    pk: str,
+    column: str,
+    aad: bytes,
+    mode: str,
+    *,
+    dry_run: bool = False,
+    progress: Any = None,
+) -> int:
+    """Rewrite one column in batches by primary key; returns the rows that were (or, on a
+    dry run, would be) rewritten. `mode`: "encrypt" (plaintext rows only), "decrypt"
+    (ciphertext rows only, for going back), "rotate" (ciphertext of any other key than the
+    active one, decrypted and encrypted again with the active key)."""
+    ring = key_ring()
+    sealer = Sealer(ring) if mode != "decrypt" else None
+    quote = connection.ops.quote_name
+    t, p, c = quote(table), quote(pk), quote(column)
+    changed = 0
+    last: Any = None
+    with connection.cursor() as cursor:
+        while True:
+            after = "" if last is None else f" AND {p} > %s"
+            cursor.execute(
+                f"SELECT {p}, {c} FROM {t} WHERE {c} IS NOT NULL AND {c} <> ''{after}"  # noqa: S608
+                f" ORDER BY {p} LIMIT {RESEAL_BATCH:d}",
+                [] if last is None else [last],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                return changed
+            last = rows[-1][0]
+            updates = []
+            for key, value in rows:
+                encrypted = value.startswith(PREFIX)
+                if mode == "encrypt" and not encrypted:
+                    updates.append((sealer.encrypt(value, aad), key))  # type: ignore[union-attr]
+                elif mode == "decrypt" and encrypted:
+                    updates.append((decrypt(value, aad, ring), key))
+                elif mode == "rotate" and encrypted and key_id_of(value) != sealer.kid:  # type: ignore[union-attr]
+                    plain = decrypt(value, aad, ring)
+                    updates.append((sealer.encrypt(plain, aad), key))  # type: ignore[union-attr]
+            if updates and not dry_run:
+                cursor.executemany(f"UPDATE {t} SET {c} = %s WHERE {p} = %s", updates)  # noqa: S608
+            changed += len(updates)
+            if progress is not None:
+                progress(len(rows))
+
+
+def reseal_migration(table: str, columns: list[str], label: str) -> Any:
+    """A reversible RunPython that encrypts `columns` of `table` (AAD `label.column`)."""
+    from django.db import migrations
+
+    def run(mode: str) -> Any:
+        def go(apps: Any, schema_editor: Any) -> None:
+            for column in columns:
+                aad = f"{label}.{column}".encode("ascii")
+                reseal_column(schema_editor.connection, table, "id", column, aad, mode)
+
+        return go
+
+    return migrations.RunPython(run("encrypt"), run("decrypt"), elidable=False)
+
+
+def text_column_migration(table: str, columns: dict[str, str]) -> Any:
+    """PostgreSQL: varchar(n) -> text for columns that will hold ciphertext (reversible:
+    `columns` maps each column to its old type). SQLite does not enforce the declared length,
+    and an AlterField there would rebuild the table and drop its triggers: nothing to do."""
+    from django.db import migrations
+
+    def run(forwards: bool) -> Any:
+        def go(apps: Any, schema_editor: Any) -> None:
+            if schema_editor.connection.vendor != "postgresql":
+                return
+            quote = schema_editor.quote_name
+            for column, old in columns.items():
+                kind = "text" if forwards else old
+                schema_editor.execute(
+                    f"ALTER TABLE {quote(table)} ALTER COLUMN {quote(column)} TYPE {kind}"
+                )
+
+        return go
+
+    return migrations.RunPython(run(True), run(False), elidable=False)

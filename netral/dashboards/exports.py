@@ -48,6 +48,7 @@ from netral.cases.models import (
     ReporterKind,
     Status,
 )
+from netral.core.encryption import PREFIX, decrypt
 from netral.core.spreadsheets import FORMULA_STARTS, formula_safe, xlsx_workbook
 from netral.declarations.models import SignatureMethod
 from netral.elections.models import Regime
@@ -196,6 +197,8 @@ def _converter(column: Column, kind: str, target: str) -> ColumnConverter | None
     sqlite = connection.vendor == "sqlite"
     if column.convert is not None:
         convert = column.convert
+        if kind == "text" and target == "csv":  # text made in Python: formula-safe here
+            return lambda values: [formula_safe(convert(v)) for v in values]
         return lambda values: [convert(v) for v in values]
     if column.sql is not None or column.choices is not None or kind == "bool":
         return None  # computed in SQL
@@ -290,6 +293,17 @@ CASES = Dataset(
 )
 
 
+def _reporter_name(value: Any) -> str:
+    """The reporter's name is encrypted at rest (issue 14 pt 15): decrypted here, for the
+    reporters who are not confidential only (the SELECT gives the others' placeholder)."""
+    if not value or not value.startswith(PREFIX):
+        return value or ""
+    return decrypt(value, _REPORTER_NAME_AAD) or ""
+
+
+_REPORTER_NAME_AAD = b"cases.reporter.name"
+
+
 def _reports(user: AnyUser, scope: Scope) -> QuerySet[Any]:
     # The name of a confidential reporter never leaves the database: the SELECT itself
     # returns a placeholder (Perbawaslu practice; cases/models/parties.py Reporter).
@@ -318,7 +332,7 @@ REPORTS = Dataset(
         Column(_("Saluran"), "channel", choices=Channel),
         Column(_("Diterima"), "received_at"),
         Column(_("Jenis pelapor"), "reporter__kind", choices=ReporterKind),
-        Column(_("Pelapor"), "reporter_shown"),
+        Column(_("Pelapor"), "reporter_shown", convert=_reporter_name),
         Column(_("Identitas dirahasiakan"), "reporter__confidential"),
         Column(_("Wilayah kejadian"), "incident_region_id"),
     ),
