@@ -267,3 +267,16 @@ def test_the_keys_live_in_files_beside_the_signing_keys_never_in_the_database() 
             quoted = connection.ops.quote_name(table)
             cursor.execute(f"SELECT * FROM {quoted}")  # noqa: S608
             assert key_text not in repr(cursor.fetchall()), table
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite's online backup waits on an open transaction
+def test_a_backup_carries_the_data_keys_also_from_their_own_directory(tmp_path: Path) -> None:
+    kid = key_ring().active_id()  # the keys as the first encrypted value makes them
+    call_command("backup", str(tmp_path / "b1"), stdout=io.StringIO())
+    assert (tmp_path / "b1" / "keys" / f"data-{kid}.key").exists()
+    assert (tmp_path / "b1" / "keys" / "index.key").exists()
+    with override_settings(NETRAL_DATA_KEY_DIR=str(tmp_path / "data-keys")):
+        other = key_ring().active_id()
+        call_command("backup", str(tmp_path / "b2"), stdout=io.StringIO())
+    assert (tmp_path / "b2" / "datakeys" / f"data-{other}.key").exists()
+    assert (tmp_path / "b2" / "datakeys" / "index.key").exists()
