@@ -279,11 +279,14 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
             return None  # FieldError: the plaintext is not in the database
         return super().get_lookup(lookup_name)
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         if not self.multiline:
-            defaults = {"form_class": forms.CharField, "max_length": self.max_length}
+            defaults: dict[str, Any] = {
+                "form_class": forms.CharField,
+                "max_length": self.max_length,
+                "widget": forms.TextInput,
+            }
             defaults.update(kwargs)
-            defaults.setdefault("widget", forms.TextInput)
             return models.Field.formfield(self, **defaults)
         return super().formfield(**kwargs)
 
@@ -342,8 +345,10 @@ class EncryptedEmailField(EncryptedTextField):
 
     default_validators = [validators.validate_email]
 
-    def formfield(self, **kwargs: Any) -> Any:
-        return super().formfield(**{"form_class": forms.EmailField, **kwargs})
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        return super().formfield(
+            **{"form_class": forms.EmailField, "widget": forms.EmailInput, **kwargs}
+        )
 
 
 # --- rewriting stored values (data migrations, key rotation) ------------------------------
