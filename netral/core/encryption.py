@@ -184,8 +184,22 @@ class Sealer:
     def index(self, value: str | None) -> str | None:
         if value is None or value == "":
             return None
-        mac = hmac.digest(self._index_key, normalise(value).encode("utf-8"), "sha256")
-        return mac.hex()[:INDEX_HEX]
+        return self.index_normalised(normalise(value))
+
+    def index_normalised(self, value: str) -> str:
+        """The blind index of a value already in normal form (the import's validated NIK)."""
+        return hmac.digest(self._index_key, value.encode("utf-8"), "sha256").hex()[:INDEX_HEX]
+
+    def encrypt_many(self, values: list[str], aad: bytes) -> list[str]:
+        """`encrypt` for a batch of non-empty values: one random read for all the nonces."""
+        nonces = os.urandom(NONCE_BYTES * len(values))
+        encrypt, head, b64 = self._encrypt, self._head, base64.urlsafe_b64encode
+        out = []
+        for i, value in enumerate(values):
+            nonce = nonces[i * NONCE_BYTES : (i + 1) * NONCE_BYTES]
+            body = nonce + encrypt(nonce, value.encode("utf-8"), aad)
+            out.append(head + b64(body).rstrip(b"=").decode("ascii"))
+        return out
 
 
 def normalise(value: str) -> str:
