@@ -280,3 +280,25 @@ def test_a_backup_carries_the_data_keys_also_from_their_own_directory(tmp_path: 
         call_command("backup", str(tmp_path / "b2"), stdout=io.StringIO())
     assert (tmp_path / "b2" / "datakeys" / f"data-{other}.key").exists()
     assert (tmp_path / "b2" / "datakeys" / "index.key").exists()
+
+
+def test_the_registry_migration_encrypts_indexes_and_masks_old_rows_and_reverses() -> None:
+    import importlib
+    from types import SimpleNamespace
+
+    migration = importlib.import_module("netral.registry.migrations.0009_official_nik_encrypted")
+    official = OfficialFactory(region_id="64.08.04", nik=NIK)
+    with connection.cursor() as cursor:  # the row as it was before the migration
+        cursor.execute(
+            "UPDATE registry_official SET nik = %s, nik_hash = NULL, nik_hint = NULL WHERE id = %s",
+            [NIK, official.pk],
+        )
+    editor = SimpleNamespace(connection=connection)
+    migration.encrypt_niks(None, editor)
+    assert _raw("registry_official", "nik", official.pk).startswith("nx1:")
+    assert _raw("registry_official", "nik_hash", official.pk) == blind_index(NIK)
+    assert _raw("registry_official", "nik_hint", official.pk) == "640804********01"
+    migration.encrypt_niks(None, editor)  # again: nothing is encrypted twice
+    assert Official.objects.get(pk=official.pk).nik == NIK
+    migration.decrypt_niks(None, editor)
+    assert _raw("registry_official", "nik", official.pk) == NIK
