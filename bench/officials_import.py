@@ -447,11 +447,20 @@ def _search(csv_path: str) -> None:
         .first()
         or ""
     )
+    # The NIK is encrypted: exact search goes through its blind index (issue 14 pt 15).
+    nik = (
+        Official.objects.filter(nik_hash__isnull=False)
+        .order_by("-id")
+        .values_list("nik", flat=True)
+        .first()
+        or ""
+    )
     cases = {
         "name partial, common ('budi sap')": OfficialFilters(q="budi sap"),
         "name partial, accents ('seno')": OfficialFilters(q="seno"),
         "name partial, rare ('zzq')": OfficialFilters(q="zzq"),
         "NIP exact": OfficialFilters(q=nip),
+        "NIK exact (blind index)": OfficialFilters(q=nik),
         "region subtree + type (a regency, PNS)": OfficialFilters(
             region=sample.region_id[:5], subject_type="PNS"
         ),

@@ -316,6 +316,10 @@ NETRAL_OTP_SMS_SENDER = env.envstr(
 
 # Ed25519 keys that seal pledge signatures and report receipts (netral/core/sealing.py).
 NETRAL_SIGNING_KEY_DIR = Path(env.envstr("NETRAL_SIGNING_KEY_DIR", str(VAR_DIR / "keys")))
+# Keys of the encryption at rest (netral/core/encryption.py: AES-256-GCM data keys and the
+# blind-index key; issue 14 pt 15). Empty: the signing key directory, which `netral backup`
+# copies. Never in the database.
+NETRAL_DATA_KEY_DIR = env.envstr("NETRAL_DATA_KEY_DIR", "")
 
 # Upload limit for imports and evidence, in megabytes.
 NETRAL_MAX_UPLOAD_MB = env.envint("NETRAL_MAX_UPLOAD_MB", 200, minimum=1)

@@ -8,7 +8,10 @@ A backup is a directory:
     database.sqlite3       SQLite's online backup (a consistent copy while the app runs), or
     database.pgdump        pg_dump's custom format (one snapshot)
     media/...              every file of the default storage (local disk or object storage)
-    keys/...               the signing keys (without them no seal can be checked again)
+    keys/...               the signing keys (without them no seal can be checked again) and,
+                           in the same directory by default, the data and blind-index keys
+                           of the encryption at rest (netral/core/encryption.py)
+    datakeys/...           those data keys when NETRAL_DATA_KEY_DIR is another directory
 
 It is written into DEST.partial and renamed to DEST only when complete, so a full disk or a
 crash leaves no half backup that looks whole. A restore goes into an empty database, storage
@@ -82,14 +85,17 @@ def backup_create(*, dest: Path, say: Say = lambda _m: None) -> dict[str, Any]:
             with default_storage.open(name, "rb") as src, target.open("wb") as out:
                 files[f"media/{name}"] = _copy(src, out)
         say("keys")
-        keys = Path(settings.NETRAL_SIGNING_KEY_DIR)
         sealing.key_store().active_private_key()  # a fresh install creates its first key
-        for path in sorted(p for p in keys.iterdir() if p.is_file() and p.suffix != ".tmp"):
-            target = partial / "keys" / path.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("rb") as src, target.open("wb") as out:
-                files[f"keys/{path.name}"] = _copy(src, out)
-            target.chmod(0o600)
+        # Without the data keys the encrypted columns of the database cannot be read back.
+        for folder, directory in _key_dirs():
+            for path in sorted(
+                p for p in directory.iterdir() if p.is_file() and p.suffix != ".tmp"
+            ):
+                target = partial / folder / path.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("rb") as src, target.open("wb") as out:
+                    files[f"{folder}/{path.name}"] = _copy(src, out)
+                target.chmod(0o600)
         manifest = {
             "format": FORMAT,
             "created_at": timezone.now().isoformat(),
@@ -241,10 +247,23 @@ def restore_targets_empty() -> list[str]:
         problems.append(f"the database {connection.settings_dict['NAME']} has tables")
     if next(_storage_files(), None) is not None:
         problems.append("the media storage has files")
-    keys = Path(settings.NETRAL_SIGNING_KEY_DIR)
-    if keys.exists() and any(keys.iterdir()):
-        problems.append(f"the key directory {keys} is not empty")
+    for _folder, keys in _key_dirs():
+        if keys.exists() and any(keys.iterdir()):
+            problems.append(f"the key directory {keys} is not empty")
     return problems
+
+
+def _key_dirs() -> list[tuple[str, Path]]:
+    """The key directories a backup carries: the signing keys (with the data keys beside
+    them by default) and NETRAL_DATA_KEY_DIR when it is another directory."""
+    from netral.core.encryption import key_dir
+
+    signing = Path(settings.NETRAL_SIGNING_KEY_DIR)
+    data = key_dir()
+    found = [("keys", signing)]
+    if data.resolve() != signing.resolve():
+        found.append(("datakeys", data))
+    return found
 
 
 def backup_restore(*, src: Path, say: Say = lambda _m: None) -> RestoreReport:
@@ -261,12 +280,12 @@ def backup_restore(*, src: Path, say: Say = lambda _m: None) -> RestoreReport:
     if problems:
         raise BackupError("restore needs empty targets: " + "; ".join(problems))
     say("keys")
-    keys = Path(settings.NETRAL_SIGNING_KEY_DIR)
-    keys.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for name in sorted(n for n in manifest["files"] if n.startswith("keys/")):
-        target = keys / Path(name).name
-        shutil.copyfile(src / name, target)
-        target.chmod(0o600)
+    for folder, keys in _key_dirs():
+        keys.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for name in sorted(n for n in manifest["files"] if n.startswith(f"{folder}/")):
+            target = keys / Path(name).name
+            shutil.copyfile(src / name, target)
+            target.chmod(0o600)
     say("database")
     _load_database(src / manifest["database"])
     say("media")

@@ -32,8 +32,8 @@ from typing import IO, TYPE_CHECKING, Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.db.models import Case as SqlCase
-from django.db.models import CharField, F, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Concat, Left, Right
+from django.db.models import CharField, F, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Concat, Left
 from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +49,7 @@ from netral.cases.models import (
     Status,
 )
 from netral.cases.zones import Zone, zone_for_code
+from netral.core.encryption import PREFIX, decrypt
 from netral.core.spreadsheets import FORMULA_STARTS, formula_safe, xlsx_workbook
 from netral.declarations.models import SignatureMethod
 from netral.elections.models import Regime
@@ -141,13 +142,10 @@ class Dataset:
 
 
 def _mask_nik(field: str) -> Any:
-    """NIK is personal data (DOMAIN.md §11.1): only the region part and the last two digits,
-    masked in the database so the full number never reaches Python."""
-    return SqlCase(
-        When(Q(**{f"{field}__isnull": True}) | Q(**{field: ""}), then=Value("")),
-        default=Concat(Left(field, 6), Value("*" * 8), Right(field, 2)),
-        output_field=CharField(),
-    )
+    """NIK is personal data (DOMAIN.md §11.1): only the region part and the last two digits.
+    The NIK is encrypted at rest (issue 14 pt 15); its masked form is stored beside it
+    (`nik_hint`), so the full number never reaches the export."""
+    return Coalesce(F(f"{field}_hint"), Value(""), output_field=CharField())
 
 
 def _sql_value(column: Column, kind: str, target: str) -> Any:
@@ -218,6 +216,8 @@ def _converter(column: Column, kind: str, target: str) -> ColumnConverter | None
     sqlite = connection.vendor == "sqlite"
     if column.convert is not None:
         convert = column.convert
+        if kind == "text" and target == "csv":  # text made in Python: formula-safe here
+            return lambda values, zones: [formula_safe(convert(v)) for v in values]
         return lambda values, zones: [convert(v) for v in values]
     if column.sql is not None or column.choices is not None or kind == "bool":
         return None  # computed in SQL
@@ -322,6 +322,17 @@ CASES = Dataset(
 )
 
 
+def _reporter_name(value: Any) -> str:
+    """The reporter's name is encrypted at rest (issue 14 pt 15): decrypted here, for the
+    reporters who are not confidential only (the SELECT gives the others' placeholder)."""
+    if not value or not value.startswith(PREFIX):
+        return value or ""
+    return decrypt(value, _REPORTER_NAME_AAD) or ""
+
+
+_REPORTER_NAME_AAD = b"cases.reporter.name"
+
+
 def _reports(user: AnyUser, scope: Scope) -> QuerySet[Any]:
     # The name of a confidential reporter never leaves the database: the SELECT itself
     # returns a placeholder (Perbawaslu practice; cases/models/parties.py Reporter).
@@ -350,7 +361,7 @@ REPORTS = Dataset(
         Column(_("Saluran"), "channel", choices=Channel),
         Column(_("Diterima"), "received_at"),
         Column(_("Jenis pelapor"), "reporter__kind", choices=ReporterKind),
-        Column(_("Pelapor"), "reporter_shown"),
+        Column(_("Pelapor"), "reporter_shown", convert=_reporter_name),
         Column(_("Identitas dirahasiakan"), "reporter__confidential"),
         Column(_("Wilayah kejadian"), "incident_region_id"),
     ),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from netral.audit.services import audit_record
 from netral.core import sealing
+from netral.core.encryption import blind_index
 from netral.core.errors import ApplicationError
 from netral.declarations import otp, signing, uploads
 from netral.declarations.models import (
@@ -1207,7 +1208,7 @@ def invitation_from_qr(*, event: Event, identifier: str) -> InvitationLink:
         .filter(
             Q(official__nip=ident)
             | Q(official__ni_pppk=ident)
-            | Q(official__nik=ident)
+            | Q(official__nik_hash=blind_index(ident))  # NIK encrypted (issue 14 pt 15)
             | Q(official__nrp=ident)
         )
         .select_related("official")

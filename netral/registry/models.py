@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from netral.core.encryption import BlindIndexField, EncryptedTextField, MaskField
 
 # Permendagri 58/2021; Kepmendagri 300.2.2-2138/2025 (DOMAIN.md §10).
 REGION_CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.[123]\d{3})?)?)?$")
@@ -158,7 +161,11 @@ class Official(models.Model):
     # named indexes can be dropped and rebuilt around a bulk import into an empty table.
     nip = models.CharField(_("NIP"), max_length=18, null=True, blank=True)
     ni_pppk = models.CharField(_("NI PPPK"), max_length=18, null=True, blank=True)
-    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)
+    # NIK is encrypted at rest (issue 14 pt 15; UU 27/2022 PDP art. 35): `nik_hash` is its
+    # blind index (exact search, uniqueness), `nik_hint` the masked form lists and exports show.
+    nik = EncryptedTextField(_("NIK"), max_length=16, null=True, blank=True)
+    nik_hash = BlindIndexField(source="nik")
+    nik_hint = MaskField(max_length=16, null=True, source="nik", head=6, tail=2)
     nrp = models.CharField(_("NRP"), max_length=30, null=True, blank=True)
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
     position_category = models.CharField(
@@ -206,7 +213,9 @@ class Official(models.Model):
                 name="official_ni_pppk_unique",
             ),
             models.UniqueConstraint(
-                fields=["nik"], condition=models.Q(nik__isnull=False), name="official_nik_unique"
+                fields=["nik_hash"],
+                condition=models.Q(nik_hash__isnull=False),
+                name="official_nik_unique",
             ),
             models.UniqueConstraint(
                 fields=["nrp"], condition=models.Q(nrp__isnull=False), name="official_nrp_unique"
@@ -216,12 +225,16 @@ class Official(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None and "nik" in fields:  # the derived columns follow the NIK
+            kwargs["update_fields"] = {*fields, "nik_hash", "nik_hint"}
+        super().save(*args, **kwargs)
+
     @property
     def nik_masked(self) -> str:
         """NIK is personal data: outside the profile only the region part and last two digits."""
-        if not self.nik:
-            return ""
-        return self.nik[:6] + "*" * 8 + self.nik[-2:]
+        return self.nik_hint or ""
 
     @property
     def is_asn(self) -> bool:

@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Query
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Substr
 
+from netral.core.encryption import blind_index
 from netral.registry import fts
 from netral.registry.models import REGION_CODE_RE, Official, Region, ancestor_codes
 from netral.registry.text import fold
@@ -208,7 +209,9 @@ def officials_filter(
     query = filters.q.strip()[:100]
     if query and any(ch.isdigit() for ch in query) and _IDENTIFIER_RE.match(query):
         # NIP, NI PPPK, NIK or NRP: exact match on the unique indexes.
-        qs = qs.filter(Q(nip=query) | Q(ni_pppk=query) | Q(nik=query) | Q(nrp=query))
+        # The NIK is encrypted: its blind index finds it (issue 14 pt 15).
+        nik = Q(nik_hash=blind_index(query))
+        qs = qs.filter(Q(nip=query) | Q(ni_pppk=query) | nik | Q(nrp=query))
     elif query:
         region = filters.region if REGION_CODE_RE.match(filters.region or "") else ""
         qs = _name_contains_all(qs, [w for w in fold(query).split(" ")[:5] if w], region)

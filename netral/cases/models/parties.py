@@ -18,6 +18,8 @@ from netral.cases.models.choices import (
     TargetStatus,
     ViolationType,
 )
+from netral.core.bounds import TEXT_MAX
+from netral.core.encryption import EncryptedEmailField, EncryptedTextField
 from netral.core.models import BaseModel
 from netral.registry.models import SubjectType
 
@@ -34,15 +36,17 @@ class Reporter(BaseModel):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="reporter")
     kind = models.CharField(_("jenis pelapor"), max_length=16, choices=ReporterKind.choices)
-    name = models.CharField(_("nama"), max_length=200)
-    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
+    # Identity and contact data are encrypted at rest (issue 14 pt 15; UU 27/2022 PDP art. 35;
+    # Perbawaslu 7/2022 on keeping a reporter's identity confidential): netral/core/encryption.py.
+    name = EncryptedTextField(_("nama"), max_length=200)
+    birth_place = EncryptedTextField(_("tempat lahir"), max_length=100, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     gender = models.CharField(_("jenis kelamin"), max_length=1, choices=Gender.choices, blank=True)
     occupation = models.CharField(_("pekerjaan"), max_length=100, blank=True)
     nationality = models.CharField(_("kewarganegaraan"), max_length=60, default="Indonesia")
-    address = models.TextField(_("alamat"))
-    phone = models.CharField(_("nomor telepon/HP"), max_length=30)
-    email = models.EmailField(_("email"), blank=True)
+    address = EncryptedTextField(_("alamat"), max_length=TEXT_MAX, multiline=True)
+    phone = EncryptedTextField(_("nomor telepon/HP"), max_length=30)
+    email = EncryptedEmailField(_("email"), max_length=254, blank=True)
     confidential = models.BooleanField(
         _("rahasiakan identitas"),
         default=False,
@@ -92,8 +96,9 @@ class ReportedPerson(BaseModel):
         verbose_name=_("pejabat di registri"),
     )
     name = models.CharField(_("nama"), max_length=200)
-    address = models.CharField(_("alamat"), max_length=300, blank=True)
-    phone = models.CharField(_("nomor telepon/HP"), max_length=30, blank=True)
+    # Contact data encrypted at rest (issue 14 pt 15).
+    address = EncryptedTextField(_("alamat"), max_length=300, blank=True)
+    phone = EncryptedTextField(_("nomor telepon/HP"), max_length=30, blank=True)
     subject_type = models.CharField(
         _("jenis subjek"), max_length=16, choices=SubjectType.choices, blank=True
     )
@@ -135,8 +140,9 @@ class ReportedPerson(BaseModel):
 class Witness(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="witnesses")
     name = models.CharField(_("nama"), max_length=200)
-    address = models.CharField(_("alamat"), max_length=300, blank=True)
-    phone = models.CharField(_("nomor telepon/HP"), max_length=30, blank=True)
+    # Contact data encrypted at rest (issue 14 pt 15).
+    address = EncryptedTextField(_("alamat"), max_length=300, blank=True)
+    phone = EncryptedTextField(_("nomor telepon/HP"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("saksi")

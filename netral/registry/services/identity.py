@@ -43,4 +43,4 @@ def official_nik_reveal(*, official: Official, viewer: User, reason: str) -> str
         region_code=official.region_id,
         note=reason,
     )
-    return official.nik
+    return str(official.nik)

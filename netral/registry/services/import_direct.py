@@ -34,6 +34,7 @@ from netral.registry.services.import_format import (
     ImportResult,
     RowContext,
     StageRow,
+    row_sealer,
 )
 from netral.registry.services.import_sql import (
     BINARY,
@@ -56,7 +57,7 @@ Batch = tuple[list[StageRow], list[tuple[int, str, str]], int]  # rows, social, 
 
 _OFFICIAL_COLUMNS = (
     "id, subject_type, name, name_folded, nip, ni_pppk, nik, nrp, position, position_category,"
-    " agency_id, region_id, email, phone"
+    " agency_id, region_id, email, phone, nik_hash, nik_hint"
 )
 
 
@@ -68,7 +69,7 @@ _OFFICIAL_TYPES = [
     "int8",
     *["text"] * 9,
     "int8",
-    *["text"] * 3,
+    *["text"] * 5,
     "bool",
     "timestamptz",
     "timestamptz",
@@ -207,13 +208,16 @@ def _load(
 
 def _writer(cursor: Any, now: Any, base: int) -> Any:
     """A function writing one batch: officials (id = base + row number) and their social
-    accounts."""
+    accounts. The NIK is encrypted here, in the writing process (the reader process is the
+    import's slower half), with the keys read once."""
+    seal = row_sealer()
     if is_postgres():
         tail = (True, now, now)
         columns = _OFFICIAL_COLUMNS + ", is_active, created_at, updated_at"
         raw = cursor.cursor
 
-        def write_pg(rows: list[StageRow], social: list[tuple[int, str, str]]) -> None:
+        def write_pg(batch: list[StageRow], social: list[tuple[int, str, str]]) -> None:
+            rows = seal(batch)
             with raw.copy(f"COPY registry_official ({columns}) FROM STDIN {BINARY}") as copy:
                 copy.set_types(_OFFICIAL_TYPES)
                 if base:
@@ -238,7 +242,7 @@ def _writer(cursor: Any, now: Any, base: int) -> Any:
         raise TypeError(f"unexpected datetime literal {stamp!r}")
     officials = (
         f"INSERT INTO registry_official ({_OFFICIAL_COLUMNS}, is_active, created_at,"
-        f" updated_at) VALUES (? + {base:d}, {', '.join('?' * 13)}, 1, '{stamp}', '{stamp}')"
+        f" updated_at) VALUES (? + {base:d}, {', '.join('?' * 15)}, 1, '{stamp}', '{stamp}')"
     )
     accounts = (
         "INSERT INTO registry_socialaccount (official_id, platform, handle)"
@@ -247,7 +251,7 @@ def _writer(cursor: Any, now: Any, base: int) -> Any:
     raw = cursor.cursor
 
     def write_sqlite(rows: list[StageRow], social: list[tuple[int, str, str]]) -> None:
-        raw.executemany(officials, rows)
+        raw.executemany(officials, seal(rows))
         if social:
             raw.executemany(accounts, social)
 

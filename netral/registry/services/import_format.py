@@ -19,6 +19,7 @@ from typing import IO, Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from netral.core.encryption import Sealer
 from netral.core.spreadsheets import formula_safe
 from netral.registry.models import REGION_CODE_RE, PositionCategory, SubjectType
 from netral.registry.text import fold
@@ -129,6 +130,41 @@ StageRow = tuple[
     str,
     str,
 ]
+
+# What is written: a StageRow whose NIK is encrypted, with the NIK's blind index and masked
+# form appended (issue 14 pt 15; netral/core/encryption.py).
+SealedRow = tuple[Any, ...]
+NIK_AAD = b"registry.official.nik"  # the associated data of Official.nik (its column's name)
+
+
+def row_sealer() -> Callable[[list[StageRow]], list[SealedRow]]:
+    """A function sealing a batch of rows, with the keys read once (for the whole import).
+    A NIK here has passed NIK_RE (16 digits): it is in normal form for the blind index."""
+    sealer = Sealer()
+    encrypt_many, index = sealer.encrypt_many, sealer.index_normalised
+
+    def seal(rows: list[StageRow]) -> list[SealedRow]:
+        niks = [row[6] for row in rows if row[6] is not None]
+        sealed = iter(encrypt_many(niks, NIK_AAD))  # type: ignore[arg-type]
+        out: list[SealedRow] = []
+        add = out.append
+        for row in rows:
+            nik = row[6]
+            if nik is None:
+                add((*row, None, ""))
+            else:
+                add(
+                    (
+                        *row[:6],
+                        next(sealed),
+                        *row[7:],
+                        index(nik),
+                        nik[:6] + "********" + nik[-2:],
+                    )
+                )
+        return out
+
+    return seal
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from netral.registry.services.import_format import (
     ErrorCollector,
     ImportResult,
     RowContext,
-    StageRow,
+    SealedRow,
     in_scope,
 )
 
@@ -55,6 +55,8 @@ _STAGE_COLUMNS = (
     "region_id",
     "email",
     "phone",
+    "nik_hash",
+    "nik_hint",
 )
 
 
@@ -70,9 +72,10 @@ def create_stage(cursor: Any) -> None:
     cursor.execute(
         f"CREATE {temp} TABLE {_STAGE} (row_no integer PRIMARY KEY, subject_type varchar(16),"
         " name varchar(200), name_folded varchar(200), nip varchar(18), ni_pppk varchar(18),"
-        " nik varchar(16), nrp varchar(30), position varchar(200),"
+        " nik text, nrp varchar(30), position varchar(200),"
         " position_category varchar(16), agency_key integer, region_id varchar(13),"
-        " email varchar(254), phone varchar(30), official_id bigint)"
+        " email varchar(254), phone varchar(30), nik_hash varchar(32), nik_hint varchar(16),"
+        " official_id bigint)"
     )
     cursor.execute(
         f"CREATE {temp} TABLE {_STAGE_SOCIAL} (row_no integer, platform varchar(40),"
@@ -101,10 +104,12 @@ def drop_stage(cursor: Any) -> None:
 
 # PostgreSQL: COPY in binary with the column types set once (import_direct measures it).
 BINARY = "(FORMAT BINARY)"
-_STAGE_TYPES = ["int4", *["text"] * 9, "int4", "text", "text", "text"]
+_STAGE_TYPES = ["int4", *["text"] * 9, "int4", *["text"] * 5]
 
 
-def write_stage(cursor: Any, rows: list[StageRow], social: list[tuple[int, str, str]]) -> None:
+def write_stage(cursor: Any, rows: list[SealedRow], social: list[tuple[int, str, str]]) -> None:
+    """Write a batch of sealed rows (import_format.row_sealer: the NIK encrypted) and their
+    social accounts into the staging tables."""
     if is_postgres():
         cols = ", ".join(_STAGE_COLUMNS)
         with cursor.cursor.copy(f"COPY {_STAGE} ({cols}) FROM STDIN {BINARY}") as copy:
@@ -126,14 +131,19 @@ def write_stage(cursor: Any, rows: list[StageRow], social: list[tuple[int, str, 
 
 # --- set-based checks and merge -----------------------------------------------------------
 
-_IDENTIFIERS = (("nip", "nip"), ("ni_pppk", "nip"), ("nik", "nik"), ("nrp", "nrp"))
-_ID_LABEL = {"nip": "NIP", "ni_pppk": "NI PPPK", "nik": "NIK", "nrp": "NRP"}
+# The NIK is matched by its blind index (it is encrypted, issue 14 pt 15) and shown masked.
+_IDENTIFIERS = (("nip", "nip"), ("ni_pppk", "nip"), ("nik_hash", "nik"), ("nrp", "nrp"))
+_ID_LABEL = {"nip": "NIP", "ni_pppk": "NI PPPK", "nik_hash": "NIK", "nrp": "NRP"}
+_ID_SHOWN = {"nik_hash": "nik_hint"}
 
 
 def loaded_rows(base: int) -> str:
     """Loading an empty registry (import_direct) writes each row as the official whose id is
     base + its row number: the checks below read those officials as a staging table."""
-    return f"(SELECT id - {base:d} AS row_no, nip, ni_pppk, nik, nrp FROM registry_official)"
+    return (
+        f"(SELECT id - {base:d} AS row_no, nip, ni_pppk, nik_hash, nik_hint, nrp"
+        " FROM registry_official)"
+    )
 
 
 def check_duplicates(cursor: Any, errors: ErrorCollector, rows: str = _STAGE) -> set[int]:
@@ -141,13 +151,14 @@ def check_duplicates(cursor: Any, errors: ErrorCollector, rows: str = _STAGE) ->
     staging table, or `loaded_rows`."""
     reported: set[int] = set()
     for column, label in _IDENTIFIERS:
+        shown = _ID_SHOWN.get(column, column)
         cursor.execute(
-            f"SELECT {column}, row_no FROM {rows} s WHERE {column} IN ("
+            f"SELECT {column}, row_no, {shown} FROM {rows} s WHERE {column} IN ("
             f"SELECT {column} FROM {rows} s WHERE {column} IS NOT NULL"
             f" GROUP BY {column} HAVING COUNT(*) > 1) ORDER BY {column}, row_no"
         )
         first: dict[str, int] = {}
-        for value, row_no in cursor:  # streamed: a file of duplicates must not fill memory
+        for value, row_no, text in cursor:  # streamed: a file of duplicates must not fill memory
             if value not in first:
                 first[value] = row_no
                 continue
@@ -155,7 +166,7 @@ def check_duplicates(cursor: Any, errors: ErrorCollector, rows: str = _STAGE) ->
                 row_no,
                 label,
                 _("%(id)s %(value)s sudah ada di baris %(first)d.")
-                % {"id": _ID_LABEL[column], "value": value, "first": first[value]},
+                % {"id": _ID_LABEL[column], "value": text, "first": first[value]},
             )
             reported.add(row_no)
     return reported
@@ -175,7 +186,8 @@ def match_existing(
         )
     for column, label in _IDENTIFIERS:
         cursor.execute(
-            f"SELECT s.row_no, s.{column} FROM {_STAGE} s JOIN registry_official o"
+            f"SELECT s.row_no, s.{_ID_SHOWN.get(column, column)} FROM {_STAGE} s"
+            " JOIN registry_official o"
             f" ON o.{column} = s.{column} WHERE o.id <> s.official_id ORDER BY s.row_no"
         )
         for row_no, value in cursor:
@@ -479,6 +491,8 @@ def merge(
             f" name_folded = s.name_folded, nip = COALESCE(s.nip, {target}.nip),"
             f" ni_pppk = COALESCE(s.ni_pppk, {target}.ni_pppk),"
             f" nik = COALESCE(s.nik, {target}.nik), nrp = COALESCE(s.nrp, {target}.nrp),"
+            f" nik_hash = COALESCE(s.nik_hash, {target}.nik_hash),"
+            f" nik_hint = CASE WHEN s.nik_hash IS NULL THEN {target}.nik_hint ELSE s.nik_hint END,"
             " position = s.position, position_category = s.position_category,"
             f" agency_id = COALESCE(sa.agency_id, {target}.agency_id), region_id = s.region_id,"
             f" email = CASE WHEN s.email <> '' THEN s.email ELSE {target}.email END,"
@@ -501,10 +515,10 @@ def merge(
         cursor.execute(
             "INSERT INTO registry_official (id, subject_type, name, name_folded, nip, ni_pppk,"
             " nik, nrp, position, position_category, agency_id, region_id, email, phone,"
-            " is_active, created_at, updated_at)"
+            " nik_hash, nik_hint, is_active, created_at, updated_at)"
             " SELECT %s + s.row_no, s.subject_type, s.name, s.name_folded, s.nip, s.ni_pppk,"
             " s.nik, s.nrp, s.position, s.position_category, sa.agency_id, s.region_id,"
-            f" s.email, s.phone, %s, %s, %s FROM {_STAGE} s"
+            f" s.email, s.phone, s.nik_hash, s.nik_hint, %s, %s, %s FROM {_STAGE} s"
             f" LEFT JOIN {_STAGE_AGENCY} sa ON sa.agency_key = s.agency_key"
             " WHERE s.official_id IS NULL" + ("" if postgres else " ORDER BY s.row_no"),
             [base, True, now, now],

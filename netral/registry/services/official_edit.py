@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from netral.audit.services import audit_record
+from netral.core.encryption import blind_index
 from netral.core.errors import ApplicationError
 from netral.registry.models import Agency, Official, PositionHistory, Region, SocialAccount
 from netral.registry.services.import_format import (
@@ -103,6 +104,8 @@ def official_save(
         value = {"nip": nip, "ni_pppk": ni_pppk, "nik": nik, "nrp": nrp}[attr]
         if value is None:
             continue
+        if attr == "nik":  # encrypted: found by its blind index (issue 14 pt 15)
+            attr, value = "nik_hash", blind_index(value)
         clash = Official.objects.filter(**{attr: value})
         if official is not None:
             clash = clash.exclude(pk=official.pk)

@@ -52,6 +52,7 @@ from netral.registry.services.import_format import (
     RowError,
     StageRow,
     read_header,
+    row_sealer,
     row_validator,
 )
 from netral.registry.services.import_sql import (
@@ -287,10 +288,11 @@ def _stage_rows(
     progress: ProgressCallback,
     total: int | None,
 ) -> None:
+    seal = row_sealer()  # the NIK leaves Python encrypted (issue 14 pt 15)
     for batch, social, read in batches:
         if batch:
             with transaction.atomic():
-                write_stage(cursor, batch, social)
+                write_stage(cursor, seal(batch), social)
         result.rows = read
         progress(read, total)
 
