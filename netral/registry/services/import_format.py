@@ -145,7 +145,7 @@ def row_sealer() -> Callable[[list[StageRow]], list[SealedRow]]:
 
     def seal(rows: list[StageRow]) -> list[SealedRow]:
         niks = [row[6] for row in rows if row[6] is not None]
-        sealed = iter(encrypt_many(niks, NIK_AAD))  # type: ignore[arg-type]
+        sealed = iter(encrypt_many(niks, NIK_AAD))
         out: list[SealedRow] = []
         add = out.append
         for row in rows:
