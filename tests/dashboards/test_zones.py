@@ -23,6 +23,7 @@ from tests.cases.conftest import file_report, seed_deadline_rules
 from tests.cases.test_legal_clocks import _papua_unit
 from tests.conftest import client_for
 from tests.factories import UserFactory
+from tests.workers import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +151,7 @@ def test_point_07_deadline_alert_mail_names_the_zone(
         django_capture_on_commit_callbacks(execute=True),
     ):
         deadlines_watch()
+    run_jobs()  # the officers' mails leave from the worker
     bodies = [m.body for m in mail.outbox if wit.reference in m.subject + m.body]
     assert bodies
     local = wit.due_at.astimezone(dt.timezone(dt.timedelta(hours=9)))
