@@ -115,20 +115,28 @@ def refusal_reason(name: str, kind_label: str) -> str:
     }
 
 
-def check_upload(upload: UploadedFile) -> CheckedFile:
+def check_size(upload: UploadedFile) -> str:
+    """Refuse a file above NETRAL_MAX_UPLOAD_MB, naming it; returns its display name."""
+    name = safe_name(upload.name or "")
+    if (upload.size or 0) > max_bytes():
+        raise ApplicationError(
+            _("Berkas %(name)s terlalu besar (maksimal %(mb)s MB).")
+            % {"name": name, "mb": settings.NETRAL_MAX_UPLOAD_MB}
+        )
+    return name
+
+
+def check_upload(upload: UploadedFile, *, defer_deep: bool = True) -> CheckedFile:
     """Validate one evidence file; raises ApplicationError naming the file.
 
     The type (magic bytes, the declared type, markup and ZIP polyglots, headers and
     containers) is always checked here, so a bad upload is refused at once. The full decode
     of an image or parse of a PDF is done here for files up to NETRAL_EVIDENCE_WORKER_CHECK_KB
-    and by the worker above it (`evidence_check_job`; the evidence is PENDING meanwhile)."""
-    name = safe_name(upload.name or "")
+    and by the worker above it (`evidence_check_job`; the evidence is PENDING meanwhile).
+    `defer_deep=False` does it here whatever the size: for callers with no worker check
+    behind them (a patrol upload is sealed at once)."""
+    name = check_size(upload)
     size = upload.size or 0
-    if size > max_bytes():
-        raise ApplicationError(
-            _("Berkas %(name)s terlalu besar (maksimal %(mb)s MB).")
-            % {"name": name, "mb": settings.NETRAL_MAX_UPLOAD_MB}
-        )
     if size == 0:
         raise ApplicationError(_("Berkas %(name)s kosong.") % {"name": name})
     upload.seek(0)
@@ -141,7 +149,7 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
             _("Isi berkas %(name)s tidak sesuai jenisnya; kirim foto, video atau PDF.")
             % {"name": name}
         )
-    later = deep_check_in_worker(size)
+    later = defer_deep and deep_check_in_worker(size)
     if not uploads.verify_content(upload, file_type.content_type, deep=not later):
         raise ApplicationError(refusal_reason(name, str(file_type.kind.label)))
     digest = hashlib.sha256()

@@ -386,7 +386,7 @@ def capture_upload(
     screenshots, a screen recording, a PDF or a saved page (HTML or MHTML, netral/patrol/
     savedpage.py), sealed with the officer's statement of when and where it was seen. Files
     are checked by content (cases.uploads; a saved page by parsing it)."""
-    from netral.cases.uploads import check_upload, max_bytes, safe_name
+    from netral.cases.uploads import check_size, check_upload
     from netral.patrol import savedpage
 
     if not files:
@@ -404,14 +404,10 @@ def capture_upload(
     for upload in files:
         upload.seek(0)
         if savedpage.sniff_saved_page(upload.read(4096)) is None:
-            checked.append(check_upload(upload))
+            # sealed at once, with no worker check behind it: the whole check happens here
+            checked.append(check_upload(upload, defer_deep=False))
             continue
-        name = safe_name(upload.name or "")
-        if (upload.size or 0) > max_bytes():
-            raise ApplicationError(
-                _("Berkas %(name)s terlalu besar (maksimal %(mb)s MB).")
-                % {"name": name, "mb": settings.NETRAL_MAX_UPLOAD_MB}
-            )
+        name = check_size(upload)
         upload.seek(0)
         raw = upload.read()
         pages.append((savedpage.parse_saved_page(raw, name), raw))

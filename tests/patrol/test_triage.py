@@ -224,3 +224,19 @@ def test_watch_list_checks_proposals_and_split(officer):
         region_code="64.08",
     )
     assert n == 2  # one official's accounts stay with one officer
+
+
+def test_a_large_upload_is_checked_whole_before_it_is_sealed(officer, settings):
+    """A patrol upload is sealed at once: the deep check cannot wait for the worker as case
+    evidence does above NETRAL_EVIDENCE_WORKER_CHECK_KB (issue 15 §1)."""
+    from tests.cases.test_evidence_check import corrupt_pixels, noisy_png
+
+    settings.NETRAL_EVIDENCE_WORKER_CHECK_KB = 1
+    damaged = corrupt_pixels(noisy_png())
+    with pytest.raises(ApplicationError, match=r"foto\.png"):
+        services.capture_upload(
+            actor=officer,
+            data=services.UploadData(url="", seen_at=timezone.now(), seen_where="x", statement="y"),
+            files=[SimpleUploadedFile("foto.png", damaged, content_type="image/png")],
+            unit_region=None,
+        )
