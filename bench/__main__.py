@@ -36,6 +36,7 @@ BENCHMARKS: list[str] = [
     "jobs",
     "event_page",
     "public_form",
+    "national",
 ]
 
 

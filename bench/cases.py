@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import Spread, alternate, loadavg, pg_admin_url, pg_url, serve
+from bench.harness import Spread, alternate, loadavg, pg_admin_url, pg_url, serve, sign_in
 
 DB = "netral_bench_cases"  # default; --pg-database NAME and --pg-url URL override
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -149,7 +149,7 @@ def _list_benchmark(n: int) -> None:
     print(f"inserted {n:,} cases in {time.perf_counter() - start:.1f} s")
     officer = UserFactory(username="bench.kutim", role=Role.BAWASLU_KABKOTA, region="64.08")
     client = Client()
-    client.force_login(officer)
+    sign_in(client, officer)
     print(f"{'filters':58} {'median ms':>9} {'max ms':>7} {'queries':>7} {'ceiling ms':>10}")
     worst = 0.0
     for filters in FILTERS:

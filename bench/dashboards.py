@@ -148,8 +148,9 @@ def run(args: Any, rest: list[str]) -> None:
             )
 
         def page(user: Any) -> Callable[[], Any]:
-            client = Client(HTTP_HOST="localhost")
-            client.force_login(user)
+            from bench.harness import sign_in
+
+            client = sign_in(Client(HTTP_HOST="localhost"), user)
 
             def get() -> None:
                 response = client.get("/dasbor/")

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import alternate, loadavg, ratios, report, serve, wrk
+from bench.harness import alternate, loadavg, ratios, report, serve, sign_in, wrk
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_REGIONS = ROOT / "tests" / "fixtures" / "regions" / "wilayah-sample.csv"
@@ -154,7 +154,7 @@ def _certificates(quick: bool) -> None:
     # Single certificate on demand through the real view
     user = User.objects.get(username="bawaslu.kutim")
     client = Client(HTTP_HOST="127.0.0.1")  # ALLOWED_HOSTS of the real settings
-    client.force_login(user)
+    sign_in(client, user)
     path = f"/deklarasi/tanda-tangan/{signatures[-1].pk}/sertifikat.pdf"
     cold_times = []
     for _ in range(3):

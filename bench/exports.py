@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import alternate, loadavg, ratios, report
+from bench.harness import alternate, loadavg, ratios, report, sign_in
 from bench.harness import pg_url as bench_pg_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,9 +77,10 @@ def _seed(n: int) -> None:
             cursor.executemany(sql, batch)
 
 
-def _seed_cases(n: int) -> None:
+def _seed_cases(n: int, officials: int | None = None) -> None:
     """n cases (one reported person each) over the same desa: mixed origins, statuses,
-    regimes and dates through 2024, half decided, 70 % registered."""
+    regimes and dates through 2024, half decided, 70 % registered; the reported persons
+    point at the first `officials` officials (default n)."""
     import datetime as dt
 
     from django.db import transaction
@@ -135,7 +136,7 @@ def _seed_cases(n: int) -> None:
                 [
                     ReportedPerson(
                         case_id=c.pk,
-                        official_id=first_official + (c.pk * 37) % n,
+                        official_id=first_official + (c.pk * 37) % (officials or n),
                         name="x",
                         subject_type=("PNS", "KEPALA_DESA", "PPPK")[c.pk % 3],
                         finding=("BELUM_DIPUTUS", "TERBUKTI", "TIDAK_TERBUKTI")[c.pk % 3],
@@ -269,7 +270,7 @@ def run(args: Any, rest: list[str]) -> None:
         user, _c = User.objects.get_or_create(username="bench")
         Assignment.objects.get_or_create(user=user, role=Role.BAWASLU_RI, region=None)
         client = Client(HTTP_HOST="localhost")
-        client.force_login(user)
+        sign_in(client, user)
 
         if pg_url and os.environ.get("NETRAL_BENCH_CASES") == "1":
             from django.db import connection

@@ -157,7 +157,11 @@ def _regions() -> dict[str, list[tuple[str, str]]]:
 
 
 def _nip(k: int, seq: int, rng: random.Random) -> str:
-    birth = dt.date(1965, 1, 1) + dt.timedelta(days=k * 13)
+    # k * 13 days stays a 19xx/20xx birth year up to k = 3,000 (3,000,000 rows); beyond it
+    # the days fill the gaps between the multiples of 13 (13 m + r, r = 1..12), so every k
+    # still has its own date and the NIPs stay unique (5,000,000 rows: issue 15's scale).
+    days = k * 13 if k < 3000 else 13 * ((k - 3000) // 12) + 1 + (k - 3000) % 12
+    birth = dt.date(1965, 1, 1) + dt.timedelta(days=days)
     tmt_year = min(birth.year + rng.randint(22, 30), 2024)
     return f"{birth:%Y%m%d}{tmt_year}{rng.randint(1, 12):02d}{rng.randint(1, 2)}{seq:03d}"
 

@@ -22,7 +22,11 @@ timed), alternated per round (ABAB):
                             solving takes one PBKDF2 instead of a million iterations; the
                             verification the server runs is the same as for any counter);
 - `GET /lapor/`             the empty page (form, formsets, region picker, template);
-- `GET /healthz`            the ceiling: a trivial view (one `SELECT 1`) on the same path.
+- `GET /healthz`            the ceiling: a trivial view (one `SELECT 1`) on the same path;
+- floor                     the filing service alone (`case_file_public`) with the arguments
+                            the view gave it for one url-encoded report: what a report costs
+                            to write (case, parts, seal, audit, notices) with no HTTP,
+                            middleware, form or template; what the form can get down to.
 
 Also printed: the PostgreSQL backend's CPU per report (from /proc), the statements per report,
 and, with `--profile`, a cProfile of the report (top functions by own and cumulative time).
@@ -314,6 +318,33 @@ def _child(config: dict[str, Any]) -> None:
     def ceiling() -> float:
         return timed("healthz", [get_environ("/healthz") for _ in range(reports)], "200")
 
+    # The floor: the filing service alone (`case_file_public`), called with the very arguments
+    # the view passed it for one url-encoded report (recorded once), a fresh submission key
+    # each time: the case, its parts, the seal, the audit entry and the notices, written as
+    # the request writes them, without HTTP, middleware, form or template.
+    from netral.cases.services import case_file_public
+    from netral.cases.views import public as public_views
+
+    recorded: dict[str, Any] = {}
+
+    def recording(**kwargs: Any) -> Any:
+        recorded.update(kwargs)
+        return case_file_public(**kwargs)
+
+    with mock.patch.object(public_views, "case_file_public", recording):
+        call(post_environ({}, urlencoded=True))
+    assert recorded, "the view did not file the report"
+
+    def subject_floor() -> float:
+        keys = [uuid.uuid4() for _ in range(reports)]
+        db0 = backend_cpu()
+        t0 = time.process_time()
+        for key in keys:
+            case_file_public(**{**recorded, "submission_key": key})
+        cpu = (time.process_time() - t0) * 1000 / len(keys)
+        db_cpu.setdefault("floor", []).append((backend_cpu() - db0) * 1000 / len(keys))
+        return cpu
+
     # Warm what a served worker has warm (URL resolver, templates, routing and deadline caches,
     # the signing key, content types), then freeze start-up objects as config/gunicorn.py does.
     for _ in range(3):
@@ -337,6 +368,7 @@ def _child(config: dict[str, Any]) -> None:
             "report, url-encoded": subject_urlencoded,
             "report + PoW": subject_challenge,
             "page": subject_page,
+            "floor": subject_floor,
         },
         int(config["rounds"]),
     )
@@ -350,6 +382,11 @@ def _child(config: dict[str, Any]) -> None:
     report("POST /lapor/ url-encoded + proof of work", spreads["report + PoW"], unit=" ms")
     report("GET /lapor/ (the page)", spreads["page"], unit=" ms")
     report("GET /healthz (ceiling)", spreads["healthz"], unit=" ms")
+    report("floor: the filing service alone", spreads["floor"], unit=" ms")
+    report(
+        "url-encoded report / its filing (pair by pair)",
+        ratios(spreads["report, url-encoded"], spreads["floor"]),
+    )
     report(
         "multipart report / healthz (pair by pair)",
         ratios(spreads["report"], spreads["healthz"]),
