@@ -121,6 +121,9 @@ def _dump_database(directory: Path) -> str:
         target = sqlite3.connect(directory / name)
         try:
             connection.connection.backup(target)
+            # The copy carries the live database's WAL mode; as a rollback-journal file it
+            # is whole in itself and no reader needs a -wal or -shm file beside it.
+            target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
         return name
@@ -308,7 +311,9 @@ def _load_database(path: Path) -> None:
         connection.close()
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # immutable: read the backup without writing beside it (a WAL-mode copy opened
+        # read-only would leave a -shm file in the backup, which then fails its manifest).
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         out = sqlite3.connect(target)
         try:
             source.backup(out)
