@@ -58,6 +58,8 @@ class RestoreReport:
     audit_entries: int = 0
     signatures: int = 0
     receipts: int = 0
+    joint_declarations: int = 0
+    captures: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -333,12 +335,16 @@ def _load_database(path: Path) -> None:
 
 
 def restore_check(*, manifest: dict[str, Any]) -> RestoreReport:
-    """After a restore: the media match, and every audit chain and sealed document verifies."""
+    """After a restore: the media match, and every audit chain and sealed document verifies:
+    signatures, receipts, joint declarations, and patrol captures (their seal and the
+    SHA-256 of each of their files, read back from the restored storage)."""
     from netral.audit.services import audit_verify
     from netral.cases.models import Case
     from netral.cases.services import receipt_verify
     from netral.declarations import signing
-    from netral.declarations.models import Signature
+    from netral.declarations.models import JointDeclaration, Signature
+    from netral.patrol.models import Capture
+    from netral.patrol.services import capture_verify
 
     report = RestoreReport()
     for name, expected in manifest["files"].items():
@@ -366,4 +372,20 @@ def restore_check(*, manifest: dict[str, Any]) -> RestoreReport:
         report.receipts += 1
         if not receipt_verify(case):
             report.problems.append(f"case {case.reference}: its receipt seal does not verify")
+    for joint in JointDeclaration.objects.iterator(chunk_size=2000):
+        report.joint_declarations += 1
+        if signing.joint_status(joint) == signing.VerificationStatus.INVALID:
+            report.problems.append(f"joint declaration {joint.code}: its seal does not verify")
+    for capture in (
+        Capture.objects.exclude(seal={}).prefetch_related("files").iterator(chunk_size=500)
+    ):
+        report.captures += 1
+        verification = capture_verify(capture=capture)
+        if not verification.seal_valid:
+            report.problems.append(f"capture {capture.code}: its seal does not verify")
+        report.problems += [
+            f"capture {capture.code}: {check.name} is {check.state.lower()}"
+            for check in verification.files
+            if check.state != "OK"
+        ]
     return report
