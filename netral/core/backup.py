@@ -39,6 +39,7 @@ from django.db import connection
 from django.utils import timezone
 
 from netral.core import sealing
+from netral.core.storage import storage_walk
 
 FORMAT = "netral-backup/1"
 MANIFEST = "manifest.json"
@@ -157,16 +158,9 @@ def _pg(program: str, *args: str) -> None:
         raise BackupError(f"{program} failed: {proc.stderr.strip()[-2000:]}")
 
 
-def _storage_files(directory: str = "") -> Iterator[str]:
+def _storage_files() -> Iterator[str]:
     """Every file of the default storage, recursively (local disk or object storage)."""
-    try:
-        dirs, files = default_storage.listdir(directory)
-    except FileNotFoundError:
-        return
-    for name in sorted(files):
-        yield f"{directory}/{name}" if directory else name
-    for sub in sorted(dirs):
-        yield from _storage_files(f"{directory}/{sub}" if directory else sub)
+    return storage_walk(default_storage)
 
 
 def _copy(src: IO[bytes], out: IO[bytes]) -> dict[str, Any]:
