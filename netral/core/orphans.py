@@ -1,6 +1,7 @@
 """Files of the media storage that no row refers to (issue 14, point 5; `netral clean_orphans`).
 
-A file is an orphan when no FileField of any model names it and it is older than `min_age`
+A file is an orphan when no FileField of any model names it, nor the result of a job still
+kept (a certificate batch), and it is older than `min_age`
 (an upload being saved right now has no committed row yet). Interrupted writes
 (`.partial-*`, netral/core/storage.py) and abandoned temporary uploads (FILE_UPLOAD_TEMP_DIR)
 are orphans by construction once old enough.
@@ -41,6 +42,12 @@ def _referenced() -> set[str]:
             if isinstance(f, models.FileField):
                 rows = model._default_manager.exclude(**{f.name: ""}).values_list(f.name, flat=True)
                 names.update(str(n) for n in rows.iterator(chunk_size=5000) if n)
+    # A job's result may name the file it made ({"file": name}, netral/jobs/services.py:
+    # certificate batches); the file is kept while its job row is (NETRAL_JOB_RETENTION_DAYS).
+    from netral.jobs.models import Job
+
+    results = Job.objects.filter(result__has_key="file").values_list("result", flat=True)
+    names.update(str(r["file"]) for r in results.iterator(chunk_size=5000) if r.get("file"))
     return names
 
 
