@@ -166,6 +166,7 @@ def storages_setting(endpoint: str, bucket: str) -> dict[str, dict[str, Any]]:
                 "location": PREFIX,
                 "default_acl": None,
                 "querystring_auth": True,
+                "querystring_expire": 300,
                 "file_overwrite": False,
             },
         },

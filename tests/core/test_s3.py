@@ -68,6 +68,38 @@ def test_the_default_storage_is_the_bucket(s3_bucket: str, s3_endpoint: str) -> 
     assert default_storage.listdir("probe") == ([], ["hello.txt"])
 
 
+def test_the_fixture_configures_s3_as_the_environment_does(tmp_path: Path) -> None:
+    """The `s3_bucket` fixture's STORAGES is what config/settings.py makes of the NETRAL_S3_*
+    environment (so the tests here exercise the shipped configuration)."""
+    import json
+
+    from tests.core.test_operations import _settings_of
+
+    env = s3.storage_env("http://127.0.0.1:9", "netral-x")
+    shipped = _settings_of(tmp_path, "__import__('json').dumps(s.STORAGES['default'])", **env)
+    assert json.loads(shipped) == s3.storages_setting("http://127.0.0.1:9", "netral-x")["default"]
+
+
+def test_a_url_of_the_bucket_is_signed_and_short_lived(s3_bucket: str, s3_endpoint: str) -> None:
+    """Netral hands out no bucket URL (files are streamed after the access check); should
+    anything ask the storage for one, it is signed and expires within five minutes."""
+    import time
+    from urllib.parse import parse_qs, urlsplit
+
+    name = default_storage.save("letterheads/logo.png", io.BytesIO(PNG))
+    url = default_storage.url(name)
+    query = parse_qs(urlsplit(url).query)
+    assert "Signature" in query or "X-Amz-Signature" in query
+    expires = int(query["Expires"][0]) if "Expires" in query else None
+    if expires is None:  # SigV4: X-Amz-Date + X-Amz-Expires
+        assert int(query["X-Amz-Expires"][0]) <= 300
+    else:
+        assert 0 < expires - time.time() <= 300
+    with urllib.request.urlopen(url) as response:  # noqa: S310  loopback
+        assert response.read() == PNG
+    assert _anonymous_get(s3_endpoint, s3_bucket, f"{s3.PREFIX}/{name}") == 403
+
+
 def test_a_citizens_evidence_is_stored_in_the_bucket_and_served_only_after_the_access_check(
     s3_bucket: str,
     s3_endpoint: str,
