@@ -223,6 +223,37 @@ def test_the_loopback_guard_refuses_any_other_address() -> None:
     assert refused == ["('192.0.2.1', 80)"]
 
 
+def test_an_officials_file_is_uploaded_to_the_bucket_and_imported_from_it_by_the_worker(
+    s3_bucket: str, s3_endpoint: str
+) -> None:
+    """The upload page stores the file, the worker (another node, in production) reads it
+    back from the bucket; a failed import's error file is written there and downloaded."""
+    from netral.accounts.models import Role
+    from netral.registry.models import ImportJob, ImportStatus
+    from tests.factories import UserFactory
+    from tests.registry.helpers import OFFICIALS_FIXTURES
+
+    staff = client_for(UserFactory(username="bkpsdm", role=Role.BKPSDM, region="64.08"))
+    jobs = []
+    for name in ("good_semicolon_bom.csv", "bad_unknown_region.csv"):
+        data = (OFFICIALS_FIXTURES / name).read_bytes()
+        upload = SimpleUploadedFile(name, data)
+        assert staff.post(reverse("registry:import"), {"file": upload}).status_code == 302
+        job = ImportJob.objects.latest("created_at")
+        assert s3.objects(s3_endpoint, s3_bucket)[f"{s3.PREFIX}/{job.file.name}"] == data
+        jobs.append(job)
+    run_jobs()
+    good, bad = (ImportJob.objects.get(pk=j.pk) for j in jobs)
+    assert (good.status, good.summary["created"]) == (ImportStatus.DONE, 4)
+    assert bad.status == ImportStatus.FAILED
+    assert bad.error_file.name.startswith("imports/errors/")
+    stored = s3.objects(s3_endpoint, s3_bucket)[f"{s3.PREFIX}/{bad.error_file.name}"]
+    download = staff.get(reverse("registry:import_job_errors", args=[bad.pk]))
+    assert b"".join(download.streaming_content) == stored
+    assert "2,kode_wilayah," in stored.decode("utf-8-sig")
+    _nothing_public(s3_endpoint, s3_bucket)
+
+
 def test_clean_orphans_removes_old_unreferenced_objects_from_the_bucket(
     s3_bucket: str, s3_endpoint: str
 ) -> None:
