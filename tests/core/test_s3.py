@@ -223,6 +223,33 @@ def test_the_loopback_guard_refuses_any_other_address() -> None:
     assert refused == ["('192.0.2.1', 80)"]
 
 
+def test_a_sealed_patrol_capture_is_stored_verified_and_served_from_the_bucket(
+    s3_bucket: str, s3_endpoint: str, alice: Any, charlie: Any
+) -> None:
+    from netral.patrol import services as patrol
+    from netral.registry.models import Region
+
+    capture = patrol.capture_upload(
+        actor=alice,
+        data=patrol.UploadData(
+            url="https://www.facebook.com/budi.santoso.kades/posts/99",
+            seen_at=timezone.now() - dt.timedelta(hours=2),
+            seen_where="HP dinas",
+            statement="Unggahan terlihat di beranda.",
+        ),
+        files=[SimpleUploadedFile("a.png", PNG, content_type="image/png")],
+        unit_region=Region.objects.get(code="64.08"),
+    )
+    (row,) = capture.files.all()
+    assert s3.objects(s3_endpoint, s3_bucket)[f"{s3.PREFIX}/{row.file.name}"] == PNG
+    assert patrol.capture_verify(capture=capture).intact  # digests read back from the bucket
+    url = reverse("patrol:file", args=[capture.pk, row.pk])
+    served = client_for(alice).get(url)
+    assert b"".join(served.streaming_content) == PNG
+    assert client_for(charlie).get(url).status_code == 404
+    _nothing_public(s3_endpoint, s3_bucket)
+
+
 def test_an_officials_file_is_uploaded_to_the_bucket_and_imported_from_it_by_the_worker(
     s3_bucket: str, s3_endpoint: str
 ) -> None:
