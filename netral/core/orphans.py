@@ -47,7 +47,9 @@ def _referenced() -> set[str]:
     from netral.jobs.models import Job
 
     results = Job.objects.filter(result__has_key="file").values_list("result", flat=True)
-    names.update(str(r["file"]) for r in results.iterator(chunk_size=5000) if r.get("file"))
+    for result in results.iterator(chunk_size=5000):
+        if isinstance(result, dict) and result.get("file"):
+            names.add(str(result["file"]))
     return names
 
 
