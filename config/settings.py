@@ -274,8 +274,12 @@ if NETRAL_STORAGE == "s3":
             "access_key": env.envsecret("NETRAL_S3_ACCESS_KEY", "") or None,
             "secret_key": env.envsecret("NETRAL_S3_SECRET_KEY", "") or None,
             "location": env.envstr("NETRAL_S3_PREFIX", ""),
+            # Objects are private. Netral streams files through its own views after the
+            # access check; a URL of the storage itself (only the admin's logo link asks
+            # for one) is signed and short-lived.
             "default_acl": None,
             "querystring_auth": True,
+            "querystring_expire": 300,
             "file_overwrite": False,
         },
     }

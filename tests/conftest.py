@@ -229,3 +229,28 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+# --- S3-compatible object storage (moto's server on loopback, tests/s3.py) -------------
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A real S3 endpoint over HTTP on 127.0.0.1 (one server for the session)."""
+    from tests import s3
+
+    with s3.moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str, settings: Any) -> Iterator[str]:
+    """A new, empty, private bucket, and the default storage on it (S3Storage, as
+    NETRAL_STORAGE=s3 configures it). No connection may leave loopback meanwhile."""
+    from tests import s3
+
+    with s3.aws_environment(), s3.loopback_only() as refused:
+        bucket = s3.new_bucket(s3_endpoint)
+        settings.STORAGES = s3.storages_setting(s3_endpoint, bucket)
+        yield bucket
+    assert not refused, f"connections off loopback: {refused}"

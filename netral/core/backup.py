@@ -39,6 +39,7 @@ from django.db import connection
 from django.utils import timezone
 
 from netral.core import sealing
+from netral.core.storage import storage_walk
 
 FORMAT = "netral-backup/1"
 MANIFEST = "manifest.json"
@@ -58,6 +59,8 @@ class RestoreReport:
     audit_entries: int = 0
     signatures: int = 0
     receipts: int = 0
+    joint_declarations: int = 0
+    captures: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -121,6 +124,9 @@ def _dump_database(directory: Path) -> str:
         target = sqlite3.connect(directory / name)
         try:
             connection.connection.backup(target)
+            # The copy carries the live database's WAL mode; as a rollback-journal file it
+            # is whole in itself and no reader needs a -wal or -shm file beside it.
+            target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
         return name
@@ -152,16 +158,9 @@ def _pg(program: str, *args: str) -> None:
         raise BackupError(f"{program} failed: {proc.stderr.strip()[-2000:]}")
 
 
-def _storage_files(directory: str = "") -> Iterator[str]:
+def _storage_files() -> Iterator[str]:
     """Every file of the default storage, recursively (local disk or object storage)."""
-    try:
-        dirs, files = default_storage.listdir(directory)
-    except FileNotFoundError:
-        return
-    for name in sorted(files):
-        yield f"{directory}/{name}" if directory else name
-    for sub in sorted(dirs):
-        yield from _storage_files(f"{directory}/{sub}" if directory else sub)
+    return storage_walk(default_storage)
 
 
 def _copy(src: IO[bytes], out: IO[bytes]) -> dict[str, Any]:
@@ -308,7 +307,9 @@ def _load_database(path: Path) -> None:
         connection.close()
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # immutable: read the backup without writing beside it (a WAL-mode copy opened
+        # read-only would leave a -shm file in the backup, which then fails its manifest).
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         out = sqlite3.connect(target)
         try:
             source.backup(out)
@@ -328,12 +329,16 @@ def _load_database(path: Path) -> None:
 
 
 def restore_check(*, manifest: dict[str, Any]) -> RestoreReport:
-    """After a restore: the media match, and every audit chain and sealed document verifies."""
+    """After a restore: the media match, and every audit chain and sealed document verifies:
+    signatures, receipts, joint declarations, and patrol captures (their seal and the
+    SHA-256 of each of their files, read back from the restored storage)."""
     from netral.audit.services import audit_verify
     from netral.cases.models import Case
     from netral.cases.services import receipt_verify
     from netral.declarations import signing
-    from netral.declarations.models import Signature
+    from netral.declarations.models import JointDeclaration, Signature
+    from netral.patrol.models import Capture
+    from netral.patrol.services import capture_verify
 
     report = RestoreReport()
     for name, expected in manifest["files"].items():
@@ -361,4 +366,20 @@ def restore_check(*, manifest: dict[str, Any]) -> RestoreReport:
         report.receipts += 1
         if not receipt_verify(case):
             report.problems.append(f"case {case.reference}: its receipt seal does not verify")
+    for joint in JointDeclaration.objects.iterator(chunk_size=2000):
+        report.joint_declarations += 1
+        if signing.joint_status(joint) == signing.VerificationStatus.INVALID:
+            report.problems.append(f"joint declaration {joint.code}: its seal does not verify")
+    for capture in (
+        Capture.objects.exclude(seal={}).prefetch_related("files").iterator(chunk_size=500)
+    ):
+        report.captures += 1
+        verification = capture_verify(capture=capture)
+        if not verification.seal_valid:
+            report.problems.append(f"capture {capture.code}: its seal does not verify")
+        report.problems += [
+            f"capture {capture.code}: {check.name} is {check.state.lower()}"
+            for check in verification.files
+            if check.state != "OK"
+        ]
     return report

@@ -14,9 +14,10 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 from typing import Any
 
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 
 PARTIAL_PREFIX = ".partial-"
 
@@ -53,3 +54,16 @@ class AtomicFileSystemStorage(FileSystemStorage):
             os.chmod(full_path, 0o644)
         name = os.path.relpath(full_path, self.location)
         return str(name).replace("\\", "/")
+
+
+def storage_walk(storage: Storage, directory: str = "") -> Iterator[str]:
+    """Every file name of a storage, recursively, in a stable order (the local disk or an
+    object store alike: only listdir)."""
+    try:
+        dirs, files = storage.listdir(directory)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{directory}/{name}" if directory else name
+    for sub in sorted(dirs):
+        yield from storage_walk(storage, f"{directory}/{sub}" if directory else sub)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -113,6 +114,7 @@ def test_a_backup_restores_into_a_fresh_system_table_for_table_and_file_for_file
     assert any(name.startswith("media/declarations") for name in manifest["files"])
     assert any(name.startswith("keys/") for name in manifest["files"])
 
+    before = _files(dest)
     url, target = restore_target
     media, keys = tmp_path / "media2", tmp_path / "keys2"
     proc = subprocess.run(
@@ -135,6 +137,65 @@ def test_a_backup_restores_into_a_fresh_system_table_for_table_and_file_for_file
     assert _rows(target) == _rows()
     assert _files(media) == _files(Path(settings.MEDIA_ROOT))
     assert _files(keys) == _files(Path(settings.NETRAL_SIGNING_KEY_DIR))
+    # Reading a backup changes nothing in it (SQLite opened a WAL-mode copy read-only and
+    # left its -shm file beside it: the backup then failed its own check, "not in the
+    # manifest", and could not be restored a second time).
+    assert _files(dest) == before
+    call_command("restore", str(dest), "--verify-only")
+
+
+def test_a_backup_with_media_in_s3_restores_into_an_empty_bucket_object_for_object(
+    alice: Any,
+    tmp_path: Path,
+    restore_target: tuple[str, str],
+    s3_bucket: str,
+    s3_endpoint: str,
+) -> None:
+    """NETRAL_STORAGE=s3 on a real S3 endpoint (moto's server on loopback, tests/s3.py): the
+    backup reads every object through the storage API, the restore (a process configured by
+    the NETRAL_S3_* environment alone) writes them into a new, empty bucket."""
+    from tests import s3
+
+    _some_data(alice)
+    source = s3.objects(s3_endpoint, s3_bucket)
+    assert any(key.startswith(f"{s3.PREFIX}/declarations/") for key in source)
+    dest = tmp_path / "backup"
+    call_command("backup", str(dest))
+    manifest = json.loads((dest / "manifest.json").read_text())
+    media = {n.removeprefix("media/"): f for n, f in manifest["files"].items() if "media/" in n}
+    assert {f"{s3.PREFIX}/{name}" for name in media} == set(source)
+
+    empty = s3.new_bucket(s3_endpoint)
+    url, target = restore_target
+    local_media, keys = tmp_path / "media2", tmp_path / "keys2"
+    env = {
+        **os.environ,
+        **s3.storage_env(s3_endpoint, empty),
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "NETRAL_TEST_MEDIA_ROOT": str(local_media),
+        "NETRAL_TEST_KEY_DIR": str(keys),
+    }
+    restore = [sys.executable, "-m", "netral", "restore", str(dest)]
+    proc = subprocess.run(restore, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert f"{len(media)} media files" in proc.stdout
+
+    restored = s3.objects(s3_endpoint, empty)
+    assert restored == source  # every object, byte for byte
+    for name, described in media.items():
+        data = restored[f"{s3.PREFIX}/{name}"]
+        assert (hashlib.sha256(data).hexdigest(), len(data)) == (
+            described["sha256"],
+            described["bytes"],
+        )
+    assert not any(p.is_file() for p in local_media.rglob("*"))  # nothing on the local disk
+    assert _rows(target) == _rows()
+    assert _files(keys) == _files(Path(settings.NETRAL_SIGNING_KEY_DIR))
+
+    again = subprocess.run(restore, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    assert again.returncode != 0
+    assert "the media storage has files" in again.stderr
 
 
 def test_a_restore_refuses_a_tampered_or_truncated_backup_naming_the_file(

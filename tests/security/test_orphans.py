@@ -3,6 +3,7 @@ rest."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import time
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -89,3 +91,44 @@ def test_clean_orphans_reports_then_removes_old_unreferenced_files() -> None:
     for path in (kept, fresh):  # referenced, or too young to judge
         assert path.exists()
     assert Evidence.objects.filter(pk=filed.case.evidence.get().pk).exists()
+
+
+@pytest.mark.django_db
+def test_clean_orphans_keeps_the_files_named_by_jobs_until_the_job_is_pruned(
+    alice: Any,
+) -> None:
+    """A certificate batch is named by its job's result, not by a FileField: clean_orphans
+    removed every batch an hour after it was made, and its download then answered 404 for as
+    long as the event's signatures stayed the same."""
+    from unittest import mock
+
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from netral.declarations import services
+    from netral.jobs.models import Job
+    from tests.conftest import client_for
+    from tests.declarations.helpers import event, standard
+    from tests.workers import run_jobs
+
+    ev = event(pledges=[standard()], actor=alice)
+    services.signature_institutional(
+        event=ev, template=standard(), actor=alice, name="P", title="K", institution="I"
+    )
+    officer = client_for(alice)
+    url = reverse("declarations:event_certificates_pdf", args=[ev.pk])
+    officer.post(url)
+    run_jobs()
+    (job,) = Job.objects.filter(result__has_key="file")
+    batch = job.result["file"]
+    later = timezone.now() + dt.timedelta(hours=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        call_command("clean_orphans", stdout=StringIO())
+    assert default_storage.exists(batch)
+    assert officer.get(url).status_code == 200
+
+    job.delete()  # pruned after NETRAL_JOB_RETENTION_DAYS: the batch is an orphan now
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        call_command("clean_orphans", stdout=StringIO())
+    assert not default_storage.exists(batch)

@@ -12,8 +12,8 @@ from netral.core.progress import tqdm_progress
 
 class Command(BaseCommand):
     help = (
-        "Report and remove files under MEDIA_ROOT (and abandoned temporary uploads) that no "
-        "row refers to and that are older than an hour."
+        "Report and remove media files (on the disk or in the bucket) and abandoned temporary "
+        "uploads that no row refers to and that are older than an hour."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -39,7 +39,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"restored {src}: {report.files} media files, {report.audit_entries} audit "
-                f"entries, {report.signatures} signatures and {report.receipts} receipts "
-                "verified"
+                f"entries, {report.signatures} signatures, {report.receipts} receipts, "
+                f"{report.joint_declarations} joint declarations and {report.captures} "
+                "patrol captures verified"
             )
         )
