@@ -199,3 +199,28 @@ def test_a_papua_pledge_signature_is_shown_in_wit(papua: User, national: User) -
 def test_the_zone_does_not_outlive_the_request(papua: User) -> Any:
     client_for(papua).get(reverse("accounts:account"))
     assert timezone.get_current_timezone_name() == "Asia/Jakarta"
+
+
+def test_a_case_document_prints_the_units_local_time_whoever_asks(kutim: User) -> None:
+    """A Kutai Timur report filed at 00:30 WITA on the 9th: its report form says so, also
+    when rendered in a request with another zone active (`|date` shows the active zone)."""
+    from pypdf import PdfReader
+
+    from netral.cases.documents import _read, document_generate
+    from netral.cases.models import DeadlineRule, DocumentKind
+    from netral.cases.services import case_receive
+    from tests.cases.conftest import file_report, seed_deadline_rules
+
+    if not DeadlineRule.objects.exists():
+        seed_deadline_rules()
+    receiver = UserFactory(username="rina", role=Role.PANWASLU_KECAMATAN, region="64.08.04")
+    with time_machine.travel(MOMENT, tick=False):
+        case = file_report(event_date=dt.date(2024, 11, 6), known_date=dt.date(2024, 11, 7)).case
+        case = case_receive(case=case, actor=receiver)
+    assert case.handling_region_id == "64.08.04"
+    with timezone.override(ZoneInfo("Asia/Jayapura")):
+        doc = document_generate(case=case, kind=DocumentKind.REPORT_FORM, actor=receiver)
+    text = " ".join(
+        "".join(p.extract_text() for p in PdfReader(io.BytesIO(_read(doc))).pages).split()
+    )
+    assert "9 November 2024 pukul 00:30 WITA" in text
