@@ -224,3 +224,16 @@ def test_a_case_document_prints_the_units_local_time_whoever_asks(kutim: User) -
         "".join(p.extract_text() for p in PdfReader(io.BytesIO(_read(doc))).pages).split()
     )
     assert "9 November 2024 pukul 00:30 WITA" in text
+
+
+def test_a_report_just_after_local_midnight_may_say_it_became_known_today() -> None:
+    """00:30 WITA on 9 November in Kutai Timur is still the 8th in Jakarta: the 9th is today
+    where it happened, not a day in the future."""
+    from netral.cases.models import DeadlineRule
+    from tests.cases.conftest import file_report, seed_deadline_rules
+
+    if not DeadlineRule.objects.exists():
+        seed_deadline_rules()
+    with time_machine.travel(MOMENT, tick=False):
+        filed = file_report(event_date=dt.date(2024, 11, 9), known_date=dt.date(2024, 11, 9))
+    assert filed.case.known_date == dt.date(2024, 11, 9)
