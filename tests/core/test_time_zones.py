@@ -237,3 +237,19 @@ def test_a_report_just_after_local_midnight_may_say_it_became_known_today() -> N
     with time_machine.travel(MOMENT, tick=False):
         filed = file_report(event_date=dt.date(2024, 11, 9), known_date=dt.date(2024, 11, 9))
     assert filed.case.known_date == dt.date(2024, 11, 9)
+
+
+def test_the_zone_filters() -> None:
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        '{% load zones %}{{ m|zoned }} | {{ m|zoned:"91.03" }} | '
+        '{{ m|in_zone:"64.08"|date:"H:i T" }}'
+    )
+    with timezone.override(ZoneInfo("Asia/Jakarta")):  # a national or anonymous viewer
+        assert (
+            template.render({"m": MOMENT})
+            == "08-11-2024 23:30 WIB | 09-11-2024 01:30 WIT | 00:30 WITA"
+        )
+    with timezone.override(ZoneInfo("Asia/Makassar")):  # a Kutai Timur viewer
+        assert template.render({"m": MOMENT}).startswith("09-11-2024 00:30 WITA |")
