@@ -253,3 +253,35 @@ def test_the_zone_filters() -> None:
         )
     with timezone.override(ZoneInfo("Asia/Makassar")):  # a Kutai Timur viewer
         assert template.render({"m": MOMENT}).startswith("09-11-2024 00:30 WITA |")
+
+
+def test_a_time_typed_on_a_case_page_is_the_handling_units(national: User) -> None:
+    """A national officer in Jakarta schedules a clarification of a Kutai Timur case at
+    10:00: 10:00 WITA, as the case page and the invitation print it."""
+    from netral.cases.models import Case, ClarificationSession, DeadlineRule, Status
+    from netral.cases.services import case_receive
+    from tests.cases.conftest import file_report, seed_deadline_rules
+
+    if not DeadlineRule.objects.exists():
+        seed_deadline_rules()
+    receiver = UserFactory(username="rina", role=Role.PANWASLU_KECAMATAN, region="64.08.04")
+    with time_machine.travel(MOMENT, tick=False):
+        case = file_report(event_date=dt.date(2024, 11, 6), known_date=dt.date(2024, 11, 7)).case
+        case = case_receive(case=case, actor=receiver)
+    Case.objects.filter(pk=case.pk).update(status=Status.DIREGISTRASI)
+    client = client_for(national)
+    with time_machine.travel(MOMENT, tick=False):
+        client.post(
+            reverse("cases:action", args=[case.pk, "clarification"]),
+            {
+                "party": "PELAPOR",
+                "party_name": "Rina",
+                "scheduled_at": "2024-11-20T10:00",
+                "mode": "TATAP_MUKA",
+                "location": "Kantor Bawaslu Kutai Timur",
+            },
+        )
+    session = ClarificationSession.objects.get(case=case)
+    assert session.scheduled_at == dt.datetime(2024, 11, 20, 2, 0, tzinfo=dt.UTC)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "20-11-2024 10:00 WITA" in page
