@@ -66,14 +66,20 @@ def zone_for_code(code: str | None) -> Zone:
     return WIB
 
 
-def zone_sql(column: str, value: Callable[[Zone], str]) -> str:
-    """An SQL CASE giving `value(zone)` (an SQL literal) for the zone of the region code in
-    `column`, from PREFIXES: the same zone as zone_for_code (a NULL code is WIB)."""
+def _prefixes_by_zone() -> dict[Zone, dict[int, list[str]]]:
+    """PREFIXES grouped for SQL: zone -> prefix length -> prefixes (WIB, the rest, is left
+    to the ELSE)."""
     by_zone: dict[Zone, dict[int, list[str]]] = {}
     for prefix, zone in PREFIXES:
         by_zone.setdefault(zone, {}).setdefault(len(prefix), []).append(prefix)
+    return by_zone
+
+
+def zone_sql(column: str, value: Callable[[Zone], str]) -> str:
+    """An SQL CASE giving `value(zone)` (an SQL literal) for the zone of the region code in
+    `column`, from PREFIXES: the same zone as zone_for_code (a NULL code is WIB)."""
     whens = []
-    for zone, lengths in by_zone.items():
+    for zone, lengths in _prefixes_by_zone().items():
         tests = " OR ".join(
             f"substr({column}, 1, {n}) IN ({', '.join(repr(p) for p in prefixes)})"
             for n, prefixes in sorted(lengths.items())
@@ -90,15 +96,12 @@ def zone_case(field: str, value: Callable[[Zone], str]) -> Any:
     from django.db.models.functions import Substr
     from django.db.models.lookups import In
 
-    by_zone: dict[Zone, dict[int, list[str]]] = {}
-    for prefix, zone in PREFIXES:
-        by_zone.setdefault(zone, {}).setdefault(len(prefix), []).append(prefix)
     whens = [
         When(
             reduce(or_, (In(Substr(field, 1, n), ps) for n, ps in sorted(lengths.items()))),
             then=Value(value(zone)),
         )
-        for zone, lengths in by_zone.items()
+        for zone, lengths in _prefixes_by_zone().items()
     ]
     return SqlCase(*whens, default=Value(value(WIB)), output_field=CharField())
 
@@ -135,6 +138,8 @@ def zone_of(obj: object) -> Zone | None:
     """The zone of a Zone, a region code or an object with a region (None: none known)."""
     if isinstance(obj, Zone):
         return obj
+    if hasattr(obj, "handling_region_id"):  # a case: Bawaslu RI's (no region) is WIB
+        return case_zone(obj)
     code = region_code_of(obj)
     return zone_for_code(code) if code else None
 
