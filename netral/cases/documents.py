@@ -128,9 +128,13 @@ def _qr_data_uri(url: str) -> str:
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """A case document, its times in the handling unit's zone (issue 12 point 7): `|date`
+    shows a moment in the active zone, so the case's is active while it renders, whoever
+    (and wherever) the viewer is, and in the worker too."""
     from weasyprint import HTML
 
-    html = render_to_string(template, context)
+    with timezone.override(case_zone(context["case"]).tz):
+        html = render_to_string(template, context)
     pdf: bytes = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
     return pdf
 

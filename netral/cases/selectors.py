@@ -26,6 +26,7 @@ from netral.cases.models import (
 )
 from netral.core.errors import ApplicationError
 from netral.core.ttlcache import TTLValue
+from netral.core.zones import case_zone, local_in
 from netral.registry.models import (
     REGION_CODE_RE,
     Official,
@@ -247,7 +248,7 @@ def recipient_available(profile: RecipientProfile | None, case: Case) -> bool:
     decided = case.decided_at
     if decided is None:
         return False
-    return timezone.localtime(decided).date() <= profile.available_until
+    return local_in(decided, case_zone(case)).date() <= profile.available_until
 
 
 def recipients_for(person: ReportedPerson) -> list[Recipient]:

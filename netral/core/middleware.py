@@ -17,7 +17,7 @@ from django.http import (
     JsonResponse,
     QueryDict,
 )
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
@@ -71,3 +71,27 @@ def _refusal(request: HttpRequest) -> HttpResponse:
         body = {"error": {"code": "bad_request", "message": "NUL in a parameter"}}
         return JsonResponse(body, status=400)
     return HttpResponseBadRequest("NUL in a parameter", content_type="text/plain")
+
+
+class UnitZoneMiddleware:
+    """Times are shown in the viewer's own zone (issue 12 point 7): a signed-in user's unit
+    (the first region of their jurisdiction, netral/core/zones.py) is activated for the
+    request, so every `|date` and `{{ moment }}` of a page is that zone's local time and its
+    "T" prints WIB, WITA or WIT. Anonymous and national users (Bawaslu RI) keep WIB.
+
+    A time that belongs to a place (a case, a capture, an event) is printed in that place's
+    zone instead, with the `zoned`/`in_zone` filters (netral/core/templatetags/zones.py).
+    Without a session cookie nobody is signed in: the user is not loaded."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from netral.core.zones import viewer_zone
+
+        user = request.user if settings.SESSION_COOKIE_NAME in request.COOKIES else None
+        timezone.activate(viewer_zone(user).tz)
+        response = self.get_response(request)
+        if not response.streaming:
+            timezone.deactivate()  # the next request on this thread starts from WIB again
+        return response

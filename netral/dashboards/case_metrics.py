@@ -35,7 +35,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce, Substr, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,6 +62,7 @@ from netral.cases.models import (
     Status,
     ViolationType,
 )
+from netral.core.zones import WIB, WIT, ZONES, day_start, zone_case
 from netral.dashboards.models import (
     CaseTally,
     CodeTally,
@@ -123,12 +124,11 @@ def cases_in_scope(
         qs = qs.filter(election_event=filters.event)
     if filters.date_from or filters.date_to:
         # Local days as a range of instants, not `__date` (SQLite would call a Python
-        # function per row: 0.4 s over 100,000 cases).
+        # function per row: 0.4 s over 100,000 cases); each case's days are its handling
+        # unit's (WIB, WITA or WIT, as the tallies count them).
         qs = qs.annotate(_at=Coalesce("received_at", "created_at", output_field=DateTimeField()))
-        if filters.date_from:
-            qs = qs.filter(_at__gte=_day_start(filters.date_from))
-        if filters.date_to:
-            qs = qs.filter(_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
+        end = filters.date_to + dt.timedelta(days=1) if filters.date_to else None
+        qs = local_days_in(qs, "_at", CASE_ZONE_FIELD, filters.date_from, end)
     return qs
 
 
@@ -146,7 +146,7 @@ def tallies_apply(*, scope: Scope, filters: DashboardFilters) -> bool:
         return False
     whole_from = filters.date_from is None or filters.date_from.day == 1
     whole_to = filters.date_to is None or (filters.date_to + dt.timedelta(days=1)).day == 1
-    # tallies counted under other triggers or another TIME_ZONE (no migrate since): the rows
+    # tallies counted under other triggers or zone rule (no migrate since): the rows
     return whole_from and whole_to and tallies_current()
 
 
@@ -357,18 +357,26 @@ def case_section(
     # index dash_case_due_cover).
     open_cases = cases.exclude(status__in=sorted(CLOSED_STATUSES))
     if tallied:
-        today = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time.min))
+        # Each deadline's day is its handling unit's (WIB, WITA or WIT). Today in WIB is the
+        # earliest "today" of the three, and its midnight has passed in every zone: the
+        # deadlines of the days before it are all past, those since counted from the rows
+        # (from that day's first moment in each case's zone).
+        today = now.astimezone(WIB.tz).date()
         before_today = group_by_unit(
             tallies_in_scope(DueTally, user=user, scope=scope, filters=filters).filter(
-                due_day__lt=today.date()
+                due_day__lt=today
             ),
             region_field="unit",
             total=Sum("n"),
         )
         due_today = cases_in_scope(user=user, scope=scope, filters=filters, by_prefix=True)
         since_midnight = group_by_unit(
-            due_today.exclude(status__in=sorted(CLOSED_STATUSES)).filter(
-                due_at__gte=today, due_at__lt=now
+            local_days_in(
+                due_today.exclude(status__in=sorted(CLOSED_STATUSES)).filter(due_at__lt=now),
+                "due_at",
+                CASE_ZONE_FIELD,
+                today,
+                None,
             ),
             region_field="incident_region_id",
         )
@@ -651,7 +659,7 @@ def _decision_timing(groups: list[tuple[Any, ...]]) -> Timing:
         )
     }
     starts = [start for g in groups if (start := g[1] or g[2]) is not None]
-    first = min(starts) if starts else timezone.localdate()
+    first = min(starts) if starts else timezone.now().astimezone(WIB.tz).date()
     holidays = list(Holiday.objects.filter(date__gte=first).values_list("date", flat=True))
     durations: list[tuple[int, int]] = []
     last_days: dict[tuple[Any, ...], dt.date | None] = {}  # the due day, once per start
@@ -664,7 +672,7 @@ def _decision_timing(groups: list[tuple[Any, ...]]) -> Timing:
             due = _due(
                 rules, regime, _day_start(received), _day_start(registered), extended, holidays
             )
-            last_days[key] = None if due is None else timezone.localtime(due).date()
+            last_days[key] = None if due is None else due.astimezone(WIB.tz).date()
         last_day = last_days[key]
         if last_day is None:
             timing.no_rule += n
@@ -691,33 +699,84 @@ def fixed_offset(tz: dt.tzinfo) -> int | None:
     return None if offset is None else int(offset.total_seconds())
 
 
-def local_date(field: str | Combinable, *, month: bool = False) -> Any:
-    """The local calendar date (or the first day of its month) of a UTC timestamp column.
+# The region code whose zone a case's days are in: its handling unit (zones.case_zone), as
+# the tallies count them (tallies.CASE_ZONE_CODE).
+CASE_ZONE_FIELD = "handling_region_id"
+
+
+def local_date(
+    field: str | Combinable, *, month: bool = False, zone_field: str = CASE_ZONE_FIELD
+) -> Any:
+    """The local calendar date (or the first day of its month) of a UTC timestamp column, in
+    each row's own zone: that of the region code in `zone_field` (WIB, WITA or WIT,
+    netral.core.zones.PREFIXES, the same SQL as the tallies), never the viewer's.
 
     Django's TruncDate/TruncMonth run a Python function per row on SQLite (5 s over a
-    million cases); with a fixed-offset time zone SQLite's own strftime() with the offset
-    gives the same dates. PostgreSQL (and a zone with DST) keep TruncDate/TruncMonth.
+    million cases) and take one zone for all rows; SQLite's own strftime() with each row's
+    fixed offset (none of the three zones has daylight saving time) and PostgreSQL's
+    AT TIME ZONE with each row's zone name give the same dates.
     """
-    tz = timezone.get_current_timezone()
-    offset = fixed_offset(tz) if connection.vendor == "sqlite" else None
-    if offset is None:
-        return TruncMonth(field, tzinfo=tz) if month else TruncDate(field, tzinfo=tz)
     expression = F(field) if isinstance(field, str) else field
+    if connection.vendor == "postgresql":
+        zone = zone_case(zone_field, lambda z: z.tz.key)
+        template = (
+            "(date_trunc('month', %(expressions)s))::date" if month else "(%(expressions)s)::date"
+        )
+        return Func(
+            expression,
+            zone,
+            template=template,
+            arg_joiner=" AT TIME ZONE ",
+            output_field=DateField(),
+        )
     return Func(
         Value("%Y-%m-01" if month else "%Y-%m-%d"),
         # whole seconds: SQLite's date arithmetic rounds to milliseconds, which would carry
         # 23:59:59.9995 and later into the next day
         Substr(expression, 1, 19),
-        Value(f"{offset:+d} seconds"),
+        zone_case(zone_field, lambda z: f"{z.offset_seconds:+d} seconds"),
         function="strftime",
         output_field=DateField(),
     )
 
 
+def local_days_in(
+    qs: QuerySet[Any],
+    field: str,
+    zone_field: str,
+    start: dt.date | None,
+    end: dt.date | None,
+) -> QuerySet[Any]:
+    """Rows whose moment `field` falls on a local day from `start` up to (not including)
+    `end`, each in its own zone (that of the region code in `zone_field`): a range of
+    instants wide enough for every zone (indexable), then the row's zone's own bounds."""
+    if start is None and end is None:
+        return qs
+    wide = Q()
+    if start is not None:  # the earliest midnight of the three is WIT's
+        wide &= Q(**{f"{field}__gte": day_start(start, WIT)})
+    if end is not None:  # the latest is WIB's
+        wide &= Q(**{f"{field}__lt": day_start(end, WIB)})
+    exact = Q(pk__in=[])
+    for zone in ZONES:
+        bounds = Q(_local_zone=zone.abbreviation)
+        if start is not None:
+            bounds &= Q(**{f"{field}__gte": day_start(start, zone)})
+        if end is not None:
+            bounds &= Q(**{f"{field}__lt": day_start(end, zone)})
+        exact |= bounds
+    zone = zone_case(zone_field, lambda z: z.abbreviation)
+    found: QuerySet[Any] = qs.filter(wide).alias(_local_zone=zone).filter(exact)
+    return found
+
+
 def _day_start(day: dt.date | None) -> dt.datetime | None:
+    """A local day's first moment for the deadline rules. The days given are already each
+    case's local days, so one fixed zone (WIB) computes their deadline days right, whichever
+    zone the viewer's request has active."""
     if day is None:
         return None
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return day_start(day, WIB)
 
 
 def _weighted_median(values: list[tuple[int, int]]) -> float | None:

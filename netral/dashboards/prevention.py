@@ -5,6 +5,7 @@ events by their date, signatures by their signing time, spoken pledges by their 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from netral.declarations.models import (
 )
 from netral.registry.models import Official, SubjectType
 
+from .case_metrics import local_days_in
 from .tables import Cell, Chart, Figure, Table, rate
 
 if TYPE_CHECKING:
@@ -41,11 +43,9 @@ def _events(user: AnyUser, scope: Any, filters: Any) -> QuerySet[Any]:
 
 def _spoken(events: QuerySet[Any], filters: Any) -> QuerySet[SpokenPledge]:
     spoken = SpokenPledge.objects.filter(event__in=events.values("pk"))
-    if filters.date_from:
-        spoken = spoken.filter(spoken_at__date__gte=filters.date_from)
-    if filters.date_to:
-        spoken = spoken.filter(spoken_at__date__lte=filters.date_to)
-    return spoken
+    # the local days of the event's region (WIB, WITA or WIT), not the viewer's
+    end = filters.date_to + dt.timedelta(days=1) if filters.date_to else None
+    return local_days_in(spoken, "spoken_at", "event__region_id", filters.date_from, end)
 
 
 def prevention_section(

@@ -68,6 +68,7 @@ def _letterhead(dashboard: Dashboard, signer: User | None) -> dict[str, object]:
     from django.utils import timezone
 
     from netral.cases.documents import letterhead_for, unit_name_for
+    from netral.core.zones import zone_for_code
     from netral.registry.models import Region
 
     region = (
@@ -76,7 +77,8 @@ def _letterhead(dashboard: Dashboard, signer: User | None) -> dict[str, object]:
     return {
         "unit": unit_name_for(region),
         "letterhead": letterhead_for(region),
-        "sign_date": timezone.localdate(),
+        # today in the report's zone, as its "Dibuat" time (Dashboard.zone_code)
+        "sign_date": timezone.now().astimezone(zone_for_code(dashboard.zone_code).tz).date(),
         "signer_name": (signer.full_name or signer.get_username()) if signer else "",
         "signer_position": signer.position if signer else "",
     }

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -35,7 +35,13 @@ from netral.registry.models import (
 )
 from netral.registry.selectors import region_get, region_with_ancestry
 
-from .case_metrics import case_section, tallies_apply, tallies_in_scope
+from .case_metrics import (
+    case_section,
+    local_date,
+    local_days_in,
+    tallies_apply,
+    tallies_in_scope,
+)
 from .models import OfficialTally
 from .tables import Cell, Chart, Dashboard, Figure, Table, UnitRow, rate
 
@@ -184,11 +190,9 @@ def signatures_in_scope(*, user: AnyUser, filters: DashboardFilters) -> QuerySet
     sigs = access.signatures_visible_to(user).filter(revoked_at__isnull=True)
     if filters.event is not None:
         sigs = sigs.filter(event__election_event=filters.event)
-    if filters.date_from:
-        sigs = sigs.filter(signed_at__date__gte=filters.date_from)
-    if filters.date_to:
-        sigs = sigs.filter(signed_at__date__lte=filters.date_to)
-    return sigs
+    # the local days of the event's region (WIB, WITA or WIT), not the viewer's
+    end = filters.date_to + dt.timedelta(days=1) if filters.date_to else None
+    return local_days_in(sigs, "signed_at", "event__region_id", filters.date_from, end)
 
 
 def dashboard_build(*, user: AnyUser, filters: DashboardFilters) -> Dashboard:
@@ -488,7 +492,7 @@ def _signatures_trend(signatures: QuerySet[Signature], scope: Scope) -> Table:
         by_event = Q(official__isnull=True) & scope.q("event__region_id")
         in_scope = signatures.filter(by_official | by_event)
     rows = (
-        in_scope.annotate(month=TruncMonth("signed_at"))
+        in_scope.annotate(month=local_date("signed_at", month=True, zone_field="event__region_id"))
         .values_list("month")
         .annotate(n=Count("pk"))
         .order_by("month")

@@ -15,16 +15,19 @@ million officials adds one grouped INSERT, not a million rows; an update that mo
 writes nothing); SQLite has only row triggers, guarded by WHEN so that an update of other
 columns costs nothing, and reading the fired row's NEW/OLD columns directly.
 
-Local months and days are computed in the database in the configured TIME_ZONE; on SQLite this
-needs a zone without daylight saving time (all of Indonesia's), applied as a fixed offset
-(the same rule as case_metrics.local_date). `TallyState` records the zone and a digest of the
-trigger SQL: after every migrate, `tally_ensure` reinstalls the triggers and recounts when they
-are missing, changed or counted in another zone; `netral dashboard_tallies` reports the same
-problems, and `--rebuild` mends them by hand.
+Local months and days are computed in the database in each case's own zone, that of its
+handling unit (WIB, WITA or WIT by the province of `handling_region_id`; Bawaslu RI: WIB), as
+the case pages, letters and exports date it (issue 12 point 7): the SQL CASE is generated from
+netral.core.zones.PREFIXES, the one mapping of province codes to zones, and
+case_metrics.local_date reads the rows the same way. None of the three zones has daylight
+saving time, so SQLite applies each as a fixed offset. `TallyState` records the rule
+(UNIT_ZONES) and a digest of the trigger SQL: after every migrate, `tally_ensure` reinstalls
+the triggers and recounts when they are missing, changed or counted under another rule;
+`netral dashboard_tallies` reports the same problems, and `--rebuild` mends them by hand.
 """
 
-# Every SQL string here is built from the constants of this module (table and column names,
-# the configured time zone), never from input.
+# Every SQL string here is built from the constants of this module and of netral.core.zones
+# (table and column names, zone names and offsets), never from input.
 # ruff: noqa: S608
 
 from __future__ import annotations
@@ -32,18 +35,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from netral.cases.models.choices import CLOSED_STATUSES, Status
 from netral.core.progress import tqdm_progress
+from netral.core.zones import zone_sql
 
 # The source tables and the columns a tally may read from each (the SQLite update
 # triggers' WHEN clause lists exactly these).
@@ -54,6 +56,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     CASES: (
         "id",
         "incident_region_id",
+        "handling_region_id",  # whose zone the case's days are counted in
         "election_event_id",
         "received_at",
         "created_at",
@@ -89,36 +92,39 @@ ALIAS = {CASES: "c", PERSONS: "rp", OFFICIALS: "o"}
 IS_CASE = f"c.status <> '{Status.DRAFT_PUBLIK.value}'"
 
 
+# What TallyState.time_zone records: the local days are each case's own unit's (not the
+# TIME_ZONE setting, which no longer changes them).
+UNIT_ZONES = "WIB/WITA/WIT (unit)"
+# The region code whose zone a case's days are in: its handling unit (zones.case_zone).
+CASE_ZONE_CODE = "c.handling_region_id"
+
+
 class Dialect:
     """The few SQL expressions that differ between SQLite and PostgreSQL."""
 
-    def __init__(self, vendor: str, time_zone: str) -> None:
+    def __init__(self, vendor: str, time_zone: str = UNIT_ZONES) -> None:
         self.vendor = vendor
         self.time_zone = time_zone
-        if vendor == "sqlite":
-            from netral.dashboards.case_metrics import fixed_offset
 
-            offset = fixed_offset(zoneinfo.ZoneInfo(time_zone))
-            if offset is None:
-                raise ValueError(
-                    f"TIME_ZONE {time_zone!r} has daylight saving time; the dashboard tallies "
-                    "on SQLite need a fixed-offset zone (Asia/Jakarta, Asia/Makassar, "
-                    "Asia/Jayapura)"
-                )
-            self.offset = offset
+    def _zone(self) -> str:
+        """Each row's zone, from the province of its handling unit (zones.PREFIXES): its
+        name on PostgreSQL, its fixed offset for strftime() on SQLite."""
+        if self.vendor == "postgresql":
+            return zone_sql(CASE_ZONE_CODE, lambda z: f"'{z.tz.key}'")
+        return zone_sql(CASE_ZONE_CODE, lambda z: f"'{z.offset_seconds:+d} seconds'")
 
     def _local(self, expr: str, pattern: str) -> str:
         # whole seconds: SQLite's date arithmetic rounds to milliseconds (case_metrics)
-        return f"strftime('{pattern}', substr({expr}, 1, 19), '{self.offset:+d} seconds')"
+        return f"strftime('{pattern}', substr({expr}, 1, 19), {self._zone()})"
 
     def month(self, expr: str) -> str:
         if self.vendor == "postgresql":
-            return f"(date_trunc('month', ({expr}) AT TIME ZONE '{self.time_zone}'))::date"
+            return f"(date_trunc('month', ({expr}) AT TIME ZONE {self._zone()}))::date"
         return self._local(expr, "%Y-%m-01")
 
     def day(self, expr: str) -> str:
         if self.vendor == "postgresql":
-            return f"(({expr}) AT TIME ZONE '{self.time_zone}')::date"
+            return f"(({expr}) AT TIME ZONE {self._zone()})::date"
         return self._local(expr, "%Y-%m-%d")
 
     def explode(self, expr: str) -> tuple[str, str, str]:
@@ -450,7 +456,7 @@ def uninstall_sql(vendor: str) -> list[str]:
 
 
 def dialect(conn: BaseDatabaseWrapper | None = None) -> Dialect:
-    return Dialect((conn or connection).vendor, str(settings.TIME_ZONE))
+    return Dialect((conn or connection).vendor)
 
 
 def installed_triggers(conn: BaseDatabaseWrapper | None = None) -> set[str]:
@@ -473,8 +479,8 @@ def expected_triggers() -> set[str]:
 
 
 def definition(d: Dialect) -> str:
-    """A digest of the trigger SQL: a change of the tallies' definitions (or of the time
-    zone) makes `tally_ensure` rebuild them."""
+    """A digest of the trigger SQL: a change of the tallies' definitions (or of the zone
+    rule) makes `tally_ensure` rebuild them."""
     return _definition(d.vendor, d.time_zone)
 
 
@@ -485,8 +491,8 @@ def _definition(vendor: str, time_zone: str) -> str:
 
 
 def tallies_current() -> bool:
-    """Whether the tallies were counted with the triggers and time zone of this code and
-    settings (one query; the dashboard reads the rows otherwise). Missing triggers are
+    """Whether the tallies were counted with the triggers and zone rule of this code (one
+    query; the dashboard reads the rows otherwise). Missing triggers are
     `tally_ensure`'s business after every migrate."""
     from netral.dashboards.models import TallyState
 
@@ -506,7 +512,7 @@ def tally_problem() -> str | None:
     if state is None or state.rebuilt_at is None:
         return "never counted"
     if state.time_zone != d.time_zone:
-        return f"counted in time zone {state.time_zone}, settings say {d.time_zone}"
+        return f"counted in time zone {state.time_zone}, this code counts in {d.time_zone}"
     if state.definition != definition(d):
         return "definitions changed"
     return None
@@ -514,7 +520,7 @@ def tally_problem() -> str | None:
 
 def tally_ensure(**kwargs: Any) -> None:
     """post_migrate: rebuild the tallies when their triggers are missing (a SQLite table
-    rebuild by a later migration drops its triggers), their definition or time zone changed,
+    rebuild by a later migration drops its triggers), their definition or zone rule changed,
     or they were never counted (a new or flushed database). Otherwise nothing."""
     using = kwargs.get("using", "default")
     if using != "default" or connection.vendor not in {"sqlite", "postgresql"}:

@@ -25,6 +25,7 @@ from netral.audit.services import audit_record
 from netral.core import sealing
 from netral.core.encryption import blind_index
 from netral.core.errors import ApplicationError
+from netral.core.zones import zone_for_code
 from netral.declarations import otp, signing, uploads
 from netral.declarations.models import (
     DocumentKind,
@@ -51,24 +52,11 @@ INVITATION_DAYS = 14
 QR_INVITATION_MINUTES = 30
 DEFAULT_START = dt.time(9, 0)  # the signing time of an event recorded without a start time
 
-# Keppres 41/1987 on Indonesia's three time zones, by province code (Kemendagri).
-_WITA_PROVINCES = frozenset(
-    {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
-)
-_WIT_PROVINCES = frozenset({"81", "82", "91", "92", "93", "94", "95", "96", "97"})
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
-WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
-WIT = dt.timezone(dt.timedelta(hours=9), "WIT")
 
-
-def region_timezone(code: str) -> dt.timezone:
-    """The local time zone of a region (WIB, WITA or WIT), by its province."""
-    province = code[:2]
-    if province in _WIT_PROVINCES:
-        return WIT
-    if province in _WITA_PROVINCES:
-        return WITA
-    return WIB
+def region_timezone(code: str) -> dt.tzinfo:
+    """The local time zone of a region (WIB, WITA or WIT), by its province
+    (netral/core/zones.py, Keppres 41/1987)."""
+    return zone_for_code(code).tz
 
 
 def signing_time_default(event: Event) -> dt.datetime:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from netral.audit.services import audit_record, audit_record_created
 from netral.core import sealing
 from netral.core.errors import ApplicationError
+from netral.core.zones import WIB, local_in, zone_for_code, zone_of
 from netral.patrol import matching
 from netral.patrol.models import (
     AccountCheck,
@@ -593,7 +594,9 @@ def capture_triage(*, capture: Capture, actor: User, data: TriageData) -> Captur
             raise ApplicationError(_("Tangkapan ini sudah menjadi temuan."))
         if data.act_kind:
             capture.act_kind = data.act_kind
-        day = timezone.localtime(capture.captured_at or timezone.now()).date()
+        # the local day of the capture's unit (WIB/WITA/WIT), whoever triages it
+        zone = zone_of(capture) or WIB
+        day = local_in(capture.captured_at or timezone.now(), zone).date()
         capture.suggested_skb = skb_suggest(
             act_kind=capture.act_kind, election_event=capture.election_event, day=day
         )
@@ -634,8 +637,9 @@ def _open_finding(*, capture: Capture, actor: User, regime: str) -> Case:
             _("Tangkapan belum terhubung dengan pejabat atau wilayah; tempat tak diketahui.")
         )
     seen = capture.seen_at or capture.captured_at or timezone.now()
-    day = timezone.localtime(seen).date()
-    found = timezone.localtime(capture.captured_at or timezone.now()).date()
+    zone = zone_for_code(region.code)  # the finding's dates are local days of its place
+    day = local_in(seen, zone).date()
+    found = local_in(capture.captured_at or timezone.now(), zone).date()
     act = ActKind(capture.act_kind).label if capture.act_kind else _("konten media sosial")
     who = capture.official.name if capture.official else _("pemilik akun")
     lines = [
@@ -873,7 +877,7 @@ def takedown_letter_create(
         raise ApplicationError(_("Hanya tangkapan tersegel dengan alamat yang dapat diminta."))
     if not data.recipient_name.strip() or not data.unit_name.strip():
         raise ApplicationError(_("Nama penerima dan satuan pengirim wajib diisi."))
-    now = timezone.localtime()
+    now = local_in(timezone.now(), zone_for_code(unit_region.code if unit_region else None))
     with transaction.atomic():
         last = (
             TakedownLetter.objects.select_for_update()

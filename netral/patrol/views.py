@@ -26,6 +26,7 @@ from netral.accounts.access import Perm
 from netral.cases.models import SkbCode
 from netral.core.errors import ApplicationError
 from netral.core.http import AuthenticatedHttpRequest
+from netral.core.zones import active_zone, format_local, zone_of
 from netral.elections.selectors import election_get, election_list
 from netral.patrol import forms as f
 from netral.patrol import replay, selectors, services
@@ -408,7 +409,7 @@ def account_checked(request: AuthenticatedHttpRequest, account_id: int) -> HttpR
             '<span class="badge ok">'
             + _("Diperiksa, tidak ada temuan")
             + " · "
-            + timezone.localtime().strftime("%d-%m-%Y %H:%M")
+            + format_local(timezone.now(), zone_of(account.official) or active_zone())
             + "</span>"
         )
     messages.success(request, _("Akun ditandai sudah diperiksa."))

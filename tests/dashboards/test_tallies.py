@@ -229,22 +229,35 @@ def test_a_lost_trigger_is_noticed_and_the_tallies_recounted(world: World) -> No
 
 
 @pytest.mark.django_db
-def test_another_time_zone_or_definition_asks_for_a_rebuild(world: World) -> None:
-    assert tallies.tally_problem() is None
-    with override_settings(TIME_ZONE="Asia/Jayapura"):
-        assert tallies.tally_problem() == (
-            "counted in time zone Asia/Jakarta, settings say Asia/Jayapura"
-        )
+def test_another_zone_rule_or_definition_asks_for_a_rebuild(world: World) -> None:
     from netral.dashboards.models import TallyState
 
-    TallyState.objects.update(definition="old")
+    assert tallies.tally_problem() is None
+    # the days are each case's unit's (WIB, WITA or WIT): TIME_ZONE does not move them
+    with override_settings(TIME_ZONE="Asia/Jayapura"):
+        assert tallies.tally_problem() is None
+    # tallies counted in the server's zone, before the days followed each unit's
+    TallyState.objects.update(time_zone="Asia/Jakarta")
+    assert tallies.tally_problem() == (
+        "counted in time zone Asia/Jakarta, this code counts in WIB/WITA/WIT (unit)"
+    )
+    TallyState.objects.update(time_zone=tallies.UNIT_ZONES, definition="old")
     assert tallies.tally_problem() == "definitions changed"
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite computes local time itself")
-def test_sqlite_refuses_a_zone_with_daylight_saving_time() -> None:
-    with pytest.raises(ValueError, match="daylight saving"):
-        tallies.Dialect("sqlite", "Europe/Amsterdam")
+@pytest.mark.django_db
+def test_the_sql_zone_of_a_region_code_is_zone_for_code() -> None:
+    """One mapping of province codes to zones (netral.core.zones.PREFIXES) for Python and
+    for the SQL the tallies and the dashboard bucket days with."""
+    from netral.core.zones import zone_for_code, zone_sql
+
+    codes = ["11", "31.71", "36", "51.02", "53", "61.01", "62", "63.71", "64.08.04", "65"]
+    codes += ["71", "76.01", "81", "82.01", "91.03", "94", "97", "", "x"]
+    sql = zone_sql("code", lambda z: f"'{z.abbreviation}'")
+    with connection.cursor() as cursor:
+        for code in [*codes, None]:
+            cursor.execute(f"SELECT {sql} FROM (SELECT %s AS code) t", [code])  # noqa: S608
+            assert cursor.fetchone()[0] == zone_for_code(code).abbreviation, code
 
 
 @pytest.mark.django_db
@@ -343,11 +356,16 @@ def test_the_fold_gives_way_to_a_writer_instead_of_waiting(world: World) -> None
 
 
 @pytest.mark.django_db
-def test_tallies_counted_in_another_time_zone_are_not_read(alice: User, world: World) -> None:
+def test_tallies_counted_in_another_zone_rule_are_not_read(alice: User, world: World) -> None:
     assert dashboard_build(user=alice, filters=DashboardFilters()).tallied
-    # TIME_ZONE changed, no migrate yet: the months of the tallies are not this zone's
+    # TIME_ZONE does not move the days (each case's unit's zone counts them)
     with override_settings(TIME_ZONE="Asia/Jayapura"):
-        assert not dashboard_build(user=alice, filters=DashboardFilters()).tallied
+        assert dashboard_build(user=alice, filters=DashboardFilters()).tallied
+    # counted in the server's zone, no migrate yet: the months of the tallies are not the units'
+    from netral.dashboards.models import TallyState
+
+    TallyState.objects.update(time_zone="Asia/Jakarta")
+    assert not dashboard_build(user=alice, filters=DashboardFilters()).tallied
 
 
 @pytest.mark.django_db

@@ -156,3 +156,102 @@ def test_point_07_deadline_alert_mail_names_the_zone(
     assert bodies
     local = wit.due_at.astimezone(dt.timezone(dt.timedelta(hours=9)))
     assert any(local.strftime("%d-%m-%Y %H:%M") + " WIT" in b for b in bodies)
+
+
+# Dashboard days and months follow each case's unit's zone (the handling unit's, as the case
+# page dates it), read from the tallies and from the rows alike.
+
+
+def _dashboard(user: User, tallies: bool, **filters: Any) -> Any:
+    from django.test import override_settings
+
+    from netral.dashboards.selectors import DashboardFilters, dashboard_build
+
+    with override_settings(NETRAL_DASHBOARD_TALLIES=tallies):
+        return dashboard_build(user=user, filters=DashboardFilters(**filters))
+
+
+def _figure(dashboard: Any, key: str) -> Any:
+    return next(f.value for f in dashboard.figures if f.key == key)
+
+
+def test_point_07_a_case_received_after_local_midnight_counts_on_the_local_day(
+    cases: dict[str, Case], national: User
+) -> None:
+    from django.db.models import Sum
+
+    from netral.cases.models import Status
+    from netral.dashboards.models import DecisionTally
+
+    # 00:30 WITA and 01:30 WIT on 9 November (23:30 WIB on the 8th): both on the 9th
+    for tallies in (True, False):
+        nine = _dashboard(national, tallies, date_from=dt.date(2024, 11, 9), date_to=NOV_9)
+        assert _figure(nine, "cases") == 2, tallies
+        eight = _dashboard(national, tallies, date_from=dt.date(2024, 11, 8), date_to=NOV_8)
+        assert _figure(eight, "cases") == 0, tallies
+    # decided later that morning (11:00 WITA, 12:00 WIT): received and decided the same
+    # local day, in the tallies as in the rows
+    decided = dt.datetime(2024, 11, 9, 3, 0, tzinfo=dt.UTC)
+    Case.objects.filter(pk__in=[c.pk for c in cases.values()]).update(
+        decided_at=decided, status=Status.DIPUTUS
+    )
+    days = dict(DecisionTally.objects.values_list("received_day").annotate(n=Sum("n")).order_by())
+    assert {day: n for day, n in days.items() if n} == {NOV_9: 2}
+    medians = set()
+    for tallies in (True, False):
+        dashboard = _dashboard(national, tallies)
+        assert dashboard.tallied is tallies
+        timing = {r[0]: r[1] for r in dashboard.table("decision_timing").rows}
+        medians.add(timing["Median hari registrasi sampai putusan"])
+    assert medians == {0.0}
+
+
+NOV_8 = dt.date(2024, 11, 8)
+NOV_9 = dt.date(2024, 11, 9)
+
+
+def test_point_07_a_case_received_after_midnight_on_the_first_counts_in_the_new_month(
+    national: User,
+) -> None:
+    from netral.cases.models import DeadlineRule
+
+    if not DeadlineRule.objects.exists():
+        seed_deadline_rules()
+    kutim = UserFactory(username="siti", role=Role.PANWASLU_KECAMATAN, region="64.08.04")
+    papua = UserFactory(username="yosua", role=Role.BAWASLU_KABKOTA, region="91.03")
+    received = dt.datetime(2024, 11, 30, 16, 30, tzinfo=dt.UTC)  # 1 Dec 00:30 WITA, 01:30 WIT
+    known = {"event_date": dt.date(2024, 11, 28), "known_date": dt.date(2024, 11, 29)}
+    with time_machine.travel(received - dt.timedelta(hours=2), tick=False):
+        wita = file_report(**known).case
+        wit = file_report(incident_region=_papua_unit(), **known).case
+    with time_machine.travel(received, tick=False):
+        case_receive(case=wita, actor=kutim)
+        case_receive(case=wit, actor=papua)
+    december = {"date_from": dt.date(2024, 12, 1), "date_to": dt.date(2024, 12, 31)}
+    november = {"date_from": dt.date(2024, 11, 1), "date_to": dt.date(2024, 11, 30)}
+    for tallies in (True, False):
+        dashboard = _dashboard(national, tallies, **december)
+        assert dashboard.tallied is tallies
+        assert _figure(dashboard, "cases") == 2, tallies
+        assert [r[:2] for r in dashboard.table("cases_by_month").rows] == [["2024-12", 2]]
+        assert _figure(_dashboard(national, tallies, **november), "cases") == 0, tallies
+
+
+def test_point_07_overdue_cases_agree_from_the_tallies_and_the_rows_around_midnight(
+    cases: dict[str, Case], national: User
+) -> None:
+    """The tallies hold each open case's deadline day in its unit's zone; the days before
+    today's WIB date are summed there, the rest counted from the rows: around the WIT, WITA
+    and WIB midnights after each deadline, both ways give the cases whose deadline passed."""
+    dues = [Case.objects.get(pk=c.pk).due_at for c in cases.values()]
+    assert all(dues)
+    moments = sorted(
+        due + dt.timedelta(hours=hours, minutes=1) for due in dues for hours in (-1, 0, 1, 2, 25)
+    )
+    for now in moments:
+        expected = sum(1 for due in dues if due < now)
+        with time_machine.travel(now, tick=False):
+            for tallies in (True, False):
+                dashboard = _dashboard(national, tallies)
+                timing = {r[0]: r[1] for r in dashboard.table("decision_timing").rows}
+                assert timing["Perkara terbuka lewat tenggat"] == expected, (now, tallies)

@@ -119,7 +119,7 @@ def test_a_saved_mhtml_is_sealed_matched_and_replayed_offline(officer: Any) -> N
     detail = client.get(reverse("patrol:capture", args=[capture.pk]))
     body = detail.content.decode()
     assert "Ayo dukung" in body
-    assert "WIB" in body  # times carry their zone (issue 12 point 7)
+    assert "WITA" in body  # times carry the Kutai Timur unit's zone (issue 12 point 7)
     assert "<mark" in body
     # the offline viewer serves the page, sandboxed, and its image from the archive
     replay_url = detail.context["replay_url"]

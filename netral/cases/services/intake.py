@@ -42,6 +42,7 @@ from netral.cases.workflow import (
 )
 from netral.core import sealing
 from netral.core.errors import ApplicationError
+from netral.core.zones import local_in, zone_for_code
 from netral.elections.models import ElectionEvent, Regime
 from netral.registry.models import Official, Region, RegionLevel
 
@@ -132,7 +133,10 @@ class FiledReport:
 
 
 def _validate_case_data(data: CaseData, *, now: dt.datetime) -> None:
-    today = timezone.localtime(now).date()
+    # today where it happened (WIB/WITA/WIT): a report made just after local midnight may
+    # give that day as the day it became known
+    place = getattr(data.incident_region, "code", None)
+    today = local_in(now, zone_for_code(place)).date()
     if data.election_event is not None:
         # The regime follows the election whenever there is one (issue 12 point 8).
         data.regime = data.election_event.regime

@@ -39,7 +39,7 @@ from netral.cases.workflow import (
     case_refresh_deadline,
     case_transition,
 )
-from netral.cases.zones import case_zone
+from netral.cases.zones import case_zone, local_in
 from netral.core.errors import ApplicationError
 from netral.elections.models import Regime
 from netral.registry.models import Region
@@ -336,7 +336,7 @@ def case_spawn_initial_information(*, case: Case, actor: User, note: str) -> Cas
             description=case.description,
             event_date=case.event_date,
             known_date=case.known_date,
-            found_date=timezone.localdate(),
+            found_date=local_in(timezone.now(), case_zone(case)).date(),
             filed_at=timezone.now(),
             parent=case,
         )

@@ -36,6 +36,7 @@ from netral.cases.sanction_rules import campaign_only_articles, suggested_level
 from netral.cases.selectors import CaseFilters
 from netral.cases.services import CaseData, PersonData, ReporterData, WitnessData
 from netral.cases.workflow import allowed_targets, case_transition, is_direct_forwarding
+from netral.cases.zones import case_zone
 from netral.core.bounds import PAGE_MAX
 from netral.core.errors import ApplicationError
 from netral.core.formerrors import error_summary
@@ -228,6 +229,19 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reporter = getattr(case, "reporter", None)
     forwarded_to = selectors.case_forwarded_to(case=case)
     forwarded_from = selectors.case_forwarded_from(case=case)
+    # the case page is in its handling unit's zone (issue 12 point 7), whoever looks
+    with timezone.override(case_zone(case).tz):
+        return _case_page(request, case, can_handle, reporter, forwarded_to, forwarded_from)
+
+
+def _case_page(
+    request: AuthenticatedHttpRequest,
+    case: Case,
+    can_handle: bool,
+    reporter: Any,
+    forwarded_to: Case | None,
+    forwarded_from: Case | None,
+) -> HttpResponse:
     return render(
         request,
         "cases/officer/detail.html",
@@ -537,7 +551,10 @@ def case_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Http
     case = access.access_case(request.user, pk, write=True)
     form_class, run = ACTIONS[action]
     form = form_class(request.POST)
-    if not form.is_valid():
+    # a time typed on a case page is the handling unit's local time, as the page prints it
+    with timezone.override(case_zone(case).tz):
+        valid = form.is_valid()
+    if not valid:
         errors = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
         messages.error(request, _("Isian tidak valid: %(e)s") % {"e": errors})
         return redirect("cases:detail", case.pk)
