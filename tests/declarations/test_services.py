@@ -149,7 +149,12 @@ def test_an_event_needs_a_kind(alice: Any) -> None:
         )
 
 
-def test_a_scanned_sheet_that_is_not_a_pdf_or_image_is_refused(alice: Any) -> None:
+def test_a_scanned_sheet_that_is_not_a_pdf_or_image_is_refused(
+    alice: Any, settings: Any, tmp_path: Any
+) -> None:
+    # A media folder of its own: the same PDF saved by another test in this process this
+    # month would give the name a storage suffix (the name is the content's digest).
+    settings.MEDIA_ROOT = tmp_path
     ev = event()
     with pytest.raises(ApplicationError, match="PDF"):
         services.event_document_upload(
