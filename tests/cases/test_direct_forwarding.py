@@ -244,3 +244,22 @@ def test_point_15_the_reporter_reads_plain_words(panwascam: User) -> None:
     assert "PERUU_LAIN" not in page
     assert "DIRECT_FORWARDING" not in page
     assert "T25" not in page
+
+
+def test_point_15_a_withdrawal_after_direct_forwarding_is_not_one_after_registration(
+    panwascam: User,
+) -> None:
+    """After T25 the report was never registered: the reporter's withdrawal is recorded as a
+    withdrawal of a forwarded report, not "after registration", and the forwarding stands."""
+    from netral.cases.services import case_withdraw
+
+    case = direct(file_report().case, panwascam)
+    letter(case, panwascam)
+    case = case_withdraw(case=Case.objects.get(pk=case.pk), note="Sudah berdamai")
+    assert Case.objects.get(pk=case.pk).status == Status.DITERUSKAN
+    types = set(CaseEvent.objects.filter(case=case).values_list("type", flat=True))
+    assert CaseEvent.Type.WITHDRAWAL_AFTER_FORWARDING in types
+    assert CaseEvent.Type.WITHDRAWAL_AFTER_REGISTRATION not in types
+    assert AuditEntry.objects.filter(
+        action="case.withdrawal_after_forwarding", object_id=str(case.pk)
+    ).exists()

@@ -242,6 +242,10 @@ class CaseEvent(models.Model):
             "WITHDRAWAL_AFTER_REGISTRATION",
             _("Pencabutan setelah registrasi dicatat"),
         )
+        WITHDRAWAL_AFTER_FORWARDING = (
+            "WITHDRAWAL_AFTER_FORWARDING",
+            _("Pencabutan setelah laporan diteruskan tanpa registrasi dicatat"),
+        )
         IDENTITY_VIEWED = "IDENTITY_VIEWED", _("Identitas pelapor rahasia dilihat")
         REGIME_CORRECTED = "REGIME_CORRECTED", _("Rezim/pemilihan perkara diperbaiki")
         DIRECT_FORWARDING = (

@@ -289,24 +289,37 @@ def case_completion_answer(*, case: Case, answer: str, files: list[UploadedFile]
 
 def case_withdraw(*, case: Case, note: str = "") -> Case:
     """The reporter withdraws: before registration the case is DICABUT (Ps. 14(1)); after it,
-    the withdrawal is recorded and handling continues (Ps. 17(3))."""
+    the withdrawal is recorded and handling continues (Ps. 17(3)); after a forwarding without
+    registration (T25) it is recorded as a withdrawal of a forwarded report."""
     if case.status in PRE_REGISTRATION:
         return case_transition(
             case=case, to=S.DICABUT, actor=None, actor_kind=Actor.PELAPOR, note=note
         )
     if case.is_closed or case.status == S.DRAFT_PUBLIK:
         raise InvalidTransition(_("Laporan ini tidak dapat dicabut pada status sekarang."))
+    # A report forwarded straight from kajian awal (T25) was never registered: its withdrawal
+    # is recorded as such, not as one "after registration"; the forwarding stands, and the
+    # recipient decides what the withdrawal means for its own procedure.
+    forwarded_unregistered = case.registered_at is None
     with transaction.atomic():
         CaseEvent.objects.create(
             case=case,
-            type=CaseEvent.Type.WITHDRAWAL_AFTER_REGISTRATION,
+            type=(
+                CaseEvent.Type.WITHDRAWAL_AFTER_FORWARDING
+                if forwarded_unregistered
+                else CaseEvent.Type.WITHDRAWAL_AFTER_REGISTRATION
+            ),
             actor_label=_("Pelapor"),
             note=note,
             public=True,
         )
         audit_record(
             obj=case,
-            action="case.withdrawal_after_registration",
+            action=(
+                "case.withdrawal_after_forwarding"
+                if forwarded_unregistered
+                else "case.withdrawal_after_registration"
+            ),
             actor=None,
             region_code=case.audit_region_code,
             note=note,
