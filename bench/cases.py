@@ -180,31 +180,38 @@ def _list_benchmark(n: int) -> None:
 
 
 LUA = textwrap.dedent("""
-    local today = os.date("%Y-%m-%d")
     wrk.method = "POST"
     wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
     wrk.headers["Cookie"] = "csrftoken=abcdefghijklmnopqrstuvwxyz012345"
     wrk.headers["X-CSRFToken"] = "abcdefghijklmnopqrstuvwxyz012345"
-    local n = 0
+    local fields = [[FIELDS]]
     init = function(args)
       -- each wrk thread gets its own random sequence (else both send the same keys)
       math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)"), 16) % 100000)
     end
     request = function()
-      n = n + 1
       local key = string.format("%08x-%04x-4%03x-8%03x-%012x", math.random(0, 0xffffffff),
         math.random(0, 0xffff), math.random(0, 0xfff), math.random(0, 0xfff),
         math.random(0, 0xffffffffffff))
-      local body = "submission_key=" .. key ..
-        "&pelapor-kind=WNI_HAK_PILIH&pelapor-name=Rina&pelapor-nationality=Indonesia" ..
-        "&pelapor-address=Jl+Mawar&pelapor-phone=0812&terlapor-TOTAL_FORMS=1" ..
-        "&terlapor-INITIAL_FORMS=0&terlapor-0-name=Budi&saksi-TOTAL_FORMS=0" ..
-        "&saksi-INITIAL_FORMS=0&regime=PILKADA&title=Kades+kampanye&incident_place=Balai" ..
-        "&wilayah_4=64.08.04.2001&event_date=" .. today .. "&known_date=" .. today ..
-        "&description=Uraian&statement=on"
-      return wrk.format(nil, "/lapor/", nil, body)
+      return wrk.format(nil, "/lapor/", nil, "submission_key=" .. key .. "&" .. fields)
     end
 """)
+
+
+def _lua(base: str) -> str:
+    """The wrk script: every request posts the page's own fields (as a browser with JavaScript
+    sends a report without files: url-encoded), each with a new submission key."""
+    import datetime as dt
+    import urllib.parse
+    import urllib.request
+
+    from bench.public_form import report_fields
+
+    with urllib.request.urlopen(f"{base}/lapor/", timeout=30) as response:  # noqa: S310
+        html = response.read().decode()
+    fields = urllib.parse.urlencode(report_fields(html, dt.datetime.now(dt.UTC).date()))
+    assert "]]" not in fields
+    return LUA.replace("FIELDS", fields)
 
 
 def _wrk(url: str, seconds: int, script: Path | None) -> dict[str, float]:
@@ -293,9 +300,9 @@ def _submit_benchmark(tmp: str, seconds: int, db_url: str, label: str, rounds: i
     workers = int(os.environ.get("BENCH_WORKERS", "4"))
     threads = int(os.environ.get("BENCH_THREADS", "4"))
     script = Path(tmp) / "post.lua"
-    script.write_text(LUA)
     with serve(env, workers=workers, threads=threads, warm_paths=("/healthz", "/lapor/")) as server:
         base, server_pid = server.base, server.pid
+        script.write_text(_lua(base))
         _wrk(f"{base}/lapor/", 2, script)  # every worker has opened its database connection
         runs: dict[str, list[dict[str, float]]] = {"trivial": [], "submit": []}
 

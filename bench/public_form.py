@@ -161,11 +161,42 @@ class _FormFields(HTMLParser):
             self.pairs[-1] = (self._textarea, data.strip("\n"))
 
 
+def report_fields(html: str, today: Any) -> dict[str, str]:
+    """The fields a browser sends for a valid report: the rendered page's own form (every
+    field, the formsets' empty rows included), parsed, then filled in by hand; without the
+    CSRF token, the proof of work and the submission key, which each request sets."""
+    import datetime as dt
+
+    parser = _FormFields()
+    parser.feed(html.split('<form method="post"', 1)[1].split("</form>", 1)[0])
+    filled = {
+        "pelapor-name": "Rina Wati",
+        "pelapor-address": "Jl. Mawar 1, Sangatta",
+        "pelapor-phone": "081234567890",
+        "terlapor-0-name": "Budi Santoso",
+        "terlapor-0-position": "Kepala Desa",
+        "saksi-0-name": "Ani",
+        "regime": "PILKADA",
+        "title": "Kepala desa ikut kampanye",
+        "incident_place": "Balai desa",
+        "wilayah": DESA,
+        "event_date": (today - dt.timedelta(days=2)).isoformat(),
+        "known_date": (today - dt.timedelta(days=1)).isoformat(),
+        "description": "Kepala desa berpidato mendukung pasangan calon di balai desa.",
+        "statement": "on",
+    }
+    body: dict[str, str] = {}
+    for name, value in parser.pairs:
+        if name not in ("csrfmiddlewaretoken", "altcha", "submission_key"):
+            body.setdefault(name, value)
+    body.update(filled)
+    return body
+
+
 def _child(config: dict[str, Any]) -> None:
     import django
 
     django.setup()
-    import datetime as dt
     import gc
     from unittest import mock
 
@@ -210,31 +241,8 @@ def _child(config: dict[str, Any]) -> None:
     page = application(get_environ("/lapor/"), start_response)
     html = b"".join(page).decode()
     page.close()  # type: ignore[attr-defined]
-    parser = _FormFields()
-    parser.feed(html.split('<form method="post"', 1)[1].split("</form>", 1)[0])
-    today = timezone.localdate()
-    filled = {
-        "pelapor-name": "Rina Wati",
-        "pelapor-address": "Jl. Mawar 1, Sangatta",
-        "pelapor-phone": "081234567890",
-        "terlapor-0-name": "Budi Santoso",
-        "terlapor-0-position": "Kepala Desa",
-        "saksi-0-name": "Ani",
-        "regime": "PILKADA",
-        "title": "Kepala desa ikut kampanye",
-        "incident_place": "Balai desa",
-        "wilayah": DESA,
-        "event_date": (today - dt.timedelta(days=2)).isoformat(),
-        "known_date": (today - dt.timedelta(days=1)).isoformat(),
-        "description": "Kepala desa berpidato mendukung pasangan calon di balai desa.",
-        "statement": "on",
-    }
-    body: dict[str, Any] = {}
-    for name, value in parser.pairs:
-        if name not in ("csrfmiddlewaretoken", "altcha"):
-            body.setdefault(name, value)
-    body.update(filled)
-    print(f"report body: {len(body)} fields (as the rendered page sends them), multipart")
+    body = report_fields(html, timezone.localdate())
+    print(f"report body: {len(body) + 1} fields (as the rendered page sends them), multipart")
 
     # The browser's CSRF cookie and the form's token (Django accepts the unmasked secret).
     csrf = "abcdefghijklmnopqrstuvwxyz012345"

@@ -4,38 +4,23 @@ seals vouch for the SHA-256 of files held in the storage)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from netral.core.backup import restore_check
 from netral.declarations import services as declarations
 from netral.declarations.models import JointDeclaration
-from netral.patrol import services as patrol
-from netral.registry.models import Region
-from tests.cases.conftest import PNG
 from tests.declarations.helpers import event, standard
+from tests.patrol.conftest import uploaded_capture
 
 pytestmark = pytest.mark.django_db
 
 
 def _sealed(alice: Any) -> tuple[Any, JointDeclaration]:
-    capture = patrol.capture_upload(
-        actor=alice,
-        data=patrol.UploadData(
-            url="https://www.facebook.com/budi.santoso.kades/posts/99",
-            seen_at=timezone.now() - dt.timedelta(hours=2),
-            seen_where="HP dinas",
-            statement="Unggahan terlihat di beranda.",
-        ),
-        files=[SimpleUploadedFile("a.png", PNG, content_type="image/png")],
-        unit_region=Region.objects.get(code="64.08"),
-    )
+    capture = uploaded_capture(alice)
     template = standard("deklarasi-pemilu-damai")
     ev = event(pledges=[template], actor=alice)
     for i in range(2):

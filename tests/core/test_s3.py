@@ -227,19 +227,9 @@ def test_a_sealed_patrol_capture_is_stored_verified_and_served_from_the_bucket(
     s3_bucket: str, s3_endpoint: str, alice: Any, charlie: Any
 ) -> None:
     from netral.patrol import services as patrol
-    from netral.registry.models import Region
+    from tests.patrol.conftest import uploaded_capture
 
-    capture = patrol.capture_upload(
-        actor=alice,
-        data=patrol.UploadData(
-            url="https://www.facebook.com/budi.santoso.kades/posts/99",
-            seen_at=timezone.now() - dt.timedelta(hours=2),
-            seen_where="HP dinas",
-            statement="Unggahan terlihat di beranda.",
-        ),
-        files=[SimpleUploadedFile("a.png", PNG, content_type="image/png")],
-        unit_region=Region.objects.get(code="64.08"),
-    )
+    capture = uploaded_capture(alice)
     (row,) = capture.files.all()
     assert s3.objects(s3_endpoint, s3_bucket)[f"{s3.PREFIX}/{row.file.name}"] == PNG
     assert patrol.capture_verify(capture=capture).intact  # digests read back from the bucket

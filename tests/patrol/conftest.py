@@ -75,3 +75,24 @@ def run_worker() -> None:
     from netral.jobs.worker import worker_run
 
     worker_run(batch=True)
+
+
+def uploaded_capture(actor: Any, *, unit: str = "64.08") -> Any:
+    """A sealed capture of an officer's own screenshot (one PNG), of a Kutai Timur post."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from netral.patrol import services
+    from netral.registry.models import Region
+    from tests.cases.conftest import PNG
+
+    return services.capture_upload(
+        actor=actor,
+        data=services.UploadData(
+            url="https://www.facebook.com/budi.santoso.kades/posts/99",
+            seen_at=timezone.now() - dt.timedelta(hours=2),
+            seen_where="HP dinas",
+            statement="Unggahan terlihat di beranda.",
+        ),
+        files=[SimpleUploadedFile("a.png", PNG, content_type="image/png")],
+        unit_region=Region.objects.get(code=unit),
+    )
