@@ -2,7 +2,8 @@
 "Performance": national < 300 ms, regency < 100 ms server time), against the bare
 queries in the same run.
 
-Times, best of 5 after one warm-up call:
+Times, after one warm-up call each, in alternating rounds (`--rounds`, at least 3): each
+sample is the best of 3 calls; printed as min / median / max over the rounds:
   - `dashboard_build` for a national officer (national scope), the same officer drilled
     down to Kab. Kutai Timur (64.08), and a Bawaslu Kab. Kutai Timur officer's own scope;
   - the whole page (`GET /dasbor/` through the Django test client: view, selector, map,
@@ -36,12 +37,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.exports import SAMPLE_REGIONS, _seed, _seed_cases
+from bench.harness import alternate, loadavg, report
 
-REPEAT = 5
+REPEAT = 3
 
 
-def _best(fn: Callable[[], Any], repeat: int = REPEAT) -> float:
-    fn()  # warm-up: connection, caches of the map geometry and the translations
+def _best(fn: Callable[[], Any], repeat: int = REPEAT, *, warm: bool = True) -> float:
+    if warm:
+        fn()  # warm-up: connection, caches of the map geometry and the translations
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -167,44 +170,57 @@ def run(args: Any, rest: list[str]) -> None:
             return query
 
         october = {"date_from": dt.date(2024, 10, 1), "date_to": dt.date(2024, 10, 31)}
-        figures = {
-            "build national (national officer)": _best(
-                lambda: dashboard_build(user=national, filters=DashboardFilters())
+        subjects: dict[str, Callable[[], Any]] = {
+            "build national (national officer)": lambda: dashboard_build(
+                user=national, filters=DashboardFilters()
             ),
-            "build 64.08 (national officer, drill-down)": _best(
-                lambda: dashboard_build(
-                    user=national, filters=DashboardFilters(region_code="64.08")
-                )
+            "build 64.08 (national officer, drill-down)": lambda: dashboard_build(
+                user=national, filters=DashboardFilters(region_code="64.08")
             ),
-            "build 64.08 (Bawaslu Kab. Kutai Timur)": _best(
-                lambda: dashboard_build(user=regency, filters=DashboardFilters())
+            "build 64.08 (Bawaslu Kab. Kutai Timur)": lambda: dashboard_build(
+                user=regency, filters=DashboardFilters()
             ),
-            "build national, October 2024 (whole month)": _best(
-                lambda: dashboard_build(user=national, filters=DashboardFilters(**october))
+            "build national, October 2024 (whole month)": lambda: dashboard_build(
+                user=national, filters=DashboardFilters(**october)
             ),
-            "build Kec. 64.08.04 (from the rows)": _best(
-                lambda: dashboard_build(
-                    user=regency, filters=DashboardFilters(region_code="64.08.04")
-                )
+            "build Kec. 64.08.04 (from the rows)": lambda: dashboard_build(
+                user=regency, filters=DashboardFilters(region_code="64.08.04")
             ),
-            "page GET /dasbor/ national": _best(page(national)),
-            "page GET /dasbor/ 64.08 officer": _best(page(regency)),
-            "ceiling: bare GROUP BY officials": _best(
-                bare("SELECT substr(region_id, 1, 2), count(*) FROM registry_official GROUP BY 1")
+            "page GET /dasbor/ national": page(national),
+            "page GET /dasbor/ 64.08 officer": page(regency),
+            "ceiling: bare GROUP BY officials": bare(
+                "SELECT substr(region_id, 1, 2), count(*) FROM registry_official GROUP BY 1"
             ),
-            "ceiling: bare GROUP BY cases": _best(
-                bare("SELECT substr(incident_region_id, 1, 2), count(*) FROM cases_case GROUP BY 1")
+            "ceiling: bare GROUP BY cases": bare(
+                "SELECT substr(incident_region_id, 1, 2), count(*) FROM cases_case GROUP BY 1"
             ),
-            "bare GROUP BY of the case tally": _best(
-                bare("SELECT substr(unit, 1, 2), sum(n) FROM dashboards_casetally GROUP BY 1")
+            "bare GROUP BY of the case tally": bare(
+                "SELECT substr(unit, 1, 2), sum(n) FROM dashboards_casetally GROUP BY 1"
             ),
         }
+        for fn in subjects.values():
+            fn()  # warm-up: connection, caches of the map geometry and the translations
+        # Subjects and ceilings in turn, round after round (ABAB); each sample is the best of
+        # REPEAT calls; printed as min / median / max over the rounds.
+        spreads = alternate(
+            {label: (lambda fn=fn: _best(fn, warm=False)) for label, fn in subjects.items()},
+            args.rounds,
+        )
+        print(
+            f"ms, best of {REPEAT} calls per round, {args.rounds} rounds ABAB ({loadavg()}):",
+            flush=True,
+        )
+        for label, spread in spreads.items():
+            report(label, spread, "{:.1f}", " ms")
         with override_settings(NETRAL_DASHBOARD_TALLIES=False):  # the rows, for comparison
-            figures["build national from the rows (once)"] = _best(
-                lambda: dashboard_build(user=national, filters=DashboardFilters()), repeat=1
-            )
-            figures["build 64.08 officer from the rows (once)"] = _best(
-                lambda: dashboard_build(user=regency, filters=DashboardFilters()), repeat=1
-            )
-        for label, ms in figures.items():
-            print(f"{label:45s} {ms:8.1f} ms", flush=True)
+            for label, fn in (
+                (
+                    "build national from the rows (once)",
+                    lambda: dashboard_build(user=national, filters=DashboardFilters()),
+                ),
+                (
+                    "build 64.08 officer from the rows (once)",
+                    lambda: dashboard_build(user=regency, filters=DashboardFilters()),
+                ),
+            ):
+                print(f"  {label:44} {_best(fn, repeat=1):8.1f} ms", flush=True)
