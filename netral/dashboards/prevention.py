@@ -55,7 +55,11 @@ def prevention_section(
     filters: Any,
     officials: QuerySet[Official],
     signatures: QuerySet[Signature],
+    officials_by_type: Counter[str] | None = None,
 ) -> tuple[list[Figure], list[Table]]:
+    """Prevention beside handling (issue 13 §19). `officials_by_type`: the active officials of
+    the scope per subject type when the caller has them already (the dashboard reads them from
+    the official tally); else they are counted from the rows."""
     events = _events(user, scope, filters)
     spoken = _spoken(events, filters)
     spoken_events = spoken.values("event_id")
@@ -146,11 +150,15 @@ def prevention_section(
 
     # 3. coverage by subject type: signed, and spoken only
     signed_ids = signatures.filter(official__isnull=False).values("official_id")
-    by_type_total = Counter(
-        dict(
-            officials.values_list("subject_type")
-            .annotate(n=Count("pk"))
-            .values_list("subject_type", "n")
+    by_type_total = (
+        officials_by_type
+        if officials_by_type is not None
+        else Counter(
+            dict(
+                officials.values_list("subject_type")
+                .annotate(n=Count("pk"))
+                .values_list("subject_type", "n")
+            )
         )
     )
     by_type_signed = Counter(

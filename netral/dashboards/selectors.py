@@ -390,7 +390,12 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
     from .prevention import prevention_section
 
     prevention_figures, prevention_tables = prevention_section(
-        user=user, scope=scope, filters=filters, officials=officials, signatures=signatures
+        user=user,
+        scope=scope,
+        filters=filters,
+        officials=officials,
+        signatures=signatures,
+        officials_by_type=type_officials,  # from the official tally when tallied
     )
     dashboard.figures += prevention_figures
     dashboard.tables += prevention_tables

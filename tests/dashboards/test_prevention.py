@@ -92,3 +92,31 @@ def test_the_rakor_report_carries_prevention(alice_client: Client, prevention: A
     assert "Kegiatan pencegahan" in text
     assert re.search(r"Sosialisasi\s+dan\s+ikrar\s+kepala\s+desa", text)
     assert "Sosialisasi 2023" not in text
+
+
+def test_the_coverage_by_subject_type_comes_from_the_official_tally(
+    alice: Any, prevention: Any
+) -> None:
+    """A regency over whole months reads the tallies: the prevention coverage's officials per
+    subject type come from the official tally the dashboard already read, not from a count of
+    the registry's rows on every build (it grew with the registry: 1.1 s at 5,000,000
+    officials, docs/benchmarks.md "Session 13"); the figures are the same either way."""
+    from django.db import connection
+    from django.test import override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    filters = DashboardFilters(region_code="64.08")
+    with CaptureQueriesContext(connection) as ctx:
+        dash = dashboard_build(user=alice, filters=filters)
+    assert dash.tallied
+    counts_of_rows = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if re.search(r'SELECT "registry_official"\."subject_type" AS', q["sql"])
+        and re.search(r"GROUP BY", q["sql"])
+        and '"registry_official"."id" IN' not in q["sql"]
+    ]
+    assert counts_of_rows == []
+    with override_settings(NETRAL_DASHBOARD_TALLIES=False):
+        from_rows = dashboard_build(user=alice, filters=filters)
+    assert dash.table("prevention_coverage").rows == from_rows.table("prevention_coverage").rows
