@@ -93,7 +93,7 @@ class DeadlineRuleAdmin(_ClearsDeadlineCache, admin.ModelAdmin[DeadlineRule]):
                 _("%(n)s tenggat dihitung ulang dan dicatat di jejak audit.") % {"n": len(changes)},
             )
             return redirect("admin:cases_deadlinerule_changelist")
-        from netral.cases.zones import format_local, zone_for_code
+        from netral.core.zones import format_local, zone_for_code
 
         changes = deadlines_recompute(dry_run=True)
         regions = dict(

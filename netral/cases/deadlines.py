@@ -1,7 +1,7 @@
 """Deadline arithmetic (DOMAIN.md §5.7): pure functions plus the rule/holiday lookups.
 
 A deadline in days ends at the end of the last day (23:59:59.999999 local time of the handling
-unit's zone, WIB/WITA/WIT, netral/cases/zones.py): "paling lama 7 hari" leaves the whole
+unit's zone, WIB/WITA/WIT, netral/core/zones.py): "paling lama 7 hari" leaves the whole
 seventh day. Working days skip Saturdays, Sundays and the dates in
 the Holiday table (national holidays and cuti bersama). Hours count from the exact moment.
 """
@@ -32,8 +32,8 @@ from netral.cases.models import (
     Status,
     ViolationType,
 )
-from netral.cases.zones import WIB, Zone, case_zone
 from netral.core.ttlcache import TTLValue
+from netral.core.zones import WIB, Zone, case_zone
 
 # Recipients that count as the forwarding of a crime to Polri (T20, UU 7/2017 Ps. 476(1):
 # "kepada Kepolisian ... paling lama 1 x 24 jam", directly or through Sentra Gakkumdu).

@@ -31,7 +31,7 @@ from netral.cases.models import (
 )
 from netral.cases.receipt import receipt_record
 from netral.cases.regimes import regime_text
-from netral.cases.zones import case_zone
+from netral.core.zones import case_zone
 from netral.elections.models import Regime
 
 if TYPE_CHECKING:

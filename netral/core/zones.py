@@ -154,18 +154,22 @@ def active_zone() -> Zone:
     return WIB
 
 
-def viewer_zone(user: Any) -> Zone:
-    """The zone of a viewer's own unit: the first region of their jurisdiction (the same
-    rule as the dashboard's times, dashboards.selectors._zone_code); anonymous and national
-    viewers (Bawaslu RI) WIB."""
+def viewer_unit_code(user: Any) -> str | None:
+    """The region code of a viewer's own unit: the first root of their jurisdiction;
+    anonymous and national viewers (Bawaslu RI): None."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return WIB
+        return None
     from netral.accounts import access
 
     codes = access.jurisdiction_codes(user)
     if codes is access.NATIONAL or not codes:
-        return WIB
-    return zone_for_code(min(codes))
+        return None
+    return min(codes)
+
+
+def viewer_zone(user: Any) -> Zone:
+    """The zone of a viewer's own unit (anonymous and national viewers: WIB)."""
+    return zone_for_code(viewer_unit_code(user))
 
 
 def local_in(moment: dt.datetime, zone: Zone) -> dt.datetime:

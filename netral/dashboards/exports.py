@@ -48,9 +48,9 @@ from netral.cases.models import (
     ReporterKind,
     Status,
 )
-from netral.cases.zones import Zone, zone_for_code
 from netral.core.encryption import PREFIX, decrypt
 from netral.core.spreadsheets import FORMULA_STARTS, formula_safe, xlsx_workbook
+from netral.core.zones import Zone, zone_for_code
 from netral.declarations.models import SignatureMethod
 from netral.elections.models import Regime
 from netral.registry.models import PositionCategory, SubjectType

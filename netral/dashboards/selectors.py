@@ -260,12 +260,9 @@ def _cache_key(user: AnyUser, filters: DashboardFilters, scope: Scope) -> str:
 def _zone_code(user: AnyUser, scope: Scope) -> str | None:
     """The region whose zone a dashboard's times are in: the chosen scope, else the viewer's
     own unit (their first jurisdiction root); national viewers: Bawaslu RI, WIB."""
-    if scope.code:
-        return scope.code
-    codes = access.jurisdiction_codes(user)
-    if codes is access.NATIONAL or not codes:
-        return None
-    return min(codes)
+    from netral.core.zones import viewer_unit_code
+
+    return scope.code or viewer_unit_code(user)
 
 
 def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope) -> Dashboard:

@@ -143,7 +143,7 @@ class Dashboard:
     @property
     def generated_label(self) -> str:
         """'2024-11-14 21:05 WITA': when the figures were computed, with the zone's name."""
-        from netral.cases.zones import format_local, zone_for_code
+        from netral.core.zones import format_local, zone_for_code
 
         return format_local(self.generated_at, zone_for_code(self.zone_code), "%Y-%m-%d %H:%M")
 

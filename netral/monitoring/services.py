@@ -31,7 +31,7 @@ from netral.cases.models import (
 )
 from netral.cases.models.deadlines import DeadlineStep
 from netral.cases.notifications import notify_officer
-from netral.cases.zones import case_zone, format_local
+from netral.core.zones import case_zone, format_local
 from netral.monitoring.models import DeadlineAlert
 
 if TYPE_CHECKING:

@@ -261,7 +261,7 @@ def test_exported_values_match_the_database_column_by_column(
     their offset, labels for choices, ya/tidak for booleans, dates as ISO."""
 
     from netral.cases.models import Case, Status
-    from netral.cases.zones import case_zone
+    from netral.core.zones import case_zone
 
     body = b"".join(alice_client.get("/dasbor/ekspor/cases.csv").streaming_content)
     rows = {int(r[0]): r for r in list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))[1:]}

@@ -16,9 +16,9 @@ from netral.cases.models import Case, Status
 from netral.cases.selectors import CaseFilters
 from netral.cases.services import case_forward, case_receive, case_register
 from netral.cases.workflow import case_transition
-from netral.cases.zones import case_zone, local_in
 from netral.core.bounds import TEXT_MAX
 from netral.core.errors import ApplicationError
+from netral.core.zones import case_zone, local_in
 
 router = Router(tags=["cases"], auth=API_AUTH)
 MAX_PAGE = 100

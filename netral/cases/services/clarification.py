@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from netral.accounts.models import User
 
 from netral.cases.documents import document_generate
-from netral.cases.zones import case_zone
+from netral.core.zones import case_zone
 
 S = Status
 

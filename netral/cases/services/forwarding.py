@@ -33,8 +33,8 @@ from netral.cases.workflow import (
     case_transition,
     is_direct_forwarding,
 )
-from netral.cases.zones import case_zone
 from netral.core.errors import ApplicationError
+from netral.core.zones import case_zone
 
 if TYPE_CHECKING:
     from netral.accounts.models import User

@@ -19,9 +19,9 @@ from netral.audit.services import audit_record
 from netral.cases.deadlines import recommendation_due
 from netral.cases.models import CLOSED_STATUSES, FOLLOW_UP_TERMINAL, Case, Recommendation
 from netral.cases.workflow import deadline_fields
-from netral.cases.zones import case_zone
 from netral.core import ttlcache
 from netral.core.progress import ProgressCallback, noop_progress
+from netral.core.zones import case_zone
 
 if TYPE_CHECKING:
     from netral.accounts.models import User

@@ -15,8 +15,8 @@ from netral.audit.services import audit_record
 from netral.cases.deadlines import recommendation_due
 from netral.cases.models import FOLLOW_UP_TERMINAL, Case, CaseEvent, Recommendation
 from netral.cases.workflow import InvalidTransition, case_refresh_deadline
-from netral.cases.zones import case_zone
 from netral.core.errors import ApplicationError
+from netral.core.zones import case_zone
 from netral.elections.models import ElectionEvent, Regime
 
 if TYPE_CHECKING:

@@ -39,8 +39,8 @@ from netral.cases.workflow import (
     case_refresh_deadline,
     case_transition,
 )
-from netral.cases.zones import case_zone, local_in
 from netral.core.errors import ApplicationError
+from netral.core.zones import case_zone, local_in
 from netral.elections.models import Regime
 from netral.registry.models import Region
 

@@ -45,7 +45,7 @@ def public_outcome(case: Any) -> list[str]:
 def case_time(moment: Any, case: Any) -> str:
     """A moment in the handling unit's zone, with the zone's name (issue 12 point 7):
     '14-11-2024 23:59 WITA'. Indonesia has three zones; a time without one is ambiguous."""
-    from netral.cases.zones import case_zone, format_local
+    from netral.core.zones import case_zone, format_local
 
     if not moment:
         return "-"

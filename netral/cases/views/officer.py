@@ -36,11 +36,11 @@ from netral.cases.sanction_rules import campaign_only_articles, suggested_level
 from netral.cases.selectors import CaseFilters
 from netral.cases.services import CaseData, PersonData, ReporterData, WitnessData
 from netral.cases.workflow import allowed_targets, case_transition, is_direct_forwarding
-from netral.cases.zones import case_zone
 from netral.core.bounds import PAGE_MAX
 from netral.core.errors import ApplicationError
 from netral.core.formerrors import error_summary
 from netral.core.http import AuthenticatedHttpRequest
+from netral.core.zones import case_zone
 from netral.elections.models import Phase
 from netral.elections.selectors import election_list
 from netral.registry.selectors import region_get
@@ -231,85 +231,76 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     forwarded_from = selectors.case_forwarded_from(case=case)
     # the case page is in its handling unit's zone (issue 12 point 7), whoever looks
     with timezone.override(case_zone(case).tz):
-        return _case_page(request, case, can_handle, reporter, forwarded_to, forwarded_from)
-
-
-def _case_page(
-    request: AuthenticatedHttpRequest,
-    case: Case,
-    can_handle: bool,
-    reporter: Any,
-    forwarded_to: Case | None,
-    forwarded_from: Case | None,
-) -> HttpResponse:
-    return render(
-        request,
-        "cases/officer/detail.html",
-        {
-            "case": case,
-            "can_handle": can_handle,
-            "forwarded_to": forwarded_to,
-            "forwarded_to_visible": forwarded_to is not None
-            and access.can_see_case(request.user, forwarded_to),
-            "forwarded_from": forwarded_from,
-            "forwarded_from_visible": forwarded_from is not None
-            and access.can_see_case(request.user, forwarded_from),
-            "forward_destinations": selectors.forward_destinations(exclude=case.handling_region_id)
-            if can_handle and case.status in services.FORWARDABLE_STATUSES
-            else [],
-            "reporter": reporter,
-            "reporter_hidden": reporter is not None and reporter.confidential,
-            "deadline": case_next_deadline(case) if not case.is_closed else None,
-            "running_deadlines": case_deadlines(case) if not case.is_closed else [],
-            "polri_missing": [p.name for p in persons_missing_polri_forwarding(case)],
-            "notice_pending": case.status == Status.MENUNGGU_KELENGKAPAN
-            and not completion_notice_given(case),
-            "notice_form": f.CompletionNoticeForm(),
-            "regime_form": f.RegimeForm(),
-            "elections": election_list(),
-            "transitions": allowed_targets(case) if can_handle else [],
-            "now": timezone.now(),
-            "kajian_form": f.KajianAwalForm(),
-            # Kajian awal chose direct forwarding: the letter is recorded here (T25).
-            "direct_pending": case.status == Status.KAJIAN_AWAL and is_direct_forwarding(case),
-            "clarification_form": f.ClarificationForm(),
-            "recommendation_form": f.RecommendationForm(
-                recipients=selectors.recipient_choices(case)
-            ),
-            "sanction_form": f.SanctionForm(),
-            "link_form": f.LinkForm(),
-            "recipients": {
-                p.pk: [r.label for r in selectors.recipients_for(p)]
-                for p in case.reported_persons.all()
-            },
-            "pledges": {
-                p.pk: selectors.pledges_for_official(user=request.user, official=p.official)
-                for p in case.reported_persons.all()
-                if p.official is not None
-            },
-            "officers": access.case_handlers_for_region(case.handling_region_id)
-            if can_handle
-            else [],
-            "person_form": f.PersonDecideForm(),
-            # The election phase on the event date (DOMAIN §0; issue 12 point 15): an article
-            # that applies only in the campaign period is flagged outside it.
-            "event_phase": case.election_event.phase_on(case.event_date).label
-            if case.election_event
-            else "",
-            "campaign_warnings": {
-                p.pk: campaign_only_articles(p.articles)
-                for p in case.reported_persons.all()
+        return render(
+            request,
+            "cases/officer/detail.html",
+            {
+                "case": case,
+                "can_handle": can_handle,
+                "forwarded_to": forwarded_to,
+                "forwarded_to_visible": forwarded_to is not None
+                and access.can_see_case(request.user, forwarded_to),
+                "forwarded_from": forwarded_from,
+                "forwarded_from_visible": forwarded_from is not None
+                and access.can_see_case(request.user, forwarded_from),
+                "forward_destinations": selectors.forward_destinations(
+                    exclude=case.handling_region_id
+                )
+                if can_handle and case.status in services.FORWARDABLE_STATUSES
+                else [],
+                "reporter": reporter,
+                "reporter_hidden": reporter is not None and reporter.confidential,
+                "deadline": case_next_deadline(case) if not case.is_closed else None,
+                "running_deadlines": case_deadlines(case) if not case.is_closed else [],
+                "polri_missing": [p.name for p in persons_missing_polri_forwarding(case)],
+                "notice_pending": case.status == Status.MENUNGGU_KELENGKAPAN
+                and not completion_notice_given(case),
+                "notice_form": f.CompletionNoticeForm(),
+                "regime_form": f.RegimeForm(),
+                "elections": election_list(),
+                "transitions": allowed_targets(case) if can_handle else [],
+                "now": timezone.now(),
+                "kajian_form": f.KajianAwalForm(),
+                # Kajian awal chose direct forwarding: the letter is recorded here (T25).
+                "direct_pending": case.status == Status.KAJIAN_AWAL and is_direct_forwarding(case),
+                "clarification_form": f.ClarificationForm(),
+                "recommendation_form": f.RecommendationForm(
+                    recipients=selectors.recipient_choices(case)
+                ),
+                "sanction_form": f.SanctionForm(),
+                "link_form": f.LinkForm(),
+                "recipients": {
+                    p.pk: [r.label for r in selectors.recipients_for(p)]
+                    for p in case.reported_persons.all()
+                },
+                "pledges": {
+                    p.pk: selectors.pledges_for_official(user=request.user, official=p.official)
+                    for p in case.reported_persons.all()
+                    if p.official is not None
+                },
+                "officers": access.case_handlers_for_region(case.handling_region_id)
+                if can_handle
+                else [],
+                "person_form": f.PersonDecideForm(),
+                # The election phase on the event date (DOMAIN §0; issue 12 point 15): an article
+                # that applies only in the campaign period is flagged outside it.
+                "event_phase": case.election_event.phase_on(case.event_date).label
                 if case.election_event
-                and case.election_event.phase_on(case.event_date) != Phase.KAMPANYE
-                and campaign_only_articles(p.articles)
+                else "",
+                "campaign_warnings": {
+                    p.pk: campaign_only_articles(p.articles)
+                    for p in case.reported_persons.all()
+                    if case.election_event
+                    and case.election_event.phase_on(case.event_date) != Phase.KAMPANYE
+                    and campaign_only_articles(p.articles)
+                },
+                "skb_suggestions": {
+                    p.pk: suggested_level(p) for p in case.reported_persons.all() if p.skb_codes
+                },
+                "follow_up_form": f.FollowUpForm(),
+                "document_form": f.DocumentForm(),
             },
-            "skb_suggestions": {
-                p.pk: suggested_level(p) for p in case.reported_persons.all() if p.skb_codes
-            },
-            "follow_up_form": f.FollowUpForm(),
-            "document_form": f.DocumentForm(),
-        },
-    )
+        )
 
 
 @never_cache

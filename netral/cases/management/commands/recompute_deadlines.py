@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from netral.cases.models import DeadlineStep
 from netral.cases.services.recompute import DeadlineChange, deadlines_recompute
-from netral.cases.zones import format_local, zone_for_code
 from netral.core.progress import tqdm_progress
+from netral.core.zones import format_local, zone_for_code
 
 
 def _step(code: str) -> str:
