@@ -33,7 +33,7 @@ from netral.cases.models import (
     ViolationType,
 )
 from netral.core.ttlcache import TTLValue
-from netral.core.zones import WIB, Zone, case_zone
+from netral.core.zones import WIB, Zone, case_zone, day_start
 
 # Recipients that count as the forwarding of a crime to Polri (T20, UU 7/2017 Ps. 476(1):
 # "kepada Kepolisian ... paling lama 1 x 24 jam", directly or through Sentra Gakkumdu).
@@ -130,13 +130,8 @@ class Deadline:
             return self.confidence
 
 
-def _day_start(day: dt.date, zone: Zone = WIB) -> dt.datetime:
-    # A date anchor counts from that day: the start of the local day.
-    return dt.datetime.combine(day, dt.time.min, tzinfo=zone.tz)
-
-
 def _date_anchor(day: dt.date | None, zone: Zone) -> dt.datetime | None:
-    return None if day is None else _day_start(day, zone)
+    return None if day is None else day_start(day, zone)
 
 
 def anchor_value(case: Case, anchor: str) -> dt.datetime | None:
@@ -332,7 +327,7 @@ def recommendation_due(
     from netral.cases.models import RecipientProfile
 
     profile = RecipientProfile.objects.filter(recipient=recipient).first() if recipient else None
-    anchor = _day_start(letter_date, zone)
+    anchor = day_start(letter_date, zone)
     if profile is None and recipient and recipient not in ASN_RECIPIENTS:
         return None, ""
     if profile is not None and not profile.asn_follow_up:
@@ -354,4 +349,4 @@ def filing_is_late(
     rule = rule_get(regime=regime, step=DeadlineStep.LAPORAN_WINDOW)
     if rule is None or rule.amount is None or not rule.unit:
         return False
-    return received_at > _due(_day_start(known_date, zone), rule.amount, rule.unit, zone)
+    return received_at > _due(day_start(known_date, zone), rule.amount, rule.unit, zone)

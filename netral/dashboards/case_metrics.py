@@ -11,7 +11,6 @@ incident (`incident_region`) for the regional breakdown.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -682,21 +681,6 @@ def _decision_timing(groups: list[tuple[Any, ...]]) -> Timing:
             timing.late += n
     timing.median_days = _weighted_median(durations)
     return timing
-
-
-@functools.lru_cache(maxsize=8)
-def fixed_offset(tz: dt.tzinfo) -> int | None:
-    """The UTC offset of `tz` in seconds if it has not changed since 1970 (Indonesia's
-    WIB/WITA/WIT have no daylight saving time), else None."""
-    offsets = {
-        dt.datetime(year, month, 1, tzinfo=tz).utcoffset()
-        for year in range(1970, 2101)
-        for month in (1, 4, 7, 10)
-    }
-    if len(offsets) != 1:
-        return None
-    offset = offsets.pop()
-    return None if offset is None else int(offset.total_seconds())
 
 
 # The region code whose zone a case's days are in: its handling unit (zones.case_zone), as
