@@ -157,6 +157,21 @@ def _keep_busy(stop: threading.Event, csv_path: Path, counts: dict[str, int]) ->
         close_old_connections()
 
 
+def _stat(pid: int) -> list[str]:
+    # /proc/<pid>/stat after the name in parentheses: field 3 (state) is index 0
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process and of its children it has waited for."""
+    fields = _stat(pid)
+    return sum(int(fields[i]) for i in (11, 12, 13, 14)) / os.sysconf("SC_CLK_TCK")
+
+
+def _process_nice(pid: int) -> int:
+    return int(_stat(pid)[16])
+
+
 def _form(
     env: dict[str, str], tmp: str, csv_path: Path, url: str, rounds: int, seconds: int, rows: int
 ) -> None:
@@ -196,12 +211,19 @@ def _form(
     }
     busy = threading.Thread(target=_keep_busy, args=(stop, small, counts), daemon=True)
     busy.start()
+    worker_cpu0 = _process_cpu(worker.pid)
     try:
         cases.DB = url.rsplit("/", 1)[1]
         cases.URL = url
         cases.ADMIN_URL = url.rsplit("/", 1)[0] + "/postgres"
         cases._submit_benchmark(tmp, seconds, url, "PostgreSQL, worker busy", rounds)
     finally:
+        worker_cpu = _process_cpu(worker.pid) - worker_cpu0
+        print(
+            f"  worker (nice {_process_nice(worker.pid)}): {worker_cpu:.1f} s of CPU during the "
+            f"form's rounds, itself and its child processes (its database work not included)",
+            flush=True,
+        )
         stop.set()
         busy.join(60)
         worker.terminate()  # finishes the job in hand, then stops
