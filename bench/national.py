@@ -139,6 +139,10 @@ def _keep_busy(stop: threading.Event, csv_path: Path, counts: dict[str, int]) ->
                     if status not in (JobStatus.DONE, JobStatus.FAILED):
                         continue
                     counts[f"{kind} {'done' if status == JobStatus.DONE else 'failed'}"] += 1
+                    if kind == "certificates":
+                        # The batch's key names the event's signatures: enqueued again, the
+                        # finished job would be returned as it is, without any rendering.
+                        Job.objects.filter(pk=job_id).delete()
                 if kind == "import":
                     with csv_path.open("rb") as fh:
                         job = import_job_create(
@@ -195,8 +199,11 @@ def _form(
 
     if not User.objects.filter(username="bench.kutim").exists():
         UserFactory(username="bench.kutim", role=Role.BAWASLU_KABKOTA, region="64.08")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "netral", "worker", "--worker-id", "bench-national"],
+    # a new id each run: a worker stopped mid-job by an earlier run is then seen as gone and
+    # its job swept back to the queue (the same id would look alive forever)
+    worker_id = f"bench-national-{os.getpid()}"
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "netral", "worker", "--worker-id", worker_id],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
