@@ -38,9 +38,13 @@ def redis_cache() -> Iterator[Any]:
             "KEY_PREFIX": prefix,
         }
     }
+    client = redis.Redis.from_url(REDIS_URL)
     with override_settings(CACHES=caches):
-        yield redis.Redis.from_url(REDIS_URL)
-        cache.clear()
+        yield client
+    # only this test's keys: cache.clear() would flush the whole Redis database, which other
+    # test runs on the machine may share
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
 
 
 def _key(name: str, key: str) -> str:
