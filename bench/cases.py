@@ -229,7 +229,9 @@ def _wrk(url: str, seconds: int, script: Path | None) -> dict[str, float]:
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
     return {
+        "timeouts": float(timeouts.group(1)) if timeouts else 0.0,
         "rps": rps,
         "p50": ms("50"),
         "p99": ms("99"),
@@ -307,8 +309,15 @@ def _submit_benchmark(tmp: str, seconds: int, db_url: str, label: str, rounds: i
         runs: dict[str, list[dict[str, float]]] = {"trivial": [], "submit": []}
 
         def measure(name: str, url: str, lua: Path | None) -> float:
+            started = time.strftime("%H:%M:%S", time.gmtime())
             result = _measured(server_pid, db_url, url, seconds, lua)
             runs[name].append(result)
+            print(
+                f"  round {started} UTC {name:8} {result['rps']:7.0f} req/s, p99 "
+                f"{result['p99']:.0f} ms, non-2xx/3xx {result['errors']:.0f}, timeouts (2 s) "
+                f"{result['timeouts']:.0f} ({loadavg()})",
+                flush=True,
+            )
             return result["rps"]
 
         alternate(

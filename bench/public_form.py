@@ -29,7 +29,8 @@ timed), alternated per round (ABAB):
                             middleware, form or template; what the form can get down to.
 
 Also printed: the PostgreSQL backend's CPU per report (from /proc), the statements per report,
-and, with `--profile`, a cProfile of the report (top functions by own and cumulative time).
+and, with `--profile`, a cProfile of the url-encoded report (top functions by own and
+cumulative time).
 
     python -m bench public_form [--quick] [--rounds 3] [--pg-database NAME]
         [--reports N] [--cache locmem|redis] [--databases postgresql,sqlite] [--profile]
@@ -367,7 +368,8 @@ def _child(config: dict[str, Any]) -> None:
     gc.freeze()
 
     if config.get("profile"):
-        _profile(call, [post_environ({}) for _ in range(reports)])
+        # the body a browser with JavaScript sends for a report without files
+        _profile(call, [post_environ({}, urlencoded=True) for _ in range(reports)])
 
     spreads = alternate(
         {
@@ -426,8 +428,8 @@ def _profile(call: Any, environs: list[dict[str, Any]]) -> None:
     for key in ("tottime", "cumulative"):
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
-        stats.sort_stats(key).print_stats(45)
-        print(f"\n## cProfile of {len(environs)} reports, by {key}\n{out.getvalue()}")
+        stats.sort_stats(key).print_stats(70)
+        print(f"\n## cProfile of {len(environs)} url-encoded reports, by {key}\n{out.getvalue()}")
 
 
 if __name__ == "__main__":

@@ -411,6 +411,12 @@ else:
 NETRAL_WORKER_BEAT_SECONDS = env.envint("NETRAL_WORKER_BEAT_SECONDS", 5, minimum=1)
 NETRAL_WORKER_STALE_SECONDS = env.envint("NETRAL_WORKER_STALE_SECONDS", 60, minimum=2)
 NETRAL_WORKER_SWEEP_SECONDS = env.envint("NETRAL_WORKER_SWEEP_SECONDS", 30, minimum=1)
+# `netral worker` lowers its own CPU priority to this nice value (0 to 19; 0 leaves it as
+# started) so that imports and certificate batches give way to the web server's requests on a
+# node that runs both (docs/how-to/deploy.md, "Run a worker").
+NETRAL_WORKER_NICE = env.envint("NETRAL_WORKER_NICE", 10, minimum=0)
+if NETRAL_WORKER_NICE > 19:
+    raise ImproperlyConfigured(f"NETRAL_WORKER_NICE must be at most 19, got {NETRAL_WORKER_NICE}")
 NETRAL_JOB_RETENTION_DAYS = env.envint("NETRAL_JOB_RETENTION_DAYS", 14, minimum=1)
 # Periodic jobs: handler -> seconds between runs (0 turns one off).
 NETRAL_PERIODIC_JOBS = {

@@ -38,6 +38,9 @@ def start_worker(worker_id: str, **env: str) -> subprocess.Popen[bytes]:
             # the same media and keys as the test process
             "NETRAL_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "NETRAL_TEST_KEY_DIR": str(settings.NETRAL_SIGNING_KEY_DIR),
+            # at the test run's own priority (a lowered worker would wait behind other suites
+            # on a busy machine); tests/jobs/test_worker_priority.py sets its own
+            "NETRAL_WORKER_NICE": "0",
             **env,
         },
         stdout=subprocess.DEVNULL,

@@ -9,6 +9,7 @@ periodic jobs that are due and sweeps up the work of dead workers (jobs_sweep).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import uuid
 from typing import Any
@@ -88,6 +89,23 @@ def warm_up() -> None:
         logger.exception("worker warm-up failed (the jobs that need it will say why)")
         return
     logger.info("worker warmed up in %.2f s", time.monotonic() - start)
+
+
+def priority_lower(nice: int) -> int:
+    """Lower this process's CPU priority to the nice value `nice` (never raise it: a worker
+    started at a higher nice value keeps it) and return the nice value it runs at.
+
+    A node that serves the public form and runs the worker shares its cores: without this, an
+    import or a certificate batch takes its full share of the CPU from the citizens' requests
+    (issue 15: the form served 88 reports/s beside a busy worker on 2 cores). Called before the
+    worker starts any thread or child process: on Linux the nice value belongs to the thread
+    that sets it, and the threads and processes it starts afterwards inherit it (the
+    housekeeping thread, the import's reader process, chromium). The database server's work on
+    the worker's behalf is not lowered: it runs in PostgreSQL's own processes."""
+    current = os.nice(0)
+    if nice > current:
+        current = os.nice(nice - current)
+    return current
 
 
 def new_worker_id() -> str:

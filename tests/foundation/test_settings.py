@@ -42,6 +42,9 @@ def _import_settings(tmp_path: Path, **overrides: str) -> subprocess.CompletedPr
         ("NETRAL_OTP_CHANNEL", "pigeon"),
         ("EMAIL_PORT", "smtp"),
         ("EMAIL_USE_TLS", "perhaps"),
+        ("NETRAL_WORKER_NICE", "low"),
+        ("NETRAL_WORKER_NICE", "20"),
+        ("NETRAL_WORKER_NICE", "-5"),
     ],
 )
 def test_it_refuses_to_start_with_a_bad_value_and_names_it(

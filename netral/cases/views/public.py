@@ -14,7 +14,10 @@ from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -130,6 +133,28 @@ def _upload_quota(client: str, files: list[UploadedFile]) -> Iterator[None]:
         raise
 
 
+# The empty form's sections, rendered once per process for each language and list of elections
+# (the page's own values, the CSRF token and the submission key, are rendered per request
+# around them): about nine tenths of the page's CPU was Django rendering the same 62 widgets
+# through the template-based form renderer on every GET. Off with DEBUG, where templates reload.
+_FIELDS_HTML: dict[tuple[str, tuple[tuple[int, str], ...]], str] = {}
+_FIELDS_HTML_KEEP = 16  # languages x versions of the election list; a new one clears the rest
+
+
+def _fields_html(context: dict[str, Any], elections: list[Any]) -> str:
+    """The unbound form's sections 1 to 5 (cases/public/_report_fields.html) as rendered HTML,
+    from the process's copy when there is one."""
+    key = (get_language() or "", tuple((e.pk, str(e)) for e in elections))
+    html = None if settings.DEBUG else _FIELDS_HTML.get(key)
+    if html is None:
+        html = render_to_string("cases/public/_report_fields.html", context)
+        if not settings.DEBUG:
+            if len(_FIELDS_HTML) >= _FIELDS_HTML_KEEP:
+                _FIELDS_HTML.clear()
+            _FIELDS_HTML[key] = html
+    return mark_safe(html)  # noqa: S308 (rendered by the template engine, autoescaped)
+
+
 def _too_many(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/public/limited.html", status=429)
 
@@ -215,32 +240,34 @@ def report_form(request: HttpRequest) -> HttpResponse:
     post = request.POST if request.method == "POST" else None
     region_code = _deepest_region(post) if post is not None else ""
     extra = [ErrorItem("id_wilayah", _("Wilayah kejadian"), region_error)]
-    return render(
-        request,
-        "cases/public/report_form.html",
-        {
-            "errors": error_summary(
-                [reporter_form, persons, event_form, witnesses, online],
-                extra=extra if region_error else [],
-            ),
-            "region_picker": RegionPicker(
-                levels=VILLAGE_LEVELS, attrs={"id": "id_wilayah", "required": True}
-            ).render("wilayah", region_code),
-            "region_error": region_error,
-            "election_selected": str(post.get("election_event", "")) if post else "",
-            "files_sent": bool(post is not None and request.FILES.getlist("files")),
-            "reporter_form": reporter_form,
-            "event_form": event_form,
-            "persons": persons,
-            "witnesses": witnesses,
-            "online": online,
-            "error": error,
-            "provinces": selectors.region_options(parent=None),
-            "challenge": challenge_json,
-            "elections": election_list(),
-        },
-        status=400 if error else 200,
+    elections = list(election_list())
+    context: dict[str, Any] = {
+        "errors": error_summary(
+            [reporter_form, persons, event_form, witnesses, online],
+            extra=extra if region_error else [],
+        ),
+        "region_error": region_error,
+        "election_selected": str(post.get("election_event", "")) if post else "",
+        "files_sent": bool(post is not None and request.FILES.getlist("files")),
+        "reporter_form": reporter_form,
+        "event_form": event_form,
+        "persons": persons,
+        "witnesses": witnesses,
+        "online": online,
+        "error": error,
+        "challenge": challenge_json,
+        "elections": elections,
+    }
+    region_picker = RegionPicker(
+        levels=VILLAGE_LEVELS, attrs={"id": "id_wilayah", "required": True}
     )
+    if post is None:
+        # the empty page: the sections come from the process's rendered copy
+        context["region_picker"] = lambda: region_picker.render("wilayah", "")
+        context["fields_html"] = _fields_html(context, elections)
+    else:
+        context["region_picker"] = region_picker.render("wilayah", region_code)
+    return render(request, "cases/public/report_form.html", context, status=400 if error else 200)
 
 
 @never_cache

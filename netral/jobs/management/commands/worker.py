@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from netral.jobs.worker import worker_run
+from netral.jobs.worker import priority_lower, worker_run
 
 
 class Command(BaseCommand):
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         parser.add_argument("--worker-id", default=None, help="unique id (default: generated)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Before any thread or child process starts, so that they all inherit it.
+        priority_lower(settings.NETRAL_WORKER_NICE)
         worker_run(
             batch=options["batch"],
             interval=options["interval"],
