@@ -10,6 +10,8 @@ folded rows (one per key, as a fold leaves them), then, in alternating rounds (`
   5 ms (a public report's trigger insert, autocommit): the fold's time, the longest
   single insert of the writer during the fold (how long a public report waits on the
   fold's lock), and how many of the big table's rows changed id (rewritten);
+- the part of the fold's time spent counting the rows left (`tally_rows`, its return
+  value: a COUNT(*) of each tally, outside the fold's transaction);
 - ceiling: a bare `SELECT SUM(n)` over the 1,000 deltas' keys (what any fold must read).
 
     NETRAL_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/hdash_fold \\
@@ -115,7 +117,7 @@ def run(args: Any, rest: list[str]) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from netral.dashboards.tallies import tally_compact
+    from netral.dashboards.tallies import tally_compact, tally_rows
 
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
@@ -129,6 +131,7 @@ def run(args: Any, rest: list[str]) -> None:
     wait: list[float] = []
     rewritten: list[float] = []
     ceiling: list[float] = []
+    counting: list[float] = []
     for round_no in range(args.rounds):
         with connection.cursor() as cursor:
             cursor.execute("SELECT max(id), count(*) FROM dashboards_persontally")
@@ -153,6 +156,9 @@ def run(args: Any, rest: list[str]) -> None:
         stop.set()
         thread.join()
         wait.append(max(waits))
+        start = time.perf_counter()
+        tally_rows()  # what tally_compact returns: COUNT(*) of every tally, after the fold
+        counting.append(time.perf_counter() - start)
         with connection.cursor() as cursor:  # the rows there before the reports, gone since
             cursor.execute(
                 "SELECT %s - count(*) FROM dashboards_persontally WHERE id <= %s",
@@ -167,4 +173,5 @@ def run(args: Any, rest: list[str]) -> None:
         )
     report("tally_compact after 1,000 reports", Spread(tuple(fold)), "{:.3f}", " s")
     report("writer's longest insert during it", Spread(tuple(wait)), "{:.3f}", " s")
+    report("of which counting the rows left", Spread(tuple(counting)), "{:.3f}", " s")
     report("ceiling: SUM of the 1,000 deltas", Spread(tuple(ceiling)), "{:.4f}", " s")

@@ -263,6 +263,7 @@ class _Tally:
     columns: tuple[str, ...]  # key columns, in the order `select` yields them
     sources: tuple[str, ...]  # source tables whose changes move this tally
     select: Callable[[Dialect, Sources], list[Select]]
+    nullable: tuple[str, ...] = ()  # key columns that may be NULL (matched with IS, not =)
 
 
 _CASE_KEY_COLUMNS = ("unit", "event_id", "month")
@@ -310,6 +311,7 @@ TALLIES = (
         ),
         (CASES,),
         _decision_tally,
+        nullable=("received_day", "registered_day"),
     ),
     _Tally("dashboards_duetally", (*_CASE_KEY_COLUMNS, "due_day"), (CASES,), _due_tally),
 )
@@ -579,74 +581,127 @@ def tally_rebuild(*, show_progress: bool = False) -> None:
             for done, tally in enumerate(TALLIES, start=1):
                 cursor.execute(f"{empty} {tally.table}")  # TRUNCATE: no bloat (tally_compact)
                 cursor.execute(
-                    f"INSERT INTO {tally.table} ({', '.join(tally.columns)}, n) "
-                    f"{_recount_sql(tally, d)}"
+                    f"INSERT INTO {tally.table} ({', '.join(tally.columns)}, n, folded) "
+                    f"SELECT *, TRUE FROM ({_recount_sql(tally, d)}) r"
                 )
                 report(done, len(TALLIES))
             close()
-            folded = {tally.table: _max_id(cursor, tally) for tally in TALLIES}
         now = timezone.now()
         _state_save(
-            time_zone=d.time_zone,
-            definition=definition(d),
-            rebuilt_at=now,
-            compacted_at=now,
-            folded_through=folded,
+            time_zone=d.time_zone, definition=definition(d), rebuilt_at=now, compacted_at=now
         )
 
 
 def tally_compact() -> int:
-    """Fold the delta rows of every tally that has had any since its last fold into one row
-    per key (dropping keys that sum to zero), in one transaction. Returns the number of rows
-    left. A tally with no new delta is left alone (`TallyState.folded_through`), so a quiet
-    pass of `watch_deadlines` only reads six maximum ids.
+    """Fold the delta rows of every tally that has any into the folded rows of their keys,
+    one row per key (dropping keys that sum to zero), in one transaction. Returns the number
+    of rows left. A quiet pass of `watch_deadlines` reads six partial indexes, empty.
 
-    PostgreSQL: the tallies to fold are locked (ACCESS EXCLUSIVE, NOWAIT), folded into a
-    temporary table, truncated and refilled. TRUNCATE, unlike DELETE, leaves no dead rows
-    behind: after a million-row import a DELETE-based fold left the tables' files at their
-    bloated size, and every dashboard read scanned the empty pages (16 ms for 2,000 live
-    rows). NOWAIT: if a writer holds one of them, the fold gives way at once (the next pass
-    folds) and never waits while holding the others, so it can take no part in a deadlock with
-    a writer. Writers wait for the fold, which is short once deltas are folded every pass.
-    SQLite has one writer at a time (BEGIN IMMEDIATE)."""
-    from django.db import OperationalError
+    Incremental: a fold reads the unfolded rows it can see (the deltas, by the partial index
+    `<tally>_delta`), the folded rows of the keys they touch (by `<tally>_key`), writes one
+    folded row per such key and deletes exactly the rows it summed, by id. The rest of the
+    table is not read or written: 1,000 reports over a million-row tally fold in
+    milliseconds, not the seconds of a rewrite (docs/benchmarks.md, Session 14).
 
-    from netral.dashboards.models import TallyState
-
+    No lock blocks a writer. The triggers only append; the fold deletes only rows that
+    already existed and no writer touches, so it needs no table lock stronger than a
+    writer's own (ROW EXCLUSIVE) and the public form never waits on it. A delta whose writer
+    has not committed when the fold reads the unfolded rows is not among them, whatever its
+    id (ids are allocated before commit, so no id watermark is used): it stays unfolded,
+    counted by every reader, and the next fold takes it. Each row the fold sums is deleted
+    by its id in the same transaction, so none is counted twice. Two folds do not run at once
+    (PostgreSQL: a transaction-level advisory lock; the second gives way at once; SQLite has
+    one writer at a time). After a bulk load (WHOLE_FOLD_DELTAS deltas or more) a tally no
+    writer holds is rewritten whole instead (`_fold_whole`)."""
     with transaction.atomic(), connection.cursor() as cursor:
-        state = TallyState.objects.filter(pk=1).first()
-        folded = dict(state.folded_through) if state is not None else {}
-        stale = [t for t in TALLIES if _max_id(cursor, t) != folded.get(t.table)]
-        if not stale:
-            return tally_rows()
         if connection.vendor == "postgresql":
-            tables = ", ".join(t.table for t in stale)
-            try:
-                with transaction.atomic():
-                    cursor.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE NOWAIT")
-            except OperationalError:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
+            if not cursor.fetchone()[0]:
                 return tally_rows()
-        for tally in stale:
-            cols = ", ".join(tally.columns)
-            cursor.execute("DROP TABLE IF EXISTS netral_tally_fold")
+        for tally in TALLIES:
             cursor.execute(
-                f"CREATE TEMP TABLE netral_tally_fold AS SELECT {cols}, SUM(n) AS n "
-                f"FROM {tally.table} GROUP BY {cols} HAVING SUM(n) <> 0"
+                f"SELECT count(*) FROM (SELECT 1 FROM {tally.table} WHERE NOT folded "
+                f"LIMIT {WHOLE_FOLD_DELTAS}) d"
             )
-            empty = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
-            cursor.execute(f"{empty} {tally.table}")
-            cursor.execute(
-                f"INSERT INTO {tally.table} ({cols}, n) SELECT {cols}, n FROM netral_tally_fold"
-            )
-            cursor.execute("DROP TABLE netral_tally_fold")
-            folded[tally.table] = _max_id(cursor, tally)
-        _state_save(compacted_at=timezone.now(), folded_through=folded)
+            deltas = cursor.fetchone()[0]
+            if not deltas:
+                continue
+            if deltas < WHOLE_FOLD_DELTAS or not _fold_whole(cursor, tally):
+                for sql in _fold_sql(tally, connection.vendor):
+                    cursor.execute(sql)
+        _state_save(compacted_at=timezone.now())
     return tally_rows()
 
 
-def _max_id(cursor: Any, tally: _Tally) -> int:
-    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {tally.table}")
-    return int(cursor.fetchone()[0])
+# From this many deltas on (a bulk load's), a tally is rewritten whole when no writer holds
+# it: deleting millions of deltas one by one would leave the table's file at its bloated
+# size, and every read would scan the dead pages (docs/benchmarks.md: 16 ms for 2,000 live
+# rows). The rewrite's lock then lasts about as long as reading the deltas would anyway.
+WHOLE_FOLD_DELTAS = 100_000
+
+
+def _fold_whole(cursor: Any, tally: _Tally) -> bool:
+    """Fold a tally by rewriting it whole (the fold before the incremental one): under an
+    ACCESS EXCLUSIVE lock on PostgreSQL, taken NOWAIT (False: a writer holds the tally; the
+    caller folds incrementally instead), so that every delta is committed and none arrives
+    meanwhile; TRUNCATE leaves no dead rows."""
+    from django.db import OperationalError
+
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():
+                cursor.execute(f"LOCK TABLE {tally.table} IN ACCESS EXCLUSIVE MODE NOWAIT")
+        except OperationalError:
+            return False
+    cols = ", ".join(tally.columns)
+    cursor.execute("DROP TABLE IF EXISTS netral_tally_fold")
+    cursor.execute(
+        f"CREATE TEMP TABLE netral_tally_fold AS SELECT {cols}, SUM(n) AS n "
+        f"FROM {tally.table} GROUP BY {cols} HAVING SUM(n) <> 0"
+    )
+    cursor.execute(
+        f"{'TRUNCATE' if connection.vendor == 'postgresql' else 'DELETE FROM'} {tally.table}"
+    )
+    cursor.execute(
+        f"INSERT INTO {tally.table} ({cols}, n, folded) "
+        f"SELECT {cols}, n, TRUE FROM netral_tally_fold"
+    )
+    cursor.execute("DROP TABLE netral_tally_fold")
+    return True
+
+
+FOLD_LOCK = 0x6E7461_6C6C79  # "ntally": the advisory lock key folds serialise on
+
+
+def _fold_sql(tally: _Tally, vendor: str) -> list[str]:
+    """The statements that fold one tally's visible deltas (tally_compact)."""
+    cols = ", ".join(tally.columns)
+    t = tally.table
+    pg = vendor == "postgresql"
+    null_safe = "IS NOT DISTINCT FROM" if pg else "IS"
+    on = " AND ".join(
+        f"t.{c} {null_safe if c in tally.nullable else '='} k.{c}" for c in tally.columns
+    )
+    temp = "CREATE TEMP TABLE"
+    return [
+        "DROP TABLE IF EXISTS netral_fold_ids",
+        "DROP TABLE IF EXISTS netral_fold_keys",
+        f"{temp} netral_fold_ids (id bigint PRIMARY KEY)",
+        # the deltas committed now: exactly these are summed and deleted below
+        f"INSERT INTO netral_fold_ids SELECT id FROM {t} WHERE NOT folded",
+        f"{temp} netral_fold_keys AS SELECT DISTINCT {cols} FROM {t} "
+        f"WHERE id IN (SELECT id FROM netral_fold_ids)",
+        *(["ANALYZE netral_fold_keys"] if pg else []),
+        # with the folded rows of their keys (one each, or several after migration 0007)
+        f"INSERT INTO netral_fold_ids SELECT t.id FROM netral_fold_keys k "
+        f"JOIN {t} t ON {on} WHERE t.folded",
+        *(["ANALYZE netral_fold_ids"] if pg else []),
+        f"INSERT INTO {t} ({cols}, n, folded) SELECT {cols}, SUM(n), TRUE FROM {t} "
+        f"WHERE id IN (SELECT id FROM netral_fold_ids) GROUP BY {cols} HAVING SUM(n) <> 0",
+        f"DELETE FROM {t} WHERE id IN (SELECT id FROM netral_fold_ids)",
+        "DROP TABLE netral_fold_ids",
+        "DROP TABLE netral_fold_keys",
+    ]
 
 
 def tally_rows() -> int:
