@@ -496,3 +496,76 @@ def test_a_bulk_load_of_deltas_is_folded_by_a_whole_rewrite(
     keys = list(OfficialTally.objects.values_list("unit", "subject_type", "position_category"))
     assert len(keys) == len(set(keys))
     _assert_in_step()
+
+
+def _persons_of_many_agencies(world: World) -> None:
+    """35 registry agencies with 1..35 reported persons (the top 30 are named), two of them
+    sharing a name, typed names below and above the cut, one typed like a registry agency
+    (merged with it), typed "" and typed "tidak diketahui" (both shown as unknown)."""
+    case = _case(world.pilkada, Origin.LAPORAN, Status.DIPUTUS, "64.08.04.2001")
+    other = _case(world.pilkada, Origin.TEMUAN, Status.DIPUTUS, "32.01.01.1001")
+    persons = []
+    for i in range(1, 36):
+        name = "Dinas Kembar" if i in (29, 30) else f"Dinas {i:02d}"
+        agency = Agency.objects.create(name=name, name_folded=f"uji {i}", region_id="64.08")
+        official = OfficialFactory(region_id="64.08.04.2001", agency=agency)
+        for j in range(i):
+            finding = PersonFinding.TERBUKTI if j % 3 == 0 else PersonFinding.BELUM_DIPUTUS
+            persons.append(
+                ReportedPerson(
+                    case=case if j % 4 else other,
+                    official=official,
+                    name="x",
+                    subject_type=official.subject_type,
+                    finding=finding,
+                )
+            )
+    typed = {f"Kantor {k}": k for k in range(1, 21)} | {"Dinas 33": 2, "": 3}
+    typed["tidak diketahui"] = 2
+    for name, count in typed.items():
+        for j in range(count):
+            persons.append(
+                ReportedPerson(
+                    case=case,
+                    name="x",
+                    subject_type="PNS",
+                    agency_name=name,
+                    finding=PersonFinding.TERBUKTI if j % 2 else PersonFinding.BELUM_DIPUTUS,
+                )
+            )
+    ReportedPerson.objects.bulk_create(persons)
+
+
+@pytest.mark.django_db
+def test_the_agencies_ranked_in_the_database_are_those_from_the_rows(
+    alice: User, dora: User, world: World
+) -> None:
+    _persons_of_many_agencies(world)
+    tallies.tally_compact()
+    # when / then: every view, every table, read both ways
+    assert _assert_same_from_tallies_and_rows([alice, dora], world) >= 10
+    table = dashboard_build(user=dora, filters=DashboardFilters()).table("reported_by_agency")
+    names = [row[0] for row in table.rows]
+    # 29 + 30 persons under one name; 33 + 2 typed, ahead of Dinas 35 by name
+    assert names[:4] == ["Dinas Kembar", "Dinas 33", "Dinas 35", "Dinas 34"]
+    assert ["Dinas 33", 33 + 2, 11 + 1] in table.rows  # merged with the typed "Dinas 33"
+
+
+@pytest.mark.django_db
+def test_a_national_build_does_not_group_the_persons_by_unit_and_agency(
+    dora: User, world: World
+) -> None:
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    _persons_of_many_agencies(world)
+    with override_settings(NETRAL_DASHBOARD_TALLIES=True), CaptureQueriesContext(conn) as ctx:
+        assert dashboard_build(user=dora, filters=DashboardFilters()).tallied
+    person_queries = [
+        q["sql"] for q in ctx.captured_queries if "dashboards_persontally" in q["sql"]
+    ]
+    assert person_queries
+    for sql in person_queries:
+        selected = sql.upper().partition(" FROM ")[0]
+        # then: the agencies are summed without the units, the units without the agencies
+        assert not ("AGENCY_ID" in selected and "SUBSTR" in selected), sql
