@@ -162,6 +162,19 @@ class DueTally(_Tally):
         )
 
 
+class AccountTally(_Tally):
+    """Social accounts of the registry (any official's, active or not) per kecamatan of the
+    official's region: the patrol coverage's "accounts registered" (issue 15)."""
+
+    unit = models.CharField(max_length=13)
+
+    class Meta:
+        indexes = (
+            models.Index(fields=["id"], condition=Q(folded=False), name="accounttally_delta"),
+            models.Index(fields=["unit"], condition=Q(folded=True), name="accounttally_key"),
+        )
+
+
 class TallyState(models.Model):
     """One row: the time zone the triggers compute local months and days in, a digest of
     their SQL, and when the tallies were last rebuilt and compacted."""

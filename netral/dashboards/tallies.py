@@ -1,5 +1,6 @@
 """Triggers that keep the dashboard tallies (netral/dashboards/models.py) in step with the
-cases, reported persons and officials, and the upkeep around them: rebuild, check, compact.
+cases, reported persons, officials and their social accounts, and the upkeep around them:
+rebuild, check, compact (an incremental fold, `tally_compact`).
 
 Why triggers: every path that writes these tables (workflow services, the public form, the
 admin, `import_officials`, bulk loaders, future migrations) keeps the tallies right in the
@@ -52,6 +53,7 @@ from netral.core.zones import zone_sql
 CASES = "cases_case"
 PERSONS = "cases_reportedperson"
 OFFICIALS = "registry_official"
+SOCIAL = "registry_socialaccount"
 COLUMNS: dict[str, tuple[str, ...]] = {
     CASES: (
         "id",
@@ -86,8 +88,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "is_active",
         "agency_id",
     ),
+    SOCIAL: ("id", "official_id"),
 }
-ALIAS = {CASES: "c", PERSONS: "rp", OFFICIALS: "o"}
+ALIAS = {CASES: "c", PERSONS: "rp", OFFICIALS: "o", SOCIAL: "s"}
 # A public draft is not yet a case for the evaluation (case_metrics.NOT_YET_CASES).
 IS_CASE = f"c.status <> '{Status.DRAFT_PUBLIK.value}'"
 
@@ -200,6 +203,15 @@ def _official_tally(d: Dialect, s: Sources) -> list[Select]:
     return [(keys, _from(s, (OFFICIALS, "o", "", ""), where="o.is_active"))]
 
 
+def _account_tally(d: Dialect, s: Sources) -> list[Select]:
+    # Every account (the patrol coverage counts inactive officials' accounts too). An
+    # official's move or delete moves its accounts as well (with deferred foreign keys an
+    # account may be deleted after its official).
+    keys = ["substr(o.region_id, 1, 8)"]
+    items = ((SOCIAL, "s", "", ""), (OFFICIALS, "o", "JOIN", "o.id = s.official_id"))
+    return [(keys, _from(s, *items, where="1 = 1"))]
+
+
 def _case_tally(d: Dialect, s: Sources) -> list[Select]:
     keys = [*_case_keys(d), "c.origin", "c.status", "c.registered_at IS NOT NULL"]
     return [(keys, _from(s, (CASES, "c", "", ""), where=IS_CASE))]
@@ -264,6 +276,11 @@ class _Tally:
     sources: tuple[str, ...]  # source tables whose changes move this tally
     select: Callable[[Dialect, Sources], list[Select]]
     nullable: tuple[str, ...] = ()  # key columns that may be NULL (matched with IS, not =)
+    # (source table, event) whose trigger leaves this tally alone: a change that cannot move it
+    unmoved: tuple[tuple[str, str], ...] = ()
+
+    def moved_by(self, table: str, event: str) -> bool:
+        return table in self.sources and (table, event) not in self.unmoved
 
 
 _CASE_KEY_COLUMNS = ("unit", "event_id", "month")
@@ -314,6 +331,16 @@ TALLIES = (
         nullable=("received_day", "registered_day"),
     ),
     _Tally("dashboards_duetally", (*_CASE_KEY_COLUMNS, "due_day"), (CASES,), _due_tally),
+    _Tally(
+        "dashboards_accounttally",
+        ("unit",),
+        (SOCIAL, OFFICIALS),
+        _account_tally,
+        # An official being inserted has no account yet (accounts point at it): every writer
+        # inserts the official first. Counting its accounts there would count twice those a
+        # bulk load on SQLite inserts before its end-of-load delta (tally_bulk_insert_end).
+        unmoved=((OFFICIALS, "INSERT"),),
+    ),
 )
 
 
@@ -344,7 +371,7 @@ def _delta_insert(tally: _Tally, parts: list[str]) -> str:
 
 
 def _base_sources() -> Sources:
-    return {CASES: CASES, PERSONS: PERSONS, OFFICIALS: OFFICIALS}
+    return {CASES: CASES, PERSONS: PERSONS, OFFICIALS: OFFICIALS, SOCIAL: SOCIAL}
 
 
 def _trigger_bodies(d: Dialect, table: str, event: str) -> list[str]:
@@ -355,7 +382,7 @@ def _trigger_bodies(d: Dialect, table: str, event: str) -> list[str]:
         old, new = f"{ROW}OLD", f"{ROW}NEW"
     statements = []
     for tally in TALLIES:
-        if table not in tally.sources:
+        if not tally.moved_by(table, event):
             continue
         parts: list[str] = []
         if event in ("UPDATE", "DELETE"):
@@ -434,7 +461,7 @@ def tally_bulk_insert_end(*, table: str, inserted: str, **kwargs: Any) -> None:
     rows = f"(SELECT * FROM {table} WHERE {inserted})"
     with connection.cursor() as cursor:
         for tally in TALLIES:
-            if table in tally.sources:
+            if tally.moved_by(table, "INSERT"):
                 cursor.execute(
                     _delta_insert(tally, _signed(tally, d, {**_base_sources(), table: rows}, 1))
                 )
@@ -573,7 +600,7 @@ def tally_rebuild(*, show_progress: bool = False) -> None:
     with transaction.atomic():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                tables = ", ".join([CASES, PERSONS, OFFICIALS])
+                tables = ", ".join([CASES, PERSONS, OFFICIALS, SOCIAL])
                 cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")
             tally_install()
             report, close = tqdm_progress("tally", unit="tabel", disable=not show_progress)

@@ -442,7 +442,15 @@ def test_a_fold_rewrites_only_the_keys_its_deltas_touch(world: World) -> None:
 def _tally_models() -> list[Any]:
     from netral.dashboards import models as m
 
-    return [m.OfficialTally, m.CaseTally, m.PersonTally, m.CodeTally, m.DecisionTally, m.DueTally]
+    return [
+        m.OfficialTally,
+        m.CaseTally,
+        m.PersonTally,
+        m.CodeTally,
+        m.DecisionTally,
+        m.DueTally,
+        m.AccountTally,
+    ]
 
 
 @pytest.mark.django_db
@@ -569,3 +577,64 @@ def test_a_national_build_does_not_group_the_persons_by_unit_and_agency(
         selected = sql.upper().partition(" FROM ")[0]
         # then: the agencies are summed without the units, the units without the agencies
         assert not ("AGENCY_ID" in selected and "SUBSTR" in selected), sql
+
+
+@pytest.mark.django_db
+def test_the_account_tally_follows_every_write_of_accounts_and_officials(world: World) -> None:
+    from netral.registry.models import SocialAccount
+
+    o = world.officials
+    # given: accounts of officials in two regencies, one inactive official's
+    a1 = SocialAccount.objects.create(official=o["P1"], platform="x", handle="@p1")
+    SocialAccount.objects.create(official=o["X1"], platform="x", handle="@x1")
+    SocialAccount.objects.bulk_create(
+        [SocialAccount(official=o[k], platform="ig", handle=f"@{k}") for k in ("K1", "B1", "J1")]
+    )
+    _assert_in_step()
+    # an official moves region: its accounts move with it
+    o["P1"].region_id = "32.01.01.1001"
+    o["P1"].save()
+    _assert_in_step()
+    # an account changes hands, a bulk update moves several
+    a1.official = o["K3"]
+    a1.save()
+    SocialAccount.objects.filter(platform="ig").update(official=o["B2"])
+    _assert_in_step()
+    # an account deleted; an official deleted with its accounts (the ORM's cascade)
+    a1.delete()
+    gone = OfficialFactory(region_id="64.08.01.2001")
+    SocialAccount.objects.create(official=gone, platform="x", handle="@gone")
+    _assert_in_step()
+    gone.delete()
+    _assert_in_step()
+    tallies.tally_compact()
+    _assert_in_step()
+
+
+@pytest.mark.django_db
+def test_the_patrol_coverage_from_the_account_tally_equals_the_rows(
+    alice: User, dora: User, world: World
+) -> None:
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    from netral.registry.models import SocialAccount
+
+    o = world.officials
+    SocialAccount.objects.bulk_create(
+        [
+            SocialAccount(official=o[k], platform=p, handle=f"@{k}")
+            for k in ("K1", "K2", "P1", "X1", "J1", "B1", "B3")
+            for p in ("x", "ig")
+        ]
+    )
+    # when / then: every view, both ways (the patrol table among them)
+    assert _assert_same_from_tallies_and_rows([alice, dora], world) >= 10
+    table = dashboard_build(user=dora, filters=DashboardFilters()).table("patrol_coverage")
+    assert table.rows[-1][1] == 14  # every account, the inactive official's too
+    # and the tallied build does not count the registry's accounts
+    with override_settings(NETRAL_DASHBOARD_TALLIES=True), CaptureQueriesContext(conn) as ctx:
+        assert dashboard_build(user=dora, filters=DashboardFilters()).tallied
+    for query in ctx.captured_queries:
+        if 'FROM "registry_socialaccount"' in query["sql"]:
+            assert "patrol_" in query["sql"], query["sql"]  # the accounts checked only
