@@ -287,9 +287,11 @@ def _facts_from_tallies(
         registered=Sum("n", filter=Q(registered=True)),
     )
     persons = PersonStats()
-    if scope.unit_len:
-        # One length of unit: the agencies are ranked in the database, and the findings are
-        # summed without them (a million tally rows at national breadth: issue 15).
+    if scope.unit_len and (scope.code is None or len(scope.code) <= 2):
+        # A national or province view, one length of unit: the agencies are ranked in the
+        # database and the findings summed without them (a million tally rows at national
+        # breadth: issue 15). A regency's rows are few: one query, summed here, is cheaper
+        # than the ranking's four.
         for finding, subject_type, category, n in summed(
             PersonTally, "finding", "subject_type", "position_category", total=Sum("n")
         ):
@@ -300,7 +302,7 @@ def _facts_from_tallies(
                 _unit=Substr("unit", 1, scope.unit_len, output_field=CharField())
             ).filter(_unit__in=[u.code for u in scope.units])
         persons.agencies = agency_candidates(in_units)
-    else:  # units at several levels (several roots): each row under each unit, as the rows
+    else:  # a regency, or units at several levels: each row under each unit, as the rows
         for finding, subject_type, category, agency_id, typed, n in summed(
             PersonTally,
             "finding",
