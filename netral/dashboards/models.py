@@ -12,7 +12,9 @@ to time (docs/decisions/0007-dashboard-tallies.md).
 default), a fold replaces the deltas it saw and the folded rows of their keys by one folded
 row per key. Two partial indexes serve the fold: the unfolded rows (few, by id) and the
 folded rows by key, so that a fold reads and writes the keys the deltas touch, not the table
-(docs/decisions/0014-incremental-tally-fold.md).
+(docs/decisions/0014-incremental-tally-fold.md). The case-grain tallies also have an index on
+`unit` for a regency's or province's `unit = '64.08' OR unit LIKE '64.08.%'` (pattern ops on
+PostgreSQL, whose collation would otherwise keep LIKE off a btree).
 
 Keys hold plain values, not foreign keys: a tally row outlives nothing and is never joined.
 `unit` is the region code cut to the kecamatan (8 characters; shorter codes stay whole), or
@@ -69,6 +71,7 @@ class CaseTally(_Tally):
     class Meta:
         indexes = (
             models.Index(fields=["id"], condition=Q(folded=False), name="casetally_delta"),
+            models.Index(fields=["unit"], opclasses=["varchar_pattern_ops"], name="casetally_unit"),
             models.Index(
                 fields=["unit", "event_id", "month"], condition=Q(folded=True), name="casetally_key"
             ),
@@ -92,6 +95,9 @@ class PersonTally(_Tally):
         indexes = (
             models.Index(fields=["id"], condition=Q(folded=False), name="persontally_delta"),
             models.Index(
+                fields=["unit"], opclasses=["varchar_pattern_ops"], name="persontally_unit"
+            ),
+            models.Index(
                 fields=["unit", "event_id", "month"],
                 condition=Q(folded=True),
                 name="persontally_key",
@@ -113,6 +119,7 @@ class CodeTally(_Tally):
     class Meta:
         indexes = (
             models.Index(fields=["id"], condition=Q(folded=False), name="codetally_delta"),
+            models.Index(fields=["unit"], opclasses=["varchar_pattern_ops"], name="codetally_unit"),
             models.Index(
                 fields=["unit", "event_id", "month"], condition=Q(folded=True), name="codetally_key"
             ),
@@ -136,6 +143,9 @@ class DecisionTally(_Tally):
         indexes = (
             models.Index(fields=["id"], condition=Q(folded=False), name="decisiontally_delta"),
             models.Index(
+                fields=["unit"], opclasses=["varchar_pattern_ops"], name="decisiontally_unit"
+            ),
+            models.Index(
                 fields=["unit", "event_id", "month"],
                 condition=Q(folded=True),
                 name="decisiontally_key",
@@ -156,6 +166,7 @@ class DueTally(_Tally):
     class Meta:
         indexes = (
             models.Index(fields=["id"], condition=Q(folded=False), name="duetally_delta"),
+            models.Index(fields=["unit"], opclasses=["varchar_pattern_ops"], name="duetally_unit"),
             models.Index(
                 fields=["unit", "event_id", "month"], condition=Q(folded=True), name="duetally_key"
             ),
