@@ -37,6 +37,7 @@ BENCHMARKS: list[str] = [
     "event_page",
     "public_form",
     "national",
+    "fold",
 ]
 
 

@@ -24,6 +24,7 @@ its time, slowest first.
     NETRAL_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_dash \\
         .venv/bin/python -m bench dashboards             # PostgreSQL (the database must exist)
     NETRAL_BENCH_KEEP=/tmp/dash.sqlite3 .venv/bin/python -m bench dashboards  # keep/reuse SQLite
+    NETRAL_BENCH_NO_SEED=1 ...            # time the database as it is (bench national's)
 """
 
 from __future__ import annotations
@@ -102,11 +103,12 @@ def run(args: Any, rest: list[str]) -> None:
         call_command("migrate", verbosity=0)
         if not Region.objects.exists():
             regions_load(path=SAMPLE_REGIONS, edition="sample")
-        if Official.objects.count() < n:
+        seed = not os.environ.get("NETRAL_BENCH_NO_SEED")  # a database built elsewhere
+        if seed and Official.objects.count() < n:
             start = time.perf_counter()
             _seed(n)
             print(f"seeded {n:,} officials in {time.perf_counter() - start:.1f} s", flush=True)
-        if Case.objects.count() < n:
+        if seed and Case.objects.count() < n:
             start = time.perf_counter()
             _seed_cases(n)
             print(f"seeded {n:,} cases in {time.perf_counter() - start:.1f} s", flush=True)

@@ -10,8 +10,9 @@ database and the var directory of an earlier run;
    an equivalent bare table plus its three indexes, same run. Target: under 90 s.
    Then the partial-name search of issue 18 point 4 over these rows (`bench officials_search`
    on this database: Netral's search against the bare index query, alternated).
-2. cases: the demo (`netral demo`), then 1,000,000 cases seeded beside it
-   (`bench.exports._seed_cases`, not timed as a target).
+2. cases: the demo (`netral demo`), then 1,000,000 cases seeded beside it over every desa
+   (`bench.national_seed.seed_cases_fast`: SQL over generate_series, then `tally_rebuild`;
+   not timed as a target). `NETRAL_BENCH_CASES=N` seeds N cases instead.
 3. dashboards: `python -m bench dashboards` on this database (national and regency builds and
    pages, best of 5, against the bare GROUP BY ceilings). Targets: national < 300 ms,
    regency < 100 ms.
@@ -86,9 +87,9 @@ from netral.cases.models import Case
 start = time.perf_counter()
 call_command("demo", verbosity=0)
 print(f"  demo loaded in {{time.perf_counter() - start:.1f}} s", flush=True)
-from bench.exports import _seed_cases
+from bench.national_seed import seed_cases_fast
 start = time.perf_counter()
-_seed_cases({cases}, officials=min({cases}, {rows}))
+seed_cases_fast({cases}, officials={rows})
 print(f"  seeded {cases:,} cases in {{time.perf_counter() - start:.1f}} s; "
       f"{{Case.objects.count():,}} cases in all", flush=True)
 """
@@ -252,7 +253,7 @@ def run(args: Any, rest: list[str]) -> None:
     database = args.pg_database or DATABASE
     url, admin_url = pg_url(args, database), pg_admin_url(args)
     rows = args.rows or (500_000 if args.quick else 5_000_000)
-    n_cases = 100_000 if args.quick else 1_000_000
+    n_cases = int(os.environ.get("NETRAL_BENCH_CASES") or (100_000 if args.quick else 1_000_000))
     only = set(filter(None, os.environ.get("NETRAL_BENCH_ONLY", "").split(",")))
     parts = only or {"import", "search", "cases", "dashboards", "form"}
     keep = os.environ.get("NETRAL_BENCH_KEEP", "")

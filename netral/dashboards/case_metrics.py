@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import (
     BooleanField,
+    CharField,
     Count,
     DateField,
     DateTimeField,
@@ -172,11 +173,18 @@ def tallies_in_scope(
 PersonRow = tuple[str, str, str, int | None, str, int]
 
 
+# (agency id or None, typed agency name, finding, count): what _agency_table ranks
+AgencyRow = tuple[int | None, str, str, int]
+
+
 @dataclass
 class PersonStats:
     rows: list[PersonRow] = field(default_factory=list)
     violations: Counter[str] = field(default_factory=Counter)  # decided persons only
     skb_codes: Counter[str] = field(default_factory=Counter)
+    # The agencies that can make the top list, when ranked in the database (the tallies);
+    # None: every row's agency is in `rows`.
+    agencies: list[AgencyRow] | None = None
 
 
 @dataclass
@@ -279,16 +287,32 @@ def _facts_from_tallies(
         registered=Sum("n", filter=Q(registered=True)),
     )
     persons = PersonStats()
-    for finding, subject_type, category, agency_id, typed, n in summed(
-        PersonTally,
-        "finding",
-        "subject_type",
-        "position_category",
-        "agency_id",
-        "agency_name",
-        total=Sum("n"),
-    ):
-        persons.rows.append((finding, subject_type, category, agency_id or None, typed, n))
+    if scope.unit_len and (scope.code is None or len(scope.code) <= 2):
+        # A national or province view, one length of unit: the agencies are ranked in the
+        # database and the findings summed without them (a million tally rows at national
+        # breadth: issue 15). A regency's rows are few: one query, summed here, is cheaper
+        # than the ranking's four.
+        for finding, subject_type, category, n in summed(
+            PersonTally, "finding", "subject_type", "position_category", total=Sum("n")
+        ):
+            persons.rows.append((finding, subject_type, category, None, "", n))
+        in_units = tallies_in_scope(PersonTally, user=user, scope=scope, filters=filters)
+        if scope.code is None:  # national: rows outside every unit are dropped (unit_groups)
+            in_units = in_units.annotate(
+                _unit=Substr("unit", 1, scope.unit_len, output_field=CharField())
+            ).filter(_unit__in=[u.code for u in scope.units])
+        persons.agencies = agency_candidates(in_units)
+    else:  # a regency, or units at several levels: each row under each unit, as the rows
+        for finding, subject_type, category, agency_id, typed, n in summed(
+            PersonTally,
+            "finding",
+            "subject_type",
+            "position_category",
+            "agency_id",
+            "agency_name",
+            total=Sum("n"),
+        ):
+            persons.rows.append((finding, subject_type, category, agency_id or None, typed, n))
     for finding, kind, code, n in summed(CodeTally, "finding", "kind", "code", total=Sum("n")):
         if kind == "S":
             persons.skb_codes[code] += n
@@ -455,7 +479,11 @@ def case_section(
             SkbCode.choices,
             facts.persons.skb_codes,
         ),
-        _agency_table([(r[3], r[4], r[0], r[-1]) for r in person_rows]),
+        _agency_table(
+            facts.persons.agencies
+            if facts.persons.agencies is not None
+            else [(r[3], r[4], r[0], r[-1]) for r in person_rows]
+        ),
         _follow_up_table(rec_status),
         _sanction_table(sanctions),
         _timing_table(timing, overdue_cases, overdue_recs, blocked),
@@ -560,7 +588,56 @@ def _findings_table(person_rows: list[PersonRow]) -> Table:
     )
 
 
-def _agency_table(agency_rows: list[tuple[Any, ...]], top: int = 15) -> Table:
+AGENCY_TOP = 15
+
+
+def agency_candidates(rows: QuerySet[PersonTally], top: int = AGENCY_TOP) -> list[AgencyRow]:
+    """The reported persons of the agencies that can make `_agency_table`'s top list, summed
+    in the database from person-tally rows: the same table as from every agency's rows.
+
+    `_agency_table` names the `2 * top` registry agencies with the most reported persons,
+    merges what has the same name (a registry name and a typed one; a typed "" and the typed
+    word for "unknown") and lists the `top` first by (count, name). So the candidates are:
+    those registry agencies; the typed names whose count reaches the `top`-th largest typed
+    count (a typed name below it has `top` others above it whatever merges: a merge only
+    adds); and the typed names a merge can lift (the registry agencies' names and the two
+    spellings of "unknown"). Ties at the registry cut are taken by id (the rows' order is the
+    database's there too)."""
+    proven = Sum("n", filter=Q(finding=PersonFinding.TERBUKTI))
+    registry = list(
+        rows.exclude(agency_id=0)
+        .values_list("agency_id")
+        .annotate(total=Sum("n"), proven=proven)
+        .filter(~Q(total=0))
+        .order_by("-total", "agency_id")[: top * 2]
+    )
+    names = set(
+        Agency.objects.filter(pk__in=[a for a, _n, _p in registry]).values_list("name", flat=True)
+    )
+    typed_groups = (
+        rows.filter(agency_id=0)
+        .values_list("agency_name")
+        .annotate(total=Sum("n"), proven=proven)
+        .filter(~Q(total=0))
+    )
+    cut = list(typed_groups.order_by("-total").values_list("total", flat=True)[top - 1 : top])
+    lifted = names | {"", str(_("tidak diketahui"))}
+    typed = (
+        typed_groups.filter(Q(total__gte=cut[0]) | Q(agency_name__in=lifted))
+        if cut
+        else typed_groups
+    )
+    out: list[AgencyRow] = []
+    for agency_id, name, total, n_proven in [
+        *((a, "", t, p) for a, t, p in registry),
+        *((None, name, t, p) for name, t, p in typed),
+    ]:
+        out.append((agency_id, name, PersonFinding.TERBUKTI, n_proven or 0))
+        out.append((agency_id, name, "", total - (n_proven or 0)))
+    return out
+
+
+def _agency_table(agency_rows: list[tuple[Any, ...]], top: int = AGENCY_TOP) -> Table:
     """Reported persons per agency: the registry's agency, else the one typed in the case."""
     counts: Counter[tuple[int | None, str]] = Counter()
     proven: Counter[tuple[int | None, str]] = Counter()

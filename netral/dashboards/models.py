@@ -8,6 +8,14 @@ admin, a bulk import, a migration. The dashboard sums them per key, so its numbe
 those of the committed data; `tally_compact` folds the deltas into one row per key from time
 to time (docs/decisions/0007-dashboard-tallies.md).
 
+`folded` tells the two apart: a trigger's delta is written unfolded (the column's database
+default), a fold replaces the deltas it saw and the folded rows of their keys by one folded
+row per key. Two partial indexes serve the fold: the unfolded rows (few, by id) and the
+folded rows by key, so that a fold reads and writes the keys the deltas touch, not the table
+(docs/decisions/0014-incremental-tally-fold.md). The case-grain tallies also have an index on
+`unit` for a regency's or province's `unit = '64.08' OR unit LIKE '64.08.%'` (pattern ops on
+PostgreSQL, whose collation would otherwise keep LIKE off a btree).
+
 Keys hold plain values, not foreign keys: a tally row outlives nothing and is never joined.
 `unit` is the region code cut to the kecamatan (8 characters; shorter codes stay whole), or
 to the kabupaten/kota (5) for DecisionTally; `month` is the first day of the local month of
@@ -17,10 +25,12 @@ the case's date (received, else created); `event_id` is 0 for "no election event
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
 
 class _Tally(models.Model):
     n = models.IntegerField()
+    folded = models.BooleanField(db_default=False)
 
     class Meta:
         abstract = True
@@ -36,6 +46,16 @@ class OfficialTally(_Tally):
     subject_type = models.CharField(max_length=32)
     position_category = models.CharField(max_length=32)
 
+    class Meta:
+        indexes = (
+            models.Index(fields=["id"], condition=Q(folded=False), name="officialtally_delta"),
+            models.Index(
+                fields=["unit", "subject_type", "position_category"],
+                condition=Q(folded=True),
+                name="officialtally_key",
+            ),
+        )
+
 
 class CaseTally(_Tally):
     """Cases (not public drafts) per kecamatan of the incident, event, month, origin, status
@@ -47,6 +67,15 @@ class CaseTally(_Tally):
     origin = models.CharField(max_length=16)
     status = models.CharField(max_length=32)
     registered = models.BooleanField()
+
+    class Meta:
+        indexes = (
+            models.Index(fields=["id"], condition=Q(folded=False), name="casetally_delta"),
+            models.Index(fields=["unit"], opclasses=["varchar_pattern_ops"], name="casetally_unit"),
+            models.Index(
+                fields=["unit", "event_id", "month"], condition=Q(folded=True), name="casetally_key"
+            ),
+        )
 
 
 class PersonTally(_Tally):
@@ -62,6 +91,19 @@ class PersonTally(_Tally):
     agency_id = models.IntegerField()
     agency_name = models.CharField(max_length=200)
 
+    class Meta:
+        indexes = (
+            models.Index(fields=["id"], condition=Q(folded=False), name="persontally_delta"),
+            models.Index(
+                fields=["unit"], opclasses=["varchar_pattern_ops"], name="persontally_unit"
+            ),
+            models.Index(
+                fields=["unit", "event_id", "month"],
+                condition=Q(folded=True),
+                name="persontally_key",
+            ),
+        )
+
 
 class CodeTally(_Tally):
     """Reported persons per violation type (kind "V") or SKB 2022 code (kind "S"), each
@@ -73,6 +115,15 @@ class CodeTally(_Tally):
     finding = models.CharField(max_length=32)
     kind = models.CharField(max_length=1)
     code = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = (
+            models.Index(fields=["id"], condition=Q(folded=False), name="codetally_delta"),
+            models.Index(fields=["unit"], opclasses=["varchar_pattern_ops"], name="codetally_unit"),
+            models.Index(
+                fields=["unit", "event_id", "month"], condition=Q(folded=True), name="codetally_key"
+            ),
+        )
 
 
 class DecisionTally(_Tally):
@@ -88,6 +139,19 @@ class DecisionTally(_Tally):
     extended = models.BooleanField()
     decided_day = models.DateField()
 
+    class Meta:
+        indexes = (
+            models.Index(fields=["id"], condition=Q(folded=False), name="decisiontally_delta"),
+            models.Index(
+                fields=["unit"], opclasses=["varchar_pattern_ops"], name="decisiontally_unit"
+            ),
+            models.Index(
+                fields=["unit", "event_id", "month"],
+                condition=Q(folded=True),
+                name="decisiontally_key",
+            ),
+        )
+
 
 class DueTally(_Tally):
     """Open cases with a deadline, per kecamatan, event, month and the local day the
@@ -99,6 +163,28 @@ class DueTally(_Tally):
     month = models.DateField()
     due_day = models.DateField()
 
+    class Meta:
+        indexes = (
+            models.Index(fields=["id"], condition=Q(folded=False), name="duetally_delta"),
+            models.Index(fields=["unit"], opclasses=["varchar_pattern_ops"], name="duetally_unit"),
+            models.Index(
+                fields=["unit", "event_id", "month"], condition=Q(folded=True), name="duetally_key"
+            ),
+        )
+
+
+class AccountTally(_Tally):
+    """Social accounts of the registry (any official's, active or not) per kecamatan of the
+    official's region: the patrol coverage's "accounts registered" (issue 15)."""
+
+    unit = models.CharField(max_length=13)
+
+    class Meta:
+        indexes = (
+            models.Index(fields=["id"], condition=Q(folded=False), name="accounttally_delta"),
+            models.Index(fields=["unit"], condition=Q(folded=True), name="accounttally_key"),
+        )
+
 
 class TallyState(models.Model):
     """One row: the time zone the triggers compute local months and days in, a digest of
@@ -108,9 +194,6 @@ class TallyState(models.Model):
     definition = models.CharField(max_length=64)  # digest of the trigger SQL installed
     rebuilt_at = models.DateTimeField(null=True)
     compacted_at = models.DateTimeField(null=True)
-    # tally table -> its highest row id right after the last fold or recount: a tally whose
-    # highest id is still that has had no delta since, and is not folded again
-    folded_through = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"tallies ({self.time_zone}, rebuilt {self.rebuilt_at})"

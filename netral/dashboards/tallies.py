@@ -1,5 +1,6 @@
 """Triggers that keep the dashboard tallies (netral/dashboards/models.py) in step with the
-cases, reported persons and officials, and the upkeep around them: rebuild, check, compact.
+cases, reported persons, officials and their social accounts, and the upkeep around them:
+rebuild, check, compact (an incremental fold, `tally_compact`).
 
 Why triggers: every path that writes these tables (workflow services, the public form, the
 admin, `import_officials`, bulk loaders, future migrations) keeps the tallies right in the
@@ -52,6 +53,7 @@ from netral.core.zones import zone_sql
 CASES = "cases_case"
 PERSONS = "cases_reportedperson"
 OFFICIALS = "registry_official"
+SOCIAL = "registry_socialaccount"
 COLUMNS: dict[str, tuple[str, ...]] = {
     CASES: (
         "id",
@@ -86,8 +88,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "is_active",
         "agency_id",
     ),
+    SOCIAL: ("id", "official_id"),
 }
-ALIAS = {CASES: "c", PERSONS: "rp", OFFICIALS: "o"}
+ALIAS = {CASES: "c", PERSONS: "rp", OFFICIALS: "o", SOCIAL: "s"}
 # A public draft is not yet a case for the evaluation (case_metrics.NOT_YET_CASES).
 IS_CASE = f"c.status <> '{Status.DRAFT_PUBLIK.value}'"
 
@@ -200,6 +203,15 @@ def _official_tally(d: Dialect, s: Sources) -> list[Select]:
     return [(keys, _from(s, (OFFICIALS, "o", "", ""), where="o.is_active"))]
 
 
+def _account_tally(d: Dialect, s: Sources) -> list[Select]:
+    # Every account (the patrol coverage counts inactive officials' accounts too). An
+    # official's move or delete moves its accounts as well (with deferred foreign keys an
+    # account may be deleted after its official).
+    keys = ["substr(o.region_id, 1, 8)"]
+    items = ((SOCIAL, "s", "", ""), (OFFICIALS, "o", "JOIN", "o.id = s.official_id"))
+    return [(keys, _from(s, *items, where="1 = 1"))]
+
+
 def _case_tally(d: Dialect, s: Sources) -> list[Select]:
     keys = [*_case_keys(d), "c.origin", "c.status", "c.registered_at IS NOT NULL"]
     return [(keys, _from(s, (CASES, "c", "", ""), where=IS_CASE))]
@@ -263,6 +275,12 @@ class _Tally:
     columns: tuple[str, ...]  # key columns, in the order `select` yields them
     sources: tuple[str, ...]  # source tables whose changes move this tally
     select: Callable[[Dialect, Sources], list[Select]]
+    nullable: tuple[str, ...] = ()  # key columns that may be NULL (matched with IS, not =)
+    # (source table, event) whose trigger leaves this tally alone: a change that cannot move it
+    unmoved: tuple[tuple[str, str], ...] = ()
+
+    def moved_by(self, table: str, event: str) -> bool:
+        return table in self.sources and (table, event) not in self.unmoved
 
 
 _CASE_KEY_COLUMNS = ("unit", "event_id", "month")
@@ -310,8 +328,19 @@ TALLIES = (
         ),
         (CASES,),
         _decision_tally,
+        nullable=("received_day", "registered_day"),
     ),
     _Tally("dashboards_duetally", (*_CASE_KEY_COLUMNS, "due_day"), (CASES,), _due_tally),
+    _Tally(
+        "dashboards_accounttally",
+        ("unit",),
+        (SOCIAL, OFFICIALS),
+        _account_tally,
+        # An official being inserted has no account yet (accounts point at it): every writer
+        # inserts the official first. Counting its accounts there would count twice those a
+        # bulk load on SQLite inserts before its end-of-load delta (tally_bulk_insert_end).
+        unmoved=((OFFICIALS, "INSERT"),),
+    ),
 )
 
 
@@ -342,7 +371,7 @@ def _delta_insert(tally: _Tally, parts: list[str]) -> str:
 
 
 def _base_sources() -> Sources:
-    return {CASES: CASES, PERSONS: PERSONS, OFFICIALS: OFFICIALS}
+    return {CASES: CASES, PERSONS: PERSONS, OFFICIALS: OFFICIALS, SOCIAL: SOCIAL}
 
 
 def _trigger_bodies(d: Dialect, table: str, event: str) -> list[str]:
@@ -353,7 +382,7 @@ def _trigger_bodies(d: Dialect, table: str, event: str) -> list[str]:
         old, new = f"{ROW}OLD", f"{ROW}NEW"
     statements = []
     for tally in TALLIES:
-        if table not in tally.sources:
+        if not tally.moved_by(table, event):
             continue
         parts: list[str] = []
         if event in ("UPDATE", "DELETE"):
@@ -432,7 +461,7 @@ def tally_bulk_insert_end(*, table: str, inserted: str, **kwargs: Any) -> None:
     rows = f"(SELECT * FROM {table} WHERE {inserted})"
     with connection.cursor() as cursor:
         for tally in TALLIES:
-            if table in tally.sources:
+            if tally.moved_by(table, "INSERT"):
                 cursor.execute(
                     _delta_insert(tally, _signed(tally, d, {**_base_sources(), table: rows}, 1))
                 )
@@ -571,7 +600,7 @@ def tally_rebuild(*, show_progress: bool = False) -> None:
     with transaction.atomic():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                tables = ", ".join([CASES, PERSONS, OFFICIALS])
+                tables = ", ".join([CASES, PERSONS, OFFICIALS, SOCIAL])
                 cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")
             tally_install()
             report, close = tqdm_progress("tally", unit="tabel", disable=not show_progress)
@@ -579,74 +608,127 @@ def tally_rebuild(*, show_progress: bool = False) -> None:
             for done, tally in enumerate(TALLIES, start=1):
                 cursor.execute(f"{empty} {tally.table}")  # TRUNCATE: no bloat (tally_compact)
                 cursor.execute(
-                    f"INSERT INTO {tally.table} ({', '.join(tally.columns)}, n) "
-                    f"{_recount_sql(tally, d)}"
+                    f"INSERT INTO {tally.table} ({', '.join(tally.columns)}, n, folded) "
+                    f"SELECT *, TRUE FROM ({_recount_sql(tally, d)}) r"
                 )
                 report(done, len(TALLIES))
             close()
-            folded = {tally.table: _max_id(cursor, tally) for tally in TALLIES}
         now = timezone.now()
         _state_save(
-            time_zone=d.time_zone,
-            definition=definition(d),
-            rebuilt_at=now,
-            compacted_at=now,
-            folded_through=folded,
+            time_zone=d.time_zone, definition=definition(d), rebuilt_at=now, compacted_at=now
         )
 
 
 def tally_compact() -> int:
-    """Fold the delta rows of every tally that has had any since its last fold into one row
-    per key (dropping keys that sum to zero), in one transaction. Returns the number of rows
-    left. A tally with no new delta is left alone (`TallyState.folded_through`), so a quiet
-    pass of `watch_deadlines` only reads six maximum ids.
+    """Fold the delta rows of every tally that has any into the folded rows of their keys,
+    one row per key (dropping keys that sum to zero), in one transaction. Returns the number
+    of rows left. A quiet pass of `watch_deadlines` reads six partial indexes, empty.
 
-    PostgreSQL: the tallies to fold are locked (ACCESS EXCLUSIVE, NOWAIT), folded into a
-    temporary table, truncated and refilled. TRUNCATE, unlike DELETE, leaves no dead rows
-    behind: after a million-row import a DELETE-based fold left the tables' files at their
-    bloated size, and every dashboard read scanned the empty pages (16 ms for 2,000 live
-    rows). NOWAIT: if a writer holds one of them, the fold gives way at once (the next pass
-    folds) and never waits while holding the others, so it can take no part in a deadlock with
-    a writer. Writers wait for the fold, which is short once deltas are folded every pass.
-    SQLite has one writer at a time (BEGIN IMMEDIATE)."""
-    from django.db import OperationalError
+    Incremental: a fold reads the unfolded rows it can see (the deltas, by the partial index
+    `<tally>_delta`), the folded rows of the keys they touch (by `<tally>_key`), writes one
+    folded row per such key and deletes exactly the rows it summed, by id. The rest of the
+    table is not read or written: 1,000 reports over a million-row tally fold in
+    milliseconds, not the seconds of a rewrite (docs/benchmarks.md, Session 14).
 
-    from netral.dashboards.models import TallyState
-
+    No lock blocks a writer. The triggers only append; the fold deletes only rows that
+    already existed and no writer touches, so it needs no table lock stronger than a
+    writer's own (ROW EXCLUSIVE) and the public form never waits on it. A delta whose writer
+    has not committed when the fold reads the unfolded rows is not among them, whatever its
+    id (ids are allocated before commit, so no id watermark is used): it stays unfolded,
+    counted by every reader, and the next fold takes it. Each row the fold sums is deleted
+    by its id in the same transaction, so none is counted twice. Two folds do not run at once
+    (PostgreSQL: a transaction-level advisory lock; the second gives way at once; SQLite has
+    one writer at a time). After a bulk load (WHOLE_FOLD_DELTAS deltas or more) a tally no
+    writer holds is rewritten whole instead (`_fold_whole`)."""
     with transaction.atomic(), connection.cursor() as cursor:
-        state = TallyState.objects.filter(pk=1).first()
-        folded = dict(state.folded_through) if state is not None else {}
-        stale = [t for t in TALLIES if _max_id(cursor, t) != folded.get(t.table)]
-        if not stale:
-            return tally_rows()
         if connection.vendor == "postgresql":
-            tables = ", ".join(t.table for t in stale)
-            try:
-                with transaction.atomic():
-                    cursor.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE NOWAIT")
-            except OperationalError:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
+            if not cursor.fetchone()[0]:
                 return tally_rows()
-        for tally in stale:
-            cols = ", ".join(tally.columns)
-            cursor.execute("DROP TABLE IF EXISTS netral_tally_fold")
+        for tally in TALLIES:
             cursor.execute(
-                f"CREATE TEMP TABLE netral_tally_fold AS SELECT {cols}, SUM(n) AS n "
-                f"FROM {tally.table} GROUP BY {cols} HAVING SUM(n) <> 0"
+                f"SELECT count(*) FROM (SELECT 1 FROM {tally.table} WHERE NOT folded "
+                f"LIMIT {WHOLE_FOLD_DELTAS}) d"
             )
-            empty = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
-            cursor.execute(f"{empty} {tally.table}")
-            cursor.execute(
-                f"INSERT INTO {tally.table} ({cols}, n) SELECT {cols}, n FROM netral_tally_fold"
-            )
-            cursor.execute("DROP TABLE netral_tally_fold")
-            folded[tally.table] = _max_id(cursor, tally)
-        _state_save(compacted_at=timezone.now(), folded_through=folded)
+            deltas = cursor.fetchone()[0]
+            if not deltas:
+                continue
+            if deltas < WHOLE_FOLD_DELTAS or not _fold_whole(cursor, tally):
+                for sql in _fold_sql(tally, connection.vendor):
+                    cursor.execute(sql)
+        _state_save(compacted_at=timezone.now())
     return tally_rows()
 
 
-def _max_id(cursor: Any, tally: _Tally) -> int:
-    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {tally.table}")
-    return int(cursor.fetchone()[0])
+# From this many deltas on (a bulk load's), a tally is rewritten whole when no writer holds
+# it: deleting millions of deltas one by one would leave the table's file at its bloated
+# size, and every read would scan the dead pages (docs/benchmarks.md: 16 ms for 2,000 live
+# rows). The rewrite's lock then lasts about as long as reading the deltas would anyway.
+WHOLE_FOLD_DELTAS = 100_000
+
+
+def _fold_whole(cursor: Any, tally: _Tally) -> bool:
+    """Fold a tally by rewriting it whole (the fold before the incremental one): under an
+    ACCESS EXCLUSIVE lock on PostgreSQL, taken NOWAIT (False: a writer holds the tally; the
+    caller folds incrementally instead), so that every delta is committed and none arrives
+    meanwhile; TRUNCATE leaves no dead rows."""
+    from django.db import OperationalError
+
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():
+                cursor.execute(f"LOCK TABLE {tally.table} IN ACCESS EXCLUSIVE MODE NOWAIT")
+        except OperationalError:
+            return False
+    cols = ", ".join(tally.columns)
+    cursor.execute("DROP TABLE IF EXISTS netral_tally_fold")
+    cursor.execute(
+        f"CREATE TEMP TABLE netral_tally_fold AS SELECT {cols}, SUM(n) AS n "
+        f"FROM {tally.table} GROUP BY {cols} HAVING SUM(n) <> 0"
+    )
+    cursor.execute(
+        f"{'TRUNCATE' if connection.vendor == 'postgresql' else 'DELETE FROM'} {tally.table}"
+    )
+    cursor.execute(
+        f"INSERT INTO {tally.table} ({cols}, n, folded) "
+        f"SELECT {cols}, n, TRUE FROM netral_tally_fold"
+    )
+    cursor.execute("DROP TABLE netral_tally_fold")
+    return True
+
+
+FOLD_LOCK = 0x6E7461_6C6C79  # "ntally": the advisory lock key folds serialise on
+
+
+def _fold_sql(tally: _Tally, vendor: str) -> list[str]:
+    """The statements that fold one tally's visible deltas (tally_compact)."""
+    cols = ", ".join(tally.columns)
+    t = tally.table
+    pg = vendor == "postgresql"
+    null_safe = "IS NOT DISTINCT FROM" if pg else "IS"
+    on = " AND ".join(
+        f"t.{c} {null_safe if c in tally.nullable else '='} k.{c}" for c in tally.columns
+    )
+    temp = "CREATE TEMP TABLE"
+    return [
+        "DROP TABLE IF EXISTS netral_fold_ids",
+        "DROP TABLE IF EXISTS netral_fold_keys",
+        f"{temp} netral_fold_ids (id bigint PRIMARY KEY)",
+        # the deltas committed now: exactly these are summed and deleted below
+        f"INSERT INTO netral_fold_ids SELECT id FROM {t} WHERE NOT folded",
+        f"{temp} netral_fold_keys AS SELECT DISTINCT {cols} FROM {t} "
+        f"WHERE id IN (SELECT id FROM netral_fold_ids)",
+        *(["ANALYZE netral_fold_keys"] if pg else []),
+        # with the folded rows of their keys (one each, or several after migration 0007)
+        f"INSERT INTO netral_fold_ids SELECT t.id FROM netral_fold_keys k "
+        f"JOIN {t} t ON {on} WHERE t.folded",
+        *(["ANALYZE netral_fold_ids"] if pg else []),
+        f"INSERT INTO {t} ({cols}, n, folded) SELECT {cols}, SUM(n), TRUE FROM {t} "
+        f"WHERE id IN (SELECT id FROM netral_fold_ids) GROUP BY {cols} HAVING SUM(n) <> 0",
+        f"DELETE FROM {t} WHERE id IN (SELECT id FROM netral_fold_ids)",
+        "DROP TABLE netral_fold_ids",
+        "DROP TABLE netral_fold_keys",
+    ]
 
 
 def tally_rows() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -166,9 +167,13 @@ def patrol_coverage(
     captures: QuerySet[Capture],
     start: dt.date,
     end: dt.date,
+    registered: Iterable[tuple[str | None, int]] | None = None,
 ) -> Coverage:
     """Per unit under `root` (its child regions; provinces when national): accounts
-    registered, accounts checked in the period, captures, findings and takedown requests."""
+    registered, accounts checked in the period, captures, findings and takedown requests.
+
+    `registered`: the accounts registered as (region code, count) pairs already summed (the
+    dashboard's account tally, per kecamatan), instead of counting `accounts` per region."""
     from netral.registry.models import Region
 
     children = (
@@ -187,7 +192,9 @@ def patrol_coverage(
             row = rows[unit]
             setattr(row, attr, getattr(row, attr) + n)
 
-    for code, n in accounts.values_list("official__region_id").annotate(n=Count("pk")):
+    if registered is None:
+        registered = accounts.values_list("official__region_id").annotate(n=Count("pk"))
+    for code, n in registered:
         bump(code, "registered", n)
     period = Q(patrol_checks__created_at__date__gte=start, patrol_checks__created_at__date__lte=end)
     for code, n in (
@@ -223,6 +230,7 @@ def coverage_table(
     captures: QuerySet[Capture],
     start: dt.date | None,
     end: dt.date | None,
+    registered: Iterable[tuple[str | None, int]] | None = None,
 ) -> Any:
     """Patrol coverage as a table of the evaluation dashboard and the rakor report."""
     from django.utils.translation import gettext as _
@@ -235,6 +243,7 @@ def coverage_table(
         captures=captures,
         start=start or dt.date(2000, 1, 1),
         end=end or dt.date(2100, 1, 1),
+        registered=registered,
     )
     rows: list[list[Any]] = [
         [

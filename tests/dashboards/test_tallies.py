@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -328,31 +329,128 @@ def test_overdue_counts_the_days_before_today_from_the_tallies_and_today_from_th
     assert from_rows == (False, 3)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's table locks")
-@pytest.mark.django_db
-def test_the_fold_gives_way_to_a_writer_instead_of_waiting(world: World) -> None:
-    import time
-
+def _pg_session() -> Any:
     import psycopg
 
+    return psycopg.connect(**connection.get_connection_params())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's table locks")
+@pytest.mark.django_db
+def test_a_report_filed_during_a_fold_does_not_wait_for_it(world: World) -> None:
     official = world.officials["P2"]
     official.position_category = "JPT"
-    official.save()  # one more delta row to fold
-    before = OfficialTally.objects.count()
-    params = connection.get_connection_params()
-    with psycopg.connect(**params) as writer:  # another session, mid-transaction
-        writer.execute("LOCK TABLE dashboards_casetally IN ROW EXCLUSIVE MODE")
-        start = time.monotonic()
-        # when
-        left = tallies.tally_compact()
-        # then: nothing folded, no wait
-        assert time.monotonic() - start < 1
-        assert OfficialTally.objects.count() == before
-        assert left == tallies.tally_rows()
-        writer.rollback()
-    tallies.tally_compact()
-    assert OfficialTally.objects.count() < before
+    official.save()  # deltas to fold in every tally an official moves
+    case = Case.objects.filter(status=Status.DIREGISTRASI).get()
+    case.status = Status.KAJIAN
+    case.save()
+    with transaction.atomic():
+        # given: a fold done but not yet committed (its locks still held)
+        tallies.tally_compact()
+        with _pg_session() as writer:
+            writer.execute("SET lock_timeout = '1s'")
+            # when: a public report's trigger appends its deltas
+            writer.execute(
+                "INSERT INTO dashboards_casetally (unit, event_id, month, origin, status, "
+                "registered, n) VALUES ('64.08.01', 0, '2024-10-01', 'LAPORAN', 'BARU', "
+                "false, 1)"
+            )
+            writer.execute(
+                "INSERT INTO dashboards_persontally (unit, event_id, month, finding, "
+                "subject_type, position_category, agency_id, agency_name, n) VALUES "
+                "('64.08.01', 0, '2024-10-01', 'X', 'PNS', '', 0, '', 1)"
+            )
+            # then: it was not made to wait (lock_timeout would have raised)
+            writer.rollback()
     _assert_in_step()
+
+
+@pytest.fixture
+def _committed_regions(transactional_db: Any) -> None:
+    from netral.registry.services.regions_load import regions_load
+    from tests.conftest import SAMPLE_REGIONS
+
+    regions_load(path=SAMPLE_REGIONS, edition="sample")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two sessions at once")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("_committed_regions")
+def test_a_delta_committed_after_a_fold_began_is_folded_once_later(world: World) -> None:
+    """A writer's delta rows get their ids when written, not when committed: a fold that
+    runs between the two neither loses them nor counts them twice."""
+    tallies.tally_compact()
+    early = Case.objects.filter(status=Status.DIREGISTRASI).get()
+    with _pg_session() as writer:
+        # given: a writer whose deltas take ids now and commit later
+        writer.execute(
+            "UPDATE cases_case SET status = %s WHERE id = %s", [Status.KAJIAN.value, early.id]
+        )
+        (their_id,) = writer.execute("SELECT max(id) FROM dashboards_casetally").fetchone()
+        # and a later writer, committed first, with higher ids
+        official = world.officials["P2"]
+        official.position_category = "JPT"
+        official.save()
+        late = Case.objects.exclude(id=early.id).exclude(status=Status.KAJIAN).first()
+        assert late is not None
+        late.status = Status.KAJIAN
+        late.save()
+        assert CaseTally.objects.filter(folded=False).order_by("id").first().id > their_id
+        # when: the fold runs while the first writer is still open
+        start = time.monotonic()
+        tallies.tally_compact()
+        # then: it did not wait for it, and folded what was committed
+        assert time.monotonic() - start < 1
+        assert not CaseTally.objects.filter(folded=False).exists()
+        writer.commit()
+    # the early writer's deltas, committed below the fold's ids, still count, once
+    assert CaseTally.objects.filter(folded=False, id__lte=their_id).exists()
+    _assert_in_step()
+    tallies.tally_compact()
+    assert not CaseTally.objects.filter(folded=False).exists()
+    keys = list(CaseTally.objects.values_list(*tallies.TALLIES[1].columns))
+    assert len(keys) == len(set(keys))
+    _assert_in_step()
+
+
+@pytest.mark.django_db
+def test_a_fold_rewrites_only_the_keys_its_deltas_touch(world: World) -> None:
+    from netral.dashboards import models as tally_models
+
+    tallies.tally_compact()
+    before = {
+        t.table: dict(m.objects.values_list("id", "n"))
+        for t, m in zip(tallies.TALLIES, _tally_models(), strict=True)
+    }
+    # when: one official changes category, one case is decided
+    official = world.officials["P2"]
+    official.position_category = "JPT"
+    official.save()
+    tallies.tally_compact()
+    # then: the official tally kept every row of another key as it was (same id, same n)
+    after = dict(tally_models.OfficialTally.objects.values_list("id", "n"))
+    kept = {i: n for i, n in before["dashboards_officialtally"].items() if after.get(i) == n}
+    assert len(before["dashboards_officialtally"]) - len(kept) <= 2  # the two keys moved
+    assert len(kept) >= 1
+    # and the tallies the change did not touch were not rewritten at all
+    for tally, model in zip(tallies.TALLIES, _tally_models(), strict=True):
+        if tally.table != "dashboards_officialtally" and "registry_official" not in tally.sources:
+            assert dict(model.objects.values_list("id", "n")) == before[tally.table]
+    _assert_in_step()
+
+
+def _tally_models() -> list[Any]:
+    from netral.dashboards import models as m
+
+    return [
+        m.OfficialTally,
+        m.CaseTally,
+        m.PersonTally,
+        m.CodeTally,
+        m.DecisionTally,
+        m.DueTally,
+        m.AccountTally,
+    ]
 
 
 @pytest.mark.django_db
@@ -385,3 +483,158 @@ def test_a_fold_with_nothing_new_rewrites_nothing(world: World) -> None:
     keys = list(OfficialTally.objects.values_list("unit", "subject_type", "position_category"))
     assert len(keys) == len(set(keys))
     _assert_in_step()
+
+
+@pytest.mark.django_db
+def test_a_bulk_load_of_deltas_is_folded_by_a_whole_rewrite(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tallies, "WHOLE_FOLD_DELTAS", 2)
+    tallies.tally_compact()
+    for category in ("JPT", "PENGAWAS", "PELAKSANA"):
+        official = world.officials["P2"]
+        official.position_category = category
+        official.save()
+    ids = set(OfficialTally.objects.values_list("id", flat=True))
+    # when
+    tallies.tally_compact()
+    # then: every row rewritten (no dead rows left behind), folded, one per key, in step
+    assert not ids & set(OfficialTally.objects.values_list("id", flat=True))
+    assert not OfficialTally.objects.filter(folded=False).exists()
+    keys = list(OfficialTally.objects.values_list("unit", "subject_type", "position_category"))
+    assert len(keys) == len(set(keys))
+    _assert_in_step()
+
+
+def _persons_of_many_agencies(world: World) -> None:
+    """35 registry agencies with 1..35 reported persons (the top 30 are named), two of them
+    sharing a name, typed names below and above the cut, one typed like a registry agency
+    (merged with it), typed "" and typed "tidak diketahui" (both shown as unknown)."""
+    case = _case(world.pilkada, Origin.LAPORAN, Status.DIPUTUS, "64.08.04.2001")
+    other = _case(world.pilkada, Origin.TEMUAN, Status.DIPUTUS, "32.01.01.1001")
+    persons = []
+    for i in range(1, 36):
+        name = "Dinas Kembar" if i in (29, 30) else f"Dinas {i:02d}"
+        agency = Agency.objects.create(name=name, name_folded=f"uji {i}", region_id="64.08")
+        official = OfficialFactory(region_id="64.08.04.2001", agency=agency)
+        for j in range(i):
+            finding = PersonFinding.TERBUKTI if j % 3 == 0 else PersonFinding.BELUM_DIPUTUS
+            persons.append(
+                ReportedPerson(
+                    case=case if j % 4 else other,
+                    official=official,
+                    name="x",
+                    subject_type=official.subject_type,
+                    finding=finding,
+                )
+            )
+    typed = {f"Kantor {k}": k for k in range(1, 21)} | {"Dinas 33": 2, "": 3}
+    typed["tidak diketahui"] = 2
+    for name, count in typed.items():
+        for j in range(count):
+            persons.append(
+                ReportedPerson(
+                    case=case,
+                    name="x",
+                    subject_type="PNS",
+                    agency_name=name,
+                    finding=PersonFinding.TERBUKTI if j % 2 else PersonFinding.BELUM_DIPUTUS,
+                )
+            )
+    ReportedPerson.objects.bulk_create(persons)
+
+
+@pytest.mark.django_db
+def test_the_agencies_ranked_in_the_database_are_those_from_the_rows(
+    alice: User, dora: User, world: World
+) -> None:
+    _persons_of_many_agencies(world)
+    tallies.tally_compact()
+    # when / then: every view, every table, read both ways
+    assert _assert_same_from_tallies_and_rows([alice, dora], world) >= 10
+    table = dashboard_build(user=dora, filters=DashboardFilters()).table("reported_by_agency")
+    names = [row[0] for row in table.rows]
+    # 29 + 30 persons under one name; 33 + 2 typed, ahead of Dinas 35 by name
+    assert names[:4] == ["Dinas Kembar", "Dinas 33", "Dinas 35", "Dinas 34"]
+    assert ["Dinas 33", 33 + 2, 11 + 1] in table.rows  # merged with the typed "Dinas 33"
+
+
+@pytest.mark.django_db
+def test_a_national_build_does_not_group_the_persons_by_unit_and_agency(
+    dora: User, world: World
+) -> None:
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    _persons_of_many_agencies(world)
+    with override_settings(NETRAL_DASHBOARD_TALLIES=True), CaptureQueriesContext(conn) as ctx:
+        assert dashboard_build(user=dora, filters=DashboardFilters()).tallied
+    person_queries = [
+        q["sql"] for q in ctx.captured_queries if "dashboards_persontally" in q["sql"]
+    ]
+    assert person_queries
+    for sql in person_queries:
+        selected = sql.upper().partition(" FROM ")[0]
+        # then: the agencies are summed without the units, the units without the agencies
+        assert not ("AGENCY_ID" in selected and "SUBSTR" in selected), sql
+
+
+@pytest.mark.django_db
+def test_the_account_tally_follows_every_write_of_accounts_and_officials(world: World) -> None:
+    from netral.registry.models import SocialAccount
+
+    o = world.officials
+    # given: accounts of officials in two regencies, one inactive official's
+    a1 = SocialAccount.objects.create(official=o["P1"], platform="x", handle="@p1")
+    SocialAccount.objects.create(official=o["X1"], platform="x", handle="@x1")
+    SocialAccount.objects.bulk_create(
+        [SocialAccount(official=o[k], platform="ig", handle=f"@{k}") for k in ("K1", "B1", "J1")]
+    )
+    _assert_in_step()
+    # an official moves region: its accounts move with it
+    o["P1"].region_id = "32.01.01.1001"
+    o["P1"].save()
+    _assert_in_step()
+    # an account changes hands, a bulk update moves several
+    a1.official = o["K3"]
+    a1.save()
+    SocialAccount.objects.filter(platform="ig").update(official=o["B2"])
+    _assert_in_step()
+    # an account deleted; an official deleted with its accounts (the ORM's cascade)
+    a1.delete()
+    gone = OfficialFactory(region_id="64.08.01.2001")
+    SocialAccount.objects.create(official=gone, platform="x", handle="@gone")
+    _assert_in_step()
+    gone.delete()
+    _assert_in_step()
+    tallies.tally_compact()
+    _assert_in_step()
+
+
+@pytest.mark.django_db
+def test_the_patrol_coverage_from_the_account_tally_equals_the_rows(
+    alice: User, dora: User, world: World
+) -> None:
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    from netral.registry.models import SocialAccount
+
+    o = world.officials
+    SocialAccount.objects.bulk_create(
+        [
+            SocialAccount(official=o[k], platform=p, handle=f"@{k}")
+            for k in ("K1", "K2", "P1", "X1", "J1", "B1", "B3")
+            for p in ("x", "ig")
+        ]
+    )
+    # when / then: every view, both ways (the patrol table among them)
+    assert _assert_same_from_tallies_and_rows([alice, dora], world) >= 10
+    table = dashboard_build(user=dora, filters=DashboardFilters()).table("patrol_coverage")
+    assert table.rows[-1][1] == 14  # every account, the inactive official's too
+    # and the tallied build does not count the registry's accounts
+    with override_settings(NETRAL_DASHBOARD_TALLIES=True), CaptureQueriesContext(conn) as ctx:
+        assert dashboard_build(user=dora, filters=DashboardFilters()).tallied
+    for query in ctx.captured_queries:
+        if 'FROM "registry_socialaccount"' in query["sql"]:
+            assert "patrol_" in query["sql"], query["sql"]  # the accounts checked only
