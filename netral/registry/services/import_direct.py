@@ -168,8 +168,9 @@ def _load(
 
     base = id_base(cursor, "registry_official")  # an official's id: base + its row number
     write = _writer(cursor, now, base)
-    # The registry was empty: every official in it after the load is one of the file's.
-    with bulk_insert(table="registry_official", inserted="1 = 1"):
+    # The registry was empty: every official in it after the load is one of the file's; the
+    # table's lock (_claim_empty) keeps other writers out until the commit.
+    with bulk_insert(table="registry_official", inserted="1 = 1", streamed=True):
         for rows, social, read in batches:
             if rows:
                 write(rows, social)
