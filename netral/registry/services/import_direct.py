@@ -42,6 +42,7 @@ from netral.registry.services.import_format import (
 from netral.registry.services.import_sql import (
     BINARY,
     PG_MAINTENANCE_WORK_MEM,
+    PG_WORK_MEM,
     agency_kind,
     agency_region,
     check_duplicates,
@@ -156,9 +157,10 @@ def _load(
     postgres = is_postgres()
     if postgres:
         # As the staged merge: the commit does not wait for the WAL flush (a crash loses at
-        # most this import, never half of it), and index builds sort in memory.
+        # most this import, never half of it), index builds and queries sort in memory.
         cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{PG_MAINTENANCE_WORK_MEM}'")
+        cursor.execute(f"SET LOCAL work_mem = '{PG_WORK_MEM}'")
     aside = indexes_to_set_aside(cursor)
     indexes_set_aside(cursor, aside)
     steps = 2 + aside.steps  # the steps after the last row (the command line shows them)
@@ -181,6 +183,11 @@ def _load(
                     result.social_added += len(social)  # (a row's accounts are distinct)
                 result.rows = read
                 progress(read, total)
+        if postgres:
+            # Planner statistics for the queries over the loaded rows that follow (the
+            # tallies' grouped count, the foreign keys' checks, the duplicates' search);
+            # the index builds do not change them.
+            cursor.execute("ANALYZE registry_official")
         if result.rows == 0 and not errors.count:
             errors.add(2, "", _("Berkas tidak berisi baris data."))
         if errors.count:
@@ -205,8 +212,6 @@ def _load(
                 cursor.execute(
                     "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, highest]
                 )
-        # Fresh planner statistics: without them PostgreSQL seq-scans a just-loaded table.
-        cursor.execute("ANALYZE registry_official")
     step()
 
 
