@@ -158,6 +158,30 @@ def test_the_import_encrypts_and_finds_repeated_niks(direct_load: bool) -> None:
     assert not any("6408041505700004" in m for m in messages)
 
 
+def test_the_import_sealer_writes_what_the_one_value_functions_write() -> None:
+    """The bulk import seals a batch at a time (Sealer.encrypt_many, index_many: OpenSSL
+    called without the standard library's wrappers); the stored text must be the same as
+    encryption.encrypt / blind_index make (the nonce aside: random)."""
+    from netral.registry.services.import_format import NIK_AAD
+
+    niks = [NIK, "6408041505700002", "3201010101010001"]
+    sealer = encryption.Sealer()
+    # when
+    sealed = sealer.encrypt_many(niks, NIK_AAD)
+    indexes = sealer.index_many(niks)
+    # then
+    assert indexes == [blind_index(n) for n in niks]
+    assert [encryption.decrypt(s, NIK_AAD) for s in sealed] == niks
+    one = encryption.encrypt(NIK, NIK_AAD)
+    assert one is not None
+    assert [len(s) for s in sealed] == [len(one)] * 3
+    assert {s.rsplit(":", 1)[0] for s in sealed} == {one.rsplit(":", 1)[0]}  # prefix, key id
+    assert all(set(s.rsplit(":", 1)[1]) <= set(_BASE64URL) for s in sealed)
+
+
+_BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
 # --- reporters, witnesses ------------------------------------------------------------------
 
 

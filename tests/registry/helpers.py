@@ -47,7 +47,7 @@ def import_and_undo(file: io.BytesIO, *, in_process: bool, direct_load: bool) ->
             Official.objects.values_list(
                 "subject_type", "name", "name_folded", "nip", "ni_pppk", "nik", "nrp",
                 "position", "position_category", "agency__name", "agency__region_id",
-                "region_id", "email", "phone",
+                "region_id", "email", "phone", "nik_hash", "nik_hint", "is_active",
             )
         )  # fmt: skip
         social = sorted(SocialAccount.objects.values_list("official__name", "platform", "handle"))

@@ -50,3 +50,35 @@ def test_loading_an_empty_registry_directly_imports_exactly_what_staging_does(
     assert direct == staged
     assert staged[0]["created"] == len(rows) or staged[0]["error_count"] in (32, 2)
     assert db_state() == state
+
+
+@pytest.mark.parametrize("in_process", [False, True], ids=["inline", "reader"])
+def test_a_load_that_fails_midway_leaves_the_registry_and_its_tallies_as_they_were(
+    monkeypatch: pytest.MonkeyPatch, in_process: bool
+) -> None:
+    """On PostgreSQL the officials go through one COPY from the first batch to the last (the
+    social accounts spooled beside it): a failure after some batches abandons it, and the
+    transaction rolls back with the tally trigger it had set aside."""
+    from netral.dashboards import tallies
+    from netral.registry.services import officials_import as service
+
+    monkeypatch.setattr(service, "READER_PROCESS_FROM", 0)
+    monkeypatch.setattr(service, "DIRECT_LOAD_FROM", 0)
+    monkeypatch.setattr(service, "BATCH", 7)
+    read_batches = service._read_batches
+
+    def failing(*args: object, **kwargs: object) -> object:
+        for number, batch in enumerate(read_batches(*args, **kwargs)):  # type: ignore[arg-type]
+            if number == 3:
+                raise RuntimeError("the disk went away")
+            yield batch
+
+    monkeypatch.setattr(service, "_read_batches", failing)
+    state = db_state()
+    # when
+    with pytest.raises(RuntimeError, match="the disk went away"):
+        import_and_undo(csv_bytes(*_DIRECT_CASES["valid"]), in_process=in_process, direct_load=True)
+    # then
+    assert db_state() == state
+    assert tallies.installed_triggers() == tallies.expected_triggers()
+    assert tallies.tally_check() == {t.table: [] for t in tallies.TALLIES}

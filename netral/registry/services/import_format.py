@@ -141,11 +141,13 @@ def row_sealer() -> Callable[[list[StageRow]], list[SealedRow]]:
     """A function sealing a batch of rows, with the keys read once (for the whole import).
     A NIK here has passed NIK_RE (16 digits): it is in normal form for the blind index."""
     sealer = Sealer()
-    encrypt_many, index = sealer.encrypt_many, sealer.index_normalised
+    encrypt_many, index_many = sealer.encrypt_many, sealer.index_many
 
     def seal(rows: list[StageRow]) -> list[SealedRow]:
         niks = [row[6] for row in rows if row[6] is not None]
-        sealed = iter(encrypt_many(niks, NIK_AAD))
+        if not niks:
+            return [(*row, None, "") for row in rows]
+        sealed = iter(zip(encrypt_many(niks, NIK_AAD), index_many(niks), strict=True))
         out: list[SealedRow] = []
         add = out.append
         for row in rows:
@@ -153,15 +155,8 @@ def row_sealer() -> Callable[[list[StageRow]], list[SealedRow]]:
             if nik is None:
                 add((*row, None, ""))
             else:
-                add(
-                    (
-                        *row[:6],
-                        next(sealed),
-                        *row[7:],
-                        index(nik),
-                        nik[:6] + "********" + nik[-2:],
-                    )
-                )
+                ciphertext, blind = next(sealed)
+                add((*row[:6], ciphertext, *row[7:], blind, nik[:6] + "********" + nik[-2:]))
         return out
 
     return seal

@@ -36,6 +36,10 @@ from netral.registry.services.import_format import (
 
 # PostgreSQL: memory for the index builds of a bulk import (SET LOCAL, this transaction only).
 PG_MAINTENANCE_WORK_MEM = "256MB"
+# ... and for its queries' sorts and hashes: the tallies' grouped count of the new officials
+# (about 35,000 keys for 5,000,000 rows) sorted them on disk within the default 4 MB (8.2 s
+# at 5,000,000 rows) where a hash takes 3.0 s.
+PG_WORK_MEM = "64MB"
 
 _STAGE = "netral_import_stage"
 _STAGE_SOCIAL = "netral_import_social"
@@ -415,6 +419,7 @@ def merge(
         # loses at most this import, never half of it), and index builds sort in memory.
         cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{PG_MAINTENANCE_WORK_MEM}'")
+        cursor.execute(f"SET LOCAL work_mem = '{PG_WORK_MEM}'")
     # New officials get ids base + row number, so social accounts can be linked by a join
     # without reading the ids back.
     empty = not registry_has_rows(cursor)
