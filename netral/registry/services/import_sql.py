@@ -403,6 +403,17 @@ _AGENCY_KIND: dict[str, str] = {
 }
 
 
+# The merge's lock on the officials (PostgreSQL): no other writer of the registry until the
+# commit (new officials take ids base + row number, and the match must not change under it),
+# while the foreign-key checks of other tables still pass. Every report that names a reported
+# person checks its official at COMMIT with `SELECT ... FOR KEY SHARE`, which takes ROW SHARE
+# on this table even for a NULL official: EXCLUSIVE refuses it, so under EXCLUSIVE every public
+# report filed during a re-import waited for the whole merge (issue 15, Session 14: 11 reports
+# waited 4 s and a round's 16 connections timed out). SHARE ROW EXCLUSIVE refuses writers
+# (ROW EXCLUSIVE) and itself (two merges), and admits ROW SHARE.
+MERGE_LOCK = "SHARE ROW EXCLUSIVE"
+
+
 def merge(
     cursor: Any,
     ctx: RowContext,
@@ -414,7 +425,7 @@ def merge(
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     postgres = is_postgres()
     if postgres:
-        cursor.execute("LOCK TABLE registry_official IN EXCLUSIVE MODE")
+        cursor.execute(f"LOCK TABLE registry_official IN {MERGE_LOCK} MODE")
         # Inside this transaction only: the commit does not wait for the WAL flush (a crash
         # loses at most this import, never half of it), and index builds sort in memory.
         cursor.execute("SET LOCAL synchronous_commit = off")
