@@ -82,3 +82,28 @@ def test_a_load_that_fails_midway_leaves_the_registry_and_its_tallies_as_they_we
     assert db_state() == state
     assert tallies.installed_triggers() == tallies.expected_triggers()
     assert tallies.tally_check() == {t.table: [] for t in tallies.TALLIES}
+
+
+def test_a_direct_load_counts_its_officials_and_social_accounts_in_the_tallies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The officials' tally trigger stands aside for the load and the load is counted once;
+    the social accounts' one COPY fires their statement trigger once: the tallies, the account
+    tally included, equal a recount, and every trigger is back."""
+    from netral.dashboards import tallies
+    from netral.dashboards.models import AccountTally
+    from netral.registry.services import officials_import as service
+    from netral.registry.services.officials_import import officials_import
+
+    monkeypatch.setattr(service, "READER_PROCESS_FROM", 0)
+    monkeypatch.setattr(service, "DIRECT_LOAD_FROM", 0)
+    monkeypatch.setattr(service, "BATCH", 7)
+    # when
+    result = officials_import(
+        file=csv_bytes(*_DIRECT_CASES["valid"]), source_name="x", direct_load=True
+    )
+    # then
+    assert result.created == 41 and result.social_added == 40
+    assert sum(AccountTally.objects.values_list("n", flat=True)) == 40
+    assert tallies.installed_triggers() == tallies.expected_triggers()
+    assert tallies.tally_check() == {t.table: [] for t in tallies.TALLIES}
