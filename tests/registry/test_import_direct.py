@@ -103,7 +103,8 @@ def test_a_direct_load_counts_its_officials_and_social_accounts_in_the_tallies(
         file=csv_bytes(*_DIRECT_CASES["valid"]), source_name="x", direct_load=True
     )
     # then
-    assert result.created == 41 and result.social_added == 40
+    assert result.created == 41
+    assert result.social_added == 40
     assert sum(AccountTally.objects.values_list("n", flat=True)) == 40
     assert tallies.installed_triggers() == tallies.expected_triggers()
     assert tallies.tally_check() == {t.table: [] for t in tallies.TALLIES}
