@@ -24,6 +24,7 @@ from typing import Any
 
 from bench.harness import alternate, loadavg, ratios, report, sign_in
 from bench.harness import pg_url as bench_pg_url
+from bench.national_seed import STATUSES
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_REGIONS = ROOT / "tests" / "fixtures" / "regions" / "wilayah-sample.csv"
@@ -94,16 +95,7 @@ def _seed_cases(n: int, officials: int | None = None) -> None:
     )
     first_official = Official.objects.order_by("pk").values_list("pk", flat=True).first() or 0
     base = dt.datetime(2024, 1, 1, 9, tzinfo=timezone.get_current_timezone())
-    statuses = [
-        "DITERIMA",
-        "DIREGISTRASI",
-        "KLARIFIKASI",
-        "DIPUTUS",
-        "DITERUSKAN",
-        "SELESAI",
-        "TIDAK_DIREGISTRASI",
-        "DIHENTIKAN",
-    ]
+    statuses = STATUSES
     batch = 20_000
     for offset in range(0, n, batch):
         cases = []

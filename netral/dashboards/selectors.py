@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from netral.accounts import access
+from netral.core.zones import viewer_unit_code
 from netral.elections.models import ElectionEvent
 from netral.registry.models import (
     Official,
@@ -260,8 +261,6 @@ def _cache_key(user: AnyUser, filters: DashboardFilters, scope: Scope) -> str:
 def _zone_code(user: AnyUser, scope: Scope) -> str | None:
     """The region whose zone a dashboard's times are in: the chosen scope, else the viewer's
     own unit (their first jurisdiction root); national viewers: Bawaslu RI, WIB."""
-    from netral.core.zones import viewer_unit_code
-
     return scope.code or viewer_unit_code(user)
 
 
