@@ -151,13 +151,23 @@ class Coverage:
     by_triage: Counter[str] = field(default_factory=Counter)
 
 
-def _unit_of(code: str | None, units: list[str]) -> str | None:
-    if not code:
+class _Units:
+    """Which of `units` (region codes, none under another) holds a code: a lookup per length
+    of unit code, not a scan of the units (a national officer's regency view bumps the
+    country's 7,800 kecamatan rows of the account tally through it)."""
+
+    def __init__(self, units: list[str]) -> None:
+        self.units = set(units)
+        self.lengths = sorted({len(u) for u in units}, reverse=True)
+
+    def of(self, code: str | None) -> str | None:
+        if not code:
+            return None
+        for length in self.lengths:
+            prefix = code[:length]
+            if prefix in self.units and (len(code) == length or code[length] == "."):
+                return prefix
         return None
-    for unit in units:
-        if code == unit or code.startswith(unit + "."):
-            return unit
-    return None
 
 
 def patrol_coverage(
@@ -182,12 +192,12 @@ def patrol_coverage(
         else Region.objects.filter(parent__isnull=True)
     ).order_by("code")
     rows = {r.code: CoverageRow(r.code, r.short_name) for r in children}
-    units = sorted(rows, key=len, reverse=True)
+    units = _Units(list(rows))
     total = CoverageRow(root.code if root else "", root.short_name if root else "Indonesia")
 
     def bump(code: str | None, attr: str, n: int = 1) -> None:
         setattr(total, attr, getattr(total, attr) + n)
-        unit = _unit_of(code, units)
+        unit = units.of(code)
         if unit is not None:
             row = rows[unit]
             setattr(row, attr, getattr(row, attr) + n)
