@@ -14,7 +14,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import connection, models
@@ -64,13 +64,23 @@ from netral.cases.models import (
 )
 from netral.core.zones import WIB, WIT, ZONES, day_start, zone_case
 from netral.dashboards.models import (
+    AccountTally,
+    AccountTallyNational,
+    AgencyTallyNational,
     CaseTally,
+    CaseTallyNational,
     CodeTally,
+    CodeTallyNational,
     DecisionTally,
+    DecisionTallyNational,
     DueTally,
+    DueTallyNational,
+    OfficialTally,
+    OfficialTallyNational,
     PersonTally,
+    PersonTallyNational,
 )
-from netral.dashboards.tallies import tallies_current
+from netral.dashboards.tallies import ROLLUP_UNIT_LEN, tallies_current
 from netral.registry.models import Agency, PositionCategory, SubjectType
 
 from .tables import Cell, Chart, Figure, Table, rate
@@ -150,10 +160,45 @@ def tallies_apply(*, scope: Scope, filters: DashboardFilters) -> bool:
     return whole_from and whole_to and tallies_current()
 
 
+# What a national view reads instead of each tally: its national rollup's view (the rollup
+# plus the tally's unfolded deltas, cut to the province; netral/dashboards/tallies.py ROLLUPS).
+# The reported persons' agencies have a rollup of their own (AgencyTallyNational), which the
+# agency ranking asks for by name.
+NATIONAL_VIEWS: dict[type[models.Model], type[models.Model]] = {
+    OfficialTally: OfficialTallyNational,
+    CaseTally: CaseTallyNational,
+    PersonTally: PersonTallyNational,
+    CodeTally: CodeTallyNational,
+    DecisionTally: DecisionTallyNational,
+    DueTally: DueTallyNational,
+    AccountTally: AccountTallyNational,
+}
+
+
+def reads_rollups(*, user: AnyUser, scope: Scope) -> bool:
+    """Whether this view can read the national rollups: the whole country (its units the
+    provinces, the rollups' grain) for a viewer who sees all of it (a narrower jurisdiction
+    is cut at the kecamatan, finer than the rollups)."""
+    return (
+        scope.code is None
+        and scope.unit_len == ROLLUP_UNIT_LEN
+        and access.jurisdiction_codes(user) is access.NATIONAL
+    )
+
+
 def tallies_in_scope(
-    model: type[TallyT], *, user: AnyUser, scope: Scope, filters: DashboardFilters | None
+    model: type[TallyT],
+    *,
+    user: AnyUser,
+    scope: Scope,
+    filters: DashboardFilters | None,
+    rollup: bool = True,
 ) -> QuerySet[TallyT]:
-    """Tally rows of the user's jurisdiction and of the scope, event and months."""
+    """Tally rows of the user's jurisdiction and of the scope, event and months: for a
+    national view of a national viewer, the rows of the tally's national rollup (the same
+    sums per province: `reads_rollups`), unless `rollup` is False."""
+    if rollup and reads_rollups(user=user, scope=scope):
+        model = cast("type[TallyT]", NATIONAL_VIEWS.get(model, model))
     qs = access.tallies_visible_to(user, model)
     if scope.code is not None:
         # equality and LIKE rather than a range: `unit` is plain text, whose order on
@@ -270,6 +315,22 @@ def _facts_from_tallies(
     def summed(model: type[models.Model], *fields: str, **aggregates: Any) -> list[tuple[Any, ...]]:
         """Sums per (*fields) over the units of the scope (unit membership as for rows)."""
         rows = tallies_in_scope(model, user=user, scope=scope, filters=filters)
+        if scope.unit_len:
+            # One length of unit: the sums need no unit, so the database adds them up (the
+            # decisions' local days repeat across units: 40,000 rows per province, 1,082 in
+            # all at national breadth). Which rows count is what unit_groups decides: in a
+            # region's scope every row (those above the units count under the region), in
+            # several roots' only those under one of the roots.
+            if scope.code is None:
+                rows = rows.annotate(
+                    _unit=Substr("unit", 1, scope.unit_len, output_field=CharField())
+                ).filter(_unit__in=[u.code for u in scope.units])
+            width = len(fields)
+            return [
+                (*r[:width], *(v or 0 for v in r[width:]))  # a sum over no row is NULL
+                for r in rows.values_list(*fields).annotate(**aggregates).order_by()
+                if any(r[width:])
+            ]
         groups = group_by_unit(rows, *fields, region_field="unit", **aggregates)
         merged: dict[tuple[Any, ...], list[int]] = {}
         for (_unit, *keys), values in groups.items():
@@ -296,12 +357,22 @@ def _facts_from_tallies(
             PersonTally, "finding", "subject_type", "position_category", total=Sum("n")
         ):
             persons.rows.append((finding, subject_type, category, None, "", n))
-        in_units = tallies_in_scope(PersonTally, user=user, scope=scope, filters=filters)
-        if scope.code is None:  # national: rows outside every unit are dropped (unit_groups)
-            in_units = in_units.annotate(
-                _unit=Substr("unit", 1, scope.unit_len, output_field=CharField())
-            ).filter(_unit__in=[u.code for u in scope.units])
-        persons.agencies = agency_candidates(in_units)
+        every_month = not (filters.date_from or filters.date_to)
+        if every_month and reads_rollups(user=user, scope=scope):
+            # the whole country, every month: the agencies' own rollup (tallies.ROLLUPS)
+            national = access.tallies_visible_to(user, AgencyTallyNational)
+            if filters.event is not None:
+                national = national.filter(event_id=filters.event.pk)
+            persons.agencies = agency_candidates(national, proven=Q(proven=True))
+        else:
+            in_units = tallies_in_scope(
+                PersonTally, user=user, scope=scope, filters=filters, rollup=False
+            )
+            if scope.code is None:  # national: rows outside every unit are dropped
+                in_units = in_units.annotate(
+                    _unit=Substr("unit", 1, scope.unit_len, output_field=CharField())
+                ).filter(_unit__in=[u.code for u in scope.units])
+            persons.agencies = agency_candidates(in_units)
     else:  # a regency, or units at several levels: each row under each unit, as the rows
         for finding, subject_type, category, agency_id, typed, n in summed(
             PersonTally,
@@ -591,7 +662,9 @@ def _findings_table(person_rows: list[PersonRow]) -> Table:
 AGENCY_TOP = 15
 
 
-def agency_candidates(rows: QuerySet[PersonTally], top: int = AGENCY_TOP) -> list[AgencyRow]:
+def agency_candidates(
+    rows: QuerySet[Any], top: int = AGENCY_TOP, proven: Q | None = None
+) -> list[AgencyRow]:
     """The reported persons of the agencies that can make `_agency_table`'s top list, summed
     in the database from person-tally rows: the same table as from every agency's rows.
 
@@ -602,12 +675,13 @@ def agency_candidates(rows: QuerySet[PersonTally], top: int = AGENCY_TOP) -> lis
     count (a typed name below it has `top` others above it whatever merges: a merge only
     adds); and the typed names a merge can lift (the registry agencies' names and the two
     spellings of "unknown"). Ties at the registry cut are taken by id (the rows' order is the
-    database's there too)."""
-    proven = Sum("n", filter=Q(finding=PersonFinding.TERBUKTI))
+    database's there too). `proven`: which rows count as proven (default: the TERBUKTI
+    finding; the agencies' national rollup keeps a `proven` flag instead of the finding)."""
+    n_proven = Sum("n", filter=proven or Q(finding=PersonFinding.TERBUKTI))
     registry = list(
         rows.exclude(agency_id=0)
         .values_list("agency_id")
-        .annotate(total=Sum("n"), proven=proven)
+        .annotate(total=Sum("n"), proven=n_proven)
         .filter(~Q(total=0))
         .order_by("-total", "agency_id")[: top * 2]
     )
@@ -617,7 +691,7 @@ def agency_candidates(rows: QuerySet[PersonTally], top: int = AGENCY_TOP) -> lis
     typed_groups = (
         rows.filter(agency_id=0)
         .values_list("agency_name")
-        .annotate(total=Sum("n"), proven=proven)
+        .annotate(total=Sum("n"), proven=n_proven)
         .filter(~Q(total=0))
     )
     cut = list(typed_groups.order_by("-total").values_list("total", flat=True)[top - 1 : top])

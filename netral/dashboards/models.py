@@ -197,3 +197,202 @@ class TallyState(models.Model):
 
     def __str__(self) -> str:
         return f"tallies ({self.time_zone}, rebuilt {self.rebuilt_at})"
+
+
+# The national rollups (netral/dashboards/tallies.py ROLLUPS; docs/decisions/0015): for each,
+# the keys it keeps (an abstract class), the rollup table the fold keeps (`...Rollup`: a
+# tally's folded rows cut to the province, or for the agencies to the whole country) and the
+# view a national dashboard reads (`...National`: the rollup plus the tally's unfolded
+# deltas, cut the same way; created by migration 0010, not by Django, hence unmanaged).
+
+
+class _RollupKeys(models.Model):
+    unit = models.CharField(max_length=13)  # the province: the region code's first 2 chars
+
+    class Meta:
+        abstract = True
+
+
+class _CaseRollupKeys(_RollupKeys):
+    event_id = models.IntegerField()
+    month = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class _National(models.Model):
+    """A view's rows: read only."""
+
+    n = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__}({self.n:+d})"
+
+
+def _rollup_indexes(name: str, *key: str) -> tuple[models.Index, ...]:
+    """The fold's two partial indexes (as on every tally): its deltas, its folded keys."""
+    return (
+        models.Index(fields=["id"], condition=Q(folded=False), name=f"{name}_delta"),
+        models.Index(fields=list(key), condition=Q(folded=True), name=f"{name}_key"),
+    )
+
+
+class _OfficialKeys(_RollupKeys):
+    subject_type = models.CharField(max_length=32)
+    position_category = models.CharField(max_length=32)
+
+    class Meta:
+        abstract = True
+
+
+class OfficialTallyRollup(_Tally, _OfficialKeys):
+    class Meta:
+        indexes = _rollup_indexes(
+            "officialtallyrollup", "unit", "subject_type", "position_category"
+        )
+
+
+class OfficialTallyNational(_National, _OfficialKeys):
+    class Meta:
+        managed = False
+        db_table = "dashboards_officialtallynational"
+
+
+class _CaseKeys(_CaseRollupKeys):
+    origin = models.CharField(max_length=16)
+    status = models.CharField(max_length=32)
+    registered = models.BooleanField()
+
+    class Meta:
+        abstract = True
+
+
+class CaseTallyRollup(_Tally, _CaseKeys):
+    class Meta:
+        indexes = _rollup_indexes("casetallyrollup", "unit", "event_id", "month")
+
+
+class CaseTallyNational(_National, _CaseKeys):
+    class Meta:
+        managed = False
+        db_table = "dashboards_casetallynational"
+
+
+class _PersonKeys(_CaseRollupKeys):
+    finding = models.CharField(max_length=32)
+    subject_type = models.CharField(max_length=32)
+    position_category = models.CharField(max_length=32)
+
+    class Meta:
+        abstract = True
+
+
+class PersonTallyRollup(_Tally, _PersonKeys):
+    class Meta:
+        indexes = _rollup_indexes("persontallyrollup", "unit", "event_id", "month")
+
+
+class PersonTallyNational(_National, _PersonKeys):
+    class Meta:
+        managed = False
+        db_table = "dashboards_persontallynational"
+
+
+class _AgencyKeys(models.Model):
+    """The whole country and every month: no unit, no month (tallies.ROLLUPS)."""
+
+    event_id = models.IntegerField()
+    agency_id = models.IntegerField()
+    agency_name = models.CharField(max_length=200)
+    proven = models.BooleanField()  # finding TERBUKTI
+
+    class Meta:
+        abstract = True
+
+
+class AgencyTallyRollup(_Tally, _AgencyKeys):
+    """The reported persons per agency, event and whether proven (of PersonTally)."""
+
+    class Meta:
+        indexes = _rollup_indexes("agencytallyrollup", "event_id", "agency_id")
+
+
+class AgencyTallyNational(_National, _AgencyKeys):
+    class Meta:
+        managed = False
+        db_table = "dashboards_agencytallynational"
+
+
+class _CodeKeys(_CaseRollupKeys):
+    finding = models.CharField(max_length=32)
+    kind = models.CharField(max_length=1)
+    code = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+
+
+class CodeTallyRollup(_Tally, _CodeKeys):
+    class Meta:
+        indexes = _rollup_indexes("codetallyrollup", "unit", "event_id", "month")
+
+
+class CodeTallyNational(_National, _CodeKeys):
+    class Meta:
+        managed = False
+        db_table = "dashboards_codetallynational"
+
+
+class _DecisionKeys(_CaseRollupKeys):
+    regime = models.CharField(max_length=10)
+    received_day = models.DateField(null=True)
+    registered_day = models.DateField(null=True)
+    extended = models.BooleanField()
+    decided_day = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class DecisionTallyRollup(_Tally, _DecisionKeys):
+    class Meta:
+        indexes = _rollup_indexes("decisiontallyrollup", "unit", "event_id", "month")
+
+
+class DecisionTallyNational(_National, _DecisionKeys):
+    class Meta:
+        managed = False
+        db_table = "dashboards_decisiontallynational"
+
+
+class _DueKeys(_CaseRollupKeys):
+    due_day = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class DueTallyRollup(_Tally, _DueKeys):
+    class Meta:
+        indexes = _rollup_indexes("duetallyrollup", "unit", "event_id", "month")
+
+
+class DueTallyNational(_National, _DueKeys):
+    class Meta:
+        managed = False
+        db_table = "dashboards_duetallynational"
+
+
+class AccountTallyRollup(_Tally, _RollupKeys):
+    class Meta:
+        indexes = _rollup_indexes("accounttallyrollup", "unit")
+
+
+class AccountTallyNational(_National, _RollupKeys):
+    class Meta:
+        managed = False
+        db_table = "dashboards_accounttallynational"

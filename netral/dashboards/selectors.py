@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
@@ -40,6 +40,7 @@ from .case_metrics import (
     case_section,
     local_date,
     local_days_in,
+    reads_rollups,
     tallies_apply,
     tallies_in_scope,
 )
@@ -407,17 +408,23 @@ def _patrol_table(
     registry's accounts per region took 3.7 s at 5,000,000 officials (issue 15)."""
     from netral.patrol.selectors import coverage_table
 
-    from .models import AccountTally
+    from .models import AccountTally, AccountTallyNational
 
     root = region_get(code=scope.code) if scope.code else None
     registered = None
     if tallied:  # units of a kabupaten/kota or larger: a kecamatan code finds its unit
-        registered = list(
-            access.tallies_visible_to(user, AccountTally)
-            .values_list("unit")
-            .annotate(n=Sum("n"))
-            .order_by()
-        )
+        national = reads_rollups(user=user, scope=scope)
+        rows = access.tallies_visible_to(user, AccountTallyNational if national else AccountTally)
+        if scope.code is not None:
+            # the scope's kecamatan one by one, every other account in one sum (no unit:
+            # the total row only), not the country's 7,800 kecamatan rows
+            inside = Q(unit=scope.code) | Q(unit__startswith=scope.code + ".")
+            rows = rows.annotate(
+                unit_in=Case(When(inside, then=F("unit")), default=Value(None))
+            ).values("unit_in")
+            registered = list(rows.values_list("unit_in").annotate(n=Sum("n")).order_by())
+        else:
+            registered = list(rows.values_list("unit").annotate(n=Sum("n")).order_by())
     table: Table = coverage_table(
         root=root,
         accounts=access.social_accounts_visible_to(user),

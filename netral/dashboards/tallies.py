@@ -44,7 +44,7 @@ from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from netral.cases.models.choices import CLOSED_STATUSES, Status
+from netral.cases.models.choices import CLOSED_STATUSES, PersonFinding, Status
 from netral.core.progress import tqdm_progress
 from netral.core.zones import zone_sql
 
@@ -344,6 +344,110 @@ TALLIES = (
 )
 
 
+# The national rollups (docs/decisions/0015-national-tally-rollups.md). At national breadth a
+# case-grain tally keeps about one row per case (1,000,000 cases over 83,000 desa do not
+# compress at the kecamatan), and a national view grouped all of them: 1.5 s a build. A
+# rollup holds the tally's *folded* rows cut to the province and stripped of the columns a
+# national view does not group by; the fold keeps it (`_fold_sql`, `_fold_whole`,
+# `tally_rebuild`), in the transaction that folds the tally, so a public report's own
+# transaction writes nothing more. What a national view reads is the rollup's view: the
+# rollup's rows plus the tally's unfolded deltas cut the same way, in one statement, so one
+# snapshot sees every delta exactly once, whether a fold committed before it or not.
+ROLLUP_UNIT_LEN = 2
+
+
+@dataclass(frozen=True)
+class _Rollup:
+    source: _Tally
+    table: str  # the folded rows of `source`, cut: kept by the fold
+    view: str  # the rollup plus the source's unfolded deltas, cut: what a national view reads
+    columns: tuple[str, ...]  # its key columns: the source's kept, then any computed
+    computed: tuple[tuple[str, str], ...] = ()  # (column, SQL over the source's columns)
+
+    def expr(self, column: str) -> str:
+        """The column of the rollup as an expression over the source tally's row."""
+        computed = dict(self.computed)
+        if column in computed:
+            return computed[column]
+        return f"substr({column}, 1, {ROLLUP_UNIT_LEN})" if column == "unit" else column
+
+    @property
+    def as_tally(self) -> _Tally:
+        """The rollup table as a tally of its own, for `_fold_sql` (it has no triggers)."""
+        nullable = tuple(c for c in self.source.nullable if c in self.columns)
+        return _Tally(self.table, self.columns, (), lambda d, s: [], nullable=nullable)
+
+    def view_sql(self) -> str:
+        cols = ", ".join(self.columns)
+        cut = ", ".join(c if self.expr(c) == c else f"{self.expr(c)} AS {c}" for c in self.columns)
+        return (
+            f"CREATE VIEW {self.view} AS SELECT id, {cols}, n FROM {self.table} "
+            f"UNION ALL SELECT id, {cut}, n FROM {self.source.table} WHERE NOT folded"
+        )
+
+
+def _rollup(
+    source: str, name: str, *, drop: tuple[str, ...] = (), add: tuple[tuple[str, str], ...] = ()
+) -> _Rollup:
+    tally = next(t for t in TALLIES if t.table == source)
+    columns = (*(c for c in tally.columns if c not in drop), *(c for c, _e in add))
+    return _Rollup(tally, f"dashboards_{name}rollup", f"dashboards_{name}national", columns, add)
+
+
+ROLLUPS = (
+    _rollup("dashboards_officialtally", "officialtally"),
+    _rollup("dashboards_casetally", "casetally"),
+    # the findings per subject type and category, without the agency (ranked apart)
+    _rollup("dashboards_persontally", "persontally", drop=("agency_id", "agency_name")),
+    # The agencies' ranking: the reported persons per agency, event and whether proven, over
+    # the whole country and every month (cut by province and month, 1,000,000 persons spread
+    # over every desa keep 950,000 rows; like this, 150,000). It serves the national view of
+    # every month (the rows of a case lie in a province: its place of incident is a region,
+    # never null); a national view of some months ranks from the person tally.
+    _rollup(
+        "dashboards_persontally",
+        "agencytally",
+        drop=("unit", "month", "finding", "subject_type", "position_category"),
+        add=(("proven", f"finding = '{PersonFinding.TERBUKTI.value}'"),),
+    ),
+    _rollup("dashboards_codetally", "codetally"),
+    _rollup("dashboards_decisiontally", "decisiontally"),
+    _rollup("dashboards_duetally", "duetally"),
+    _rollup("dashboards_accounttally", "accounttally"),
+)
+
+
+def _rollups_of(tally: _Tally) -> list[_Rollup]:
+    return [r for r in ROLLUPS if r.source.table == tally.table]
+
+
+def _rollup_delta_sql(rollup: _Rollup) -> str:
+    """The deltas a fold is about to fold (the ids in netral_fold_ids), cut, added to the
+    rollup as its own unfolded rows (folded right after: `tally_compact`)."""
+    cols = ", ".join(rollup.columns)
+    cut = ", ".join(rollup.expr(c) for c in rollup.columns)
+    group = ", ".join(str(i) for i in range(1, len(rollup.columns) + 1))
+    return (
+        f"INSERT INTO {rollup.table} ({cols}, n) SELECT {cut}, SUM(n) "
+        f"FROM {rollup.source.table} WHERE id IN (SELECT id FROM netral_fold_ids) "
+        f"GROUP BY {group} HAVING SUM(n) <> 0"
+    )
+
+
+def _rollup_refill(cursor: Any, rollup: _Rollup) -> None:
+    """The rollup counted again from the source tally's folded rows (after a rewrite or a
+    recount of the source, in the same transaction)."""
+    cols = ", ".join(rollup.columns)
+    cut = ", ".join(rollup.expr(c) for c in rollup.columns)
+    group = ", ".join(str(i) for i in range(1, len(rollup.columns) + 1))
+    empty = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
+    cursor.execute(f"{empty} {rollup.table}")
+    cursor.execute(
+        f"INSERT INTO {rollup.table} ({cols}, n, folded) SELECT {cut}, SUM(n), TRUE "
+        f"FROM {rollup.source.table} WHERE folded GROUP BY {group} HAVING SUM(n) <> 0"
+    )
+
+
 def _keys(tally: _Tally) -> str:
     return ", ".join(f"k{i}" for i in range(len(tally.columns)))
 
@@ -585,7 +689,7 @@ def tally_ensure(**kwargs: Any) -> None:
 def _tables_exist() -> bool:
     from netral.dashboards.models import TallyState
 
-    needed = {t.table for t in TALLIES} | {TallyState._meta.db_table}
+    needed = {t.table for t in TALLIES} | {r.table for r in ROLLUPS} | {TallyState._meta.db_table}
     return needed <= set(connection.introspection.table_names())
 
 
@@ -628,6 +732,8 @@ def tally_rebuild(*, show_progress: bool = False) -> None:
                     f"INSERT INTO {tally.table} ({', '.join(tally.columns)}, n, folded) "
                     f"SELECT *, TRUE FROM ({_recount_sql(tally, d)}) r"
                 )
+                for rollup in _rollups_of(tally):
+                    _rollup_refill(cursor, rollup)
                 report(done, len(TALLIES))
             close()
         now = timezone.now()
@@ -673,6 +779,9 @@ def tally_compact() -> int:
             if deltas < WHOLE_FOLD_DELTAS or not _fold_whole(cursor, tally):
                 for sql in _fold_sql(tally, connection.vendor):
                     cursor.execute(sql)
+                for rollup in _rollups_of(tally):  # its rows added by the fold above
+                    for sql in _fold_sql(rollup.as_tally, connection.vendor):
+                        cursor.execute(sql)
         _state_save(compacted_at=timezone.now())
     return tally_rows()
 
@@ -711,6 +820,8 @@ def _fold_whole(cursor: Any, tally: _Tally) -> bool:
         f"SELECT {cols}, n, TRUE FROM netral_tally_fold"
     )
     cursor.execute("DROP TABLE netral_tally_fold")
+    for rollup in _rollups_of(tally):
+        _rollup_refill(cursor, rollup)
     return True
 
 
@@ -733,6 +844,8 @@ def _fold_sql(tally: _Tally, vendor: str) -> list[str]:
         f"{temp} netral_fold_ids (id bigint PRIMARY KEY)",
         # the deltas committed now: exactly these are summed and deleted below
         f"INSERT INTO netral_fold_ids SELECT id FROM {t} WHERE NOT folded",
+        # the national rollups take exactly these deltas, cut (ROLLUPS)
+        *(_rollup_delta_sql(r) for r in _rollups_of(tally)),
         f"{temp} netral_fold_keys AS SELECT DISTINCT {cols} FROM {t} "
         f"WHERE id IN (SELECT id FROM netral_fold_ids)",
         *(["ANALYZE netral_fold_keys"] if pg else []),
@@ -779,12 +892,38 @@ def tally_check() -> dict[str, list[tuple[Any, ...]]]:
             have = {tuple(_norm(v) for v in r[:-1]): r[-1] for r in cursor.fetchall()}
             cursor.execute(_recount_sql(tally, d))
             want = {tuple(_norm(v) for v in r[:-1]): r[-1] for r in cursor.fetchall()}
-            out[tally.table] = [
-                (*key, have.get(key, 0), want.get(key, 0))
-                for key in sorted(set(have) | set(want), key=repr)
-                if have.get(key, 0) != want.get(key, 0)
-            ]
+            out[tally.table] = _differences(have, want)
+        for rollup in ROLLUPS:
+            # each rollup against its source's folded rows, cut (what the fold keeps)
+            keys = ", ".join(f"k{i}" for i in range(len(rollup.columns)))
+            named = ", ".join(f"{c} AS k{i}" for i, c in enumerate(rollup.columns))
+            cut = ", ".join(f"{rollup.expr(c)} AS k{i}" for i, c in enumerate(rollup.columns))
+            sums = "SELECT {keys}, SUM(n) FROM (SELECT {cols}, n FROM {table}{where}) t "
+            sums += "GROUP BY {keys} HAVING SUM(n) <> 0"
+            cursor.execute(sums.format(keys=keys, cols=named, table=rollup.table, where=""))
+            have = {tuple(_norm(v) for v in r[:-1]): r[-1] for r in cursor.fetchall()}
+            cursor.execute(
+                sums.format(keys=keys, cols=cut, table=rollup.source.table, where=" WHERE folded")
+            )
+            want = {tuple(_norm(v) for v in r[:-1]): r[-1] for r in cursor.fetchall()}
+            out[rollup.table] = _differences(have, want)
     return out
+
+
+def in_step() -> dict[str, list[tuple[Any, ...]]]:
+    """What `tally_check` returns when all is well."""
+    tables = [t.table for t in TALLIES] + [r.table for r in ROLLUPS]
+    return {table: list[tuple[Any, ...]]() for table in tables}
+
+
+def _differences(
+    have: dict[tuple[Any, ...], int], want: dict[tuple[Any, ...], int]
+) -> list[tuple[Any, ...]]:
+    return [
+        (*key, have.get(key, 0), want.get(key, 0))
+        for key in sorted(set(have) | set(want), key=repr)
+        if have.get(key, 0) != want.get(key, 0)
+    ]
 
 
 def _norm(value: Any) -> Any:

@@ -358,9 +358,12 @@ def test_overdue_at_local_midnight_counts_the_same(alice: User, world: World) ->
 
 @pytest.mark.django_db
 def test_migrating_the_tallies_back_leaves_the_cases_writable(world: World) -> None:
-    # given: what `migrate dashboards 0003` leaves behind (the DueTally table dropped by
-    # the migration going back), then post_migrate
+    # given: what `migrate dashboards 0003` leaves behind (the national views and rollups
+    # dropped by 0010 going back, then the DueTally table by 0004), then post_migrate
     with connection.cursor() as cursor:
+        for rollup in tallies.ROLLUPS:
+            cursor.execute(f"DROP VIEW {rollup.view}")
+            cursor.execute(f"DROP TABLE {rollup.table}")
         cursor.execute("DROP TABLE dashboards_duetally")
     # when: post_migrate runs after every migrate, forwards or back
     tallies.tally_ensure(using="default")
