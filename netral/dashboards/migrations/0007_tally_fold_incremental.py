@@ -2,89 +2,115 @@
 
 from django.db import migrations, models
 
+from netral.core.migration_ops import AddIndexConcurrentlyOnPostgres, AtomicOnce
+
 # The rows already there count as folded (db_default True while the column is added, then
 # False for the triggers' deltas): a key with several of them still sums right, and the next
 # fold that touches the key merges them. Marked unfolded, the first fold would rewrite every
 # tally whole, as the old fold did.
+#
+# Not atomic, so that the twelve partial indexes are built CONCURRENTLY on PostgreSQL: a plain
+# CREATE INDEX on a million-row tally stops every writer, and each public report writes to
+# the tallies through triggers (netral/core/migration_ops.py). The column changes stay in one
+# transaction (AtomicOnce): each AddField with db_default True and its AlterField to False
+# must commit together, or a trigger's delta written in between would take the default True
+# (counted as folded, merged late); and an index build that fails must not leave half the
+# tallies without their column. The trade-off: that transaction holds the six tallies' ACCESS
+# EXCLUSIVE locks until it commits, which is brief (ADD COLUMN with a constant default and SET
+# DEFAULT rewrite nothing on PostgreSQL 11+; SQLite rebuilds the tables, as it always did).
+# If an index build fails, `migrate` runs this migration again: the column changes see
+# persontally.folded there and are skipped, the indexes already built are kept, a failed
+# build's INVALID leftover is dropped and built again.
+#
+# Databases that applied this migration before it was changed (built without CONCURRENTLY,
+# in one transaction) are unaffected: Django does not run an applied migration again, and the
+# resulting schema and migration state are the same.
 
 
 class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY cannot run inside a transaction
+
     dependencies = [
         ("dashboards", "0006_tallies_in_unit_zones"),
     ]
 
     operations = [
-        migrations.RemoveField(
-            model_name="tallystate",
-            name="folded_through",
+        AtomicOnce(
+            done=("persontally", "folded"),
+            operations=[
+                migrations.RemoveField(
+                    model_name="tallystate",
+                    name="folded_through",
+                ),
+                migrations.AddField(
+                    model_name="casetally",
+                    name="folded",
+                    field=models.BooleanField(db_default=True),
+                ),
+                migrations.AlterField(
+                    model_name="casetally",
+                    name="folded",
+                    field=models.BooleanField(db_default=False),
+                ),
+                migrations.AddField(
+                    model_name="codetally",
+                    name="folded",
+                    field=models.BooleanField(db_default=True),
+                ),
+                migrations.AlterField(
+                    model_name="codetally",
+                    name="folded",
+                    field=models.BooleanField(db_default=False),
+                ),
+                migrations.AddField(
+                    model_name="decisiontally",
+                    name="folded",
+                    field=models.BooleanField(db_default=True),
+                ),
+                migrations.AlterField(
+                    model_name="decisiontally",
+                    name="folded",
+                    field=models.BooleanField(db_default=False),
+                ),
+                migrations.AddField(
+                    model_name="duetally",
+                    name="folded",
+                    field=models.BooleanField(db_default=True),
+                ),
+                migrations.AlterField(
+                    model_name="duetally",
+                    name="folded",
+                    field=models.BooleanField(db_default=False),
+                ),
+                migrations.AddField(
+                    model_name="officialtally",
+                    name="folded",
+                    field=models.BooleanField(db_default=True),
+                ),
+                migrations.AlterField(
+                    model_name="officialtally",
+                    name="folded",
+                    field=models.BooleanField(db_default=False),
+                ),
+                migrations.AddField(
+                    model_name="persontally",
+                    name="folded",
+                    field=models.BooleanField(db_default=True),
+                ),
+                migrations.AlterField(
+                    model_name="persontally",
+                    name="folded",
+                    field=models.BooleanField(db_default=False),
+                ),
+            ],
         ),
-        migrations.AddField(
-            model_name="casetally",
-            name="folded",
-            field=models.BooleanField(db_default=True),
-        ),
-        migrations.AlterField(
-            model_name="casetally",
-            name="folded",
-            field=models.BooleanField(db_default=False),
-        ),
-        migrations.AddField(
-            model_name="codetally",
-            name="folded",
-            field=models.BooleanField(db_default=True),
-        ),
-        migrations.AlterField(
-            model_name="codetally",
-            name="folded",
-            field=models.BooleanField(db_default=False),
-        ),
-        migrations.AddField(
-            model_name="decisiontally",
-            name="folded",
-            field=models.BooleanField(db_default=True),
-        ),
-        migrations.AlterField(
-            model_name="decisiontally",
-            name="folded",
-            field=models.BooleanField(db_default=False),
-        ),
-        migrations.AddField(
-            model_name="duetally",
-            name="folded",
-            field=models.BooleanField(db_default=True),
-        ),
-        migrations.AlterField(
-            model_name="duetally",
-            name="folded",
-            field=models.BooleanField(db_default=False),
-        ),
-        migrations.AddField(
-            model_name="officialtally",
-            name="folded",
-            field=models.BooleanField(db_default=True),
-        ),
-        migrations.AlterField(
-            model_name="officialtally",
-            name="folded",
-            field=models.BooleanField(db_default=False),
-        ),
-        migrations.AddField(
-            model_name="persontally",
-            name="folded",
-            field=models.BooleanField(db_default=True),
-        ),
-        migrations.AlterField(
-            model_name="persontally",
-            name="folded",
-            field=models.BooleanField(db_default=False),
-        ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="casetally",
             index=models.Index(
                 condition=models.Q(("folded", False)), fields=["id"], name="casetally_delta"
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="casetally",
             index=models.Index(
                 condition=models.Q(("folded", True)),
@@ -92,13 +118,13 @@ class Migration(migrations.Migration):
                 name="casetally_key",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="codetally",
             index=models.Index(
                 condition=models.Q(("folded", False)), fields=["id"], name="codetally_delta"
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="codetally",
             index=models.Index(
                 condition=models.Q(("folded", True)),
@@ -106,13 +132,13 @@ class Migration(migrations.Migration):
                 name="codetally_key",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="decisiontally",
             index=models.Index(
                 condition=models.Q(("folded", False)), fields=["id"], name="decisiontally_delta"
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="decisiontally",
             index=models.Index(
                 condition=models.Q(("folded", True)),
@@ -120,13 +146,13 @@ class Migration(migrations.Migration):
                 name="decisiontally_key",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="duetally",
             index=models.Index(
                 condition=models.Q(("folded", False)), fields=["id"], name="duetally_delta"
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="duetally",
             index=models.Index(
                 condition=models.Q(("folded", True)),
@@ -134,13 +160,13 @@ class Migration(migrations.Migration):
                 name="duetally_key",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="officialtally",
             index=models.Index(
                 condition=models.Q(("folded", False)), fields=["id"], name="officialtally_delta"
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="officialtally",
             index=models.Index(
                 condition=models.Q(("folded", True)),
@@ -148,13 +174,13 @@ class Migration(migrations.Migration):
                 name="officialtally_key",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="persontally",
             index=models.Index(
                 condition=models.Q(("folded", False)), fields=["id"], name="persontally_delta"
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="persontally",
             index=models.Index(
                 condition=models.Q(("folded", True)),

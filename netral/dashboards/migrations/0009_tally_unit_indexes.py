@@ -2,38 +2,49 @@
 
 from django.db import migrations, models
 
+from netral.core.migration_ops import AddIndexConcurrentlyOnPostgres
+
+# Not atomic, so that the indexes are built CONCURRENTLY on PostgreSQL: a plain CREATE INDEX
+# on a million-row tally stopped every writer (each public report writes to the tallies
+# through triggers) for about 5 s at national scale (netral/core/migration_ops.py). A failed
+# build is finished by running `migrate` again. Databases that applied this migration before
+# it was changed are unaffected: Django does not run an applied migration again, and the
+# resulting schema and migration state are the same.
+
 
 class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY cannot run inside a transaction
+
     dependencies = [
         ("dashboards", "0008_account_tally"),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="casetally",
             index=models.Index(
                 fields=["unit"], name="casetally_unit", opclasses=["varchar_pattern_ops"]
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="codetally",
             index=models.Index(
                 fields=["unit"], name="codetally_unit", opclasses=["varchar_pattern_ops"]
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="decisiontally",
             index=models.Index(
                 fields=["unit"], name="decisiontally_unit", opclasses=["varchar_pattern_ops"]
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="duetally",
             index=models.Index(
                 fields=["unit"], name="duetally_unit", opclasses=["varchar_pattern_ops"]
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name="persontally",
             index=models.Index(
                 fields=["unit"], name="persontally_unit", opclasses=["varchar_pattern_ops"]
