@@ -56,17 +56,15 @@ def prevention_section(
     officials: QuerySet[Official],
     signatures: QuerySet[Signature],
     officials_by_type: Counter[str] | None = None,
+    signed_by_type: Counter[str] | None = None,
 ) -> tuple[list[Figure], list[Table]]:
     """Prevention beside handling (issue 13 §19). `officials_by_type`: the active officials of
     the scope per subject type when the caller has them already (the dashboard reads them from
-    the official tally); else they are counted from the rows."""
+    the official tally); else they are counted from the rows. `signed_by_type`: those of
+    them with an active signature, when the caller has counted them (the pledge coverage)."""
     events = _events(user, scope, filters)
     spoken = _spoken(events, filters)
     spoken_events = spoken.values("event_id")
-    # officials present at an event where a text was read out together
-    spoken_people = EventParticipant.objects.filter(
-        event_id__in=spoken_events, present=True
-    ).values("official_id")
     in_scope_sigs = signatures.filter(
         scope.q("official__region_id") | (Q(official__isnull=True) & scope.q("event__region_id"))
         if scope.code is not None
@@ -161,21 +159,30 @@ def prevention_section(
             )
         )
     )
-    by_type_signed = Counter(
-        dict(
-            officials.filter(pk__in=signed_ids)
-            .values_list("subject_type")
-            .annotate(n=Count("pk"))
-            .values_list("subject_type", "n")
+    by_type_signed = (
+        signed_by_type
+        if signed_by_type is not None
+        else Counter(
+            dict(
+                officials.filter(pk__in=signed_ids)
+                .values_list("subject_type")
+                .annotate(n=Count("pk"))
+                .values_list("subject_type", "n")
+            )
         )
     )
+    # Officials present at an event where a text was read out together, not signed: driven
+    # by the participants (hundreds), each official once, not by the scope's
+    # officials (thousands, scattered over the registry's table: issue 15).
     by_type_spoken = Counter(
         dict(
-            officials.filter(pk__in=spoken_people)
-            .exclude(pk__in=signed_ids)
-            .values_list("subject_type")
-            .annotate(n=Count("pk"))
-            .values_list("subject_type", "n")
+            EventParticipant.objects.filter(
+                event_id__in=spoken_events, present=True, official__in=officials
+            )
+            .exclude(official_id__in=signed_ids)
+            .values_list("official__subject_type")
+            .annotate(n=Count("official_id", distinct=True))
+            .values_list("official__subject_type", "n")
         )
     )
     coverage_rows: list[list[Cell]] = []

@@ -183,7 +183,10 @@ def _marginal(cube: Counter[tuple[str, ...]], index: int) -> Counter[str]:
 def officials_in_scope(
     *, user: AnyUser, scope: Scope, active_only: bool = True
 ) -> QuerySet[Official]:
-    qs = access.officials_visible_to(user).filter(scope.q("region_id"))
+    if scope.code is not None:
+        qs = access.officials_visible_to(user, within=scope.code)
+    else:
+        qs = access.officials_visible_to(user)
     return qs.filter(is_active=True) if active_only else qs
 
 
@@ -281,12 +284,6 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
     )
     officials = officials_in_scope(user=user, scope=scope)
     signatures = signatures_in_scope(user=user, filters=filters)
-    # Pledge coverage: officials of the scope with at least one active signature the user
-    # may see (DOMAIN.md §9: signing is practice, not a statutory duty; coverage is a
-    # prevention indicator, not a compliance rate).
-    pledged = officials.filter(
-        pk__in=signatures.filter(official__isnull=False).values("official_id")
-    )
     # A kabupaten/kota or larger, for whole months: from the tallies (case_metrics).
     tallied = tallies_apply(scope=scope, filters=filters)
     dashboard.tallied = tallied
@@ -307,7 +304,19 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
         )
     else:
         officials_cube = _cube(officials, scope, *breakdown)
-    pledged_cube = _cube(pledged, scope, *breakdown)
+    # Pledge coverage: officials of the scope with at least one active signature the user
+    # may see (DOMAIN.md §9: signing is practice, not a statutory duty; coverage is a
+    # prevention indicator, not a compliance rate).
+    # Counted from the signatures, each official once: driven by the signatures (a
+    # regency's thousand), not by the officials (9,455 of them scattered over a
+    # 5,000,000-row table, 25 ms of heap reads: issue 15).
+    pledged_cube = _cube(
+        signatures.filter(official__in=officials),
+        scope,
+        *(f"official__{field}" for field in breakdown),
+        region_field="official__region_id",
+        n=Count("official_id", distinct=True),
+    )
     per_unit = _marginal(officials_cube, 0)
     pledged_unit = _marginal(pledged_cube, 0)
     units = [
@@ -393,6 +402,7 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
         officials=officials,
         signatures=signatures,
         officials_by_type=type_officials,  # from the official tally when tallied
+        signed_by_type=type_pledged,
     )
     dashboard.figures += prevention_figures
     dashboard.tables += prevention_tables

@@ -105,3 +105,25 @@ class TestScopedViews:
         body = alice_client.get("/audit/").content.decode()
         assert kutim in body
         assert bogor not in body
+
+
+@pytest.mark.django_db
+def test_officials_within_a_region_are_those_the_viewer_may_see_there(
+    alice: User, dora: User
+) -> None:
+    from tests.factories import OfficialFactory
+
+    # given: officials in Kutai Timur (one at the regency itself, one in a desa) and in Bogor
+    at_regency = OfficialFactory(region_id="64.08")
+    in_desa = OfficialFactory(region_id="64.08.04.2001")
+    in_bogor = OfficialFactory(region_id="32.01.01.1001")
+    province = OfficialFactory(region_id="64")  # above 64.08, outside it
+    # when / then: a region the viewer covers, filtered by its range alone
+    assert set(access.officials_visible_to(alice, within="64.08")) == {at_regency, in_desa}
+    assert set(access.officials_visible_to(dora, within="64.08")) == {at_regency, in_desa}
+    assert set(access.officials_visible_to(alice, within="64.08.04")) == {in_desa}
+    # a region the viewer does not cover: still only what the jurisdiction allows
+    assert set(access.officials_visible_to(alice, within="32.01")) == set()
+    assert set(access.officials_visible_to(alice, within="64")) == {at_regency, in_desa}
+    assert set(access.officials_visible_to(dora, within="32")) == {in_bogor}
+    assert province in set(access.officials_visible_to(dora, within="64"))
