@@ -199,7 +199,7 @@ class TallyState(models.Model):
         return f"tallies ({self.time_zone}, rebuilt {self.rebuilt_at})"
 
 
-# The national rollups (netral/dashboards/tallies.py ROLLUPS; docs/decisions/0015): for each,
+# The national rollups (netral/dashboards/tallies.py ROLLUPS; docs/decisions/0016): for each,
 # the keys it keeps (an abstract class), the rollup table the fold keeps (`...Rollup`: a
 # tally's folded rows cut to the province, or for the agencies to the whole country) and the
 # view a national dashboard reads (`...National`: the rollup plus the tally's unfolded

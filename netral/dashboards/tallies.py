@@ -344,7 +344,7 @@ TALLIES = (
 )
 
 
-# The national rollups (docs/decisions/0015-national-tally-rollups.md). At national breadth a
+# The national rollups (docs/decisions/0016-national-tally-rollups.md). At national breadth a
 # case-grain tally keeps about one row per case (1,000,000 cases over 83,000 desa do not
 # compress at the kecamatan), and a national view grouped all of them: 1.5 s a build. A
 # rollup holds the tally's *folded* rows cut to the province and stripped of the columns a

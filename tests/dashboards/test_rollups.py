@@ -1,4 +1,4 @@
-"""The national rollups (netral/dashboards/tallies.py ROLLUPS, docs/decisions/0015): the fold
+"""The national rollups (netral/dashboards/tallies.py ROLLUPS, docs/decisions/0016): the fold
 keeps each equal to its tally's folded rows cut to the province, a national view of a
 national viewer reads them (with the tally's unfolded deltas) and equals the view from the
 rows whatever has been folded, and nobody else reads them."""
