@@ -50,6 +50,9 @@ class OfficialTally(_Tally):
         indexes = (
             models.Index(fields=["id"], condition=Q(folded=False), name="officialtally_delta"),
             models.Index(
+                fields=["unit"], opclasses=["varchar_pattern_ops"], name="officialtally_unit"
+            ),
+            models.Index(
                 fields=["unit", "subject_type", "position_category"],
                 condition=Q(folded=True),
                 name="officialtally_key",
