@@ -66,6 +66,7 @@ from netral.core.zones import WIB, WIT, ZONES, day_start, zone_case
 from netral.dashboards.models import (
     AccountTally,
     AccountTallyNational,
+    AgencyMonthTallyNational,
     AgencyTallyNational,
     CaseTally,
     CaseTallyNational,
@@ -358,10 +359,17 @@ def _facts_from_tallies(
         ):
             persons.rows.append((finding, subject_type, category, None, "", n))
         every_month = not (filters.date_from or filters.date_to)
-        if every_month and reads_rollups(user=user, scope=scope):
-            # the whole country, every month: the agencies' own rollup (tallies.ROLLUPS)
-            national = access.tallies_visible_to(user, AgencyTallyNational)
-            if filters.event is not None:
+        if reads_rollups(user=user, scope=scope):
+            # the whole country: the agencies' own rollups (tallies.ROLLUPS), over every
+            # month or per month
+            national: QuerySet[Any] = tallies_in_scope(
+                AgencyTallyNational if every_month else AgencyMonthTallyNational,
+                user=user,
+                scope=scope,
+                filters=None if every_month else filters,
+                rollup=False,
+            )
+            if every_month and filters.event is not None:
                 national = national.filter(event_id=filters.event.pk)
             persons.agencies = agency_candidates(national, proven=Q(proven=True))
         else:

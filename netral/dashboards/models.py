@@ -330,6 +330,30 @@ class AgencyTallyNational(_National, _AgencyKeys):
         db_table = "dashboards_agencytallynational"
 
 
+class _AgencyMonthKeys(_AgencyKeys):
+    month = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class AgencyMonthTallyRollup(_Tally, _AgencyMonthKeys):
+    """The reported persons per agency, event, month and whether proven (of PersonTally)."""
+
+    class Meta:
+        indexes = (
+            *_rollup_indexes("agencymonthtallyrollup", "event_id", "month", "agency_id"),
+            # every row, not only the folded ones: what a national view of some months reads
+            models.Index(fields=["month"], name="agencymonthtallyrollup_month"),
+        )
+
+
+class AgencyMonthTallyNational(_National, _AgencyMonthKeys):
+    class Meta:
+        managed = False
+        db_table = "dashboards_agencymonthtallynational"
+
+
 class _CodeKeys(_CaseRollupKeys):
     finding = models.CharField(max_length=32)
     kind = models.CharField(max_length=1)

@@ -61,9 +61,9 @@ def _columns(spec: tuple) -> list[tuple[str, str]]:
     return out
 
 
-def _views() -> tuple[list[str], list[str]]:
+def _views(rollups: tuple = ROLLUPS) -> tuple[list[str], list[str]]:
     create, drop = [], []
-    for name, source, spec in ROLLUPS:
+    for name, source, spec in rollups:
         columns = _columns(spec)
         cols = ", ".join(c for c, _e in columns)
         cut = ", ".join(c if e == c else f"{e} AS {c}" for c, e in columns)
@@ -76,9 +76,9 @@ def _views() -> tuple[list[str], list[str]]:
     return create, drop
 
 
-def _fill() -> list[str]:
+def _fill(rollups: tuple = ROLLUPS) -> list[str]:
     out = []
-    for name, source, spec in ROLLUPS:
+    for name, source, spec in rollups:
         columns = _columns(spec)
         group = ", ".join(str(i) for i in range(1, len(columns) + 1))
         out.append(
