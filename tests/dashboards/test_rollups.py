@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -17,10 +18,10 @@ from django.test.utils import CaptureQueriesContext
 from netral.accounts.models import User
 from netral.cases.models import Case, Origin, PersonFinding, Status
 from netral.dashboards import tallies
-from netral.dashboards.models import AgencyTallyRollup, CaseTallyRollup
+from netral.dashboards.models import AgencyTallyRollup, CaseTally, CaseTallyRollup
 from netral.dashboards.selectors import DashboardFilters, dashboard_build
 from tests.dashboards.conftest import World, _case, _person
-from tests.dashboards.test_tallies import _comparable
+from tests.dashboards.test_tallies import _committed_regions, _comparable, _pg_session  # noqa: F401
 
 
 def _national_filters(world: World) -> list[DashboardFilters]:
@@ -180,4 +181,45 @@ def test_the_migration_counts_the_rollups_and_defines_the_views_as_the_code_does
             for sql in m._fill(m.ROLLUPS):
                 cursor.execute(sql)
     assert CaseTallyRollup.objects.exists()
+    assert tallies.tally_check() == tallies.in_step()
+
+
+def _national_sums() -> dict[str, dict[tuple[Any, ...], int]]:
+    """Each national view summed per key, each in one statement (as a national view reads)."""
+    out = {}
+    with connection.cursor() as cursor:
+        for rollup in tallies.ROLLUPS:
+            cols = ", ".join(rollup.columns)
+            cursor.execute(
+                f"SELECT {cols}, SUM(n) FROM {rollup.view} GROUP BY {cols} HAVING SUM(n) <> 0"
+            )
+            out[rollup.view] = {tuple(r[:-1]): r[-1] for r in cursor.fetchall()}
+    return out
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two sessions at once")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("_committed_regions")
+def test_a_national_read_counts_every_delta_once_while_a_fold_commits(world: World) -> None:
+    """The fold moves deltas into the rollups and deletes them in one transaction; a national
+    view reads the rollup and the deltas in one statement: before the fold commits it sees the
+    deltas, after it the rollup, never both or neither."""
+    tallies.tally_compact()
+    _more_writes(world)  # committed deltas, unfolded
+    before = _national_sums()
+    assert CaseTally.objects.filter(folded=False).exists()
+    with _pg_session() as folder:
+        # when: another session folds every tally and its rollups, not yet committed
+        for tally in tallies.TALLIES:
+            for sql in tallies._fold_sql(tally, "postgresql"):
+                folder.execute(sql)
+            for rollup in tallies._rollups_of(tally):
+                for sql in tallies._fold_sql(rollup.as_tally, "postgresql"):
+                    folder.execute(sql)
+        # then: the open fold changes nothing a reader sees
+        assert _national_sums() == before
+        folder.commit()
+    # and once committed, the deltas are gone and counted in the rollups, once
+    assert not CaseTally.objects.filter(folded=False).exists()
+    assert _national_sums() == before
     assert tallies.tally_check() == tallies.in_step()
