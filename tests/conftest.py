@@ -32,6 +32,25 @@ KUTAI_TIMUR = "64.08"
 BOGOR = "32.01"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every transactional test restores the database's first content after its flush
+    (serialized rollback), not only those marked so. A flush without it re-creates the
+    content types (post_migrate), and the next serialized test, which inserts them again from
+    its copy, then fails on their unique key: which test ran before which in an xdist worker
+    decided it (test_pelimpahan, test_migration_ops). pytest-django reads the fixture's name
+    when it sets the test's database up."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        names = getattr(item, "fixturenames", None)
+        if names is None:
+            continue
+        transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+            name in names for name in ("transactional_db", "live_server")
+        )
+        if transactional and "django_db_serialized_rollback" not in names:
+            names.append("django_db_serialized_rollback")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     from netral.registry.services.regions_load import regions_load
