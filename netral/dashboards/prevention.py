@@ -55,13 +55,13 @@ def prevention_section(
     filters: Any,
     officials: QuerySet[Official],
     signatures: QuerySet[Signature],
-    officials_by_type: Counter[str] | None = None,
-    signed_by_type: Counter[str] | None = None,
+    officials_by_type: Counter[str],
+    signed_by_type: Counter[str],
 ) -> tuple[list[Figure], list[Table]]:
-    """Prevention beside handling (issue 13 §19). `officials_by_type`: the active officials of
-    the scope per subject type when the caller has them already (the dashboard reads them from
-    the official tally); else they are counted from the rows. `signed_by_type`: those of
-    them with an active signature, when the caller has counted them (the pledge coverage)."""
+    """Prevention beside handling (issue 13 §19). `officials_by_type` and `signed_by_type`:
+    the active officials of the scope per subject type, and those of them with an active
+    signature, as the dashboard has counted them already (its officials cube, from the
+    official tally when tallied, and its pledge coverage)."""
     events = _events(user, scope, filters)
     spoken = _spoken(events, filters)
     spoken_events = spoken.values("event_id")
@@ -148,29 +148,6 @@ def prevention_section(
 
     # 3. coverage by subject type: signed, and spoken only
     signed_ids = signatures.filter(official__isnull=False).values("official_id")
-    by_type_total = (
-        officials_by_type
-        if officials_by_type is not None
-        else Counter(
-            dict(
-                officials.values_list("subject_type")
-                .annotate(n=Count("pk"))
-                .values_list("subject_type", "n")
-            )
-        )
-    )
-    by_type_signed = (
-        signed_by_type
-        if signed_by_type is not None
-        else Counter(
-            dict(
-                officials.filter(pk__in=signed_ids)
-                .values_list("subject_type")
-                .annotate(n=Count("pk"))
-                .values_list("subject_type", "n")
-            )
-        )
-    )
     # Officials present at an event where a text was read out together, not signed: driven
     # by the participants (hundreds), each official once, not by the scope's
     # officials (thousands, scattered over the registry's table: issue 15).
@@ -187,8 +164,8 @@ def prevention_section(
     )
     coverage_rows: list[list[Cell]] = []
     for choice in SubjectType:
-        n = by_type_total.get(choice.value, 0)
-        signed_n = by_type_signed.get(choice.value, 0)
+        n = officials_by_type.get(choice.value, 0)
+        signed_n = signed_by_type.get(choice.value, 0)
         spoken_n = by_type_spoken.get(choice.value, 0)
         if n or signed_n or spoken_n:
             coverage_rows.append(
