@@ -19,7 +19,7 @@ from netral.declarations.models import (
     Signature,
     SpokenPledge,
 )
-from netral.registry.models import Official, SubjectType
+from netral.registry.models import SubjectType
 
 from .case_metrics import local_days_in
 from .tables import Cell, Chart, Figure, Table, rate
@@ -53,12 +53,14 @@ def prevention_section(
     user: AnyUser,
     scope: Any,
     filters: Any,
-    officials: QuerySet[Official],
+    official_in_scope: Q,
     signatures: QuerySet[Signature],
     officials_by_type: Counter[str],
     signed_by_type: Counter[str],
 ) -> tuple[list[Figure], list[Table]]:
-    """Prevention beside handling (issue 13 §19). `officials_by_type` and `signed_by_type`:
+    """Prevention beside handling (issue 13 §19). `official_in_scope`: the condition on a
+    related `official__` for the scope's active officials the user may see. `officials_by_type`
+    and `signed_by_type`:
     the active officials of the scope per subject type, and those of them with an active
     signature, as the dashboard has counted them already (its officials cube, from the
     official tally when tallied, and its pledge coverage)."""
@@ -154,7 +156,7 @@ def prevention_section(
     by_type_spoken = Counter(
         dict(
             EventParticipant.objects.filter(
-                event_id__in=spoken_events, present=True, official__in=officials
+                official_in_scope, event_id__in=spoken_events, present=True
             )
             .exclude(official_id__in=signed_ids)
             .values_list("official__subject_type")

@@ -127,3 +127,35 @@ def test_officials_within_a_region_are_those_the_viewer_may_see_there(
     assert set(access.officials_visible_to(alice, within="64")) == {at_regency, in_desa}
     assert set(access.officials_visible_to(dora, within="32")) == {in_bogor}
     assert province in set(access.officials_visible_to(dora, within="64"))
+
+
+@pytest.mark.django_db
+def test_a_joined_officials_condition_selects_what_the_officials_query_does(
+    alice: User, dora: User
+) -> None:
+    from netral.registry.models import SocialAccount
+    from tests.factories import OfficialFactory
+
+    # given: one account for each of officials at, under, beside and above Kutai Timur
+    # ('64.080' is no Kemendagri code, yet it shares the prefix '64.08' and must not match)
+    Region.objects.create(code="64.080", name="Bukan kode", level="kabkota", parent_id="64")
+    officials = [
+        OfficialFactory(region_id=code)
+        for code in ("64.08", "64.08.04.2001", "32.01", "64", "32.01.01.1001", "64.080")
+    ]
+    for official in officials:
+        SocialAccount.objects.create(official=official, platform="x", handle=str(official.pk))
+    kutim_panwascam = UserFactory(
+        username="panwascam", role=Role.PANWASLU_KECAMATAN, region="64.08.04"
+    )
+    # when / then: the condition on the account's official equals "official in the
+    # officials the viewer may see there", for covered, partly covered and foreign regions
+    for user in (alice, dora, kutim_panwascam):
+        for within in (None, "64", "64.08", "64.08.04", "32.01", "64.080"):
+            joined = SocialAccount.objects.filter(
+                access.officials_visible_q(user, within=within, prefix="official__")
+            )
+            nested = SocialAccount.objects.filter(
+                official__in=access.officials_visible_to(user, within=within)
+            )
+            assert set(joined) == set(nested), (user.username, within)
