@@ -168,6 +168,90 @@ def test_reimporting_the_same_person_updates_and_keeps_history() -> None:
     assert SocialAccount.objects.filter(official=seno).count() == 3
 
 
+SENO = (
+    "pns,Séno Aji Wibowo,198403222009021004,6408042203840001,,Guru Ahli Muda,fungsional,"
+    "Dinas Pendidikan Kabupaten Kutai Timur,64.08.04,seno@example.go.id,081234567890,"
+    "instagram:@senoaji;facebook:seno.aji"
+)
+SENO_NIP = "198403222009021004"
+
+
+def _officials() -> dict[int, dict[str, Any]]:
+    return {row["id"]: row for row in Official.objects.values()}
+
+
+def test_reimporting_an_unchanged_file_leaves_every_official_as_it_is() -> None:
+    officials_import(file=fixture("good_comma.csv"), source_name="first")
+    before = _officials()
+    state = db_state()
+
+    result = officials_import(file=fixture("good_comma.csv"), source_name="again")
+
+    assert result.ok, [str(e) for e in result.errors]
+    assert (result.created, result.updated, result.unchanged, result.history_added) == (
+        0,
+        0,
+        4,
+        0,
+    )
+    # not one column rewritten: `updated_at` and the NIK's ciphertext (a new nonce on every
+    # sealing) included
+    assert _officials() == before
+    assert db_state()[:4] == state[:4]  # officials, agencies, accounts, history
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "stored", "history"),
+    [
+        (1, "Seno Aji Wibowo", ("name", "Seno Aji Wibowo"), 0),
+        (3, "6408042203840009", ("nik_hint", "640804********09"), 0),
+        (5, "Kepala Sekolah", ("position", "Kepala Sekolah"), 1),
+        (6, "PENGAWAS", ("position_category", "PENGAWAS"), 1),
+        (7, "Dinas Pendidikan Kota Bogor", ("agency__name", "Dinas Pendidikan Kota Bogor"), 1),
+        (8, "64.08.01", ("region_id", "64.08.01"), 1),
+        (9, "seno@example.org", ("email", "seno@example.org"), 0),
+        (10, "081111111111", ("phone", "081111111111"), 0),
+    ],
+)
+def test_a_reimported_row_that_changes_one_column_updates_its_official(
+    column: int, value: str, stored: tuple[str, str], history: int
+) -> None:
+    officials_import(file=csv_bytes(SENO), source_name="first")
+    cells = SENO.split(",")
+    cells[column] = value
+
+    result = officials_import(file=csv_bytes(",".join(cells)), source_name="second")
+
+    assert result.ok, [str(e) for e in result.errors]
+    assert (result.updated, result.unchanged, result.history_added) == (1, 0, history)
+    field, expected = stored
+    assert Official.objects.filter(nip=SENO_NIP).values_list(field, flat=True).get() == expected
+
+
+@pytest.mark.parametrize("column", [2, 9, 10])  # NIP (matched by the NIK), email, phone
+def test_an_empty_cell_keeps_the_stored_value_and_changes_nothing(column: int) -> None:
+    officials_import(file=csv_bytes(SENO), source_name="first")
+    before = _officials()
+    cells = SENO.split(",")
+    cells[column] = ""
+
+    result = officials_import(file=csv_bytes(",".join(cells)), source_name="second")
+
+    assert result.ok, [str(e) for e in result.errors]
+    assert (result.updated, result.unchanged) == (0, 1)
+    assert _officials() == before
+
+
+def test_a_deactivated_official_in_the_file_is_active_again() -> None:
+    officials_import(file=csv_bytes(SENO), source_name="first")
+    Official.objects.filter(nip=SENO_NIP).update(is_active=False)
+
+    result = officials_import(file=csv_bytes(SENO), source_name="second")
+
+    assert (result.updated, result.unchanged) == (1, 0)
+    assert Official.objects.get(nip=SENO_NIP).is_active
+
+
 def test_identifiers_of_two_different_people_in_one_row_are_refused() -> None:
     officials_import(file=fixture("good_comma.csv"), source_name="first")
     state = db_state()

@@ -179,7 +179,8 @@ class RowError:
 class ImportResult:
     rows: int = 0
     created: int = 0
-    updated: int = 0
+    updated: int = 0  # matched officials the file changed
+    unchanged: int = 0  # matched officials the file says nothing new about (left as they are)
     agencies_created: int = 0
     history_added: int = 0
     social_added: int = 0
@@ -197,6 +198,7 @@ class ImportResult:
             "rows": self.rows,
             "created": self.created,
             "updated": self.updated,
+            "unchanged": self.unchanged,
             "agencies_created": self.agencies_created,
             "history_added": self.history_added,
             "social_added": self.social_added,

@@ -44,6 +44,7 @@ PG_WORK_MEM = "64MB"
 _STAGE = "netral_import_stage"
 _STAGE_SOCIAL = "netral_import_social"
 _STAGE_AGENCY = "netral_import_agency"
+_CHANGED = "netral_import_changed"  # the matched rows that change their official
 _STAGE_COLUMNS = (
     "row_no",
     "subject_type",
@@ -102,7 +103,7 @@ def analyze_stage(cursor: Any, *tables: str) -> None:
 
 
 def drop_stage(cursor: Any) -> None:
-    for table in (_STAGE, _STAGE_SOCIAL, _STAGE_AGENCY):
+    for table in (_STAGE, _STAGE_SOCIAL, _STAGE_AGENCY, _CHANGED):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -414,6 +415,30 @@ _AGENCY_KIND: dict[str, str] = {
 MERGE_LOCK = "SHARE ROW EXCLUSIVE"
 
 
+def _changed(target: str, postgres: bool) -> str:
+    """SQL: the staged row `s` (and its agency `sa`) would change the official `target`.
+
+    An official whose row in the file says what the registry says is left as it is (no new
+    row version, index entries, tally deltas, history or `updated_at`): a regency sends its
+    whole staff list again and again, and rewriting 500,000 unchanged officials kept one
+    PostgreSQL backend busy for 50 s (issue 15). The columns and their rules are those of
+    the merge's UPDATE: an identifier or contact left empty in the file keeps the stored one;
+    the NIK is compared by its blind index, as its ciphertext differs on every sealing."""
+    differs = "IS DISTINCT FROM" if postgres else "IS NOT"  # NULL-safe on both
+    always = ("subject_type", "name", "name_folded", "position", "position_category", "region_id")
+    unless_empty = ("nip", "ni_pppk", "nrp", "nik_hash")
+    return " OR ".join(
+        [
+            f"NOT {target}.is_active",
+            *(f"{target}.{c} {differs} s.{c}" for c in always),
+            *(f"(s.{c} IS NOT NULL AND {target}.{c} {differs} s.{c})" for c in unless_empty),
+            f"(s.nik_hash IS NOT NULL AND {target}.nik_hint {differs} s.nik_hint)",
+            f"(sa.agency_id IS NOT NULL AND {target}.agency_id {differs} sa.agency_id)",
+            *(f"(s.{c} <> '' AND {target}.{c} <> s.{c})" for c in ("email", "phone")),
+        ]
+    )
+
+
 def merge(
     cursor: Any,
     ctx: RowContext,
@@ -488,11 +513,22 @@ def merge(
     step()
     # 2. matched officials: keep history where position/agency/region change, then update.
     if matched:
+        # The rows that change their official, found in one pass over the matched officials;
+        # the history and the update then read only those.
+        cursor.execute(f"DROP TABLE IF EXISTS {_CHANGED}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {_CHANGED} AS SELECT s.row_no FROM {_STAGE} s"
+            " JOIN registry_official o ON o.id = s.official_id"
+            f" LEFT JOIN {_STAGE_AGENCY} sa ON sa.agency_key = s.agency_key"
+            f" WHERE {_changed('o', postgres)}"
+        )
+        analyze_stage(cursor, _CHANGED)
         cursor.execute(
             "INSERT INTO registry_positionhistory (official_id, position, position_category,"
             " agency_name, region_id, valid_until)"
             " SELECT o.id, o.position, o.position_category, COALESCE(a.name, ''), o.region_id, %s"
-            f" FROM {_STAGE} s JOIN registry_official o ON o.id = s.official_id"
+            f" FROM {_CHANGED} c JOIN {_STAGE} s ON s.row_no = c.row_no"
+            " JOIN registry_official o ON o.id = s.official_id"
             f" LEFT JOIN {_STAGE_AGENCY} sa ON sa.agency_key = s.agency_key"
             " LEFT JOIN registry_agency a ON a.id = o.agency_id"
             " WHERE o.position <> s.position OR o.position_category <> s.position_category"
@@ -514,11 +550,14 @@ def merge(
             f" email = CASE WHEN s.email <> '' THEN s.email ELSE {target}.email END,"
             f" phone = CASE WHEN s.phone <> '' THEN s.phone ELSE {target}.phone END,"
             " is_active = %s, updated_at = %s"
-            f" FROM {_STAGE} s LEFT JOIN {_STAGE_AGENCY} sa ON sa.agency_key = s.agency_key"
+            f" FROM {_CHANGED} c JOIN {_STAGE} s ON s.row_no = c.row_no"
+            f" LEFT JOIN {_STAGE_AGENCY} sa ON sa.agency_key = s.agency_key"
             f" WHERE {target}.id = s.official_id",
             [True, now],
         )
-        result.updated = matched
+        result.updated = cursor.rowcount
+        result.unchanged = matched - result.updated
+        cursor.execute(f"DROP TABLE {_CHANGED}")
         step()
     # 3. new officials
     indexes_set_aside(cursor, aside)

@@ -190,6 +190,7 @@ def officials_import(
                     if not errors.count:
                         raise
                     result.created = result.updated = result.agencies_created = 0
+                    result.unchanged = 0
                     result.history_added = result.social_added = 0
                     return result
             finally:

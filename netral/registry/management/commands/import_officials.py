@@ -88,6 +88,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.rows} baris: {result.created} pejabat baru, {result.updated} diperbarui, "
+                f"{result.unchanged} tanpa perubahan, "
                 f"{result.agencies_created} instansi baru, {result.history_added} riwayat jabatan, "
                 f"{result.social_added} akun media sosial."
             )
