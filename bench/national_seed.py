@@ -18,6 +18,7 @@ id order, spread by a stride), so the reported persons' agencies are the registr
 from __future__ import annotations
 
 import time
+from typing import Any
 
 STATUSES = (
     "DITERIMA",
@@ -80,6 +81,28 @@ WHERE c.id > %(after)s
 """
 
 
+def alerts_fired(cursor: Any, after: int) -> int:
+    """Record the deadline alerts of the seeded cases (ids above `after`) as fired.
+
+    The seeded cases are a past election's (2024): their deadlines came due then, and the
+    watcher alerted on each as it did. Without these rows the first `netral worker` of a
+    bench would spend its first hour sending 250,000 overdue alerts one by one (alert, case
+    event, audit entry, a mail job each), and the form's rounds would measure that instead
+    of the import and the certificate batch they name (issue 15; Session 16 found it)."""
+    from netral.cases.models import CLOSED_STATUSES
+
+    cursor.execute(
+        "INSERT INTO monitoring_deadlinealert (kind, step, due_at, created_at, case_id)"
+        " SELECT 'OVERDUE', c.due_step, c.due_at, c.due_at, c.id FROM cases_case c"
+        " WHERE c.id > %s AND c.due_at IS NOT NULL AND c.due_at <= now()"
+        " AND NOT (c.status = ANY(%s))"
+        " ON CONFLICT (case_id, step, kind, due_at) WHERE recommendation_id IS NULL DO NOTHING",
+        [after, sorted(CLOSED_STATUSES)],
+    )
+    print(f"  {cursor.rowcount:,} past deadline alerts recorded as fired", flush=True)
+    return int(cursor.rowcount)
+
+
 def seed_cases_fast(n: int, officials: int | None = None) -> None:
     """n cases over every desa, one reported person each; then the tallies recounted."""
     from django.db import connection, transaction
@@ -119,6 +142,7 @@ def seed_cases_fast(n: int, officials: int | None = None) -> None:
         print(f"  cases inserted in {time.perf_counter() - start:.1f} s", flush=True)
         cursor.execute(PERSONS_SQL, {"after": after, "officials": n_officials})
         print(f"  reported persons inserted in {time.perf_counter() - start:.1f} s", flush=True)
+        alerts_fired(cursor, after)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE cases_case")
         cursor.execute("VACUUM ANALYZE cases_reportedperson")
