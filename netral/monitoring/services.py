@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -122,9 +123,22 @@ def _watch(now: dt.datetime) -> WatchResult:
     result = WatchResult()
     warn = _warn_hours()
     horizon = now + dt.timedelta(hours=max(warn.values(), default=24))
+    # A case whose alert for its current deadline has fired is not read again: every pass
+    # tried to claim it anew and failed on the unique index, so a backlog of 250,000 open
+    # overdue cases made each minute's pass 250,000 refused INSERTs (issue 15, Session 16).
+    # The claim below still decides between concurrent watchers.
+    fired = DeadlineAlert.objects.filter(
+        case=OuterRef("pk"),
+        recommendation__isnull=True,
+        step=OuterRef("due_step"),
+        due_at=OuterRef("due_at"),
+    )
     open_cases = (
         Case.objects.exclude(status__in=CLOSED_STATUSES)
         .filter(due_at__isnull=False, due_at__lte=horizon)
+        .exclude(Exists(fired.filter(kind=DeadlineAlert.Kind.OVERDUE)))
+        # warned and not yet due: nothing to say until the deadline passes
+        .exclude(Q(due_at__gt=now) & Exists(fired.filter(kind=DeadlineAlert.Kind.WARNING)))
         .select_related("assigned_to")
         .order_by("due_at")
     )
@@ -146,9 +160,16 @@ def _watch(now: dt.datetime) -> WatchResult:
         else:
             result.warnings += 1
 
+    escalated = DeadlineAlert.objects.filter(
+        recommendation=OuterRef("pk"),
+        step="PPK_TINDAK_LANJUT",
+        kind=DeadlineAlert.Kind.ESCALATION,
+        due_at=OuterRef("due_at"),
+    )
     overdue_recs = (
         Recommendation.objects.exclude(status__in=FOLLOW_UP_TERMINAL)
         .filter(due_at__isnull=False, due_at__lte=now)
+        .exclude(Exists(escalated))
         .select_related("case")
     )
     for rec in overdue_recs.iterator(chunk_size=500):

@@ -109,3 +109,26 @@ def test_the_command_runs_one_pass(panwascam: Any) -> None:
     ]
     # each pass also folds the dashboard tallies: nothing left to fold the second time
     assert lines[0][1] == lines[1][1] == str(tally_rows())
+
+
+def test_a_pass_does_not_read_again_what_has_fired(panwascam: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given three registered reports past their deadline, alerted by a first pass
+    cases = [register(file_report().case, panwascam) for _ in range(3)]
+    late = max(c.due_at for c in cases if c.due_at) + dt.timedelta(minutes=1)
+    assert deadlines_watch(now=late).overdue == 3
+    # when the watcher passes again
+    with CaptureQueriesContext(connection) as queries:
+        again = deadlines_watch(now=late)
+    # then it alerts nobody, and tries no claim at all: the fired alerts are filtered out
+    # in the query (a backlog of overdue cases was claimed, and refused, on every pass)
+    assert again.overdue == 0
+    claims = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    assert claims == []
+    # a case whose deadline moves gets the new deadline's alert
+    moved = cases[0]
+    moved.due_at = late + dt.timedelta(days=1)
+    moved.save(update_fields=["due_at"])
+    assert deadlines_watch(now=moved.due_at + dt.timedelta(minutes=1)).overdue == 1
