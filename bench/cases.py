@@ -214,8 +214,13 @@ def _lua(base: str) -> str:
     return LUA.replace("FIELDS", fields)
 
 
+# wrk's open connections, each sending its next request when the last is answered (the
+# offered concurrency): 16 unless BENCH_CONNECTIONS says otherwise.
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+
+
 def _wrk(url: str, seconds: int, script: Path | None) -> dict[str, float]:
-    cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency"]
+    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     if script:
         cmd += ["-s", str(script)]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
@@ -329,7 +334,7 @@ def _submit_benchmark(tmp: str, seconds: int, db_url: str, label: str, rounds: i
         )
     kind = f"{workers} sync workers" if threads <= 1 else f"{workers} gthread x {threads}"
     print(
-        f"{label}: gunicorn {kind}, keep-alive, wrk -t2 -c16 -d{seconds}s, {rounds} alternating "
+        f"{label}: gunicorn {kind}, keep-alive, wrk -t2 -c{CONNECTIONS} -d{seconds}s, {rounds} alternating "
         f"rounds, all on this machine ({loadavg()} at the end)"
     )
     print(f"{'endpoint':24} {'figure':16} min / median / max")
