@@ -334,8 +334,8 @@ def _submit_benchmark(tmp: str, seconds: int, db_url: str, label: str, rounds: i
         )
     kind = f"{workers} sync workers" if threads <= 1 else f"{workers} gthread x {threads}"
     print(
-        f"{label}: gunicorn {kind}, keep-alive, wrk -t2 -c{CONNECTIONS} -d{seconds}s, {rounds} alternating "
-        f"rounds, all on this machine ({loadavg()} at the end)"
+        f"{label}: gunicorn {kind}, keep-alive, wrk -t2 -c{CONNECTIONS} -d{seconds}s, "
+        f"{rounds} alternating rounds, all on this machine ({loadavg()} at the end)"
     )
     print(f"{'endpoint':24} {'figure':16} min / median / max")
     for name, title in (("trivial", "GET /healthz"), ("submit", "POST /lapor/")):
