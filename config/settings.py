@@ -401,8 +401,12 @@ NETRAL_TASK_BACKEND = env.envchoice("NETRAL_TASK_BACKEND", "database", {"databas
 NETRAL_TASK_REDIS_URL = env.envsecret("NETRAL_TASK_REDIS_URL", "redis://127.0.0.1:6379/0") or ""
 if NETRAL_TASK_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
-    RQ_QUEUES = {"default": {"URL": NETRAL_TASK_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # netral.jobs.services.QUEUES: "default" for the short jobs, "bulk" for the long ones
+    RQ_QUEUES = {
+        name: {"URL": NETRAL_TASK_REDIS_URL, "DEFAULT_TIMEOUT": 3600}
+        for name in ("default", "bulk")
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "bulk"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 # A worker touches its heartbeat every BEAT seconds; a running job whose heartbeat is older

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# `make run`: the web server and one background worker, stopped together (Ctrl+C).
+# `make run`: the web server and two background workers (one for every job, one for the short
+# ones only, so a mail never waits behind an import: docs/how-to/deploy.md), stopped together.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 ADDR=${1:-127.0.0.1:8000}
 $BIN/netral worker &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null; wait $WORKER 2>/dev/null' EXIT INT TERM
+$BIN/netral worker --queues default &
+SHORT=$!
+trap 'kill $WORKER $SHORT 2>/dev/null; wait $WORKER $SHORT 2>/dev/null' EXIT INT TERM
 $BIN/netral runserver "$ADDR"

@@ -4,7 +4,7 @@ sender of the public form's deferred notifications (netral/cases/notifications.p
 from __future__ import annotations
 
 from netral.cases.notifications import notification_deliver, notifications_send_pending
-from netral.jobs.services import JobContext, background
+from netral.jobs.services import QUEUE_BULK, JobContext, background
 
 
 @background(max_attempts=5, backoff=60)
@@ -21,7 +21,7 @@ def notifications_send_job(job: JobContext) -> dict[str, int]:
     return {"sent": notifications_send_pending()}
 
 
-@background(max_attempts=3, backoff=30)
+@background(max_attempts=3, backoff=30, queue=QUEUE_BULK)
 def evidence_check_job(job: JobContext, *, evidence_id: int) -> dict[str, str]:
     """Decode or parse a large evidence file whole; refuse and quarantine it if that fails
     (netral.cases.services.evidence.evidence_check_deep)."""

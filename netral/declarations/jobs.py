@@ -15,7 +15,7 @@ from django.urls import reverse
 from netral.declarations import certificates, selectors
 from netral.declarations.models import Event
 from netral.jobs.models import Job, JobStatus
-from netral.jobs.services import JobContext, PermanentError, background
+from netral.jobs.services import QUEUE_BULK, JobContext, PermanentError, background
 
 KINDS = {"pdf": "application/pdf", "zip": "application/zip"}
 
@@ -25,7 +25,7 @@ def verify_url(code: str) -> str:
     return settings.SITE_URL + reverse("declarations:verify", args=[code])
 
 
-@background(max_attempts=3, backoff=10)
+@background(max_attempts=3, backoff=10, queue=QUEUE_BULK)
 def certificates_batch_job(job: JobContext, *, event_id: int, kind: str) -> dict[str, Any]:
     """Render the event's certificates into one file in the storage. Idempotent: a second
     run renders the same signatures into a new file and the job points at it."""

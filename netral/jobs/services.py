@@ -93,6 +93,17 @@ class JobContext:
         Job.objects.filter(pk=self.job_id).update(**fields)
 
 
+# The task queues. A long job (an import, a certificate batch, a capture, a feed poll) goes
+# to QUEUE_BULK; everything else (mails, sign-in codes, the deadline watch, the tally fold)
+# to QUEUE_DEFAULT. `netral worker` takes both; `netral worker --queues default` never takes
+# a long job, so a second worker started so keeps an officer's sign-in code and a
+# reporter's receipt from waiting behind a minute-long import (issue 15, Session 16: 936
+# mails queued behind one long job).
+QUEUE_DEFAULT = "default"
+QUEUE_BULK = "bulk"
+QUEUES = (QUEUE_DEFAULT, QUEUE_BULK)
+
+
 @dataclass(frozen=True)
 class Background(Generic[P, R]):
     """A job handler: call it directly (tests, the command line) or `enqueue` it."""
@@ -101,6 +112,7 @@ class Background(Generic[P, R]):
     path: str
     max_attempts: int
     backoff: int
+    queue: str = QUEUE_DEFAULT
 
     def __call__(self, job: JobContext, **kwargs: Any) -> R:
         return self.func(job, **kwargs)
@@ -117,9 +129,12 @@ class Background(Generic[P, R]):
 
 
 def background(
-    *, max_attempts: int = 3, backoff: int = 30
+    *, max_attempts: int = 3, backoff: int = 30, queue: str = QUEUE_DEFAULT
 ) -> Callable[[Callable[..., R]], Background[Any, R]]:
-    """Make `func(job: JobContext, **kwargs)` a job handler (see the module's docstring)."""
+    """Make `func(job: JobContext, **kwargs)` a job handler (see the module's docstring);
+    `queue=QUEUE_BULK` for a job that may run for many seconds."""
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}: one of {QUEUES}")
 
     def wrap(func: Callable[..., R]) -> Background[Any, R]:
         return Background(
@@ -127,9 +142,19 @@ def background(
             path=f"{func.__module__}.{func.__qualname__}",
             max_attempts=max_attempts,
             backoff=backoff,
+            queue=queue,
         )
 
     return wrap
+
+
+def _queue_of(path: str) -> str:
+    """The queue of the handler at `path`; a path that names no handler runs (and fails
+    clearly) on the default queue."""
+    try:
+        return _handler(path).queue
+    except (ImportError, PermanentError):
+        return QUEUE_DEFAULT
 
 
 def _handler(path: str) -> Background[Any, Any]:
@@ -184,9 +209,8 @@ def _dispatch(job: Job) -> None:
     from netral.jobs.tasks import run_job
 
     def send() -> None:
-        task = run_job
-        if job.run_after > timezone.now():
-            task = run_job.using(run_after=job.run_after)
+        later = job.run_after if job.run_after > timezone.now() else None
+        task = run_job.using(queue_name=_queue_of(job.handler), run_after=later)
         result = task.enqueue(job.pk)
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
 

@@ -3,12 +3,12 @@ and one source polled on request."""
 
 from __future__ import annotations
 
-from netral.jobs.services import JobContext, PermanentError, background
+from netral.jobs.services import QUEUE_BULK, JobContext, PermanentError, background
 from netral.news.models import NewsSource
 from netral.news.services import poll_due_sources, poll_source
 
 
-@background(max_attempts=2, backoff=60)
+@background(max_attempts=2, backoff=60, queue=QUEUE_BULK)
 def news_poll_job(job: JobContext) -> dict[str, int]:
     """Periodic (NETRAL_PERIODIC_JOBS): every active source whose interval has passed; each
     skips itself when polled too recently, so a retry never hammers a site."""
@@ -21,7 +21,7 @@ def news_poll_job(job: JobContext) -> dict[str, int]:
     }
 
 
-@background(max_attempts=1)
+@background(max_attempts=1, queue=QUEUE_BULK)
 def news_source_poll_job(job: JobContext, *, source_id: int) -> dict[str, object]:
     """One source now (an administrator's "poll now"), still with conditional requests."""
     source = NewsSource.objects.filter(pk=source_id).first()

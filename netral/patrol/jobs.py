@@ -9,11 +9,11 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from netral.jobs.services import JobContext, PermanentError, background
+from netral.jobs.services import QUEUE_BULK, JobContext, PermanentError, background
 from netral.patrol.models import TakedownItem, TakedownState
 
 
-@background(max_attempts=2, backoff=30)
+@background(max_attempts=2, backoff=30, queue=QUEUE_BULK)
 def capture_job(job: JobContext, *, capture_id: int) -> dict[str, object]:
     """Render, archive and seal one queued capture (idempotent: a sealed or failed capture
     is left as it is)."""
@@ -29,7 +29,7 @@ def capture_job(job: JobContext, *, capture_id: int) -> dict[str, object]:
     return {"status": capture.status, "duration_ms": capture.duration_ms}
 
 
-@background(max_attempts=2, backoff=60)
+@background(max_attempts=2, backoff=60, queue=QUEUE_BULK)
 def takedown_recheck_job(job: JobContext, *, item_id: int) -> dict[str, object]:
     """Capture a URL requested for takedown again; a page gone marks it taken down."""
     from netral.patrol.services import takedown_recheck

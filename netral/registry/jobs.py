@@ -7,11 +7,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from netral.jobs.services import JobContext, PermanentError, background
+from netral.jobs.services import QUEUE_BULK, JobContext, PermanentError, background
 from netral.registry.models import ImportJob, ImportStatus
 
 
-@background(max_attempts=3, backoff=30)
+@background(max_attempts=3, backoff=30, queue=QUEUE_BULK)
 def officials_import_job(
     job: JobContext, *, import_job_id: int, allowed_regions: list[str] | None
 ) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from netral.jobs.services import JobContext, PermanentError, background
+from netral.jobs.services import QUEUE_BULK, JobContext, PermanentError, background
 
 
 @background(max_attempts=3, backoff=10)
@@ -35,3 +35,9 @@ def slow_steps(job: JobContext, *, steps: int, marker: str, step_seconds: float)
     with Path(marker).open("a", encoding="utf-8") as fh:
         fh.write(f"{job.attempt}\n")
     return job.attempt
+
+
+@background(max_attempts=1, queue=QUEUE_BULK)
+def bulk_add(job: JobContext, *, a: int, b: int) -> int:
+    """A long job's stand-in: enqueued on the bulk queue."""
+    return a + b

@@ -233,3 +233,36 @@ def test_with_the_broker_down_the_request_succeeds_and_the_sweep_resends_later(
     run_worker()
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
+
+
+def test_a_worker_of_the_default_queue_never_takes_a_long_job(db: Any) -> None:
+    from netral.cases.jobs import notification_send_job
+    from netral.registry.jobs import officials_import_job
+
+    # given a long job queued before a short one
+    bulk = handlers.bulk_add.enqueue(a=1, b=2)
+    short = handlers.add.enqueue(a=2, b=3)
+    bulk.refresh_from_db()
+    short.refresh_from_db()
+    assert DBTaskResult.objects.get(id=bulk.task_id).queue_name == "bulk"
+    assert DBTaskResult.objects.get(id=short.task_id).queue_name == "default"
+    # when a worker of the default queue runs (`netral worker --queues default`)
+    worker_run(batch=True, queues="default")
+    # then the short job is done and the long one still waits for a worker that takes it
+    short.refresh_from_db()
+    bulk.refresh_from_db()
+    assert (short.status, bulk.status) == (JobStatus.DONE, JobStatus.QUEUED)
+    worker_run(batch=True, queues="bulk")
+    bulk.refresh_from_db()
+    assert (bulk.status, bulk.result) == (JobStatus.DONE, 3)
+    # the project's own long and short jobs are on their queues
+    assert (officials_import_job.queue, notification_send_job.queue) == ("bulk", "default")
+
+
+def test_a_job_requeued_by_the_sweep_keeps_its_queue(db: Any) -> None:
+    bulk = handlers.bulk_add.enqueue(a=1, b=2)
+    DBTaskResult.objects.all().delete()  # the backend lost it (a flushed broker)
+    Job.objects.filter(pk=bulk.pk).update(run_after=timezone.now() - dt.timedelta(hours=1))
+    jobs_sweep()
+    bulk.refresh_from_db()
+    assert DBTaskResult.objects.get(id=bulk.task_id).queue_name == "bulk"

@@ -30,7 +30,13 @@ class Command(BaseCommand):
             help="how long to wait for new jobs when the queue is empty (database backend)",
         )
         parser.add_argument(
-            "--queues", default="*", help="comma-separated queue names (default: all)"
+            "--queues",
+            default="*",
+            help=(
+                "comma-separated queues: default (mails, sign-in codes, the deadline watch, "
+                "the tally fold), bulk (imports, certificate batches, captures, feed polls); "
+                "default: both"
+            ),
         )
         parser.add_argument("--worker-id", default=None, help="unique id (default: generated)")
 
