@@ -210,7 +210,7 @@ def test_the_sweep_requeues_a_job_whose_worker_stopped_beating(db: Any) -> None:
 
 
 def test_with_the_broker_down_the_request_succeeds_and_the_sweep_resends_later(
-    db: Any, django_capture_on_commit_callbacks: Any
+    db: Any, django_capture_on_commit_callbacks: Any, caplog: Any
 ) -> None:
     """RQ backend with Redis down: the job is kept QUEUED in the database, not lost."""
     from types import SimpleNamespace
@@ -222,11 +222,14 @@ def test_with_the_broker_down_the_request_succeeds_and_the_sweep_resends_later(
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(services, "database_backend", lambda: False)
-        patch.setattr(tasks, "run_job", SimpleNamespace(enqueue=redis_down))
+        down = SimpleNamespace(enqueue=redis_down)
+        down.using = lambda **_options: down  # the queue and time are set, then it is sent
+        patch.setattr(tasks, "run_job", down)
         with django_capture_on_commit_callbacks(execute=True):
             job = handlers.add.enqueue(a=1, b=1)  # no exception reaches the caller
     job.refresh_from_db()
     assert (job.status, job.task_id) == (JobStatus.QUEUED, "")
+    assert "Connection refused" in caplog.text  # refused by the broker, not by a typo here
     # Redis is back (here: the database backend delivers); the sweep sends it again
     swept = jobs_sweep(now=timezone.now() + dt.timedelta(minutes=5))
     assert swept.redelivered == 1
