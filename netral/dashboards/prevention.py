@@ -59,11 +59,11 @@ def prevention_section(
     signed_by_type: Counter[str],
 ) -> tuple[list[Figure], list[Table]]:
     """Prevention beside handling (issue 13 §19). `official_in_scope`: the condition on a
-    related `official__` for the scope's active officials the user may see. `officials_by_type`
-    and `signed_by_type`:
-    the active officials of the scope per subject type, and those of them with an active
-    signature, as the dashboard has counted them already (its officials cube, from the
-    official tally when tallied, and its pledge coverage)."""
+    related `official__` for the scope's active officials the user may see.
+    `officials_by_type` and `signed_by_type`: the active officials of the scope per subject
+    type, and those of them with an active signature, as the dashboard has counted them
+    already (its officials cube, from the official tally when tallied, and its pledge
+    coverage)."""
     events = _events(user, scope, filters)
     spoken = _spoken(events, filters)
     spoken_events = spoken.values("event_id")
