@@ -162,6 +162,25 @@ def _keep_busy(stop: threading.Event, csv_path: Path, counts: dict[str, int]) ->
         close_old_connections()
 
 
+def _prioritize(url: str) -> str:
+    """The `prioritize` extension in the bench database, as the deploy guide has it (the
+    workers lower their sessions' priority with it); `NETRAL_BENCH_PRIORITIZE=0` drops it to
+    measure without."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+        if os.environ.get("NETRAL_BENCH_PRIORITIZE") == "0":
+            conn.execute("DROP EXTENSION IF EXISTS prioritize")
+            return "normal priority (NETRAL_BENCH_PRIORITIZE=0: the extension dropped)"
+        if not conn.execute(
+            "SELECT 1 FROM pg_available_extensions WHERE name = 'prioritize'"
+        ).fetchone():
+            return "normal priority (PostgreSQL has no prioritize extension)"
+        conn.execute("CREATE EXTENSION IF NOT EXISTS prioritize")
+    nice = os.environ.get("NETRAL_WORKER_NICE", "10")
+    return f"lowered to the workers' nice value ({nice}) by the prioritize extension"
+
+
 def _stat(pid: int) -> list[str]:
     # /proc/<pid>/stat after the name in parentheses: field 3 (state) is index 0
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -200,16 +219,30 @@ def _form(
 
     if not User.objects.filter(username="bench.kutim").exists():
         UserFactory(username="bench.kutim", role=Role.BAWASLU_KABKOTA, region="64.08")
-    # a new id each run: a worker stopped mid-job by an earlier run is then seen as gone and
-    # its job swept back to the queue (the same id would look alive forever)
-    worker_id = f"bench-national-{os.getpid()}"
-    worker = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "netral", "worker", "--worker-id", worker_id],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    prioritize = _prioritize(url)
+    print(f"  the workers' database sessions: {prioritize}", flush=True)
+    # As `make run` starts them: one worker for both queues, one for the short jobs only.
+    # A new id each run: a worker stopped mid-job by an earlier run is then seen as gone and
+    # its job swept back to the queue (the same id would look alive forever).
+    workers = [
+        subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "netral",
+                "worker",
+                "--worker-id",
+                f"bench-national-{os.getpid()}-{name}",
+                *(["--queues", "default"] if name == "short" else []),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name in ("all", "short")
+    ]
+    worker = workers[0]
     stop = threading.Event()
     counts: dict[str, int] = {
         "import done": 0,
@@ -234,12 +267,14 @@ def _form(
         )
         stop.set()
         busy.join(60)
-        worker.terminate()  # finishes the job in hand, then stops
-        try:
-            worker.wait(120)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        for each in workers:
+            each.terminate()  # finishes the job in hand, then stops
+        for each in workers:
+            try:
+                each.wait(120)
+            except subprocess.TimeoutExpired:
+                each.kill()
+                each.wait()
     from netral.jobs.models import Job
 
     print(

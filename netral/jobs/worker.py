@@ -108,6 +108,65 @@ def priority_lower(nice: int) -> int:
     return current
 
 
+def database_priority_lower(nice: int) -> None:
+    """Lower the CPU priority of the worker's PostgreSQL sessions to `nice` as well, where the
+    database has the `prioritize` extension (Debian's postgresql-NN-prioritize; docs/how-to/
+    deploy.md): every connection this process opens from now on renices its own backend
+    (`set_backend_priority(pg_backend_pid(), nice)`, never raising a priority).
+
+    `priority_lower` cannot reach the database server's processes, and on a node that runs
+    PostgreSQL, the web server and the worker, the import's SQL (matching, conflict checks)
+    took a whole core from the citizens' requests at the worker's normal priority (issue 15,
+    docs/benchmarks.md Session 17). On a database host of its own the same holds between the
+    web's sessions and the worker's. Without the extension nothing changes; the worker says so
+    once in its log. Any role may renice its own backend to a higher nice value."""
+    if nice <= 0:
+        return
+    from django.db.backends.signals import connection_created
+
+    def lower(sender: Any, connection: Any, **kwargs: Any) -> None:
+        if connection.vendor == "postgresql":
+            _backend_priority_lower(connection, nice)
+
+    connection_created.connect(lower, weak=False, dispatch_uid="netral-worker-database-nice")
+    # a connection opened before (system checks) keeps its priority: close it
+    connections.close_all()
+
+
+_backend_priority_logged: set[str] = set()
+
+
+def _backend_priority_lower(connection: Any, nice: int) -> None:
+    from psycopg import sql
+
+    try:
+        raw = connection.connection
+        row = raw.execute(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+            " WHERE e.extname = 'prioritize'"
+        ).fetchone()
+        if row is None:
+            result = "the prioritize extension is not installed: normal priority"
+        else:
+            schema = sql.Identifier(row[0])
+            raw.execute(
+                sql.SQL(
+                    "SELECT {s}.set_backend_priority(pg_backend_pid(), %(nice)s)"
+                    " WHERE {s}.get_backend_priority(pg_backend_pid()) < %(nice)s"
+                ).format(s=schema),
+                {"nice": nice},
+            )
+            got = raw.execute(
+                sql.SQL("SELECT {s}.get_backend_priority(pg_backend_pid())").format(s=schema)
+            ).fetchone()
+            result = f"nice {got[0] if got else '?'}"
+    except Exception as exc:  # a replica without the library, a permission refused
+        result = f"not lowered ({exc.__class__.__name__}: {exc})"
+    if connection.alias not in _backend_priority_logged:
+        _backend_priority_logged.add(connection.alias)
+        logger.info("database sessions of %r: %s", connection.alias, result)
+
+
 def new_worker_id() -> str:
     import socket
 

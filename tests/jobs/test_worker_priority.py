@@ -74,3 +74,119 @@ def test_the_worker_process_runs_at_the_configured_nice_value(transactional_db: 
         assert worker.poll() is None
     finally:
         stop_worker(worker)
+
+
+# The worker's PostgreSQL sessions (the `prioritize` extension, docs/how-to/deploy.md).
+
+
+def _prioritize_available() -> bool:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'prioritize'")
+        return cur.fetchone() is not None
+
+
+@pytest.fixture
+def prioritize(transactional_db: Any) -> Any:
+    """The extension in the test database (skipped where PostgreSQL lacks it, unless CI's
+    REQUIRE_PG_PRIORITIZE=1: .ci/run installs Debian's package)."""
+    from django.db import connection
+
+    if not _prioritize_available():
+        if connection.vendor == "postgresql" and os.environ.get("REQUIRE_PG_PRIORITIZE") == "1":
+            pytest.fail("REQUIRE_PG_PRIORITIZE=1 but PostgreSQL has no prioritize extension")
+        pytest.skip("PostgreSQL with the prioritize extension")
+    with connection.cursor() as cur:
+        cur.execute("CREATE EXTENSION IF NOT EXISTS prioritize")
+    yield
+    with connection.cursor() as cur:
+        cur.execute("DROP EXTENSION IF EXISTS prioritize")
+
+
+def _backend_nices() -> list[int]:
+    """The nice values of the other sessions on the test database."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT get_backend_priority(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND backend_type = 'client backend'"
+        )
+        return [row[0] for row in cur.fetchall()]
+
+
+def test_the_worker_lowers_its_database_sessions_too(prioritize: None) -> None:
+    # given the extension, and this test's own session at the normal priority
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT get_backend_priority(pg_backend_pid())")
+        own = cur.fetchone()[0]
+    target = min(19, own + 7)
+    # when a real worker starts at that nice value
+    worker = start_worker("nice-db-worker", NETRAL_WORKER_NICE=str(target))
+    try:
+        # then its database sessions (the job loop's, the housekeeping's) run at it
+        wait_for(lambda: target in _backend_nices(), 60, f"a worker session at nice {target}")
+        assert worker.poll() is None
+        # and no session is left at a priority between (one renice per connection)
+        assert all(n in (own, target) for n in _backend_nices())
+    finally:
+        stop_worker(worker)
+
+
+def test_a_new_connection_renices_its_backend_and_never_raises_it(prioritize: None) -> None:
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    from netral.jobs.worker import _backend_priority_lower, database_priority_lower
+
+    def nice_now() -> int:
+        with connection.cursor() as cur:
+            cur.execute("SELECT get_backend_priority(pg_backend_pid())")
+            return int(cur.fetchone()[0])
+
+    own = nice_now()
+    try:
+        # when the worker's hook is on and a connection opens
+        database_priority_lower(own + 5)
+        connection.ensure_connection()
+        # then its backend runs at the lowered priority
+        assert nice_now() == own + 5
+        # and a session already lower than asked is not raised
+        with connection.cursor() as cur:
+            cur.execute("SELECT set_backend_priority(pg_backend_pid(), %s)", [own + 9])
+        _backend_priority_lower(connection, own + 2)
+        assert nice_now() == own + 9
+    finally:
+        connection_created.disconnect(dispatch_uid="netral-worker-database-nice")
+        connection.close()  # the reniced backend ends with its connection
+
+
+def test_without_the_extension_the_worker_runs_and_says_so(
+    transactional_db: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    from netral.jobs import worker as worker_module
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL sessions")
+    with connection.cursor() as cur:
+        cur.execute("DROP EXTENSION IF EXISTS prioritize")
+    worker_module._backend_priority_logged.discard(connection.alias)
+    try:
+        with caplog.at_level("INFO", logger="netral.jobs.worker"):
+            worker_module.database_priority_lower(5)
+            with connection.cursor() as cur:  # opens a connection: the hook runs
+                cur.execute("SELECT 1")
+                assert cur.fetchone() == (1,)
+        assert "prioritize extension is not installed" in caplog.text
+    finally:
+        connection_created.disconnect(dispatch_uid="netral-worker-database-nice")
+        connection.close()

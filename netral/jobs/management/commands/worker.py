@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from netral.jobs.worker import priority_lower, worker_run
+from netral.jobs.worker import database_priority_lower, priority_lower, worker_run
 
 
 class Command(BaseCommand):
@@ -43,6 +43,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # Before any thread or child process starts, so that they all inherit it.
         priority_lower(settings.NETRAL_WORKER_NICE)
+        database_priority_lower(settings.NETRAL_WORKER_NICE)
         worker_run(
             batch=options["batch"],
             interval=options["interval"],
