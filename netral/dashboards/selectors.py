@@ -38,13 +38,13 @@ from netral.registry.selectors import region_get, region_with_ancestry
 
 from .case_metrics import (
     case_section,
-    local_date,
     local_days_in,
     reads_rollups,
     tallies_apply,
     tallies_in_scope,
 )
 from .models import OfficialTally
+from .prevention import prevention_section, signature_counts
 from .tables import Cell, Chart, Dashboard, Figure, Table, UnitRow, rate
 
 if TYPE_CHECKING:
@@ -317,6 +317,7 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
         region_field="official__region_id",
         n=Count("official_id", distinct=True),
     )
+    signature_tally = signature_counts(signatures, scope)
     per_unit = _marginal(officials_cube, 0)
     pledged_unit = _marginal(pledged_cube, 0)
     units = [
@@ -389,18 +390,17 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
             section.by_position_category,
         ),
         *section.tables,
-        _signatures_trend(signatures, scope),
+        _signatures_trend(signature_tally.by_month),
         _patrol_table(user, scope, filters, tallied=tallied),
     ]
     # Prevention beside handling, so a rakor can be prepared from one report (issue 13 §19).
-    from .prevention import prevention_section
-
     prevention_figures, prevention_tables = prevention_section(
         user=user,
         scope=scope,
         filters=filters,
         official_in_scope=official_in_scope,
         signatures=signatures,
+        counts=signature_tally,
         officials_by_type=type_officials,  # from the official tally when tallied
         signed_by_type=type_pledged,
     )
@@ -517,24 +517,13 @@ def _breakdown_table(
     )
 
 
-def _signatures_trend(signatures: QuerySet[Signature], scope: Scope) -> Table:
-    """Pledge signatures per month, by the signer's place (the official's region, else the
-    event's region)."""
-    in_scope = signatures
-    if scope.code is not None:  # (an empty Q() would swallow the OR below)
-        by_official = scope.q("official__region_id")
-        by_event = Q(official__isnull=True) & scope.q("event__region_id")
-        in_scope = signatures.filter(by_official | by_event)
-    rows = (
-        in_scope.annotate(month=local_date("signed_at", month=True, zone_field="event__region_id"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-        .order_by("month")
-    )
+def _signatures_trend(by_month: Counter[dt.date]) -> Table:
+    """Pledge signatures per local month, by the signer's place (the official's region, else
+    the event's region): `prevention.signature_counts`."""
     return Table(
         key="signatures_by_month",
         title=_("Tanda tangan ikrar per bulan"),
         columns=[_("Bulan"), _("Tanda tangan")],
-        rows=[[month.strftime("%Y-%m"), n] for month, n in rows],
+        rows=[[month.strftime("%Y-%m"), by_month[month]] for month in sorted(by_month)],
         chart=Chart("line", 0, (1,)),
     )
