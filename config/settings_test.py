@@ -26,9 +26,11 @@ MEDIA_ROOT = Path(
 )
 
 # Background jobs: the database backend, beats and sweeps fast enough for a test to see a
-# killed worker's job come back (tests/jobs).
-NETRAL_TASK_BACKEND = "database"
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+# killed worker's job come back (tests/jobs). A worker started by tests/jobs/test_worker_rq.py
+# keeps the RQ backend its environment chose (NETRAL_TEST_KEEP_TASK_BACKEND=1).
+if not env.envbool("NETRAL_TEST_KEEP_TASK_BACKEND", False):
+    NETRAL_TASK_BACKEND = "database"
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 NETRAL_WORKER_BEAT_SECONDS = 1
 NETRAL_WORKER_STALE_SECONDS = 4
 NETRAL_WORKER_SWEEP_SECONDS = 1

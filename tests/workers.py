@@ -24,11 +24,22 @@ def database_url() -> str:
     return f"postgres://{cfg['USER']}@{host}/{cfg['NAME']}"
 
 
-def start_worker(worker_id: str, **env: str) -> subprocess.Popen[bytes]:
+def start_worker(worker_id: str, *args: str, **env: str) -> subprocess.Popen[bytes]:
+    """A `netral worker` process (`args`: more options, e.g. `--queues default`)."""
     from django.conf import settings
 
     return subprocess.Popen(
-        [sys.executable, "-m", "netral", "worker", "--interval", "0.2", "--worker-id", worker_id],
+        [
+            sys.executable,
+            "-m",
+            "netral",
+            "worker",
+            "--interval",
+            "0.2",
+            "--worker-id",
+            worker_id,
+            *args,
+        ],
         cwd=REPO,
         env={
             **os.environ,
