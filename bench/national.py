@@ -17,10 +17,14 @@ database and the var directory of an earlier run;
    pages, best of 5, against the bare GROUP BY ceilings). Targets: national < 300 ms,
    regency < 100 ms.
 4. form: the public report form under wrk (gunicorn, `bench.cases._submit_benchmark`,
-   alternated with /healthz, rounds from `--rounds`) while a real `netral worker` process runs
+   alternated with /healthz, rounds from `--rounds`) while real `netral worker` processes run
    background work the whole time: a re-import of the file's first 500,000 rows (a regency's
    staff list sent again: every row matched and compared) and the demo's biggest certificate
    batch, each enqueued again as soon as it is done. Target: >= 200 reports/s, p99 < 250 ms.
+   Two workers, as `make run` starts them (one for both queues, one for the short jobs); the
+   database gets the `prioritize` extension the deploy guide has the worker lower its
+   sessions with (`NETRAL_BENCH_PRIORITIZE=0` drops it). `NETRAL_BENCH_BACKGROUND=0`: the
+   same rounds with no worker, what the cores give the form alone.
 
     .venv/bin/python -m bench national                       # 5,000,000 officials
     .venv/bin/python -m bench national --rows 500000         # a smaller smoke run
@@ -219,6 +223,13 @@ def _form(
 
     if not User.objects.filter(username="bench.kutim").exists():
         UserFactory(username="bench.kutim", role=Role.BAWASLU_KABKOTA, region="64.08")
+    cases.DB = url.rsplit("/", 1)[1]
+    cases.URL = url
+    cases.ADMIN_URL = url.rsplit("/", 1)[0] + "/postgres"
+    if os.environ.get("NETRAL_BENCH_BACKGROUND") == "0":
+        # the same server and database with no worker: what the two cores give the form alone
+        cases._submit_benchmark(tmp, seconds, url, "PostgreSQL, no worker", rounds)
+        return
     prioritize = _prioritize(url)
     print(f"  the workers' database sessions: {prioritize}", flush=True)
     # As `make run` starts them: one worker for both queues, one for the short jobs only.
@@ -254,9 +265,6 @@ def _form(
     busy.start()
     worker_cpu0 = _process_cpu(worker.pid)
     try:
-        cases.DB = url.rsplit("/", 1)[1]
-        cases.URL = url
-        cases.ADMIN_URL = url.rsplit("/", 1)[0] + "/postgres"
         cases._submit_benchmark(tmp, seconds, url, "PostgreSQL, worker busy", rounds)
     finally:
         worker_cpu = _process_cpu(worker.pid) - worker_cpu0
