@@ -84,3 +84,21 @@ def run_jobs() -> None:
     from netral.jobs.worker import worker_run
 
     worker_run(batch=True)
+
+
+def kill_mid_job(process: subprocess.Popen[bytes], job_pk: int) -> None:
+    """SIGKILL `process` once it has reported progress on the job (2 steps): a worker lost
+    mid-job (OOM, machine gone), not one stopped gracefully."""
+    from netral.jobs.models import Job
+
+    try:
+        wait_for(
+            lambda: Job.objects.filter(pk=job_pk, progress_done__gte=2).exists(),
+            60,
+            "the first worker to start the job",
+        )
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()

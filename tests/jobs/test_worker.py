@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import signal
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from netral.jobs.models import Job, JobStatus, PeriodicSlot
 from netral.jobs.services import job_retry, jobs_sweep, periodic_enqueue_due
 from netral.jobs.worker import worker_run
 from tests.jobs import handlers
-from tests.workers import start_worker, stop_worker, wait_for
+from tests.workers import kill_mid_job, start_worker, stop_worker, wait_for
 
 
 def run_worker() -> None:
@@ -162,17 +161,7 @@ def test_killing_the_worker_mid_job_loses_nothing(transactional_db: Any, tmp_pat
     marker = tmp_path / "done.txt"
     job = handlers.slow_steps.enqueue(steps=12, marker=str(marker), step_seconds=0.25)
     first = start_worker("worker-one")
-    try:
-        wait_for(
-            lambda: Job.objects.filter(pk=job.pk, progress_done__gte=2).exists(),
-            60,
-            "the first worker to start the job",
-        )
-        first.send_signal(signal.SIGKILL)
-        first.wait(10)
-    finally:
-        if first.poll() is None:
-            first.kill()
+    kill_mid_job(first, job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING
     assert job.worker_id == "worker-one"

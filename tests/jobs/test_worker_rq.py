@@ -11,7 +11,6 @@ and flushes it before and after.
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from django_tasks_db.models import DBTaskResult
 
 from netral.jobs.models import Job, JobStatus
 from tests.jobs import handlers
-from tests.workers import start_worker, stop_worker, wait_for
+from tests.workers import kill_mid_job, start_worker, stop_worker, wait_for
 
 
 def _redis_url() -> str:
@@ -109,17 +108,7 @@ def test_killing_an_rq_worker_mid_job_loses_nothing(rq: Any, tmp_path: Path) -> 
     marker = tmp_path / "done.txt"
     job = handlers.slow_steps.enqueue(steps=12, marker=str(marker), step_seconds=0.25)
     first = _rq_worker("rq-one", url)
-    try:
-        wait_for(
-            lambda: Job.objects.filter(pk=job.pk, progress_done__gte=2).exists(),
-            60,
-            "the first worker to start the job",
-        )
-        first.send_signal(signal.SIGKILL)
-        first.wait(10)
-    finally:
-        if first.poll() is None:
-            first.kill()
+    kill_mid_job(first, job.pk)
     job.refresh_from_db()
     assert (job.status, job.worker_id) == (JobStatus.RUNNING, "rq-one")
     assert not marker.exists()  # it died before the end
