@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 import uuid
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -106,6 +107,32 @@ def priority_lower(nice: int) -> int:
     if nice > current:
         current = os.nice(nice - current)
     return current
+
+
+AUTOGROUP = Path("/proc/sys/kernel/sched_autogroup_enabled")
+
+
+def autogroup_warning(nice: int, switch: Path = AUTOGROUP) -> str | None:
+    """What to tell the operator when Linux's autogroup is on (Debian's default): the
+    scheduler then shares the CPU between sessions first and applies nice values only inside
+    each, so a worker started in a session of its own (systemd, another terminal) and the
+    database server's backends do not give way to the web server whatever their nice
+    values (docs/how-to/deploy.md "One host for everything"; docs/benchmarks.md Session 17).
+    None when it is off, absent (not Linux) or no priority is lowered."""
+    if nice <= 0:
+        return None
+    try:
+        enabled = switch.read_text().strip() == "1"
+    except OSError:
+        return None
+    if not enabled:
+        return None
+    return (
+        f"kernel.sched_autogroup_enabled is 1: the worker's nice value ({nice}) counts only "
+        "against processes of its own session, and its database sessions' only inside the "
+        "database server's; on a host that also serves the web, set it to 0 or use cgroup "
+        "CPU weights (docs/how-to/deploy.md, 'One host for everything')"
+    )
 
 
 def database_priority_lower(nice: int) -> None:

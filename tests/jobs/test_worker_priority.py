@@ -190,3 +190,25 @@ def test_without_the_extension_the_worker_runs_and_says_so(
     finally:
         connection_created.disconnect(dispatch_uid="netral-worker-database-nice")
         connection.close()
+
+
+# Linux's autogroup: nice values count only inside a session (docs/how-to/deploy.md).
+
+
+@pytest.mark.parametrize(
+    ("switch", "nice", "warned"),
+    [("1\n", 10, True), ("0\n", 10, False), (None, 10, False), ("1\n", 0, False)],
+)
+def test_the_worker_warns_when_autogroup_keeps_its_nice_value_inside_its_session(
+    tmp_path: Path, switch: str | None, nice: int, warned: bool
+) -> None:
+    from netral.jobs.worker import autogroup_warning
+
+    path = tmp_path / "sched_autogroup_enabled"  # absent: not Linux, or no autogroup
+    if switch is not None:
+        path.write_text(switch)
+    warning = autogroup_warning(nice, path)
+    assert (warning is not None) == warned
+    if warning:
+        assert "kernel.sched_autogroup_enabled" in warning
+        assert "One host for everything" in warning

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from netral.jobs.worker import database_priority_lower, priority_lower, worker_run
+from netral.jobs.worker import (
+    autogroup_warning,
+    database_priority_lower,
+    priority_lower,
+    worker_run,
+)
 
 
 class Command(BaseCommand):
@@ -44,6 +50,9 @@ class Command(BaseCommand):
         # Before any thread or child process starts, so that they all inherit it.
         priority_lower(settings.NETRAL_WORKER_NICE)
         database_priority_lower(settings.NETRAL_WORKER_NICE)
+        warning = autogroup_warning(settings.NETRAL_WORKER_NICE)
+        if warning:
+            logging.getLogger("netral.jobs.worker").warning(warning)
         worker_run(
             batch=options["batch"],
             interval=options["interval"],
