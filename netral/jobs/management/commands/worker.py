@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from django.conf import settings
@@ -50,7 +51,14 @@ class Command(BaseCommand):
         # Before any thread or child process starts, so that they all inherit it.
         priority_lower(settings.NETRAL_WORKER_NICE)
         database_priority_lower(settings.NETRAL_WORKER_NICE)
-        warning = autogroup_warning(settings.NETRAL_WORKER_NICE)
+        # Autogroup matters when the worker leads a session of its own (systemd starts it so)
+        # or its database work runs in PostgreSQL's processes; `make run` on SQLite starts it
+        # in the web server's session, where its nice value counts.
+        from django.db import connection
+
+        warning = (connection.vendor == "postgresql" or os.getsid(0) == os.getpid()) and (
+            autogroup_warning(settings.NETRAL_WORKER_NICE)
+        )
         if warning:
             logging.getLogger("netral.jobs.worker").warning(warning)
         worker_run(
