@@ -42,7 +42,7 @@ class SignatureCounts:
     total: int = 0
 
 
-def signatures_placed_in(signatures: QuerySet[Signature], scope: Any) -> QuerySet[Signature]:
+def _placed_in(signatures: QuerySet[Signature], scope: Any) -> QuerySet[Signature]:
     """The signatures placed in the scope: by the signer's region, else (a signer not in the
     registry) by the event's."""
     if scope.code is None:  # (an empty Q() would swallow the OR below)
@@ -59,7 +59,7 @@ def signature_counts(signatures: QuerySet[Signature], scope: Any) -> SignatureCo
     (6 to 9 ms apiece on bench_nat, issue 15's regency target)."""
     counts = SignatureCounts()
     rows = (
-        signatures_placed_in(signatures, scope)
+        _placed_in(signatures, scope)
         .annotate(month=local_date("signed_at", month=True, zone_field="event__region_id"))
         .values_list("event_id", "template__title", "template__kind", "month")
         .annotate(n=Count("pk"))

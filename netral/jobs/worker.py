@@ -109,6 +109,23 @@ def priority_lower(nice: int) -> int:
     return current
 
 
+def priorities_lower(nice: int) -> None:
+    """What `netral worker` does about its priority when it starts, before any thread or child
+    process: its own (`priority_lower`), its PostgreSQL sessions' (`database_priority_lower`),
+    and a warning where Linux's autogroup keeps them from counting (`autogroup_warning`):
+    when the worker leads a session of its own (systemd starts it so) or its database work
+    runs in PostgreSQL's processes. `make run` on SQLite starts it in the web server's
+    session, where its nice value counts."""
+    from django.db import connection
+
+    priority_lower(nice)
+    database_priority_lower(nice)
+    if connection.vendor == "postgresql" or os.getsid(0) == os.getpid():
+        warning = autogroup_warning(nice)
+        if warning:
+            logger.warning(warning)
+
+
 AUTOGROUP = Path("/proc/sys/kernel/sched_autogroup_enabled")
 
 

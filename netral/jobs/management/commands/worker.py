@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-import os
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from netral.jobs.worker import (
-    autogroup_warning,
-    database_priority_lower,
-    priority_lower,
-    worker_run,
-)
+from netral.jobs.worker import priorities_lower, worker_run
 
 
 class Command(BaseCommand):
@@ -49,18 +42,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Before any thread or child process starts, so that they all inherit it.
-        priority_lower(settings.NETRAL_WORKER_NICE)
-        database_priority_lower(settings.NETRAL_WORKER_NICE)
-        # Autogroup matters when the worker leads a session of its own (systemd starts it so)
-        # or its database work runs in PostgreSQL's processes; `make run` on SQLite starts it
-        # in the web server's session, where its nice value counts.
-        from django.db import connection
-
-        warning = (connection.vendor == "postgresql" or os.getsid(0) == os.getpid()) and (
-            autogroup_warning(settings.NETRAL_WORKER_NICE)
-        )
-        if warning:
-            logging.getLogger("netral.jobs.worker").warning(warning)
+        priorities_lower(settings.NETRAL_WORKER_NICE)
         worker_run(
             batch=options["batch"],
             interval=options["interval"],
