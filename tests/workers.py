@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -56,7 +57,17 @@ def start_worker(worker_id: str, *args: str, **env: str) -> subprocess.Popen[byt
         },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # a process group of its own: the RQ worker forks its scheduler, which a kill of the
+        # worker alone leaves running (holding a session on the test database), as systemd's
+        # default KillMode=control-group does not
+        start_new_session=True,
     )
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL whatever is left of the worker's process group (its forked children)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def stop_worker(process: subprocess.Popen[bytes]) -> None:
@@ -67,6 +78,7 @@ def stop_worker(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+    _kill_group(process)
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
@@ -87,8 +99,8 @@ def run_jobs() -> None:
 
 
 def kill_mid_job(process: subprocess.Popen[bytes], job_pk: int) -> None:
-    """SIGKILL `process` once it has reported progress on the job (2 steps): a worker lost
-    mid-job (OOM, machine gone), not one stopped gracefully."""
+    """SIGKILL the worker and every process it started once it has reported progress on the
+    job (2 steps): a worker lost mid-job (OOM, machine gone), not one stopped gracefully."""
     from netral.jobs.models import Job
 
     try:
@@ -97,8 +109,6 @@ def kill_mid_job(process: subprocess.Popen[bytes], job_pk: int) -> None:
             60,
             "the first worker to start the job",
         )
-        process.send_signal(signal.SIGKILL)
-        process.wait(10)
     finally:
-        if process.poll() is None:
-            process.kill()
+        _kill_group(process)
+        process.wait(10)
