@@ -163,7 +163,7 @@ def database_priority_lower(nice: int) -> None:
     took a whole core from the citizens' requests at the worker's normal priority (issue 15,
     docs/benchmarks.md Session 17). On a database host of its own the same holds between the
     web's sessions and the worker's. Without the extension nothing changes; the worker says so
-    once in its log. Any role may renice its own backend to a higher nice value."""
+    once in its log. A role without privileges may lower its own backends (checked by hand)."""
     if nice <= 0:
         return
     from django.db.backends.signals import connection_created

@@ -55,14 +55,13 @@ def rq(transactional_db: Any) -> Iterator[Any]:
     client.flushdb()
 
 
-def _rq_worker(worker_id: str, url: str, *args: str, **env: str) -> Any:
+def _rq_worker(worker_id: str, url: str, *args: str) -> Any:
     return start_worker(
         worker_id,
         *args,
         NETRAL_TASK_BACKEND="rq",
         NETRAL_TASK_REDIS_URL=url,
         NETRAL_TEST_KEEP_TASK_BACKEND="1",
-        **env,
     )
 
 
