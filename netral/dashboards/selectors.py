@@ -40,6 +40,7 @@ from .case_metrics import (
     case_section,
     local_days_in,
     reads_rollups,
+    registry_tallies_apply,
     tallies_apply,
     tallies_in_scope,
 )
@@ -281,7 +282,9 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
     )
     officials = officials_in_scope(user=user, scope=scope)
     signatures = signatures_in_scope(user=user, filters=filters)
-    # A kabupaten/kota or larger, for whole months: from the tallies (case_metrics).
+    # A kabupaten/kota or larger: the registry's counts from the tallies, whatever the
+    # period; the cases' too for whole months (case_metrics).
+    registry_tallied = registry_tallies_apply(scope=scope)
     tallied = tallies_apply(scope=scope, filters=filters)
     dashboard.tallied = tallied
 
@@ -294,7 +297,7 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
     )
     # Per child unit: officials are the denominator of every "per 1.000" rate.
     breakdown = ("subject_type", "position_category")
-    if tallied:
+    if registry_tallied:
         official_tallies = tallies_in_scope(OfficialTally, user=user, scope=scope, filters=None)
         officials_cube = _cube(
             official_tallies, scope, *breakdown, region_field="unit", total=Sum("n")
@@ -391,7 +394,7 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
         ),
         *section.tables,
         _signatures_trend(signature_tally.by_month),
-        _patrol_table(user, scope, filters, tallied=tallied),
+        _patrol_table(user, scope, filters, tallied=registry_tallied),
     ]
     # Prevention beside handling, so a rakor can be prepared from one report (issue 13 §19).
     prevention_figures, prevention_tables = prevention_section(
@@ -401,7 +404,7 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
         official_in_scope=official_in_scope,
         signatures=signatures,
         counts=signature_tally,
-        officials_by_type=type_officials,  # from the official tally when tallied
+        officials_by_type=type_officials,  # from the official tally where it applies
         signed_by_type=type_pledged,
     )
     dashboard.figures += prevention_figures
