@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
@@ -133,14 +133,31 @@ def cases_in_scope(
         qs = qs.filter(in_roots)
     if filters.event is not None:
         qs = qs.filter(election_event=filters.event)
-    if filters.date_from or filters.date_to:
-        # Local days as a range of instants, not `__date` (SQLite would call a Python
-        # function per row: 0.4 s over 100,000 cases); each case's days are its handling
-        # unit's (WIB, WITA or WIT, as the tallies count them).
-        qs = qs.annotate(_at=Coalesce("received_at", "created_at", output_field=DateTimeField()))
-        end = filters.date_to + dt.timedelta(days=1) if filters.date_to else None
-        qs = local_days_in(qs, "_at", CASE_ZONE_FIELD, filters.date_from, end)
-    return qs
+    return _in_periods(qs, [filters])
+
+
+def _in_periods(qs: QuerySet[Case], periods: list[DashboardFilters]) -> QuerySet[Case]:
+    """The cases received (or created) on a local day of any of `periods` (their dates)."""
+    spans = [
+        (f.date_from, f.date_to + dt.timedelta(days=1) if f.date_to else None) for f in periods
+    ]
+    if any(start is None and end is None for start, end in spans):
+        return qs
+    # Local days as a range of instants, not `__date` (SQLite would call a Python function
+    # per row: 0.4 s over 100,000 cases); each case's days are its handling unit's (WIB,
+    # WITA or WIT, as the tallies count them).
+    qs = qs.annotate(_at=Coalesce("received_at", "created_at", output_field=DateTimeField()))
+    return local_days_within(qs, "_at", CASE_ZONE_FIELD, spans)
+
+
+def cases_in_periods(
+    *, user: AnyUser, scope: Scope, periods: tuple[DashboardFilters, ...]
+) -> QuerySet[Case]:
+    """`cases_in_scope` for any of several periods of the same event (`PeriodPlan.rows`)."""
+    if len(periods) == 1:
+        return cases_in_scope(user=user, scope=scope, filters=periods[0])
+    every_day = replace(periods[0], date_from=None, date_to=None)
+    return _in_periods(cases_in_scope(user=user, scope=scope, filters=every_day), list(periods))
 
 
 def registry_tallies_apply(*, scope: Scope) -> bool:
@@ -160,14 +177,47 @@ def registry_tallies_apply(*, scope: Scope) -> bool:
     return tallies_current()
 
 
-def tallies_apply(*, scope: Scope, filters: DashboardFilters) -> bool:
-    """Whether this dashboard's cases can be read from the tallies (netral/dashboards/
-    tallies.py): where the registry's can (`registry_tallies_apply`), for whole months (the
-    case tallies count per month). Smaller scopes and other periods read the rows, which for
-    a kecamatan are few."""
-    whole_from = filters.date_from is None or filters.date_from.day == 1
-    whole_to = filters.date_to is None or (filters.date_to + dt.timedelta(days=1)).day == 1
-    return whole_from and whole_to and registry_tallies_apply(scope=scope)
+@dataclass(frozen=True)
+class PeriodPlan:
+    """Where a dashboard reads its cases from: the whole months of its period from the tallies
+    (`tallied`, None for none), the days before and after them from the rows (`rows`).
+
+    A period that cuts months (a campaign from 25 September, a rakor up to today) read every
+    case of the period from the rows: 19 s for a national year cut mid-month at 1,000,000
+    cases (issue 15). Only its first and last partial months need the rows."""
+
+    tallied: DashboardFilters | None
+    rows: tuple[DashboardFilters, ...]
+
+    @property
+    def only_tallies(self) -> bool:
+        return self.tallied is not None and not self.rows
+
+
+def period_plan(*, scope: Scope, filters: DashboardFilters) -> PeriodPlan:
+    """The whole months of the period from the tallies, where the scope can read them
+    (`registry_tallies_apply`), and the partial months at its ends from the rows."""
+    if not registry_tallies_apply(scope=scope):
+        return PeriodPlan(None, (filters,))
+    start, end = filters.date_from, filters.date_to
+    # the first whole month's first day, and the day after the last whole month
+    first = start if start is None or start.day == 1 else _month_after(start)
+    after = None if end is None else end + dt.timedelta(days=1)
+    stop = after if after is None or after.day == 1 else after.replace(day=1)
+    if first is not None and stop is not None and first >= stop:
+        return PeriodPlan(None, (filters,))  # no whole month inside
+    one_day = dt.timedelta(days=1)
+    whole = replace(filters, date_from=first, date_to=None if stop is None else stop - one_day)
+    rows = []
+    if start is not None and first is not None and first != start:
+        rows.append(replace(filters, date_from=start, date_to=first - one_day))
+    if after is not None and stop is not None and stop != after:
+        rows.append(replace(filters, date_from=stop, date_to=end))
+    return PeriodPlan(whole, tuple(rows))
+
+
+def _month_after(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 # What a national view reads instead of each tally: its national rollup's view (the rollup
@@ -230,6 +280,8 @@ PersonRow = tuple[str, str, str, int | None, str, int]
 
 # (agency id or None, typed agency name, finding, count): what _agency_table ranks
 AgencyRow = tuple[int | None, str, str, int]
+# registry agency ids and typed agency names (agency_candidates' `also`)
+AgencyKeys = tuple[frozenset[int], frozenset[str]]
 
 
 @dataclass
@@ -317,10 +369,67 @@ def _as_list(value: Any) -> list[str]:
     return [v[:64] for v in value if isinstance(v, str)]
 
 
+def _agencies_named(parts: list[CaseFacts]) -> AgencyKeys:
+    """The registry agencies and typed names of the reported persons counted in `parts`."""
+    rows = [r for part in parts for r in part.persons.rows]
+    return (
+        frozenset(r[3] for r in rows if r[3]),
+        frozenset(r[4] for r in rows if not r[3]),
+    )
+
+
+def _facts_merged(parts: list[CaseFacts]) -> CaseFacts:
+    """The facts of several parts of a period (they share no case) as one."""
+    if len(parts) == 1:
+        return parts[0]
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    persons = PersonStats()
+    decisions: list[tuple[Any, ...]] = []
+    trend: Counter[Any] = Counter()
+    trend_registered: Counter[Any] = Counter()
+    ranked = [p.persons.agencies for p in parts if p.persons.agencies is not None]
+    for part in parts:
+        for key, values in part.groups.items():
+            total = groups.setdefault(key, [0] * len(values))
+            for i, value in enumerate(values):
+                total[i] += value
+        persons.rows += part.persons.rows
+        persons.violations += part.persons.violations
+        persons.skb_codes += part.persons.skb_codes
+        decisions += part.decisions
+        for month, n, registered in part.trend:
+            trend[month] += n
+            trend_registered[month] += registered
+    if ranked:
+        # the tallies' candidates (which include every agency the other parts name), and
+        # the other parts' rows agency by agency
+        persons.agencies = [
+            *(a for agencies in ranked for a in agencies),
+            *(
+                (r[3], r[4], r[0], r[-1])
+                for p in parts
+                if p.persons.agencies is None
+                for r in p.persons.rows
+            ),
+        ]
+    return CaseFacts(
+        groups=groups,
+        persons=persons,
+        decisions=decisions,
+        trend=[(m, trend[m], trend_registered[m]) for m in sorted(trend)],
+    )
+
+
 def _facts_from_tallies(
-    *, user: AnyUser, scope: Scope, filters: DashboardFilters, group_by_unit: Any
+    *,
+    user: AnyUser,
+    scope: Scope,
+    filters: DashboardFilters,
+    group_by_unit: Any,
+    also: AgencyKeys = (frozenset(), frozenset()),
 ) -> CaseFacts:
-    """The same facts summed from the tallies; each query reads a few thousand rows."""
+    """The same facts summed from the tallies; each query reads a few thousand rows. `also`:
+    agencies whose sums are wanted whatever their rank (agency_candidates)."""
 
     def summed(model: type[models.Model], *fields: str, **aggregates: Any) -> list[tuple[Any, ...]]:
         """Sums per (*fields) over the units of the scope (unit membership as for rows)."""
@@ -380,7 +489,7 @@ def _facts_from_tallies(
             )
             if every_month and filters.event is not None:
                 national = national.filter(event_id=filters.event.pk)
-            persons.agencies = agency_candidates(national, proven=Q(proven=True))
+            persons.agencies = agency_candidates(national, proven=Q(proven=True), also=also)
         else:
             in_units = tallies_in_scope(
                 PersonTally, user=user, scope=scope, filters=filters, rollup=False
@@ -389,7 +498,7 @@ def _facts_from_tallies(
                 in_units = in_units.annotate(
                     _unit=Substr("unit", 1, scope.unit_len, output_field=CharField())
                 ).filter(_unit__in=[u.code for u in scope.units])
-            persons.agencies = agency_candidates(in_units)
+            persons.agencies = agency_candidates(in_units, also=also)
     else:  # a regency, or units at several levels: each row under each unit, as the rows
         for finding, subject_type, category, agency_id, typed, n in summed(
             PersonTally,
@@ -433,15 +542,27 @@ def case_section(
     scope: Scope,
     filters: DashboardFilters,
     group_by_unit: Any,
-    tallied: bool = False,
+    plan: PeriodPlan | None = None,
 ) -> CaseSection:
+    """The cases' figures and tables of the period: from the tallies where `plan` says (its
+    whole months), from the rows for the rest (default: every case from the rows)."""
     cases = cases_in_scope(user=user, scope=scope, filters=filters)
-    if tallied:
-        facts = _facts_from_tallies(
-            user=user, scope=scope, filters=filters, group_by_unit=group_by_unit
+    plan = plan or PeriodPlan(None, (filters,))
+    parts = []
+    if plan.rows:  # the days outside whole months, in one set of queries
+        in_rows = cases_in_periods(user=user, scope=scope, periods=plan.rows)
+        parts.append(_facts_from_rows(in_rows, group_by_unit))
+    if plan.tallied is not None:
+        parts.append(
+            _facts_from_tallies(
+                user=user,
+                scope=scope,
+                filters=plan.tallied,
+                group_by_unit=group_by_unit,
+                also=_agencies_named(parts),
+            )
         )
-    else:
-        facts = _facts_from_rows(cases, group_by_unit)
+    facts = _facts_merged(parts)
     # Recommendations (and their sanctions) are few next to the cases: EXISTS checks each
     # against its case, where `IN (cases)` first reads every visible case (SQLite does so
     # even when there is no recommendation at all: 1 s over 1M cases).
@@ -466,21 +587,30 @@ def case_section(
     # hold open cases per local day of their deadline, so the days before today are summed
     # there and today's deadlines up to now are counted from the rows (a short range of the
     # index dash_case_due_cover).
-    open_cases = cases.exclude(status__in=sorted(CLOSED_STATUSES))
-    if tallied:
+    overdue_groups: dict[tuple[Any, ...], list[int]] = {}
+    if plan.rows:
+        open_cases = cases_in_periods(user=user, scope=scope, periods=plan.rows).exclude(
+            status__in=sorted(CLOSED_STATUSES)
+        )
+        rows_overdue = group_by_unit(
+            open_cases.filter(due_at__lt=now), region_field="incident_region_id"
+        )
+        overdue_groups |= {("rows", *k): v for k, v in rows_overdue.items()}
+    if plan.tallied is not None:
+        whole = plan.tallied
         # Each deadline's day is its handling unit's (WIB, WITA or WIT). Today in WIB is the
         # earliest "today" of the three, and its midnight has passed in every zone: the
         # deadlines of the days before it are all past, those since counted from the rows
         # (from that day's first moment in each case's zone).
         today = now.astimezone(WIB.tz).date()
         before_today = group_by_unit(
-            tallies_in_scope(DueTally, user=user, scope=scope, filters=filters).filter(
+            tallies_in_scope(DueTally, user=user, scope=scope, filters=whole).filter(
                 due_day__lt=today
             ),
             region_field="unit",
             total=Sum("n"),
         )
-        due_today = cases_in_scope(user=user, scope=scope, filters=filters, by_prefix=True)
+        due_today = cases_in_scope(user=user, scope=scope, filters=whole, by_prefix=True)
         since_midnight = group_by_unit(
             local_days_in(
                 due_today.exclude(status__in=sorted(CLOSED_STATUSES)).filter(due_at__lt=now),
@@ -491,11 +621,7 @@ def case_section(
             ),
             region_field="incident_region_id",
         )
-        overdue_groups = before_today | {(k, "today"): v for k, v in since_midnight.items()}
-    else:
-        overdue_groups = group_by_unit(
-            open_cases.filter(due_at__lt=now), region_field="incident_region_id"
-        )
+        overdue_groups |= before_today | {(k, "today"): v for k, v in since_midnight.items()}
     overdue_cases = sum(values[0] for values in overdue_groups.values())
 
     person_rows = facts.persons.rows
@@ -680,7 +806,10 @@ AGENCY_TOP = 15
 
 
 def agency_candidates(
-    rows: QuerySet[Any], top: int = AGENCY_TOP, proven: Q | None = None
+    rows: QuerySet[Any],
+    top: int = AGENCY_TOP,
+    proven: Q | None = None,
+    also: AgencyKeys = (frozenset(), frozenset()),
 ) -> list[AgencyRow]:
     """The reported persons of the agencies that can make `_agency_table`'s top list, summed
     in the database from person-tally rows: the same table as from every agency's rows.
@@ -693,7 +822,9 @@ def agency_candidates(
     adds); and the typed names a merge can lift (the registry agencies' names and the two
     spellings of "unknown"). Ties at the registry cut are taken by id (the rows' order is the
     database's there too). `proven`: which rows count as proven (default: the TERBUKTI
-    finding; the agencies' national rollup keeps a `proven` flag instead of the finding)."""
+    finding; the agencies' national rollup keeps a `proven` flag instead of the finding).
+    `also`: registry agency ids and typed names summed as well, whatever their rank (those
+    the rows of the period's partial months name, which may lift them: `period_plan`)."""
     n_proven = Sum("n", filter=proven or Q(finding=PersonFinding.TERBUKTI))
     registry = list(
         rows.exclude(agency_id=0)
@@ -702,6 +833,15 @@ def agency_candidates(
         .filter(~Q(total=0))
         .order_by("-total", "agency_id")[: top * 2]
     )
+    extra_ids = set(also[0]) - {a for a, _t, _p in registry}
+    if extra_ids:
+        registry += list(
+            rows.filter(agency_id__in=sorted(extra_ids))
+            .values_list("agency_id")
+            .annotate(total=Sum("n"), proven=n_proven)
+            .filter(~Q(total=0))
+            .order_by()
+        )
     names = set(
         Agency.objects.filter(pk__in=[a for a, _n, _p in registry]).values_list("name", flat=True)
     )
@@ -712,7 +852,7 @@ def agency_candidates(
         .filter(~Q(total=0))
     )
     cut = list(typed_groups.order_by("-total").values_list("total", flat=True)[top - 1 : top])
-    lifted = names | {"", str(_("tidak diketahui"))}
+    lifted = names | {"", str(_("tidak diketahui"))} | set(also[1])
     typed = (
         typed_groups.filter(Q(total__gte=cut[0]) | Q(agency_name__in=lifted))
         if cut
@@ -904,19 +1044,33 @@ def local_days_in(
     instants wide enough for every zone (indexable), then the row's zone's own bounds."""
     if start is None and end is None:
         return qs
-    wide = Q()
-    if start is not None:  # the earliest midnight of the three is WIT's
-        wide &= Q(**{f"{field}__gte": day_start(start, WIT)})
-    if end is not None:  # the latest is WIB's
-        wide &= Q(**{f"{field}__lt": day_start(end, WIB)})
+    return local_days_within(qs, field, zone_field, [(start, end)])
+
+
+def local_days_within(
+    qs: QuerySet[Any],
+    field: str,
+    zone_field: str,
+    spans: list[tuple[dt.date | None, dt.date | None]],
+) -> QuerySet[Any]:
+    """`local_days_in` for any of several spans (start, end excluded) at once: one query for
+    the days before and after a period's whole months (`period_plan`)."""
+    wide = Q(pk__in=[])
     exact = Q(pk__in=[])
-    for zone in ZONES:
-        bounds = Q(_local_zone=zone.abbreviation)
-        if start is not None:
-            bounds &= Q(**{f"{field}__gte": day_start(start, zone)})
-        if end is not None:
-            bounds &= Q(**{f"{field}__lt": day_start(end, zone)})
-        exact |= bounds
+    for start, end in spans:
+        span_wide = Q()
+        if start is not None:  # the earliest midnight of the three is WIT's
+            span_wide &= Q(**{f"{field}__gte": day_start(start, WIT)})
+        if end is not None:  # the latest is WIB's
+            span_wide &= Q(**{f"{field}__lt": day_start(end, WIB)})
+        wide |= span_wide
+        for zone in ZONES:
+            bounds = Q(_local_zone=zone.abbreviation)
+            if start is not None:
+                bounds &= Q(**{f"{field}__gte": day_start(start, zone)})
+            if end is not None:
+                bounds &= Q(**{f"{field}__lt": day_start(end, zone)})
+            exact |= bounds
     zone = zone_case(zone_field, lambda z: z.abbreviation)
     found: QuerySet[Any] = qs.filter(wide).alias(_local_zone=zone).filter(exact)
     return found

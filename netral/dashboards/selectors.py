@@ -39,9 +39,9 @@ from netral.registry.selectors import region_get, region_with_ancestry
 from .case_metrics import (
     case_section,
     local_days_in,
+    period_plan,
     reads_rollups,
     registry_tallies_apply,
-    tallies_apply,
     tallies_in_scope,
 )
 from .models import OfficialTally
@@ -283,17 +283,18 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
     officials = officials_in_scope(user=user, scope=scope)
     signatures = signatures_in_scope(user=user, filters=filters)
     # A kabupaten/kota or larger: the registry's counts from the tallies, whatever the
-    # period; the cases' too for whole months (case_metrics).
+    # period; the cases' of the period's whole months too, its partial months' from the rows
+    # (case_metrics.period_plan).
     registry_tallied = registry_tallies_apply(scope=scope)
-    tallied = tallies_apply(scope=scope, filters=filters)
-    dashboard.tallied = tallied
+    plan = period_plan(scope=scope, filters=filters)
+    dashboard.tallied = plan.only_tallies
 
     section = case_section(
         user=user,
         scope=scope,
         filters=filters,
         group_by_unit=lambda qs, *fields, **kw: unit_groups(qs, scope, *fields, **kw),
-        tallied=tallied,
+        plan=plan,
     )
     # Per child unit: officials are the denominator of every "per 1.000" rate.
     breakdown = ("subject_type", "position_category")

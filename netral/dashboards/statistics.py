@@ -1,6 +1,6 @@
 """PostgreSQL's statistics on the expressions a dashboard's period filters the cases by.
 
-A period that cuts a month reads the cases from the rows (case_metrics.tallies_apply), each
+The partial months of a period are read from the rows (case_metrics.period_plan), each case
 filtered by its own local days: `COALESCE(received_at, created_at)` within bounds that depend
 on the zone of its handling unit (`case_metrics.local_days_in`). PostgreSQL keeps no
 statistics on either expression, so it estimated one row where a national year held 947,188,

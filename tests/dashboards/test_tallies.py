@@ -122,6 +122,76 @@ def test_a_part_of_a_month_reads_the_registry_from_the_tallies(alice: User, worl
 
 
 @pytest.mark.django_db
+def test_a_period_that_cuts_months_sums_its_whole_months_tallies_and_its_ends_rows(
+    alice: User, dora: User, world: World
+) -> None:
+    """A campaign from 20 September to 12 November: October from the tallies, the days of
+    September and November from the rows (case_metrics.period_plan); the same dashboard as
+    from the rows alone, every agency ranked on its whole count."""
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    o = world.officials
+    agency = Agency.objects.create(name="Dinas Kampanye Uji", kind="KAB_KOTA", region_id="64.08")
+    for key in ("K1", "P1"):  # registry agencies, whose typed namesakes merge with them
+        o[key].agency = agency
+        o[key].save()
+    for day, month, official in ((22, 9, "K1"), (28, 9, "P1"), (3, 11, "K2"), (30, 11, "K1")):
+        case = _case(
+            world.pilkada,
+            Origin.LAPORAN,
+            Status.DIREGISTRASI,
+            official_region(o[official]),
+            received_at=dt.datetime(2024, month, day, 9, tzinfo=timezone.get_current_timezone()),
+        )
+        _person(case, o[official], PersonFinding.TERBUKTI, ["NETRALITAS"])
+        _person(
+            case,
+            None,
+            PersonFinding.BELUM_DIPUTUS,
+            [],
+            subject_type=o[official].subject_type,
+            agency_name=agency.name if month == 9 else "Dinas Ketik",
+        )
+    campaign = DashboardFilters(date_from=dt.date(2024, 9, 20), date_to=dt.date(2024, 11, 12))
+    for filters in (
+        campaign,
+        DashboardFilters(date_from=dt.date(2024, 9, 25)),
+        DashboardFilters(date_to=dt.date(2024, 11, 5), event=world.pilkada),
+        DashboardFilters(region_code="64.08", date_from=dt.date(2024, 9, 21)),
+    ):
+        for user in (alice, dora):
+            if filters.region_code and not access.covers(user, filters.region_code):
+                continue
+            with override_settings(NETRAL_DASHBOARD_TALLIES=True):
+                _tallied, from_both = _comparable(user, filters)
+            with override_settings(NETRAL_DASHBOARD_TALLIES=False):
+                _not, from_rows = _comparable(user, filters)
+            assert from_both == from_rows, (user.username, filters)
+    # and the whole month came from the tallies, the ends from the rows
+    with override_settings(NETRAL_DASHBOARD_TALLIES=True), CaptureQueriesContext(conn) as ctx:
+        dashboard = dashboard_build(user=dora, filters=campaign)
+    assert not dashboard.tallied  # (not from the tallies alone)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert any("dashboards_casetally" in q for q in sql)
+    assert any('FROM "cases_reportedperson"' in q for q in sql)
+    october = dashboard_build(
+        user=dora,
+        filters=DashboardFilters(date_from=dt.date(2024, 10, 1), date_to=dt.date(2024, 10, 31)),
+    )
+    # October's cases and the three new ones inside the period (22 and 28 September, 3 November)
+    assert _figure(dashboard, "cases") == _figure(october, "cases") + 3
+
+
+def _figure(dashboard: Any, key: str) -> Any:
+    return next(f.value for f in dashboard.figures if f.key == key)
+
+
+def official_region(official: Official) -> str:
+    return str(official.region_id)
+
+
+@pytest.mark.django_db
 def test_the_tallies_follow_every_kind_of_write(alice: User, dora: User, world: World) -> None:
     o = world.officials
     _assert_in_step()  # the fixtures' own inserts
@@ -588,6 +658,100 @@ def test_the_agencies_ranked_in_the_database_are_those_from_the_rows(
     # 29 + 30 persons under one name; 33 + 2 typed, ahead of Dinas 35 by name
     assert names[:4] == ["Dinas Kembar", "Dinas 33", "Dinas 35", "Dinas 34"]
     assert ["Dinas 33", 33 + 2, 11 + 1] in table.rows  # merged with the typed "Dinas 33"
+
+
+@pytest.mark.parametrize(
+    ("period", "tallied", "rows"),
+    [
+        (
+            ("2024-09-20", "2024-11-12"),
+            ("2024-10-01", "2024-10-31"),
+            [("2024-09-20", "2024-09-30"), ("2024-11-01", "2024-11-12")],
+        ),
+        (("2024-10-01", "2024-10-31"), ("2024-10-01", "2024-10-31"), []),
+        (("2024-10-02", None), ("2024-11-01", None), [("2024-10-02", "2024-10-31")]),
+        ((None, "2024-11-05"), (None, "2024-10-31"), [("2024-11-01", "2024-11-05")]),
+        ((None, None), (None, None), []),
+        (("2024-10-05", "2024-10-20"), None, [("2024-10-05", "2024-10-20")]),
+        (("2024-12-15", "2025-01-10"), None, [("2024-12-15", "2025-01-10")]),
+        (("2024-02-01", "2024-02-29"), ("2024-02-01", "2024-02-29"), []),
+    ],
+)
+@pytest.mark.django_db
+def test_the_period_plan_reads_whole_months_from_the_tallies(
+    dora: User, world: World, period: Any, tallied: Any, rows: Any
+) -> None:
+    from netral.dashboards.case_metrics import period_plan
+    from netral.dashboards.selectors import scope_resolve
+
+    def day(text: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(text) if text else None
+
+    def span(f: DashboardFilters) -> tuple[str | None, str | None]:
+        return (
+            f.date_from.isoformat() if f.date_from else None,
+            f.date_to.isoformat() if f.date_to else None,
+        )
+
+    filters = DashboardFilters(date_from=day(period[0]), date_to=day(period[1]))
+    plan = period_plan(scope=scope_resolve(user=dora, region_code=None), filters=filters)
+    assert (span(plan.tallied) if plan.tallied else None) == tallied
+    assert [span(part) for part in plan.rows] == rows
+    # a kecamatan (finer than the tallies) reads every day from the rows
+    kecamatan = scope_resolve(user=dora, region_code="64.08.04")
+    assert period_plan(scope=kecamatan, filters=filters).rows == (filters,)
+
+
+@pytest.mark.django_db
+def test_an_agency_lifted_by_a_partial_month_is_ranked_on_its_whole_count(
+    alice: User, dora: User, world: World
+) -> None:
+    """The tallies rank the agencies in the database and return only those that can make the
+    top list; an agency below that cut in the whole months but named in a partial month's
+    rows is summed from the tallies as well (agency_candidates' `also`)."""
+    _persons_of_many_agencies(world)  # filed this month (their cases' created_at: now)
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    edge = _case(
+        world.pilkada,
+        Origin.LAPORAN,
+        Status.DIPUTUS,
+        "64.08.04.2001",
+        received_at=dt.datetime.combine(
+            last_month.replace(day=20), dt.time(9), tzinfo=timezone.get_current_timezone()
+        ),
+    )
+    lifted = Official.objects.get(agency__name="Dinas 03")  # 3 persons this month
+    ReportedPerson.objects.bulk_create(
+        [
+            *(
+                ReportedPerson(
+                    case=edge,
+                    official=lifted,
+                    name="x",
+                    subject_type=lifted.subject_type,
+                    finding=PersonFinding.BELUM_DIPUTUS,
+                )
+                for _ in range(40)
+            ),
+            *(
+                ReportedPerson(case=edge, name="x", subject_type="PNS", agency_name="Kantor 1")
+                for _ in range(50)
+            ),
+        ]
+    )
+    filters = DashboardFilters(date_from=last_month.replace(day=15))
+    # when / then: from this month's tallies and last month's rows, as from the rows alone
+    for user in (alice, dora):
+        with override_settings(NETRAL_DASHBOARD_TALLIES=True):
+            _tallied, from_both = _comparable(user, filters)
+        with override_settings(NETRAL_DASHBOARD_TALLIES=False):
+            _not, from_rows = _comparable(user, filters)
+        assert from_both == from_rows, user.username
+    with override_settings(NETRAL_DASHBOARD_TALLIES=True):
+        table = dashboard_build(user=dora, filters=filters).table("reported_by_agency")
+    ranked = [row[:2] for row in table.rows]
+    assert ranked[:3] == [["Dinas Kembar", 29 + 30], ["Kantor 1", 50 + 1], ["Dinas 03", 40 + 3]]
 
 
 @pytest.mark.django_db
