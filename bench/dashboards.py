@@ -6,6 +6,8 @@ Times, after one warm-up call each, in alternating rounds (`--rounds`, at least 
 sample is the best of 3 calls; printed as min / median / max over the rounds:
   - `dashboard_build` for a national officer (national scope), the same officer drilled
     down to Kab. Kutai Timur (64.08), and a Bawaslu Kab. Kutai Timur officer's own scope;
+  - a national build for a campaign period that cuts months (its whole months from the
+    tallies, its partial months from the rows: case_metrics.period_plan);
   - the whole page (`GET /dasbor/` through the Django test client: view, selector, map,
     template) for the national and the regency officer;
   - ceilings: the bare `GROUP BY substr(region, 1, 2)` over the officials and over the cases.
@@ -184,6 +186,12 @@ def run(args: Any, rest: list[str]) -> None:
             ),
             "build national, October 2024 (whole month)": lambda: dashboard_build(
                 user=national, filters=DashboardFilters(**october)
+            ),
+            "build national, 25 Sep to 4 Dec 2024 (cuts months)": lambda: dashboard_build(
+                user=national,
+                filters=DashboardFilters(
+                    date_from=dt.date(2024, 9, 25), date_to=dt.date(2024, 12, 4)
+                ),
             ),
             "build Kec. 64.08.04 (from the rows)": lambda: dashboard_build(
                 user=regency, filters=DashboardFilters(region_code="64.08.04")
