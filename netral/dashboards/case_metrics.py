@@ -183,7 +183,7 @@ class PeriodPlan:
     (`tallied`, None for none), the days before and after them from the rows (`rows`).
 
     A period that cuts months (a campaign from 25 September, a rakor up to today) read every
-    case of the period from the rows: 19 s for a national year cut mid-month at 1,000,000
+    case of the period from the rows: 24 s for a national year cut mid-month at 1,000,000
     cases (issue 15). Only its first and last partial months need the rows."""
 
     tallied: DashboardFilters | None
