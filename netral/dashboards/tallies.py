@@ -519,12 +519,36 @@ def _trigger_name(table: str, event: str) -> str:
     return f"netral_tally_{table}_{event.lower()}"
 
 
-def install_sql(d: Dialect) -> list[str]:
-    """DROP + CREATE of every tally trigger (idempotent)."""
-    return [sql for table in COLUMNS for event in EVENTS for sql in _install_one(d, table, event)]
+def install_sql(d: Dialect, *, guarded: bool = True) -> list[str]:
+    """DROP + CREATE of every tally trigger (idempotent). `guarded`: with the PostgreSQL
+    functions' early return (`_case_guard`), which changes what runs, not what is counted."""
+    return [
+        sql
+        for table in COLUMNS
+        for event in EVENTS
+        for sql in _install_one(d, table, event, guarded=guarded)
+    ]
 
 
-def _install_one(d: Dialect, table: str, event: str) -> list[str]:
+def _case_guard(table: str, event: str) -> str:
+    """PostgreSQL: the early return of the trigger function of `table` (cases or reported
+    persons) when none of the statement's rows belongs to a case the tallies count. Every
+    tally those two tables move counts cases only (IS_CASE: not a public draft), so such a
+    statement's INSERTs would add nothing; they still ran, planned and locked the tallies:
+    about a third of PostgreSQL's CPU per public report, all of it drafts (issue 15). The
+    other tables' tallies count officials and accounts whatever the cases: no guard."""
+    sources = {"INSERT": ["new_rows"], "DELETE": ["old_rows"]}.get(event, ["old_rows", "new_rows"])
+    if table == CASES:
+        found = [f"EXISTS (SELECT 1 FROM {rows} c WHERE {IS_CASE})" for rows in sources]
+    else:
+        found = [
+            f"EXISTS (SELECT 1 FROM {rows} rp JOIN {CASES} c ON c.id = rp.case_id WHERE {IS_CASE})"
+            for rows in sources
+        ]
+    return f"IF NOT ({' OR '.join(found)}) THEN\n    RETURN NULL;\n  END IF;\n  "
+
+
+def _install_one(d: Dialect, table: str, event: str, *, guarded: bool = True) -> list[str]:
     """DROP + CREATE of the tally trigger of one table and event."""
     name = _trigger_name(table, event)
     bodies = _trigger_bodies(d, table, event)
@@ -535,10 +559,11 @@ def _install_one(d: Dialect, table: str, event: str) -> list[str]:
             "DELETE": "OLD TABLE AS old_rows",
         }[event]
         body = ";\n  ".join(bodies)
+        guard = _case_guard(table, event) if guarded and table in (CASES, PERSONS) else ""
         return [
             f"DROP TRIGGER IF EXISTS {name} ON {table}",
             f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
-            f"AS $$\nBEGIN\n  {body};\n  RETURN NULL;\nEND\n$$",
+            f"AS $$\nBEGIN\n  {guard}{body};\n  RETURN NULL;\nEND\n$$",
             f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {refs} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
         ]
@@ -641,13 +666,14 @@ def expected_triggers() -> set[str]:
 
 def definition(d: Dialect) -> str:
     """A digest of the trigger SQL: a change of the tallies' definitions (or of the zone
-    rule) makes `tally_ensure` rebuild them."""
+    rule) makes `tally_ensure` rebuild them. Taken without the guards (`_case_guard`): they
+    change what runs, not what is counted, and a recount of a national database is long."""
     return _definition(d.vendor, d.time_zone)
 
 
 @functools.lru_cache(maxsize=4)
 def _definition(vendor: str, time_zone: str) -> str:
-    sql = install_sql(Dialect(vendor, time_zone))
+    sql = install_sql(Dialect(vendor, time_zone), guarded=False)
     return hashlib.sha256("\n".join(sql).encode()).hexdigest()
 
 
@@ -695,6 +721,32 @@ def tally_ensure(**kwargs: Any) -> None:
         return
     if tally_problem() is not None:
         tally_rebuild()
+    elif installed_sql_differs():
+        tally_install()  # written otherwise, counting the same (a guard): no recount
+
+
+def installed_sql_differs(conn: BaseDatabaseWrapper | None = None) -> bool:
+    """Whether a tally trigger in the database is written otherwise than this code writes
+    it, while counting the same (the definition digest leaves the guards out)."""
+    conn = conn or connection
+    expected: dict[str, str] = {}
+    for sql in install_sql(dialect(conn)):
+        if sql.startswith("CREATE OR REPLACE FUNCTION "):  # PostgreSQL: the function's body
+            name = sql.removeprefix("CREATE OR REPLACE FUNCTION ").split("(", 1)[0]
+            expected[name] = sql.split("AS $$", 1)[1].rsplit("$$", 1)[0]
+        elif sql.startswith("CREATE TRIGGER ") and conn.vendor == "sqlite":
+            expected[sql.split()[2]] = sql
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                "SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'netral_tally_%%'"
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'netral_tally_%'"
+            )
+        return dict(cursor.fetchall()) != expected
 
 
 def _tables_exist() -> bool:
