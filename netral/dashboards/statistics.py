@@ -10,7 +10,9 @@ keep them for expressions) it estimates 870,000 and hash-joins: 3.7 s.
 
 The expressions are compiled from the code's own (so they are the very ones the queries
 carry, which PostgreSQL matches by structure); `netral migrate` creates them and ANALYZE
-fills them. SQLite has no such statistics: nothing is done there.
+fills them, and every recount of the tallies (`tally_rebuild`, which a change of the zone
+rule brings) makes them again from the code's expressions of the day. SQLite has no such
+statistics: nothing is done there.
 """
 
 from __future__ import annotations

@@ -803,6 +803,12 @@ def tally_rebuild(*, show_progress: bool = False) -> None:
         _state_save(
             time_zone=d.time_zone, definition=definition(d), rebuilt_at=now, compacted_at=now
         )
+    # A recount follows a change of the zone rule, which the dashboards' period expressions
+    # follow too: their PostgreSQL statistics are made again from this code's expressions.
+    from netral.cases.models import Case
+    from netral.dashboards.statistics import case_period_statistics_create
+
+    case_period_statistics_create(connection, Case)
 
 
 def tally_compact() -> int:

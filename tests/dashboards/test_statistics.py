@@ -95,3 +95,17 @@ def test_the_migration_created_the_statistics_object() -> None:
             "SELECT count(*) FROM pg_statistic_ext WHERE stxname = %s", [CASE_PERIOD_STATISTICS]
         )
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db
+def test_a_recount_makes_the_statistics_again() -> None:
+    """A recount follows a change of the zone rule, whose expression the statistics hold."""
+    from netral.dashboards.tallies import tally_rebuild
+
+    case_period_statistics_drop(connection)
+    tally_rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_statistic_ext WHERE stxname = %s", [CASE_PERIOD_STATISTICS]
+        )
+        assert cursor.fetchone()[0] == 1
