@@ -646,18 +646,22 @@ def dialect(conn: BaseDatabaseWrapper | None = None) -> Dialect:
 
 
 def installed_triggers(conn: BaseDatabaseWrapper | None = None) -> set[str]:
-    conn = conn or connection
+    pg = "SELECT DISTINCT tgname FROM pg_trigger WHERE tgname LIKE 'netral_tally_%%'"
+    return {row[0] for row in _tally_catalog(conn or connection, pg, "name")}
+
+
+def _tally_catalog(conn: BaseDatabaseWrapper, postgres_sql: str, columns: str) -> list[Any]:
+    """Rows about the tally triggers: `postgres_sql` on PostgreSQL, else `columns` of
+    SQLite's catalogue of its triggers."""
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
-            cursor.execute(
-                "SELECT DISTINCT tgname FROM pg_trigger WHERE tgname LIKE 'netral_tally_%%'"
-            )
+            cursor.execute(postgres_sql)
         else:
             cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                f"SELECT {columns} FROM sqlite_master WHERE type = 'trigger' "
                 "AND name LIKE 'netral_tally_%'"
             )
-        return {row[0] for row in cursor.fetchall()}
+        return list(cursor.fetchall())
 
 
 def expected_triggers() -> set[str]:
@@ -736,17 +740,8 @@ def installed_sql_differs(conn: BaseDatabaseWrapper | None = None) -> bool:
             expected[name] = sql.split("AS $$", 1)[1].rsplit("$$", 1)[0]
         elif sql.startswith("CREATE TRIGGER ") and conn.vendor == "sqlite":
             expected[sql.split()[2]] = sql
-    with conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            cursor.execute(
-                "SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'netral_tally_%%'"
-            )
-        else:
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                "AND name LIKE 'netral_tally_%'"
-            )
-        return dict(cursor.fetchall()) != expected
+    pg = "SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'netral_tally_%%'"
+    return dict(_tally_catalog(conn, pg, "name, sql")) != expected
 
 
 def _tables_exist() -> bool:

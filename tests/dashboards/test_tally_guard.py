@@ -4,37 +4,20 @@ recount (tallies.installed_sql_differs)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from netral.cases.models import Case, ReportedPerson, Status
+from netral.cases.models import Case, Origin, ReportedPerson, Status
 from netral.dashboards import tallies
 from netral.dashboards.models import TallyState
+from tests.dashboards.conftest import World, _case
 
 TALLY_TABLES = [t.table for t in tallies.TALLIES]
 
 
-def _case(status: str) -> Case:
-    return Case.objects.create(
-        origin="LAPORAN",
-        regime="PILKADA",
-        status=status,
-        channel="DARING",
-        handling_region_id="64.08",
-        incident_region_id="64.08",
-        incident_place="Uji",
-        title="Uji",
-        description="Uji",
-        event_date=dt.date(2024, 10, 1),
-        known_date=dt.date(2024, 10, 1),
-    )
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's trigger functions")
 @pytest.mark.django_db
-def test_a_public_draft_runs_no_tally_statement() -> None:
+def test_a_public_draft_runs_no_tally_statement(world: World) -> None:
     # given: a role that may write the cases but no tally (a tally statement would be refused
     # even if it inserted no row: privileges are checked when it starts)
     with connection.cursor() as cursor:
@@ -45,7 +28,7 @@ def test_a_public_draft_runs_no_tally_statement() -> None:
         cursor.execute("SET ROLE netral_guard_probe")
     try:
         # when: a public draft and its reported persons are written, moved and deleted
-        draft = _case(Status.DRAFT_PUBLIK)
+        draft = _case(world.pilkada, Origin.LAPORAN, Status.DRAFT_PUBLIK, "64.08")
         ReportedPerson.objects.bulk_create(
             [ReportedPerson(case=draft, name="x", subject_type="PNS") for _ in range(2)]
         )
@@ -53,7 +36,7 @@ def test_a_public_draft_runs_no_tally_statement() -> None:
         ReportedPerson.objects.filter(case=draft).update(name="y")
         # then: no tally statement ran; a case the tallies count is refused as before
         with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
-            _case(Status.DITERIMA)
+            _case(world.pilkada, Origin.LAPORAN, Status.DITERIMA, "64.08")
         with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
             Case.objects.filter(pk=draft.pk).update(status=Status.DITERIMA)
     finally:
