@@ -194,10 +194,11 @@ class PeriodPlan:
         return self.tallied is not None and not self.rows
 
 
-def period_plan(*, scope: Scope, filters: DashboardFilters) -> PeriodPlan:
-    """The whole months of the period from the tallies, where the scope can read them
-    (`registry_tallies_apply`), and the partial months at its ends from the rows."""
-    if not registry_tallies_apply(scope=scope):
+def period_plan(*, filters: DashboardFilters, tallies_apply: bool) -> PeriodPlan:
+    """The whole months of the period from the tallies where the scope can read them
+    (`tallies_apply`: `registry_tallies_apply`, asked once per dashboard), and the partial
+    months at its ends from the rows."""
+    if not tallies_apply:
         return PeriodPlan(None, (filters,))
     start, end = filters.date_from, filters.date_to
     # the first whole month's first day, and the day after the last whole month
@@ -548,9 +549,10 @@ def case_section(
     whole months), from the rows for the rest (default: every case from the rows)."""
     cases = cases_in_scope(user=user, scope=scope, filters=filters)
     plan = plan or PeriodPlan(None, (filters,))
+    # the days outside whole months, in one set of queries
+    in_rows = cases_in_periods(user=user, scope=scope, periods=plan.rows) if plan.rows else None
     parts = []
-    if plan.rows:  # the days outside whole months, in one set of queries
-        in_rows = cases_in_periods(user=user, scope=scope, periods=plan.rows)
+    if in_rows is not None:
         parts.append(_facts_from_rows(in_rows, group_by_unit))
     if plan.tallied is not None:
         parts.append(
@@ -588,10 +590,8 @@ def case_section(
     # there and today's deadlines up to now are counted from the rows (a short range of the
     # index dash_case_due_cover).
     overdue_groups: dict[tuple[Any, ...], list[int]] = {}
-    if plan.rows:
-        open_cases = cases_in_periods(user=user, scope=scope, periods=plan.rows).exclude(
-            status__in=sorted(CLOSED_STATUSES)
-        )
+    if in_rows is not None:
+        open_cases = in_rows.exclude(status__in=sorted(CLOSED_STATUSES))
         rows_overdue = group_by_unit(
             open_cases.filter(due_at__lt=now), region_field="incident_region_id"
         )

@@ -286,7 +286,7 @@ def _dashboard_compute(*, user: AnyUser, filters: DashboardFilters, scope: Scope
     # period; the cases' of the period's whole months too, its partial months' from the rows
     # (case_metrics.period_plan).
     registry_tallied = registry_tallies_apply(scope=scope)
-    plan = period_plan(scope=scope, filters=filters)
+    plan = period_plan(filters=filters, tallies_apply=registry_tallied)
     dashboard.tallied = plan.only_tallies
 
     section = case_section(

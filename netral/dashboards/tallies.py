@@ -535,7 +535,8 @@ def _case_guard(table: str, event: str) -> str:
     persons) when none of the statement's rows belongs to a case the tallies count. Every
     tally those two tables move counts cases only (IS_CASE: not a public draft), so such a
     statement's INSERTs would add nothing; they still ran, planned and locked the tallies:
-    about a third of PostgreSQL's CPU per public report, all of it drafts (issue 15). The
+    0.3 ms of the server's CPU for a public report's draft and two reported persons, a
+    quarter of what their writes cost it (issue 15, docs/benchmarks.md "Session 18"). The
     other tables' tallies count officials and accounts whatever the cases: no guard."""
     sources = {"INSERT": ["new_rows"], "DELETE": ["old_rows"]}.get(event, ["old_rows", "new_rows"])
     if table == CASES:

@@ -119,6 +119,9 @@ def test_a_part_of_a_month_reads_the_registry_from_the_tallies(alice: User, worl
     assert grouped == []
     assert any('"dashboards_officialtally' in q["sql"] for q in ctx.captured_queries)
     assert any('FROM "cases_case"' in q["sql"] for q in ctx.captured_queries)
+    # whether the tallies are current is asked once for the whole build
+    state = [q for q in ctx.captured_queries if '"dashboards_tallystate"' in q["sql"]]
+    assert len(state) == 1
     # and a kecamatan still counts its officials from the rows (the tallies' finest unit)
     with override_settings(NETRAL_DASHBOARD_TALLIES=True), CaptureQueriesContext(conn) as ctx:
         dashboard_build(user=alice, filters=DashboardFilters(region_code="64.08.04"))
@@ -679,8 +682,12 @@ def test_the_agencies_ranked_in_the_database_are_those_from_the_rows(
 def test_the_period_plan_reads_whole_months_from_the_tallies(
     dora: User, world: World, period: Any, tallied: Any, rows: Any
 ) -> None:
-    from netral.dashboards.case_metrics import period_plan
+    from netral.dashboards.case_metrics import period_plan, registry_tallies_apply
     from netral.dashboards.selectors import scope_resolve
+
+    def plan_for(region_code: str | None, filters: DashboardFilters) -> Any:
+        scope = scope_resolve(user=dora, region_code=region_code)
+        return period_plan(filters=filters, tallies_apply=registry_tallies_apply(scope=scope))
 
     def day(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text) if text else None
@@ -692,12 +699,11 @@ def test_the_period_plan_reads_whole_months_from_the_tallies(
         )
 
     filters = DashboardFilters(date_from=day(period[0]), date_to=day(period[1]))
-    plan = period_plan(scope=scope_resolve(user=dora, region_code=None), filters=filters)
+    plan = plan_for(None, filters)
     assert (span(plan.tallied) if plan.tallied else None) == tallied
     assert [span(part) for part in plan.rows] == rows
     # a kecamatan (finer than the tallies) reads every day from the rows
-    kecamatan = scope_resolve(user=dora, region_code="64.08.04")
-    assert period_plan(scope=kecamatan, filters=filters).rows == (filters,)
+    assert plan_for("64.08.04", filters).rows == (filters,)
 
 
 @pytest.mark.django_db
