@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
@@ -63,19 +64,27 @@ def _increment(cache_key: str, delta: int, timeout: int) -> int:
 
 
 def _redis_increment(backend: RedisCache, cache_key: str, delta: int, timeout: int) -> int:
-    """The same add-then-increment on Redis in one round trip: `SET key 0 EX timeout NX` and
-    `INCRBY` in one MULTI/EXEC, so it stays atomic. Django's `add` and `incr` take three round
-    trips (`incr` asks EXISTS first), and a public report counts two limits: six round trips
-    of the report's CPU became two. The key is the one `cache.get` reads (`make_and_validate_key`,
-    prefix and version), and Django's Redis serializer stores integers as plain Redis integers,
-    so `over` and `undo` read and change the same counter."""
-    key = backend.make_and_validate_key(cache_key)
-    client = backend._cache.get_client(key, write=True)  # type: ignore[attr-defined]
+    return _redis_increments(backend, [cache_key], delta, timeout)[0]
+
+
+def _redis_increments(
+    backend: RedisCache, cache_keys: Sequence[str], delta: int, timeout: int
+) -> list[int]:
+    """The same add-then-increment on Redis in one round trip, for one counter or several:
+    `SET key 0 EX timeout NX` and `INCRBY` per key in one MULTI/EXEC, so it stays atomic.
+    Django's `add` and `incr` take three round trips per counter (`incr` asks EXISTS first).
+    The keys are the ones `cache.get` reads (`make_and_validate_key`, prefix and version), and
+    Django's Redis serializer stores integers as plain Redis integers, so `over`, `used_up`
+    and `undo` read and change the same counters. Every key goes to the server of the first
+    (Django's Redis cache writes to its first server)."""
+    keys = [backend.make_and_validate_key(k) for k in cache_keys]
+    client = backend._cache.get_client(keys[0], write=True)  # type: ignore[attr-defined]
     pipeline = client.pipeline(transaction=True)
-    pipeline.set(key, 0, ex=timeout, nx=True)
-    pipeline.incrby(key, delta)
-    _created, value = pipeline.execute()
-    return int(value)
+    for key in keys:
+        pipeline.set(key, 0, ex=timeout, nx=True)
+        pipeline.incrby(key, delta)
+    replies = pipeline.execute()
+    return [int(value) for value in replies[1::2]]
 
 
 def hit(name: str, key: str) -> bool:
@@ -83,6 +92,21 @@ def hit(name: str, key: str) -> bool:
     limit. Concurrent callers each get their own count from the atomic increment."""
     limit, window = limits(name)
     return _increment(_bucket(name, key, window), 1, 2 * window) <= limit
+
+
+def hit_all(names: Sequence[str], key: str) -> dict[str, bool]:
+    """`hit` for several limits of one key at once, each decided as `hit` decides it. On
+    Redis one round trip for all of them (a public report counts two limits; the form's
+    Redis round trips are part of what a report costs the web node, docs/benchmarks.md)."""
+    plan = [(name, *limits(name)) for name in names]
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, RedisCache) and len({window for _n, _l, window in plan}) == 1:
+        window = plan[0][2]
+        counts = _redis_increments(
+            backend, [_bucket(name, key, window) for name, _l, _w in plan], 1, 2 * window
+        )
+        return {name: count <= limit for (name, limit, _w), count in zip(plan, counts, strict=True)}
+    return {name: hit(name, key) for name, _l, _w in plan}
 
 
 def undo(name: str, key: str) -> None:
@@ -96,6 +120,13 @@ def over(name: str, key: str) -> bool:
     """True when the limit is used up (reads; counts nothing)."""
     limit, window = limits(name)
     return int(cache.get(_bucket(name, key, window), 0)) >= limit
+
+
+def used_up(names: Sequence[str], key: str) -> dict[str, bool]:
+    """`over` for several limits of one key, in one read of the cache (Redis: one MGET)."""
+    buckets = {name: (_bucket(name, key, limits(name)[1]), limits(name)[0]) for name in names}
+    counts = cache.get_many([bucket for bucket, _limit in buckets.values()])
+    return {name: int(counts.get(bucket, 0)) >= limit for name, (bucket, limit) in buckets.items()}
 
 
 # --- upload quota per client and day (issue 14, point 4) --------------------------------

@@ -104,17 +104,104 @@ def test_the_upload_quota_adds_sizes_and_gives_back() -> None:
     assert cache.get(ratelimit._quota_key("c1")) == 0
 
 
-def test_a_hit_is_one_round_trip(redis_cache: Any) -> None:
-    import redis
+class _Sent:
+    """The commands the Redis client sends (each packed command is one round trip)."""
 
-    sent: list[Any] = []
-    real = redis.connection.Connection.send_packed_command
+    def __init__(self) -> None:
+        self.commands: list[Any] = []
 
-    def counting(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(command)
-        return real(self, command, *args, **kwargs)
+    def __enter__(self) -> _Sent:
+        import redis
 
+        real = redis.connection.Connection.send_packed_command
+        sent = self.commands
+
+        def counting(conn: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
+            sent.append(command)
+            return real(conn, command, *args, **kwargs)
+
+        self._patch = mock.patch.object(
+            redis.connection.Connection, "send_packed_command", counting
+        )
+        self._patch.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._patch.stop()
+
+
+def test_a_hit_is_one_round_trip() -> None:
     ratelimit.hit("search", "warm")  # the connection is open
-    with mock.patch.object(redis.connection.Connection, "send_packed_command", counting):
+    with _Sent() as sent:
         ratelimit.hit("search", "c1")
-    assert len(sent) == 1
+    assert len(sent.commands) == 1
+
+
+@override_settings(NETRAL_RATE_REPORT=(2, 3600), NETRAL_RATE_REPORT_HARD=(3, 3600))
+def test_several_limits_are_counted_in_one_round_trip_as_hit_counts_them() -> None:
+    ratelimit.hit("search", "warm")  # the connection is open
+    with _Sent() as sent:
+        first = ratelimit.hit_all(("report_hard", "report"), "c1")
+    assert len(sent.commands) == 1
+    assert first == {"report_hard": True, "report": True}
+    assert ratelimit.hit_all(("report_hard", "report"), "c1") == {
+        "report_hard": True,
+        "report": True,
+    }
+    # the third: past "report" (2), within "report_hard" (3); the fourth past both
+    assert ratelimit.hit_all(("report_hard", "report"), "c1") == {
+        "report_hard": True,
+        "report": False,
+    }
+    assert ratelimit.hit_all(("report_hard", "report"), "c1") == {
+        "report_hard": False,
+        "report": False,
+    }
+    # the same counters `hit` and `over` use
+    assert cache.get(_key("report", "c1")) == 4
+    assert cache.get(_key("report_hard", "c1")) == 4
+    assert not ratelimit.hit("report", "c1")
+    assert cache.get(_key("report", "c1")) == 5
+    assert ratelimit.over("report_hard", "c1")
+    assert not ratelimit.over("report_hard", "c2")
+
+
+@override_settings(NETRAL_RATE_REPORT=(2, 3600), NETRAL_RATE_REPORT_HARD=(3, 3600))
+def test_several_limits_are_read_in_one_round_trip_as_over_reads_them() -> None:
+    ratelimit.hit("search", "warm")
+    for _ in range(2):
+        ratelimit.hit("report", "c1")
+    with _Sent() as sent:
+        used = ratelimit.used_up(("report", "report_hard"), "c1")
+    assert len(sent.commands) == 1
+    assert used == {"report": True, "report_hard": False}
+    assert used["report"] == ratelimit.over("report", "c1")
+    assert used["report_hard"] == ratelimit.over("report_hard", "c1")
+    assert ratelimit.used_up(("report", "report_hard"), "nobody") == {
+        "report": False,
+        "report_hard": False,
+    }
+
+
+@pytest.mark.django_db
+@override_settings(NETRAL_RATE_REPORT=(2, 3600), NETRAL_RATE_REPORT_HARD=(3, 3600))
+def test_a_public_report_costs_two_redis_round_trips_and_the_limits_hold() -> None:
+    """A filed report reads both limits in one round trip and counts both in another (four
+    before); the challenge, then the hard cap, still come at their counts."""
+    from django.test import Client
+
+    from netral.cases.models import Case
+    from tests.cases.test_public_views import URL, form_data
+
+    client = Client()
+    ratelimit.hit("search", "warm")
+    with _Sent() as sent:
+        assert client.post(URL, form_data()).status_code == 302
+    assert len(sent.commands) == 2
+    assert client.post(URL, form_data()).status_code == 302
+    # two validated reports: the third needs the proof of work, and without it is refused
+    assert "<altcha-widget" in client.get(URL).content.decode()
+    assert client.post(URL, form_data()).status_code == 400
+    # the hard cap (3) is used up by the refused one too: now 429, before any validation
+    assert client.post(URL, form_data()).status_code == 429
+    assert Case.objects.count() == 2

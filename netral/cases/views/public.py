@@ -162,7 +162,11 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
     client = ratelimit.client_key(request)
-    needs_challenge = settings.NETRAL_CHALLENGE_ALWAYS or ratelimit.over("report", client)
+    # both limits read at once (one cache round trip), and counted at once below
+    used = ratelimit.used_up(
+        ("report", "report_hard") if request.method == "POST" else ("report",), client
+    )
+    needs_challenge = settings.NETRAL_CHALLENGE_ALWAYS or used["report"]
     error = ""
     region_error = ""
     if request.method == "POST":
@@ -171,7 +175,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         persons = PersonFormSet(request.POST, prefix="terlapor")
         witnesses = WitnessFormSet(request.POST, prefix="saksi")
         online = online_evidence_formset(request.POST)
-        if ratelimit.over("report_hard", client):
+        if used["report_hard"]:
             return _too_many(request)
         # Every part is validated, so every error shows at once (issue 13 point 16).
         valid = [f.is_valid() for f in (reporter_form, event_form, persons, witnesses)]
@@ -181,9 +185,11 @@ def report_form(request: HttpRequest) -> HttpResponse:
             region_error = _("Pilih wilayah tempat kejadian (sampai desa/kelurahan).")
         if not all(valid) or region is None:
             error = _("Periksa kembali isian yang ditandai.")
-        elif not ratelimit.hit("report_hard", client):
-            # only a submission that passed validation counts toward the hard cap (an empty
-            # POST costs the server nothing to refuse, and must not block a shared address)
+        elif not ratelimit.hit_all(("report_hard", "report"), client)["report_hard"]:
+            # only a submission that passed validation counts toward the limits (an empty
+            # POST costs the server nothing to refuse, and must not block a shared address):
+            # toward the hard cap, and toward the challenge's threshold, whether it is then
+            # filed or refused (a resend of a filed report counts too, as it always has)
             return _too_many(request)
         elif needs_challenge and not challenge.challenge_ok(request.POST.get("altcha", "")):
             error = _("Pemeriksaan keamanan belum selesai atau tidak sah. Coba kirim lagi.")
@@ -220,7 +226,6 @@ def report_form(request: HttpRequest) -> HttpResponse:
             else:
                 if filed.duplicate:
                     ratelimit.upload_quota_give_back(client, _size(files))
-                ratelimit.hit("report", client)
                 return _receipt_redirect(
                     None
                     if filed.duplicate
