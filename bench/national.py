@@ -25,6 +25,9 @@ database and the var directory of an earlier run;
    database gets the `prioritize` extension the deploy guide has the worker lower its
    sessions with (`NETRAL_BENCH_PRIORITIZE=0` drops it). `NETRAL_BENCH_BACKGROUND=0`: the
    same rounds with no worker, what the cores give the form alone.
+   `NETRAL_BENCH_CPU_WEIGHTS=web:200,worker:20,postgres:100`: the web, the workers and the
+   PostgreSQL server each in a CPU group of that weight, as systemd services with
+   `CPUWeight=` (bench/cpu_groups.py; root only).
 
     .venv/bin/python -m bench national                       # 5,000,000 officials
     .venv/bin/python -m bench national --rows 500000         # a smaller smoke run
@@ -45,6 +48,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import cpu_groups
 from bench import officials_import as oi
 from bench.harness import ROOT, loadavg, pg_admin_url, pg_url
 
@@ -232,6 +236,21 @@ def _form(
         return
     prioritize = _prioritize(url)
     print(f"  the workers' database sessions: {prioritize}", flush=True)
+    with cpu_groups.placed(os.environ.get("NETRAL_BENCH_CPU_WEIGHTS", ""), os.getpid()) as groups:
+        _form_beside_workers(env, small, url, rounds, seconds, tmp, groups)
+
+
+def _form_beside_workers(
+    env: dict[str, str],
+    small: Path,
+    url: str,
+    rounds: int,
+    seconds: int,
+    tmp: str,
+    groups: cpu_groups.Groups | None,
+) -> None:
+    from bench import cases
+
     # As `make run` starts them: one worker for both queues, one for the short jobs only.
     # A new id each run: a worker stopped mid-job by an earlier run is then seen as gone and
     # its job swept back to the queue (the same id would look alive forever).
@@ -253,6 +272,8 @@ def _form(
         )
         for name in ("all", "short")
     ]
+    if groups is not None:
+        groups.move("worker", [each.pid for each in workers])
     worker = workers[0]
     stop = threading.Event()
     counts: dict[str, int] = {
