@@ -120,10 +120,11 @@ def priorities_lower(nice: int) -> None:
 
     priority_lower(nice)
     database_priority_lower(nice)
+    warnings = [cpu_group_warning(nice)]
     if connection.vendor == "postgresql" or os.getsid(0) == os.getpid():
-        warning = autogroup_warning(nice)
-        if warning:
-            logger.warning(warning)
+        warnings.append(autogroup_warning(nice))
+    for warning in filter(None, warnings):
+        logger.warning(warning)
 
 
 AUTOGROUP = Path("/proc/sys/kernel/sched_autogroup_enabled")
@@ -147,9 +148,54 @@ def autogroup_warning(nice: int, switch: Path = AUTOGROUP) -> str | None:
     return (
         f"kernel.sched_autogroup_enabled is 1: the worker's nice value ({nice}) counts only "
         "against processes of its own session, and its database sessions' only inside the "
-        "database server's; on a host that also serves the web, set it to 0 or use cgroup "
-        "CPU weights (docs/how-to/deploy.md, 'One host for everything')"
+        "database server's; on a host that also serves the web, set it to 0 and give the "
+        "services no CPU weights (docs/how-to/deploy.md, 'One host for everything')"
     )
+
+
+PROC_CGROUP = Path("/proc/self/cgroup")
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+def cpu_group_warning(nice: int, proc: Path = PROC_CGROUP, root: Path = CGROUP_ROOT) -> str | None:
+    """What to tell the operator when the worker runs in a CPU group of its own: a systemd
+    service with `CPUWeight=` (cgroup v2 `cpu.weight`, v1 `cpu.shares`) or a container with
+    CPU shares. The kernel then shares the CPU between the groups first, so the worker's nice
+    value counts only inside its group, and the web server and PostgreSQL, each in its own,
+    share the cores by weight: measured on a 2-core host running everything, the public form
+    served 114 to 127 reports/s beside the worker with such weights against 163 with none
+    and autogroup off (docs/benchmarks.md Session 19). None in the root group, where the
+    cpu controller does not apply, or when no priority is lowered."""
+    if nice <= 0:
+        return None
+    try:
+        lines = proc.read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        controllers, _, group = line.partition(":")[2].partition(":")
+        if group in ("", "/"):
+            continue
+        if controllers == "":  # cgroup v2: the group's cpu.weight exists while cpu is on
+            files = [root / group.lstrip("/") / "cpu.weight"]
+        elif "cpu" in controllers.split(","):  # v1: the cpu hierarchy, however it is mounted
+            files = [
+                root / name / group.lstrip("/") / "cpu.shares" for name in (controllers, "cpu")
+            ]
+        else:
+            continue
+        for path in files:
+            try:
+                weight = path.read_text().strip()
+            except OSError:
+                continue
+            return (
+                f"the worker runs in the CPU group {group} ({path.name} {weight}): the CPU is "
+                "shared between such groups first and its nice value "
+                f"({nice}) counts only inside it; on a host that also serves the web, give the "
+                "services no CPU weights (docs/how-to/deploy.md, 'One host for everything')"
+            )
+    return None
 
 
 def database_priority_lower(nice: int) -> None:

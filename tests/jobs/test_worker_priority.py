@@ -212,3 +212,65 @@ def test_the_worker_warns_when_autogroup_keeps_its_nice_value_inside_its_session
     if warning:
         assert "kernel.sched_autogroup_enabled" in warning
         assert "One host for everything" in warning
+
+
+# CPU groups (systemd's CPUWeight=, container shares): nice values count only inside a group.
+
+
+def _cgroup_host(tmp_path: Path, proc: str, files: dict[str, str]) -> tuple[Path, Path]:
+    (tmp_path / "proc").write_text(proc)
+    for name, content in files.items():
+        path = tmp_path / "cgroup" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+    return tmp_path / "proc", tmp_path / "cgroup"
+
+
+@pytest.mark.parametrize(
+    ("proc", "files", "nice", "shown"),
+    [
+        # cgroup v2, a service with CPUWeight=20: warned, naming the weight
+        (
+            "0::/system.slice/netral-worker.service\n",
+            {"system.slice/netral-worker.service/cpu.weight": "20\n"},
+            10,
+            "cpu.weight 20",
+        ),
+        # v2 with the cpu controller off for the service (no cpu.weight): nothing
+        ("0::/system.slice/netral-worker.service\n", {}, 10, None),
+        # v1 with cpu and cpuacct mounted together, shares 204
+        (
+            "4:cpu,cpuacct:/netral-worker\n3:memory:/netral-worker\n",
+            {"cpu,cpuacct/netral-worker/cpu.shares": "204\n"},
+            10,
+            "cpu.shares 204",
+        ),
+        # v1, cpu mounted alone (this CI's machines)
+        ("1:cpu:/netral-worker\n0::/\n", {"cpu/netral-worker/cpu.shares": "204\n"}, 10, "204"),
+        # the root group: the cpu controller does not apply
+        ("1:cpu:/\n0::/\n", {"cpu/cpu.shares": "1024\n"}, 10, None),
+        # a memory group only: nothing about CPU
+        ("3:memory:/limited\n", {"memory/limited/cpu.shares": "2\n"}, 10, None),
+        # no priority lowered: nothing to say
+        ("0::/w\n", {"w/cpu.weight": "20\n"}, 0, None),
+    ],
+)
+def test_the_worker_warns_when_a_cpu_group_keeps_its_nice_value_inside_it(
+    tmp_path: Path, proc: str, files: dict[str, str], nice: int, shown: str | None
+) -> None:
+    from netral.jobs.worker import cpu_group_warning
+
+    proc_path, root = _cgroup_host(tmp_path, proc, files)
+    warning = cpu_group_warning(nice, proc_path, root)
+    if shown is None:
+        assert warning is None
+    else:
+        assert warning is not None
+        assert shown in warning
+        assert "One host for everything" in warning
+
+
+def test_the_worker_says_nothing_about_cpu_groups_where_there_is_no_proc(tmp_path: Path) -> None:
+    from netral.jobs.worker import cpu_group_warning
+
+    assert cpu_group_warning(10, tmp_path / "absent", tmp_path) is None
