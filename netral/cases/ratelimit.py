@@ -124,7 +124,10 @@ def over(name: str, key: str) -> bool:
 
 def used_up(names: Sequence[str], key: str) -> dict[str, bool]:
     """`over` for several limits of one key, in one read of the cache (Redis: one MGET)."""
-    buckets = {name: (_bucket(name, key, limits(name)[1]), limits(name)[0]) for name in names}
+    buckets: dict[str, tuple[str, int]] = {}
+    for name in names:
+        limit, window = limits(name)
+        buckets[name] = (_bucket(name, key, window), limit)
     counts = cache.get_many([bucket for bucket, _limit in buckets.values()])
     return {name: int(counts.get(bucket, 0)) >= limit for name, (bucket, limit) in buckets.items()}
 
