@@ -226,8 +226,6 @@ def online_evidence(formset: Any) -> list[OnlineEvidenceData]:
     return [item for form in formset.forms if (item := form.as_data()) is not None]
 
 
-PersonFormSet = forms.formset_factory(PersonForm, extra=3, max_num=10)
-WitnessFormSet = forms.formset_factory(WitnessForm, extra=2, max_num=10)
 # validate_max: more than MAX_FORMS entries is an error naming the group, never a silent cut
 # (absolute_max keeps Django from even building forms past it).
 PersonFormSet = forms.formset_factory(

@@ -242,7 +242,11 @@ class Official(models.Model):
 
 
 class SocialAccount(models.Model):
-    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="social_accounts")
+    # No index of its own: the unique constraint's index (official, platform, handle) leads
+    # with it and serves every lookup and cascade by official.
+    official = models.ForeignKey(
+        Official, on_delete=models.CASCADE, related_name="social_accounts", db_index=False
+    )
     platform = models.CharField(_("platform"), max_length=40)
     handle = models.CharField(_("akun atau URL"), max_length=300)
 
