@@ -13,8 +13,16 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Schema upkeep, not domain flow: keep region codes bytewise-sorted on PostgreSQL
         # after every migrate (netral/core/schema.py explains why).
-        from netral.core.schema import ensure_region_codes_collate_bytewise
+        from netral.core.schema import (
+            ensure_identifiers_collate_bytewise,
+            ensure_region_codes_collate_bytewise,
+        )
 
         post_migrate.connect(
             ensure_region_codes_collate_bytewise, sender=self, dispatch_uid="netral-collation"
+        )
+        post_migrate.connect(
+            ensure_identifiers_collate_bytewise,
+            sender=self,
+            dispatch_uid="netral-collation-identifiers",
         )
