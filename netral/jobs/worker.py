@@ -163,7 +163,7 @@ def cpu_group_warning(nice: int, proc: Path = PROC_CGROUP, root: Path = CGROUP_R
     CPU shares. The kernel then shares the CPU between the groups first, so the worker's nice
     value counts only inside its group, and the web server and PostgreSQL, each in its own,
     share the cores by weight: measured on a 2-core host running everything, the public form
-    served 114 to 127 reports/s beside the worker with such weights against 163 with none
+    served 114 to 127 reports/s beside the worker with such weights against 150 to 163 with none
     and autogroup off (docs/benchmarks.md Session 19). None in the root group, where the
     cpu controller does not apply, or when no priority is lowered."""
     if nice <= 0:
