@@ -54,18 +54,27 @@ def ensure_region_codes_collate_bytewise(using: str = "default", **_kwargs: Any)
         cursor.execute("SELECT to_regclass(%s)", [REGION_TABLE])
         if cursor.fetchone()[0] is None:
             return 0
-    changed = 0
-    for table, column, collation, length in region_code_columns(using):
-        if collation == "C":
-            continue
-        qn = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"ALTER TABLE {qn(table)} ALTER COLUMN {qn(column)} "
-                f'TYPE varchar({int(length)}) COLLATE "C"'
+    columns = region_code_columns(using)
+    return _collate_bytewise(
+        using, [(t, c, coll, f"varchar({int(n)})") for t, c, coll, n in columns]
+    )
+
+
+def _collate_bytewise(using: str, columns: list[tuple[str, str, str, str]]) -> int:
+    """COLLATE "C" for each (table, column, collation, type) not already bytewise, a table's
+    columns in one ALTER TABLE (each index over them is rebuilt once; the rows are not
+    rewritten); returns how many columns changed."""
+    qn = connections[using].ops.quote_name
+    changes: dict[str, list[str]] = {}
+    for table, column, collation, kind in columns:
+        if collation != "C":
+            changes.setdefault(table, []).append(
+                f'ALTER COLUMN {qn(column)} TYPE {kind} COLLATE "C"'
             )
-        changed += 1
-    return changed
+    with connections[using].cursor() as cursor:
+        for table, clauses in changes.items():
+            cursor.execute(f"ALTER TABLE {qn(table)} {', '.join(clauses)}")
+    return sum(len(clauses) for clauses in changes.values())
 
 
 # The officials' stored codes, identifiers and folded name compare bytewise too (PostgreSQL),
@@ -106,20 +115,8 @@ def identifier_columns(using: str = "default") -> list[tuple[str, str, str, str]
 
 
 def ensure_identifiers_collate_bytewise(using: str = "default", **_kwargs: Any) -> int:
-    """Give the columns of `BYTEWISE_COLUMNS` COLLATE "C" on PostgreSQL, a table's columns in
-    one ALTER TABLE (each index over them is rebuilt once; the rows are not rewritten);
-    returns how many columns changed."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
+    """Give the columns of `BYTEWISE_COLUMNS` COLLATE "C" on PostgreSQL; returns how many
+    changed."""
+    if connections[using].vendor != "postgresql":
         return 0
-    qn = connection.ops.quote_name
-    changes: dict[str, list[str]] = {}
-    for table, column, collation, kind in identifier_columns(using):
-        if collation != "C":
-            changes.setdefault(table, []).append(
-                f'ALTER COLUMN {qn(column)} TYPE {kind} COLLATE "C"'
-            )
-    with connection.cursor() as cursor:
-        for table, clauses in changes.items():
-            cursor.execute(f"ALTER TABLE {qn(table)} {', '.join(clauses)}")
-    return sum(len(clauses) for clauses in changes.values())
+    return _collate_bytewise(using, identifier_columns(using))
