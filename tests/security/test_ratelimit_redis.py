@@ -183,6 +183,24 @@ def test_several_limits_are_read_in_one_round_trip_as_over_reads_them() -> None:
     }
 
 
+@override_settings(NETRAL_RATE_REPORT=(2, 3600), NETRAL_RATE_REPORT_HARD=(3, 900))
+def test_limits_of_different_windows_are_each_counted_in_their_own(redis_cache: Any) -> None:
+    """One MULTI/EXEC has one expiry: limits of different windows are counted one by one."""
+    ratelimit.hit("search", "warm")
+    with _Sent() as sent:
+        counted = ratelimit.hit_all(("report_hard", "report"), "c1")
+    assert counted == {"report_hard": True, "report": True}
+    assert len(sent.commands) == 2
+    assert cache.get(_key("report", "c1")) == 1
+    assert cache.get(_key("report_hard", "c1")) == 1
+    ttl = {
+        name: redis_cache.ttl(cache.make_and_validate_key(_key(name, "c1")))
+        for name in ("report", "report_hard")
+    }
+    assert 7190 <= ttl["report"] <= 7200  # two windows of each limit
+    assert 1790 <= ttl["report_hard"] <= 1800
+
+
 @pytest.mark.django_db
 @override_settings(NETRAL_RATE_REPORT=(2, 3600), NETRAL_RATE_REPORT_HARD=(3, 3600))
 def test_a_public_report_costs_two_redis_round_trips_and_the_limits_hold() -> None:
