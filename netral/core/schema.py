@@ -80,14 +80,15 @@ def _collate_bytewise(using: str, columns: list[tuple[str, str, str, str]]) -> i
 # The officials' stored codes, identifiers and folded name compare bytewise too (PostgreSQL),
 # for speed: under a libc locale, C.UTF-8 included, PostgreSQL 15 compares text with strcoll
 # and sorts it without abbreviated keys. Building the unique NIK index over 5,000,000 officials
-# took 5.7 to 6.3 s against 2.7 to 2.9 s bytewise, NIP 3.0 against 2.0, the name index 6.6
-# against 5.1 (docs/benchmarks.md Session 19); every lookup descends those indexes with the
-# same comparisons. Nothing a user sees changes: the codes (SUBJECT_TYPE), NIP, NI PPPK and NRP
-# are ASCII and digits, the blind index is hex, and equality under a deterministic collation
-# is byte equality already. The folded name (netral/registry/text.py `fold`: lower case,
-# accents stripped) orders the registry's lists; on a database created under C.UTF-8 (code
-# point order) that order is unchanged, under a linguistic locale spaces and punctuation then
-# count as bytes ("ab c" before "abc"). Under "C", `LIKE 'prefix%'` can use the name's B-tree.
+# took 5.9 to 6.3 s against 2.7 to 2.9 s bytewise by hand (5.7 against 3.7 in an import), NIP
+# 3.0 against 2.0, the name index 6.6 against 5.1 (docs/benchmarks.md Session 19); every
+# lookup descends those indexes with the same comparisons. Nothing a user sees changes: the
+# codes (SUBJECT_TYPE), NIP, NI PPPK and NRP are ASCII and digits, the blind index is hex, and
+# equality under a deterministic collation is byte equality already. The folded name
+# (netral/registry/text.py `fold`: lower case, accents stripped) orders the registry's lists;
+# on a database created under C.UTF-8 (code point order) that order is unchanged, under a
+# linguistic locale spaces and punctuation then count as bytes ("ab c" before "abc"). Under
+# "C", `LIKE 'prefix%'` can use the name's B-tree.
 BYTEWISE_COLUMNS: dict[str, tuple[str, ...]] = {
     "registry_official": ("subject_type", "name_folded", "nip", "ni_pppk", "nrp", "nik_hash"),
 }

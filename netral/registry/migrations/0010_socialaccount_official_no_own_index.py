@@ -1,7 +1,7 @@
 """A social account's official has no index of its own: the unique constraint's index
 (official, platform, handle) leads with it and serves every lookup and cascade by official, so
-the single-column index only cost a write per account (about 1 s of a 1,000,000-account bulk
-load, docs/benchmarks.md Session 19).
+the single-column index only cost a write per account (a scratch copy of 1,000,000 accounts:
+2.47 s with it, 1.90 s without; docs/benchmarks.md Session 19).
 
 The index is dropped by name, the same on SQLite and PostgreSQL (Django's name for it), so
 neither database rebuilds the table or checks the foreign key again (AlterField would: a copy
