@@ -286,4 +286,50 @@ EN = {
     "Dicetak di blok tanda tangan surat, mis. Ketua Panwaslu Kecamatan ...": (
         "Printed in the signature block of letters, e.g. Ketua Panwaslu Kecamatan ..."
     ),
+    # netral backup / restore: the seal's anchor outside the backup (Session 20)
+    "sidik jari kunci %(value)r tidak sah (--key-fingerprint atau %(setting)s): harus 64 digit "
+    "heksadesimal, SHA-256 kunci publik segel yang dicetak `netral backup`": (
+        "key fingerprint %(value)r is not valid (--key-fingerprint or %(setting)s): it must be "
+        "64 hexadecimal digits, the SHA-256 of the seal's public key that `netral backup` prints"
+    ),
+    "%(manifest)s: sidik jari kunci yang dicatatnya (%(recorded)s) bukan kunci yang "
+    "menyegelnya di %(seal)s (%(found)s)": (
+        "%(manifest)s: the key fingerprint it records (%(recorded)s) is not the key that "
+        "sealed it in %(seal)s (%(found)s)"
+    ),
+    "%(seal)s: %(manifest)s disegel dengan kunci bersidik jari %(found)s, bukan %(expected)s "
+    "yang diharapkan; cadangan ini disegel ulang atau bukan dari instalasi ini, tidak ada yang "
+    "dipulihkan": (
+        "%(seal)s: %(manifest)s was sealed with the key of fingerprint %(found)s, not the "
+        "expected %(expected)s; this backup was re-sealed or is not from this installation, "
+        "nothing was restored"
+    ),
+    "Sidik jari kunci segel (SHA-256): %(fingerprint)s\nCatat di luar media cadangan (buku "
+    "operasi, pengelola kata sandi) dan berikan saat memulihkan: netral restore "
+    "--key-fingerprint %(fingerprint)s": (
+        "Seal key fingerprint (SHA-256): %(fingerprint)s\nRecord it off the backup media (the "
+        "runbook, a password manager) and give it when restoring: netral restore "
+        "--key-fingerprint %(fingerprint)s"
+    ),
+    "Peringatan: NETRAL_BACKUP_KEY_FINGERPRINT (%(anchor)s) bukan kunci yang menyegel cadangan "
+    "ini; kunci penanda tangan telah dirotasi? Perbarui catatan dan pengaturan itu, atau "
+    "`netral restore` akan menolak cadangan ini.": (
+        "Warning: NETRAL_BACKUP_KEY_FINGERPRINT (%(anchor)s) is not the key that sealed this "
+        "backup; was the signing key rotated? Update that record and setting, or `netral "
+        "restore` will refuse this backup."
+    ),
+    "Segel manifest.json cocok dengan sidik jari kunci %(fingerprint)s.": (
+        "The seal of manifest.json matches the key fingerprint %(fingerprint)s."
+    ),
+    "Peringatan: segel manifest.json hanya diperiksa dengan kunci di dalam cadangan ini (sidik "
+    "jari %(fingerprint)s), dan cadangan membawa kunci privatnya: siapa pun yang dapat menulis "
+    "cadangan dapat menyegelnya ulang. Bandingkan sidik jari itu dengan yang dicetak `netral "
+    "backup` dan dicatat di luar media cadangan, atau berikan --key-fingerprint SIDIK_JARI (atau "
+    "NETRAL_BACKUP_KEY_FINGERPRINT) agar cadangan dengan kunci lain ditolak.": (
+        "Warning: the seal of manifest.json was checked only against the key inside this backup "
+        "(fingerprint %(fingerprint)s), and the backup carries its private key: anyone who can "
+        "write the backup can re-seal it. Compare that fingerprint with the one `netral backup` "
+        "printed and you recorded off the backup media, or give --key-fingerprint FINGERPRINT "
+        "(or NETRAL_BACKUP_KEY_FINGERPRINT) so that a backup sealed by another key is refused."
+    ),
 }

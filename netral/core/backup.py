@@ -1,5 +1,6 @@
 """`netral backup DEST` and `netral restore SRC`: the database, the media and the signing
-keys, with a manifest of SHA-256 digests sealed with the signing key (docs/how-to/backup.md).
+keys, with a manifest of SHA-256 digests sealed with the signing key (docs/how-to/deploy.md,
+"Back up and restore").
 
 A backup is a directory:
 
@@ -17,6 +18,15 @@ It is written into DEST.partial and renamed to DEST only when complete, so a ful
 crash leaves no half backup that looks whole. A restore goes into an empty database, storage
 and key directory, and reports success only after it checked the seal, every file's digest,
 every audit chain and every sealed document.
+
+The backup carries the private signing key, so its seal checked against the keys inside it
+only catches accidental damage or naive tampering: whoever can write the backup can re-seal
+it with a key of their own put beside it. The trust anchor is the sealing key's fingerprint
+(public_key_fingerprint: the full SHA-256 of the raw public key, whose first 16 hex digits
+are the key id of netral/core/sealing.py). `netral backup` records it in the manifest and
+prints it, the operator keeps it off the backup's media, and `netral restore
+--key-fingerprint FP` (or NETRAL_BACKUP_KEY_FINGERPRINT) refuses a backup sealed with any
+other key before it restores anything.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -32,11 +43,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from netral.core import sealing
 from netral.core.storage import storage_walk
@@ -45,6 +59,7 @@ FORMAT = "netral-backup/1"
 MANIFEST = "manifest.json"
 SEAL = "manifest.seal.json"
 CHUNK = 1024 * 1024
+FINGERPRINT_SETTING = "NETRAL_BACKUP_KEY_FINGERPRINT"
 
 Say = Callable[[str], None]
 
@@ -62,6 +77,43 @@ class RestoreReport:
     joint_declarations: int = 0
     captures: int = 0
     problems: list[str] = field(default_factory=list)
+    key_fingerprint: str = ""  # of the key whose seal verified the backup
+    anchored: bool = False  # that key matched a fingerprint given from outside the backup
+
+
+@dataclass(frozen=True)
+class BackupCheck:
+    """A backup whose seal and files verified: its manifest, the fingerprint of the key the
+    seal verified with, and whether that key matched a fingerprint from outside the backup."""
+
+    manifest: dict[str, Any]
+    key_fingerprint: str
+    anchored: bool
+
+
+def public_key_fingerprint(public_key: Ed25519PublicKey) -> str:
+    """The full SHA-256 of the raw public key, hex (64 digits); its first 16 digits are the
+    key id sealing.key_id gives the same key."""
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+def expected_fingerprint(given: str | None = None) -> str:
+    """The fingerprint a backup's seal must match: `given` (--key-fingerprint), else the
+    NETRAL_BACKUP_KEY_FINGERPRINT setting; "" when neither is set. Raises BackupError for a
+    value that is not 64 hex digits (a 16-digit key id is not enough)."""
+    value = given if given is not None else getattr(settings, FINGERPRINT_SETTING, "")
+    value = (value or "").strip().lower()
+    if value and not re.fullmatch(r"[0-9a-f]{64}", value):
+        raise BackupError(
+            _(
+                "sidik jari kunci %(value)r tidak sah (--key-fingerprint atau "
+                "%(setting)s): harus 64 digit heksadesimal, SHA-256 kunci publik segel yang "
+                "dicetak `netral backup`"
+            )
+            % {"value": value, "setting": FINGERPRINT_SETTING}
+        )
+    return value
 
 
 # --- backup ---------------------------------------------------------------------------------
@@ -88,7 +140,7 @@ def backup_create(*, dest: Path, say: Say = lambda _m: None) -> dict[str, Any]:
             with default_storage.open(name, "rb") as src, target.open("wb") as out:
                 files[f"media/{name}"] = _copy(src, out)
         say("keys")
-        sealing.key_store().active_private_key()  # a fresh install creates its first key
+        signing_key = sealing.key_store().active_private_key()  # a fresh install creates one
         # Without the data keys the encrypted columns of the database cannot be read back.
         for folder, directory in _key_dirs():
             for path in sorted(
@@ -105,9 +157,11 @@ def backup_create(*, dest: Path, say: Say = lambda _m: None) -> dict[str, Any]:
             "engine": connection.vendor,
             "database": db_name,
             "files": files,
+            # The operator keeps this off the backup's media: `netral restore --key-fingerprint`.
+            "key_fingerprint": public_key_fingerprint(signing_key.public_key()),
         }
         (partial / MANIFEST).write_bytes(sealing.canonical_bytes(manifest))
-        seal = sealing.seal(manifest)
+        seal = sealing.seal_record(manifest, signing_key)
         (partial / SEAL).write_text(json.dumps(asdict(seal), indent=2), encoding="utf-8")
         _fsync_tree(partial)
         partial.rename(dest)
@@ -196,9 +250,17 @@ def _fsync_tree(root: Path) -> None:
 # --- verification and restore -------------------------------------------------------------
 
 
-def backup_verify(*, src: Path) -> dict[str, Any]:
+def backup_verify(*, src: Path, key_fingerprint: str | None = None) -> dict[str, Any]:
     """Check a backup without restoring it: its seal and every file. Returns the manifest;
     raises BackupError naming the first file that is missing, extra, truncated or altered."""
+    return backup_check(src=src, key_fingerprint=key_fingerprint).manifest
+
+
+def backup_check(*, src: Path, key_fingerprint: str | None = None) -> BackupCheck:
+    """backup_verify, also saying which key the seal verified with. `key_fingerprint` (None:
+    the NETRAL_BACKUP_KEY_FINGERPRINT setting) anchors the seal outside the backup: a seal by
+    any other key is refused, however well it verifies against the keys inside."""
+    anchor = expected_fingerprint(key_fingerprint)
     manifest_path, seal_path = src / MANIFEST, src / SEAL
     for path in (manifest_path, seal_path):
         if not path.is_file():
@@ -219,6 +281,25 @@ def backup_verify(*, src: Path) -> dict[str, Any]:
         or not sealing.verify_record(manifest, seal, public_key)
     ):
         raise BackupError(f"{MANIFEST}: its seal does not verify (altered or not sealed)")
+    found = public_key_fingerprint(public_key)
+    recorded = manifest.get("key_fingerprint", found)  # backups before Session 20: none
+    if recorded != found:
+        raise BackupError(
+            _(
+                "%(manifest)s: sidik jari kunci yang dicatatnya (%(recorded)s) bukan kunci "
+                "yang menyegelnya di %(seal)s (%(found)s)"
+            )
+            % {"manifest": MANIFEST, "recorded": recorded, "seal": SEAL, "found": found}
+        )
+    if anchor and found != anchor:
+        raise BackupError(
+            _(
+                "%(seal)s: %(manifest)s disegel dengan kunci bersidik jari %(found)s, bukan "
+                "%(expected)s yang diharapkan; cadangan ini disegel ulang atau bukan dari "
+                "instalasi ini, tidak ada yang dipulihkan"
+            )
+            % {"seal": SEAL, "manifest": MANIFEST, "found": found, "expected": anchor}
+        )
     listed: dict[str, dict[str, Any]] = manifest["files"]
     for name, expected in sorted(listed.items()):
         path = src / name
@@ -236,7 +317,7 @@ def backup_verify(*, src: Path) -> dict[str, Any]:
     extra = sorted(present - set(listed))
     if extra:
         raise BackupError(f"{extra[0]}: not in the manifest (added after the backup)")
-    return manifest
+    return BackupCheck(manifest=manifest, key_fingerprint=found, anchored=bool(anchor))
 
 
 def restore_targets_empty() -> list[str]:
@@ -265,11 +346,15 @@ def _key_dirs() -> list[tuple[str, Path]]:
     return found
 
 
-def backup_restore(*, src: Path, say: Say = lambda _m: None) -> RestoreReport:
-    """Restore `src` into an empty database, storage and key directory, then verify it."""
+def backup_restore(
+    *, src: Path, say: Say = lambda _m: None, key_fingerprint: str | None = None
+) -> RestoreReport:
+    """Restore `src` into an empty database, storage and key directory, then verify it.
+    `key_fingerprint` as in backup_check: checked before anything is written."""
     src = src.resolve()
     say("verify backup")
-    manifest = backup_verify(src=src)
+    checked = backup_check(src=src, key_fingerprint=key_fingerprint)
+    manifest = checked.manifest
     if manifest["engine"] != connection.vendor:
         raise BackupError(
             f"{manifest['database']}: a {manifest['engine']} backup cannot be restored into "
@@ -298,6 +383,7 @@ def backup_restore(*, src: Path, say: Say = lambda _m: None) -> RestoreReport:
     report = restore_check(manifest=manifest)
     if report.problems:
         raise BackupError("the restored data does not verify: " + "; ".join(report.problems))
+    report.key_fingerprint, report.anchored = checked.key_fingerprint, checked.anchored
     return report
 
 
