@@ -1,6 +1,6 @@
 """A real S3-compatible endpoint on loopback for tests: moto's server (ThreadedMotoServer) on
 127.0.0.1 and a free port, reached over HTTP by boto3 and django-storages' S3Storage as a
-MinIO or Ceph node would be (docs/decisions/0011-storage-layout.md).
+MinIO or Ceph node would be (docs/decisions/0017-storage-layout.md).
 
 Nothing leaves the machine: the credentials are dummies given in the environment (boto3 then
 never asks the instance metadata service, which is switched off as well), no AWS config or

@@ -101,7 +101,8 @@ def priority_lower(nice: int) -> int:
     (issue 15: the form served 88 reports/s beside a busy worker on 2 cores). Called before the
     worker starts any thread or child process: on Linux the nice value belongs to the thread
     that sets it, and the threads and processes it starts afterwards inherit it (the
-    housekeeping thread, the import's reader process, chromium). The database server's work on
+    housekeeping thread, chromium; the command line's import forks a reader process, the
+    worker's does not). The database server's work on
     the worker's behalf is not lowered: it runs in PostgreSQL's own processes."""
     current = os.nice(0)
     if nice > current:

@@ -34,7 +34,10 @@ def takedown_recheck_job(job: JobContext, *, item_id: int) -> dict[str, object]:
     """Capture a URL requested for takedown again; a page gone marks it taken down."""
     from netral.patrol.services import takedown_recheck
 
-    item = takedown_recheck(item_id=item_id)
+    try:
+        item = takedown_recheck(item_id=item_id)
+    except TakedownItem.DoesNotExist as exc:  # deleted since it was queued: nothing to check
+        raise PermanentError(f"takedown item {item_id} is gone") from exc
     return {"state": item.state, "http_status": item.last_check_status}
 
 

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
 import zlib
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from netral.audit.models import AuditEntry
 from netral.cases.models import Evidence, EvidenceCheck
@@ -140,3 +143,57 @@ def test_a_public_report_with_a_large_file_waits_for_the_check(threshold: None) 
     run_jobs()
     evidence.refresh_from_db()
     assert evidence.check_status == EvidenceCheck.CHECKED
+
+
+def _run_again_after_any_backoff() -> None:
+    """Run the worker again once every backoff the job could have been given has passed: a
+    job queued for a retry would run now."""
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2), tick=False):
+        run_jobs()
+
+
+def _assert_failed_once(job: Job, *, naming: str) -> None:
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 1), job.error
+    assert f"PermanentError: {naming}" in job.error
+    _run_again_after_any_backoff()  # not retried
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 1)
+
+
+def test_a_check_whose_evidence_row_was_deleted_fails_once_and_clearly(
+    threshold: None, panwascam: Any
+) -> None:
+    case = file_report().case
+    evidence = _upload(case, panwascam, noisy_png())
+    job = Job.objects.get(key=f"evidence-check:{evidence.pk}")
+    stored, evidence_id = evidence.file.name, evidence.pk
+    evidence.delete()
+    audit_before = AuditEntry.objects.count()
+
+    run_jobs()
+
+    _assert_failed_once(job, naming=f"evidence {evidence_id} no longer exists")
+    assert AuditEntry.objects.count() == audit_before  # nothing refused or checked
+    assert default_storage.exists(stored)  # the file was neither moved nor deleted
+    assert not default_storage.exists(f"karantina/{stored}")
+
+
+def test_a_check_whose_stored_file_vanished_fails_once_and_clearly(
+    threshold: None, panwascam: Any
+) -> None:
+    case = file_report().case
+    evidence = _upload(case, panwascam, noisy_png())
+    job = Job.objects.get(key=f"evidence-check:{evidence.pk}")
+    stored = evidence.file.name
+    evidence.file.storage.delete(stored)
+    audit_before = AuditEntry.objects.count()
+
+    run_jobs()
+
+    _assert_failed_once(job, naming=f"the file of evidence {evidence.pk} is gone: {stored}")
+    evidence.refresh_from_db()  # left undecided: neither passed nor quarantined
+    assert (evidence.check_status, evidence.checked_at) == (EvidenceCheck.PENDING, None)
+    assert evidence.file.name == stored
+    assert AuditEntry.objects.count() == audit_before
+    assert not default_storage.exists(f"karantina/{stored}")

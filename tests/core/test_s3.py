@@ -1,4 +1,4 @@
-"""Media on S3-compatible object storage, end to end (docs/decisions/0011-storage-layout.md).
+"""Media on S3-compatible object storage, end to end (docs/decisions/0017-storage-layout.md).
 
 Every test here runs against a real S3 endpoint over HTTP: moto's server on 127.0.0.1
 (tests/s3.py, the `s3_bucket` fixture), with the default storage switched to django-storages'

@@ -308,3 +308,38 @@ def test_the_periodic_job_polls_due_sources_through_the_worker(
     assert job.status == "DONE", job.error
     assert job.result == {"sources": 1, "polled": 1, "stored": 1, "errors": 0}
     assert Proposal.objects.count() == 1
+
+
+def test_a_poll_of_a_source_deleted_before_its_job_ran_fails_once_and_fetches_nothing(
+    fixture_server: FixtureServer,
+) -> None:
+    """An administrator's "poll now" whose source was deleted meanwhile: the job fails at once
+    naming the source, is not retried, fetches nothing and stores nothing."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from netral.jobs import worker
+    from netral.jobs.models import JobStatus
+    from netral.news.jobs import news_source_poll_job
+
+    fixture_server.add("/hapus.rss", "<rss/>", headers={"Content-Type": "application/rss+xml"})
+    source = _source(fixture_server, "/hapus.rss")
+    job = news_source_poll_job.enqueue(source_id=source.pk)
+    source_id = source.pk
+    source.delete()
+
+    worker.worker_run(batch=True)
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 1), job.error
+    assert f"PermanentError: news source {source_id} is gone" in job.error
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2), tick=False):
+        worker.worker_run(batch=True)  # past any backoff: a job queued again would run now
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 1)
+    assert fixture_server.requests == []
+    assert not Article.objects.exists()
+    assert not Proposal.objects.exists()
+    assert not NewsSource.objects.exists()

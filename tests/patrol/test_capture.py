@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import zipfile
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from netral.accounts.models import Role
+from netral.audit.models import AuditEntry
 from netral.core import sealing
+from netral.jobs.models import Job, JobStatus
+from netral.patrol import capture as browser
 from netral.patrol import services
-from netral.patrol.models import CaptureStatus, FileRole, TermKind
+from netral.patrol.models import Capture, CaptureFile, CaptureStatus, FileRole, TermKind
+from netral.registry.models import Region
 from tests.factories import UserFactory
-from tests.patrol.conftest import make_election, make_kades, run_worker
+from tests.patrol.conftest import LOOPBACK, make_election, make_kades, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +127,51 @@ def test_a_page_that_is_gone_is_captured_with_its_status(site, officer):
     capture = _capture(officer, f"{site.url}/gone")
     assert capture.status == CaptureStatus.SELESAI
     assert capture.http_status == 404
+
+
+def test_a_capture_deleted_before_its_job_ran_fails_once_before_any_browser_starts(
+    officer, settings
+):
+    """The job's input is gone: it fails at once with the capture named, is not retried, and
+    writes nothing; the capture is looked up before chromium is asked for (no browser)."""
+    settings.NETRAL_FETCH_ALLOWED_NETWORKS = LOOPBACK  # nothing is fetched: only checked
+    browser.browser_close()  # no capture browser (nor its thread) left by an earlier test
+    capture = services.capture_request(
+        actor=officer,
+        url="http://127.0.0.1:9/budi.santoso.kades/posts/1",
+        unit_region=Region.objects.get(code="64.08"),
+    )
+    job = Job.objects.get(key=f"patrol.capture:{capture.pk}")
+    capture_id = capture.pk
+    capture.delete()
+    audit_before = AuditEntry.objects.count()
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 1), job.error
+    assert f"PermanentError: capture {capture_id} is gone" in job.error
+    assert browser._executor is None  # the browser's thread never started, nor chromium
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2), tick=False):
+        run_worker()  # past any backoff: a job queued for a retry would run now
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 1)
+    assert not Capture.objects.exists()
+    assert not CaptureFile.objects.exists()
+    assert AuditEntry.objects.count() == audit_before
+
+
+def test_a_takedown_recheck_whose_item_is_gone_fails_once(officer):
+    """A recheck queued for a takedown item deleted since: failed at once, naming it, and
+    not retried (a missing row is not a passing fault)."""
+    from netral.patrol.jobs import takedown_recheck_job
+
+    job = takedown_recheck_job.enqueue(key="patrol.recheck:999999:test", item_id=999999)
+    run_worker()
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 1), job.error
+    assert "PermanentError: takedown item 999999 is gone" in job.error
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2), tick=False):
+        run_worker()
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 1)
