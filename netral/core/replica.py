@@ -5,6 +5,8 @@ writes.
   from the replica, and only for GET/HEAD (ReplicaMiddleware opens the window per request).
 - Inside that window, once the request writes anything, every later read of that request
   goes to the primary (the router sees the write).
+- A streamed response (a CSV export) reads its rows while it is sent, after the view has
+  returned: its iteration reads the replica too, under the same rules.
 - A client that wrote (any unsafe method) gets a short cookie; for
   NETRAL_REPLICA_PIN_SECONDS its reads stay on the primary, so a dashboard viewed right
   after a change never shows the state before it, whatever the replica's lag.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -101,7 +103,17 @@ class ReplicaMiddleware:
         ):
             return None
         with use_replica():
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+        if getattr(response, "streaming", False):
+            # a streamed export reads its rows as the server sends them, after the view has
+            # returned: those reads belong to the page too
+            response.streaming_content = _on_replica(response.streaming_content)  # type: ignore[attr-defined]
+        return response
+
+
+def _on_replica(chunks: Iterable[Any]) -> Iterator[Any]:
+    with use_replica():
+        yield from chunks
 
 
 def _pinned(request: HttpRequest) -> bool:

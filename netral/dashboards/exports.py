@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models import Case as SqlCase
 from django.db.models import CharField, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Concat, Left
@@ -112,9 +112,10 @@ class Dataset:
         qs = self.queryset(user, scope, target)
         kinds = [_kind(self.rows_for(user, scope).model, c) for c in self.columns]
         converters = [_converter(c, k, target) for c, k in zip(self.columns, kinds, strict=True)]
-        sql, params = qs.query.sql_with_params()
+        alias = qs.db  # the replica inside a read-heavy page's window (netral/core/replica.py)
+        sql, params = qs.query.get_compiler(alias).as_sql()
         zones: dict[str | None, Zone] = {}
-        with connection.chunked_cursor() as cursor:
+        with connections[alias].chunked_cursor() as cursor:
             cursor.execute(sql, params)
             if not any(converters) and not self.zone_field:
                 while chunk := cursor.fetchmany(CHUNK_SIZE):

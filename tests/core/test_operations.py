@@ -185,6 +185,29 @@ def test_reads_go_to_the_replica_until_the_request_writes(with_replica: Any) -> 
         assert router.db_for_read(Job) == "replica"
 
 
+def test_a_streamed_export_reads_its_rows_from_the_replica_as_it_is_sent(
+    db: Any, alice_client: Any, with_replica: Any
+) -> None:
+    """The CSV export streams its rows after the view has returned: those reads go to the
+    replica too, not only the view's count."""
+    from django.db import connections
+
+    connections["replica"].connect()
+    client = alice_client
+    client.cookies.pop(replica.PIN_COOKIE, None)  # signing in wrote: not pinned any more
+    response = client.get(reverse("dashboards:export", args=["cases", "csv"]))
+    assert response.status_code == 200
+    assert response.streaming
+    with (
+        CaptureQueriesContext(connections["replica"]) as on_replica,
+        CaptureQueriesContext(connection) as on_primary,
+    ):
+        body = b"".join(response.streaming_content)
+    assert body  # the header row at least
+    assert len(on_replica) > 0
+    assert len(on_primary) == 0
+
+
 def test_a_listed_page_reads_the_replica_unless_the_client_just_wrote(
     db: Any, alice: Any, with_replica: Any, settings: Any
 ) -> None:
