@@ -93,12 +93,19 @@ def envrate(name: str, default: tuple[int, int]) -> tuple[int, int]:
     return value
 
 
-def cache(url: str) -> dict[str, object]:
-    """CACHE_URL: locmem:// (default, one process) or redis://host:port/db (shared)."""
+def cache(url: str, timeout: float = 1.0) -> dict[str, object]:
+    """CACHE_URL: locmem:// (default, one process) or redis://host:port/db (shared). Redis
+    through netral.core.cache.ResilientRedisCache: while it is unreachable the web answers
+    from each process's memory; `timeout` (NETRAL_CACHE_SOCKET_TIMEOUT_MS) bounds how long a
+    request waits on a server that does not answer before that."""
     if url.startswith("locmem://"):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url.startswith(("redis://", "rediss://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {
+            "BACKEND": "netral.core.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+        }
     raise ImproperlyConfigured(f"CACHE_URL must start with locmem:// or redis://, got {url!r}")
 
 

@@ -250,7 +250,13 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 
 # Cache for rate limits and cached pages: per process by default; use Redis when several
 # processes serve (gunicorn workers), so rate limits hold across them.
-CACHES = {"default": env.cache(env.envstr("CACHE_URL", "locmem://"))}
+# Redis down: each process answers from its own memory until it is back (netral/core/cache.py).
+CACHES = {
+    "default": env.cache(
+        env.envstr("CACHE_URL", "locmem://"),
+        timeout=env.envint("NETRAL_CACHE_SOCKET_TIMEOUT_MS", 1000, minimum=10) / 1000,
+    )
+}
 # Sessions: in the database (default), or `cached_db` / `cache` to keep them in the cache
 # (Redis, with CACHE_URL) when several app nodes serve.
 SESSION_ENGINE = "django.contrib.sessions.backends." + env.envchoice(
@@ -259,7 +265,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends." + env.envchoice(
 
 # Media (uploads, evidence, certificate batches, import files) through Django's storage API:
 # the local disk (MEDIA_ROOT) by default, S3-compatible object storage (django-storages) when
-# several app nodes serve (docs/decisions/0011-storage-layout.md).
+# several app nodes serve (docs/decisions/0017-storage-layout.md).
 NETRAL_STORAGE = env.envchoice("NETRAL_STORAGE", "local", {"local", "s3"})
 STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "netral.core.storage.AtomicFileSystemStorage"},
@@ -325,6 +331,8 @@ NETRAL_SIGNING_KEY_DIR = Path(env.envstr("NETRAL_SIGNING_KEY_DIR", str(VAR_DIR /
 # blind-index key; issue 14 pt 15). Empty: the signing key directory, which `netral backup`
 # copies. Never in the database.
 NETRAL_DATA_KEY_DIR = env.envstr("NETRAL_DATA_KEY_DIR", "")
+# `netral restore` refuses a backup sealed by another key (core/backup.py); empty: no anchor.
+NETRAL_BACKUP_KEY_FINGERPRINT = env.envstr("NETRAL_BACKUP_KEY_FINGERPRINT", "")
 
 # Upload limit for imports and evidence, in megabytes.
 NETRAL_MAX_UPLOAD_MB = env.envint("NETRAL_MAX_UPLOAD_MB", 200, minimum=1)
@@ -445,6 +453,9 @@ NETRAL_PERIODIC_JOBS = {
 # Health and metrics (netral/core/health.py): /healthz/live, /healthz/ready, /metrics.
 # Readiness fails when no worker has beaten within NETRAL_WORKER_STALE_SECONDS, unless off.
 NETRAL_HEALTH_REQUIRE_WORKER = env.envbool("NETRAL_HEALTH_REQUIRE_WORKER", True)
+# Redis cache away: readiness 503 (true) or "degraded" and ready (false: each node serves
+# from its own memory, netral/core/cache.py).
+NETRAL_HEALTH_REQUIRE_CACHE = env.envbool("NETRAL_HEALTH_REQUIRE_CACHE", False)
 # /metrics answers loopback clients, or anyone presenting this bearer token.
 NETRAL_METRICS_TOKEN = env.envsecret("NETRAL_METRICS_TOKEN", "") or ""
 # Patroli siber captures (netral/patrol/capture.py): Debian's chromium, and the caps of one

@@ -24,6 +24,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils import timezone
 
+from netral.core.cache import ResilientRedisCache
 from netral.core.client import client_address
 
 
@@ -55,6 +56,12 @@ def _increment(cache_key: str, delta: int, timeout: int) -> int:
     backend = caches[DEFAULT_CACHE_ALIAS]
     if isinstance(backend, RedisCache):
         return _redis_increment(backend, cache_key, delta, timeout)
+    return _cache_increment(cache_key, delta, timeout)
+
+
+def _cache_increment(cache_key: str, delta: int, timeout: int) -> int:
+    """Add-then-increment through Django's cache API (LocMemCache; and the process's own
+    memory while Redis is away, netral/core/cache.py)."""
     cache.add(cache_key, 0, timeout)
     try:
         return int(cache.incr(cache_key, delta))
@@ -78,13 +85,21 @@ def _redis_increments(
     and `undo` read and change the same counters. Every key goes to the server of the first
     (Django's Redis cache writes to its first server)."""
     keys = [backend.make_and_validate_key(k) for k in cache_keys]
-    client = backend._cache.get_client(keys[0], write=True)  # type: ignore[attr-defined]
-    pipeline = client.pipeline(transaction=True)
-    for key in keys:
-        pipeline.set(key, 0, ex=timeout, nx=True)
-        pipeline.incrby(key, delta)
-    replies = pipeline.execute()
-    return [int(value) for value in replies[1::2]]
+
+    def on_server() -> list[int]:
+        client = backend._cache.get_client(keys[0], write=True)  # type: ignore[attr-defined]
+        pipeline = client.pipeline(transaction=True)
+        for key in keys:
+            pipeline.set(key, 0, ex=timeout, nx=True)
+            pipeline.incrby(key, delta)
+        replies = pipeline.execute()
+        return [int(value) for value in replies[1::2]]
+
+    if isinstance(backend, ResilientRedisCache):  # Redis away: count in this process
+        return backend.guarded(
+            on_server, lambda: [_cache_increment(k, delta, timeout) for k in cache_keys]
+        )
+    return on_server()
 
 
 def hit(name: str, key: str) -> bool:

@@ -3,6 +3,9 @@
 - /healthz/live: the process answers (no dependency checked): restart it when this fails.
 - /healthz/ready: the database, the cache, the media storage and a worker's heartbeat each
   answer: take the node out of the load balancer when this fails (503 with the failing check).
+  A Redis cache that does not answer is "degraded", and the node stays ready (every node
+  shares it, and each serves from its own memory meanwhile), unless
+  NETRAL_HEALTH_REQUIRE_CACHE.
 - /metrics: Prometheus text format: request latency by view (RequestMetricsMiddleware), the
   job queue's depth and oldest age per handler, failed jobs, live workers, open deadline
   alerts and public reports in the last hour (read from the database at scrape time, so
@@ -19,7 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Count, Min
@@ -28,6 +31,8 @@ from django.utils import timezone
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from netral.core.cache import SERVER_DOWN, ResilientRedisCache
 
 Check = Callable[[], str]
 
@@ -39,7 +44,25 @@ def _database() -> str:
     return connection.vendor
 
 
+class Degraded(Exception):  # noqa: N818  (a state, not an error: the node still serves)
+    """A check whose dependency is away while the node serves without it: reported as
+    "degraded", and the node stays ready."""
+
+
 def _cache() -> str:
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, ResilientRedisCache):
+        # the server itself: the backend answers from local memory while Redis is away
+        try:
+            backend.ping_server()
+        except SERVER_DOWN as exc:
+            if settings.NETRAL_HEALTH_REQUIRE_CACHE:
+                raise
+            # Redis is shared by every node: failing them all would stop the service that
+            # each still gives from its own memory (netral/core/cache.py)
+            raise Degraded(
+                f"{type(exc).__name__}: {exc}; answering from this process's memory"
+            ) from exc
     key = f"netral:ready:{uuid.uuid4().hex}"
     cache.set(key, "1", 10)
     if cache.get(key) != "1":
@@ -76,6 +99,8 @@ def readiness() -> tuple[bool, dict[str, dict[str, str]]]:
     for name, check in CHECKS.items():
         try:
             results[name] = {"status": "ok", "detail": check()}
+        except Degraded as exc:
+            results[name] = {"status": "degraded", "detail": str(exc)[:300]}
         except Exception as exc:  # any failure of a dependency means not ready
             ok = False
             results[name] = {"status": "fail", "detail": f"{type(exc).__name__}: {exc}"[:300]}

@@ -21,6 +21,7 @@ from django_tasks_db.models import DBTaskResult
 
 from netral.jobs.models import Job, JobStatus
 from tests.jobs import handlers
+from tests.redis_server import REDIS_SERVER, Server
 from tests.workers import kill_mid_job, start_worker, stop_worker, wait_for
 
 
@@ -121,3 +122,33 @@ def test_killing_an_rq_worker_mid_job_loses_nothing(rq: Any, tmp_path: Path) -> 
     assert (job.attempts, job.result) == (2, 2)
     assert marker.read_text().split() == ["2"]
     assert not DBTaskResult.objects.exists()  # both deliveries went through Redis
+
+
+def test_with_redis_down_a_job_waits_in_the_database_and_runs_once_it_is_back(
+    transactional_db: Any, tmp_path: Path
+) -> None:
+    """The broker refuses (a redis-server of this test's own, not started yet): the enqueue
+    succeeds for the caller and the job waits QUEUED in the database, never sent; once Redis
+    is up, a worker's sweep sends it and it runs (issue 15: "tasks wait in the database")."""
+    if REDIS_SERVER is None:
+        pytest.skip("redis-server is not installed")
+    broker = Server(tmp_path)
+    queues = {name: {"URL": broker.url, "DEFAULT_TIMEOUT": 600} for name in ("default", "bulk")}
+    tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "bulk"]}}
+    with override_settings(
+        NETRAL_TASK_BACKEND="rq", NETRAL_TASK_REDIS_URL=broker.url, RQ_QUEUES=queues, TASKS=tasks
+    ):
+        job = handlers.add.enqueue(a=1, b=1)  # no exception reaches the caller
+        job.refresh_from_db()
+        assert (job.status, job.task_id) == (JobStatus.QUEUED, "")
+        broker.start()
+        try:
+            worker = _rq_worker("rq-after-outage", broker.url)
+            try:
+                wait_for(lambda: _done(job), 60, "the sweep to send the job once Redis is up")
+            finally:
+                stop_worker(worker)
+        finally:
+            broker.stop()
+    job.refresh_from_db()
+    assert job.result == {"sum": 2, "attempt": 1}

@@ -33,7 +33,7 @@ def redis_cache() -> Iterator[Any]:
     prefix = f"hform-test-{os.getpid()}-{time.time_ns()}"
     caches = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "netral.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }
