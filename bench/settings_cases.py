@@ -6,6 +6,7 @@ served deployment on SQLite should do the same as here)."""
 
 from __future__ import annotations
 
+from config import env
 from config.settings import *  # noqa: F403
 
 NETRAL_RATE_REPORT = (10**9, 3600)
@@ -19,12 +20,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # Several gunicorn workers need a shared cache (config/gunicorn.py refuses the per-process one,
 # issue 14 point 2), as in production: Redis from CACHE_URL, else the local default database.
 if not CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/0",
-        }
-    }
+    CACHES = {"default": env.cache("redis://127.0.0.1:6379/0")}  # as CACHE_URL selects it
 CACHES["default"]["KEY_PREFIX"] = "netral-bench-cases"
 # One load generator is one client: its daily upload quota is lifted like its rate limits.
 NETRAL_UPLOAD_QUOTA_MB_PER_DAY = 10**6

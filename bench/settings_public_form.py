@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from config import env
 from config.settings import *  # noqa: F403
 
 NETRAL_RATE_REPORT = (10**9, 3600)
@@ -18,11 +19,6 @@ EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 if os.environ.get("BENCH_CACHE") == "redis" and not CACHES["default"]["BACKEND"].endswith(  # noqa: F405
     "RedisCache"
 ):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/5",
-        }
-    }
+    CACHES = {"default": env.cache("redis://127.0.0.1:6379/5")}  # as CACHE_URL selects it
 CACHES["default"]["KEY_PREFIX"] = "netral-bench-public-form"
 DATABASES["default"]["CONN_MAX_AGE"] = 3600  # noqa: F405
