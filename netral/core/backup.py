@@ -181,6 +181,8 @@ def _dump_database(directory: Path) -> str:
             # The copy carries the live database's WAL mode; as a rollback-journal file it
             # is whole in itself and no reader needs a -wal or -shm file beside it.
             target.execute("PRAGMA journal_mode=DELETE")
+        except sqlite3.Error as exc:  # "database or disk is full": SQLite's word for ENOSPC
+            raise BackupError(f"{directory / name}: {exc}") from exc
         finally:
             target.close()
         return name

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -252,3 +256,52 @@ def test_a_full_disk_during_backup_leaves_no_backup(
     with pytest.raises(CommandError, match="No space left on device"):
         call_command("backup", str(tmp_path / "b"))
     assert list(tmp_path.iterdir()) == []  # neither b nor b.partial
+
+
+# --- a real full disk: DEST on a small tmpfs (root only; skipped where mounting is refused) ---
+
+
+@contextlib.contextmanager
+def _small_disk(where: Path, kib: int) -> Iterator[Path]:
+    where.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(where)],  # noqa: S607
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", str(where)], check=True)  # noqa: S607
+
+
+def _database_dump_size(tmp_path: Path) -> int:
+    call_command("backup", str(tmp_path / "probe"))
+    manifest = json.loads((tmp_path / "probe" / "manifest.json").read_text())
+    return int(manifest["files"][manifest["database"]]["bytes"])
+
+
+@pytest.mark.parametrize("where", ["database", "media"])
+def test_a_real_full_disk_during_backup_leaves_no_backup_and_says_so(
+    alice: Any, tmp_path: Path, where: str
+) -> None:
+    """DEST's file system fills up for real (ENOSPC from the kernel), while the database is
+    dumped or while the media are copied: the command fails with a message naming the full
+    disk, and leaves neither DEST nor DEST.partial."""
+    _some_data(alice)
+    dump = _database_dump_size(tmp_path)
+    if where == "media":
+        big = b"\x00" * (dump + 2 * 1024 * 1024)  # the dump fits, this file does not
+        default_storage.save("bukti/besar.bin", ContentFile(big))
+        kib = dump // 1024 + 512
+    else:
+        kib = max(dump // 1024 // 2, 64)
+    with _small_disk(tmp_path / "disk", kib) as disk:
+        with pytest.raises(CommandError) as failed:
+            call_command("backup", str(disk / "b"))
+        assert list(disk.iterdir()) == []  # neither b nor b.partial
+    message = str(failed.value)
+    assert "nothing kept" in message
+    assert "No space left on device" in message or "disk is full" in message, message
