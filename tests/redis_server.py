@@ -25,10 +25,11 @@ class Server:
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def start(self, *extra: str) -> None:
         self.process = subprocess.Popen(
             [
                 str(REDIS_SERVER),
+                *extra,
                 "--port",
                 str(self.port),
                 "--bind",
@@ -48,6 +49,8 @@ class Server:
             try:
                 redis.Redis.from_url(self.url, socket_timeout=0.5).ping()
                 return
+            except (redis.exceptions.AuthenticationError, redis.exceptions.ResponseError):
+                return  # it answers: with a password (--requirepass)
             except redis.exceptions.ConnectionError:
                 time.sleep(0.02)
         raise RuntimeError("redis-server did not start")

@@ -26,7 +26,9 @@ it with a key of their own put beside it. The trust anchor is the sealing key's 
 are the key id of netral/core/sealing.py). `netral backup` records it in the manifest and
 prints it, the operator keeps it off the backup's media, and `netral restore
 --key-fingerprint FP` (or NETRAL_BACKUP_KEY_FINGERPRINT) refuses a backup sealed with any
-other key before it restores anything.
+other key before it restores anything. It cannot stop someone who can also read the backup's
+`keys/`: they could re-seal with the genuine key. Sealing with a backup key that never travels
+in a backup would close that; until then, backups are kept where only the operators read them.
 """
 
 from __future__ import annotations
@@ -104,7 +106,8 @@ def expected_fingerprint(given: str | None = None) -> str:
     value that is not 64 hex digits (a 16-digit key id is not enough)."""
     value = given if given is not None else getattr(settings, FINGERPRINT_SETTING, "")
     value = (value or "").strip().lower()
-    if value and not re.fullmatch(r"[0-9a-f]{64}", value):
+    if (given is not None and not value) or (value and not re.fullmatch(r"[0-9a-f]{64}", value)):
+        # an empty --key-fingerprint would silently drop the setting's anchor: refused too
         raise BackupError(
             _(
                 "sidik jari kunci %(value)r tidak sah (--key-fingerprint atau "

@@ -33,7 +33,7 @@ from prometheus_client import CollectorRegistry, Histogram, generate_latest, mul
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from netral.core.cache import SERVER_DOWN, ResilientRedisCache
+from netral.core.cache import REFUSED, SERVER_DOWN, ResilientRedisCache, failover_active
 
 Check = Callable[[], str]
 
@@ -57,8 +57,8 @@ def _cache() -> str:
         try:
             backend.ping_server()
         except SERVER_DOWN as exc:
-            if settings.NETRAL_HEALTH_REQUIRE_CACHE:
-                raise
+            if settings.NETRAL_HEALTH_REQUIRE_CACHE or isinstance(exc, REFUSED):
+                raise  # a refused password is a configuration to fix, not an outage
             # Redis is shared by every node: failing them all would stop the service that
             # each still gives from its own memory (netral/core/cache.py)
             raise Degraded(
@@ -173,7 +173,21 @@ class DatabaseCollector(Collector):
         yield reports
 
 
+class CacheCollector(Collector):
+    """Whether the process answering the scrape serves from its own memory because the Redis
+    cache does not answer (netral/core/cache.py); each process knows only its own."""
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        gauge = GaugeMetricFamily(
+            "netral_cache_failover",
+            "1 while this process answers from its own memory, its Redis cache unreachable",
+        )
+        gauge.add_metric([], 1 if failover_active() else 0)
+        yield gauge
+
+
 REGISTRY.register(DatabaseCollector())
+REGISTRY.register(CacheCollector())
 
 
 class RequestMetricsMiddleware:
@@ -211,6 +225,7 @@ def metrics_text() -> bytes:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         registry.register(DatabaseCollector())
+        registry.register(CacheCollector())
         return generate_latest(registry)
     return generate_latest(REGISTRY)
 

@@ -104,7 +104,12 @@ class ReplicaMiddleware:
             return None
         with use_replica():
             response = view(request, *args, **kwargs)
-        if getattr(response, "streaming", False):
+            wrote = _wrote.get()
+        if (
+            getattr(response, "streaming", False)
+            and not wrote  # the view wrote: its rows are read from the primary
+            and getattr(response, "file_to_stream", None) is None  # a file: sent as it is
+        ):
             # a streamed export reads its rows as the server sends them, after the view has
             # returned: those reads belong to the page too
             response.streaming_content = _on_replica(response.streaming_content)  # type: ignore[attr-defined]

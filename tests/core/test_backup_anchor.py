@@ -203,6 +203,9 @@ def test_the_true_backup_restores_with_its_fingerprint_and_a_wrong_one_is_refuse
     call_command(
         "restore", str(dest), "--verify-only", "--key-fingerprint", true, stdout=io.StringIO()
     )
+    # an empty option does not drop the setting's anchor silently
+    with pytest.raises(CommandError, match="tidak sah"):
+        call_command("restore", str(dest), "--verify-only", "--key-fingerprint", "")
 
     url, target = restore_target
     home = tmp_path / "restored"

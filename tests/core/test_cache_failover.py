@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from django.core.cache import caches as cache_handler
 from django.test import Client, override_settings
 
 from netral.cases.models import Case
+from netral.core import cache as cache_module
 from netral.core.cache import ResilientRedisCache
 from netral.core.health import readiness
 from tests.cases.test_public_views import form_data
@@ -29,6 +31,14 @@ pytestmark = pytest.mark.skipif(
     REDIS_SERVER is None and os.environ.get("REQUIRE_REDIS") != "1",
     reason="redis-server is not installed",
 )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_failover_states() -> Iterator[None]:
+    """The failover's state is the process's (netral.core.cache._STATES): each test its own."""
+    cache_module._STATES.clear()
+    yield
+    cache_module._STATES.clear()
 
 
 @pytest.fixture
@@ -70,10 +80,8 @@ def test_with_its_server_stopped_the_cache_answers_from_memory_and_logs_it_once(
         assert backend.decr("counter") == 2
         assert backend.get_many(["page", "counter"]) == {"page": "local", "counter": 2}
         assert backend.outage
-    assert [r.getMessage() for r in caplog.records].count(caplog.records[0].getMessage()) == 1, (
-        "the outage is logged once"
-    )
-    assert "Redis cache unreachable" in caplog.records[0].getMessage()
+    outages = [r for r in caplog.records if "Redis cache unreachable" in r.getMessage()]
+    assert len(outages) == 1, "the outage is logged once"
     with pytest.raises(redis.exceptions.ConnectionError):
         backend.ping_server()  # readiness asks the server itself
 
@@ -117,8 +125,11 @@ def test_a_paused_server_times_out_then_its_stale_copies_are_dropped_when_it_ans
     assert backend.get("session:abc") is None
     time.sleep(1.7)  # the pause ends, the failover window too
     with caplog.at_level(logging.WARNING, logger="netral.cache"):
-        assert backend.get("untouched") == "kept"  # from Redis again
+        # the first read after the outage: Redis is brought up to date before it is read,
+        # so the session logged out meanwhile is not read back from Redis's old copy
+        assert backend.get("session:abc") is None
     assert not backend.outage
+    assert backend.get("untouched") == "kept"  # from Redis again
     assert server.client().get(backend.make_key("session:abc")) is None
     assert server.client().get(backend.make_key("untouched")) is not None
     assert any("reachable again" in r.getMessage() for r in caplog.records)
@@ -172,3 +183,93 @@ def test_with_redis_down_the_public_pages_serve_and_readiness_names_the_cache(
             ready, checks = readiness()
         assert not ready
         assert checks["cache"]["status"] == "fail"
+
+
+def test_every_thread_of_a_process_shares_one_failover(server: Server) -> None:
+    """Django makes one cache object per thread: the circuit, the local store and the list
+    of changes are the process's, so one thread's timeout spares the others theirs, and a
+    count or a used challenge is seen by every thread."""
+    objects: list[ResilientRedisCache] = []
+
+    def make() -> None:
+        objects.append(_backend(server.url, FAILOVER_SECONDS=30))
+
+    threads = [threading.Thread(target=make) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    first, second = objects
+    assert first is not second
+    server.stop()
+    assert first.add("altcha-used:n1", 1, 60)  # trips the circuit: one connection refused
+    assert second.outage
+    started = time.monotonic()
+    assert not second.add("altcha-used:n1", 1, 60)  # already used, in the shared store
+    assert second.incr("altcha-used:n1") == 2
+    assert time.monotonic() - started < 0.05  # no server tried
+
+
+def test_counts_and_used_challenges_of_the_outage_are_written_back(server: Server) -> None:
+    """Rate-limit counters counted during the outage are added to Redis's (the window's
+    expiry kept), challenges used meanwhile stay used there, and a page or session set
+    meanwhile is dropped from Redis (its copy there is older)."""
+    backend = _backend(server.url, FAILOVER_SECONDS=0.2)
+    redis_client = server.client()
+    assert backend.add("rl:report:1.2.3.4:7", 0, 600)
+    assert backend.incr("rl:report:1.2.3.4:7", 2) == 2  # counted before the outage
+    backend.set("page:transparansi", "old page")
+    redis_client.execute_command("CLIENT", "PAUSE", "1200", "ALL")
+    assert backend.get("anything") is None  # held past the socket timeout: the circuit opens
+    assert backend.outage
+    # during the outage, as ratelimit.hit and challenge.challenge_ok do
+    backend.add("rl:report:1.2.3.4:7", 0, 600)
+    assert backend.incr("rl:report:1.2.3.4:7", 3) == 3
+    assert backend.add("altcha-used:n2", 1, 120)
+    backend.set("page:transparansi", "new page", 300)
+    time.sleep(1.4)
+    assert backend.get("rl:report:1.2.3.4:7") == 5  # 2 before, 3 during: nothing forgotten
+    assert not backend.outage
+    ttl = redis_client.ttl(backend.make_key("rl:report:1.2.3.4:7"))
+    assert 0 < ttl <= 600
+    assert not backend.add("altcha-used:n2", 1, 120)  # still used: no replay
+    assert 0 < redis_client.ttl(backend.make_key("altcha-used:n2")) <= 120
+    assert backend.get("page:transparansi") is None  # neither the old copy nor a lost new one
+
+
+def test_a_refused_password_is_an_error_not_an_outage(tmp_path: Path) -> None:
+    """A wrong password in CACHE_URL is a configuration to fix: it raises, and readiness
+    fails on it, instead of every process quietly serving from its own memory."""
+    guarded = Server(tmp_path)
+    guarded.start("--requirepass", "rahasia")
+    try:
+        backend = _backend(guarded.url.replace("redis://", "redis://:salah@"))
+        with pytest.raises(redis.exceptions.AuthenticationError):
+            backend.get("x")
+        assert not backend.outage
+    finally:
+        guarded.stop()
+
+
+def test_clear_deletes_this_caches_keys_only(server: Server) -> None:
+    """Django's RedisCache.clear() is FLUSHDB: it would empty RQ's queues sharing the
+    database. This one deletes its own keys."""
+    backend = _backend(server.url)
+    backend.set("page", "x")
+    redis_client = server.client()
+    redis_client.rpush("rq:queue:default", "job-1")
+    backend.clear()
+    assert backend.get("page") is None
+    assert redis_client.lrange("rq:queue:default", 0, -1) == [b"job-1"]
+
+
+def test_metrics_show_the_failover_of_the_process(db: Any, server: Server) -> None:
+    from netral.core.health import metrics_text
+
+    backend = _backend(server.url, FAILOVER_SECONDS=30)
+    backend.get("x")
+    assert b"netral_cache_failover 0.0" in metrics_text()
+    server.stop()
+    backend.get("x")
+    assert backend.outage
+    assert b"netral_cache_failover 1.0" in metrics_text()

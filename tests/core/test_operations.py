@@ -206,6 +206,13 @@ def test_a_streamed_export_reads_its_rows_from_the_replica_as_it_is_sent(
     assert body  # the header row at least
     assert len(on_replica) > 0
     assert len(on_primary) == 0
+    # a download the client abandons after its first block: closing the response ends the
+    # replica's window (the server thread's next request reads the primary)
+    response = client.get(reverse("dashboards:export", args=["cases", "csv"]))
+    assert next(iter(response.streaming_content))
+    assert replica._reading_replica.get()
+    response.close()
+    assert not replica._reading_replica.get()
 
 
 def test_a_listed_page_reads_the_replica_unless_the_client_just_wrote(

@@ -20,8 +20,13 @@ from netral.cases import ratelimit
 REDIS_URL = os.environ.get("NETRAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/4")
 
 
-@pytest.fixture(autouse=True)
-def redis_cache() -> Iterator[Any]:
+@pytest.fixture(
+    autouse=True,
+    # the backend CACHE_URL selects, and Django's own (ratelimit's pipeline serves both)
+    params=["netral.core.cache.ResilientRedisCache", "django.core.cache.backends.redis.RedisCache"],
+    ids=["resilient", "django"],
+)
+def redis_cache(request: pytest.FixtureRequest) -> Iterator[Any]:
     if not REDIS_URL:
         pytest.skip("no Redis (NETRAL_TEST_REDIS_URL is empty)")
     try:
@@ -33,7 +38,7 @@ def redis_cache() -> Iterator[Any]:
     prefix = f"hform-test-{os.getpid()}-{time.time_ns()}"
     caches = {
         "default": {
-            "BACKEND": "netral.core.cache.ResilientRedisCache",
+            "BACKEND": request.param,
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }
