@@ -97,7 +97,7 @@ def _redis_increments(
 
     if isinstance(backend, ResilientRedisCache):  # Redis away: count in this process
         return backend.guarded(
-            on_server, lambda: [_cache_increment(k, delta, timeout) for k in cache_keys]
+            on_server, lambda: backend.count_locally(list(cache_keys), delta, timeout)
         )
     return on_server()
 

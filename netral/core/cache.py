@@ -9,17 +9,22 @@ RedisCache raises, and the public form, the transparency page and every cached p
 500):
 
 - Django makes one cache object per thread; the failover's state is the process's, shared by
-  all of them (`_FailoverState`, one per Redis location and key prefix): one circuit, one
-  local store, one list of the keys written meanwhile;
+  all of them (`_FailoverState`, one per Redis location, key prefix, version, key function
+  and default timeout): one circuit, one local store, one list of the keys changed meanwhile;
 - the first failure opens the circuit for `FAILOVER_SECONDS` (OPTIONS, default 5 s): every
-  operation of every thread goes to local memory at once, without waiting on a dead server;
-  then one thread tries Redis again, first by writing back what changed meanwhile, and only
-  then does the circuit close (so no operation reads Redis before it is up to date);
-- writing back: a counter counted meanwhile (a rate limit, `incr`) is added to Redis's
-  (`INCRBY`, its window's expiry kept), a marker added meanwhile (`add`: a used challenge) is
-  added there too (`SET NX`, its remaining lifetime), and a key set, touched or deleted
-  meanwhile (a session, a cached page) is deleted from Redis, whose copy is older than the
-  database's;
+  operation of every thread goes to local memory at once, without waiting on a dead server,
+  one at a time under the state's lock (they are in-memory and short);
+- past that window, the next operation writes back what changed meanwhile in one pipeline,
+  still under the lock, so no other thread changes the local store while it is written back
+  nor reads Redis before it is up to date; only then does the circuit close. Writing back: a
+  counter counted meanwhile (a rate limit, `incr`) is added to Redis's (`INCRBY`, its window's
+  expiry kept), a marker added meanwhile (`add`: a used challenge) is added there too (`SET
+  NX`, its remaining lifetime), and a key set, touched or deleted meanwhile (a session, a
+  cached page) is deleted from Redis, whose copy is older than the database's. A write-back
+  that fails (Redis away again, or refusing writes: out of memory, read-only) keeps the list
+  and the local store and waits another window; one that timed out may have been applied by
+  the server after all, and is sent again: a counter may then count twice (stricter, never
+  looser), the rest is idempotent;
 - the outage and the recovery are logged once each per process (logger `netral.cache`),
   readiness (`/healthz/ready`) asks the server itself (`ping_server`), and /metrics shows
   `netral_cache_failover` for the process that answers the scrape.
@@ -46,10 +51,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from asgiref.sync import sync_to_async
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import AuthenticationError, AuthorizationError
+from redis.exceptions import AuthenticationError, AuthorizationError, RedisError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -65,7 +71,6 @@ T = TypeVar("T")
 DROP = "drop"  # set, touch, delete: Redis's copy is stale; delete it
 ADD = "add"  # add: a marker (a used challenge); add it there too, if absent
 COUNT = "count"  # incr: a counter; add what was counted meanwhile
-WRITE_BACK_ROUNDS = 3
 
 
 @dataclass
@@ -73,16 +78,18 @@ class _FailoverState:
     """One process's failover for one Redis location and key prefix (every thread's)."""
 
     local: LocMemCache
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    # re-entrant: a fallback that calls back into the cache must not deadlock its thread
+    lock: threading.RLock = field(default_factory=threading.RLock)
     outage: bool = False
     down_until: float = 0.0  # time.monotonic() until which Redis is not tried
-    recovering: bool = False  # one thread writes back; the others stay local meanwhile
     # (key, version) -> (DROP | ADD | COUNT, expiry as time.time() or None)
     written: dict[tuple[Any, int | None], tuple[str, float | None]] = field(default_factory=dict)
     overflow: bool = False
 
 
-_STATES: dict[tuple[str, str, Any], _FailoverState] = {}
+_MISSING = object()
+
+_STATES: dict[tuple[Any, ...], _FailoverState] = {}
 _STATES_LOCK = threading.Lock()
 
 
@@ -102,7 +109,13 @@ class ResilientRedisCache(RedisCache):
         local_entries = int(options.pop("FAILOVER_MAX_ENTRIES", 100_000))
         params["OPTIONS"] = options
         super().__init__(server, params)
-        identity = (str(server), str(params.get("KEY_PREFIX", "")), params.get("VERSION"))
+        identity = (
+            str(server),
+            str(params.get("KEY_PREFIX", "")),
+            params.get("VERSION"),
+            str(params.get("KEY_FUNCTION", "")),
+            params.get("TIMEOUT", DEFAULT_TIMEOUT),
+        )
         with _STATES_LOCK:
             state = _STATES.get(identity)
             if state is None:
@@ -128,85 +141,73 @@ class ResilientRedisCache(RedisCache):
 
     def guarded(self, on_server: Callable[[], T], locally: Callable[[], T]) -> T:
         """`on_server()` while Redis answers, else `locally()`: the failover of every
-        operation here, and of the rate limits' own Redis pipeline (netral/cases/ratelimit.py)."""
+        operation here, and of the rate limits' own Redis pipeline (netral/cases/ratelimit.py).
+        `locally` runs under the state's lock (re-entrant), and should use `self.local`."""
         state = self._state
-        if state.outage and not self._try_recover():
-            return locally()
-        try:
-            return on_server()
-        except SERVER_DOWN as exc:
-            if isinstance(exc, REFUSED):
-                raise
-            self._trip(exc)
-            return locally()
+        if not state.outage:  # the usual case: no lock taken
+            try:
+                return on_server()
+            except SERVER_DOWN as exc:
+                if isinstance(exc, REFUSED):
+                    raise
+                with state.lock:
+                    self._trip(exc)
+                    return locally()
+        with state.lock:
+            if state.outage and not self._recover():
+                return locally()
+        return on_server()  # the circuit closed: Redis is up to date
 
     def _trip(self, exc: BaseException) -> None:
+        """Open the circuit (the state's lock held)."""
         state = self._state
-        with state.lock:
-            first = not state.outage
-            state.outage = True
-            state.down_until = time.monotonic() + self.failover_seconds
+        first = not state.outage
+        state.down_until = time.monotonic() + self.failover_seconds
         if first:
+            state.outage = True
+            state.written.clear()
+            state.overflow = False
+            self.local.clear()
             logger.warning(
                 "Redis cache unreachable (%s: %s): answering from this process's memory, "
-                "trying again every %.0f s",
+                "trying again every %g s",
                 type(exc).__name__,
                 exc,
                 self.failover_seconds,
             )
 
-    def _try_recover(self) -> bool:
-        """Past the failover window, one thread writes back what changed meanwhile; True
-        once Redis is up to date and the circuit closed."""
+    def _recover(self) -> bool:
+        """Past the failover window, write back what changed meanwhile and close the
+        circuit (the state's lock held); False while Redis does not take it."""
         state = self._state
-        with state.lock:
-            if not state.outage:
-                return True
-            if state.recovering or time.monotonic() < state.down_until:
-                return False
-            state.recovering = True
-        total, overflow = 0, state.overflow
-        try:
-            # Other threads go on writing locally while this one writes back: a few rounds
-            # take what they added; the last closes the circuit with whatever is left.
-            for round_ in range(WRITE_BACK_ROUNDS):
-                with state.lock:
-                    written = dict(state.written)
-                    if round_ == WRITE_BACK_ROUNDS - 1 or not written:
-                        state.written.clear()
-                self._write_back(written)
-                total += len(written)
-                with state.lock:
-                    for key, change in written.items():
-                        if state.written.get(key) == change:
-                            del state.written[key]
-                    if not state.written:
-                        break
-        except SERVER_DOWN as exc:
-            with state.lock:
-                state.recovering = False
-            if isinstance(exc, REFUSED):
-                raise
-            self._trip(exc)
+        if time.monotonic() < state.down_until:
             return False
-        except BaseException:
-            with state.lock:
-                state.recovering = False
+        try:
+            self._write_back(state.written)
+        except REFUSED:
             raise
-        with state.lock:
-            state.written.clear()
-            state.overflow = False
-            state.outage = False
-            state.recovering = False
-        self.local.clear()
+        except RedisError as exc:  # away again, or refusing writes (OOM, read-only replica)
+            state.down_until = time.monotonic() + self.failover_seconds
+            logger.warning(
+                "Redis cache: writing back the outage's changes failed (%s: %s); answering "
+                "from this process's memory, trying again in %g s",
+                type(exc).__name__,
+                exc,
+                self.failover_seconds,
+            )
+            return False
         logger.warning(
             "Redis cache reachable again: %d key(s) changed meanwhile written back%s",
-            total,
+            len(state.written),
             " (more changed than FAILOVER_KEYS: some copies in Redis may be older than the"
             " database until they expire)"
-            if overflow
+            if state.overflow
             else "",
         )
+        state.written.clear()
+        state.overflow = False
+        self.local.clear()
+        state.outage = False
         return True
 
     def _write_back(self, written: dict[tuple[Any, int | None], tuple[str, float | None]]) -> None:
@@ -224,8 +225,8 @@ class ResilientRedisCache(RedisCache):
             if kind == DROP:
                 pipeline.delete(full)
                 continue
-            value = self.local.get(key, None, version)
-            if value is None or (expires is not None and expires <= now):
+            value = self.local.get(key, _MISSING, version)
+            if value is _MISSING or (expires is not None and expires <= now):
                 continue
             if kind == COUNT and isinstance(value, int):
                 # the window's key may not exist in Redis yet: create it with its expiry
@@ -237,28 +238,39 @@ class ResilientRedisCache(RedisCache):
         pipeline.execute()
 
     def _remember(self, keys: Any, version: int | None, kind: str, timeout: Any) -> None:
-        """Keys changed in local memory during an outage, and how Redis must learn of it."""
+        """Keys changed in local memory during the outage, and how Redis must learn of it
+        (the state's lock held, by `guarded`)."""
         state = self._state
-        if not state.outage:
-            return
+        version = self.version if version is None else version  # one entry per Redis key
+        now = time.time()
         expires = None
         if timeout is not None:
             seconds = self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout
-            expires = None if seconds is None else time.time() + float(seconds)
-        with state.lock:
-            for key in keys:
-                entry = (key, version)
-                earlier = state.written.get(entry)
-                if earlier is None and len(state.written) >= self.failover_keys:
-                    state.overflow = True
-                    continue
-                if kind == COUNT and earlier is not None:
-                    # a counter keeps the expiry its `add` gave it; a dropped key stays dropped
-                    state.written[entry] = (COUNT if earlier[0] != DROP else DROP, earlier[1])
-                elif kind == ADD and earlier is not None:
-                    continue  # `add` on an existing key changes nothing
-                else:
-                    state.written[entry] = (kind, expires)
+            expires = None if seconds is None else now + float(seconds)
+        for key in keys:
+            entry = (key, version)
+            earlier = state.written.get(entry)
+            if earlier is None and len(state.written) >= self.failover_keys:
+                state.overflow = True
+                continue
+            if earlier is not None and kind == COUNT:
+                # a counter keeps the expiry its `add` gave it; a dropped key stays dropped
+                state.written[entry] = (DROP if earlier[0] == DROP else COUNT, earlier[1])
+            elif earlier is not None and kind == ADD and (earlier[1] or now + 1) > now:
+                continue  # `add` on a key still there changes nothing
+            else:
+                state.written[entry] = (kind, expires)
+
+    def count_locally(self, keys: list[str], delta: int, timeout: int) -> list[int]:
+        """The rate limits' add-then-increment in the local store, remembered for the
+        write-back (netral/cases/ratelimit.py's fallback; the state's lock held)."""
+        counts = []
+        for key in keys:
+            self.local.add(key, 0, timeout)
+            self._remember([key], None, ADD, timeout)
+            counts.append(int(self.local.incr(key, delta)))
+            self._remember([key], None, COUNT, timeout)
+        return counts
 
     def ping_server(self) -> None:
         """Ask Redis itself (readiness): raises while it does not answer."""
@@ -375,13 +387,23 @@ class ResilientRedisCache(RedisCache):
             lambda: self.local.delete_many(keys, version),
         )
 
+    async def aincr(self, key: Any, delta: int = 1, version: Any = None) -> Any:
+        # BaseCache's aincr is a get then a set (not atomic, and a DROP here): the sync one
+        return await sync_to_async(self.incr, thread_sensitive=True)(key, delta, version)
+
+    async def adecr(self, key: Any, delta: int = 1, version: Any = None) -> Any:
+        return await sync_to_async(self.incr, thread_sensitive=True)(key, -delta, version)
+
     def clear(self) -> None:
         """Delete this cache's keys only (`KEY_PREFIX:*`), never the whole Redis database:
         Django's RedisCache.clear() is FLUSHDB, which would also empty the RQ queues of a
         NETRAL_TASK_REDIS_URL on the same database. Raises while Redis is away."""
         self.local.clear()
         client = self._cache.get_client(None, write=True)  # type: ignore[attr-defined]
-        pattern = f"{self.key_prefix}:*"
+        # Django's keys are "prefix:version:key": a version's digits right after the prefix,
+        # so a longer prefix that begins with this one is not matched; glob characters escaped
+        escaped = "".join(f"\\{c}" if c in "*?[]\\" else c for c in self.key_prefix)
+        pattern = f"{escaped}:[0-9]*"
         batch: list[Any] = []
         for name in client.scan_iter(match=pattern, count=1000):
             batch.append(name)

@@ -273,3 +273,75 @@ def test_metrics_show_the_failover_of_the_process(db: Any, server: Server) -> No
     backend.get("x")
     assert backend.outage
     assert b"netral_cache_failover 1.0" in metrics_text()
+
+
+def test_threads_counting_across_the_recovery_lose_and_repeat_nothing(
+    server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Four threads count a rate limit before, during and after the outage, each through
+    its own cache object as Django gives them; Redis ends with every hit counted once."""
+    from netral.cases import ratelimit
+
+    url = server.url
+    redis_client = server.client()
+    key = "rl:report:10.0.0.1:9"
+    _backend(url, FAILOVER_SECONDS=0.3).add(key, 0, 600)
+    paused = threading.Event()
+    hits_per_thread = 300
+
+    def count() -> None:
+        own = _backend(url, FAILOVER_SECONDS=0.3)  # one cache object per thread
+        for i in range(hits_per_thread):
+            if i == 50:
+                paused.wait(5)  # the outage begins while every thread is mid-way
+            own.guarded(
+                lambda own=own: ratelimit._redis_increments(own, [key], 1, 600),
+                lambda own=own: own.count_locally([key], 1, 600),
+            )
+            time.sleep(0.002)
+
+    caplog.set_level(logging.WARNING, logger="netral.cache")
+    threads = [threading.Thread(target=count) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.05)
+    redis_client.execute_command("CLIENT", "PAUSE", "800", "WRITE")
+    paused.set()
+    for thread in threads:
+        thread.join(60)
+    deadline = time.monotonic() + 5
+    checker = _backend(url, FAILOVER_SECONDS=0.3)
+    while checker.outage and time.monotonic() < deadline:
+        checker.get("nudge")  # past the window, the next operation writes back
+        time.sleep(0.1)
+    assert not checker.outage
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("unreachable" in m for m in messages) == 1  # one outage, one process
+    assert sum("reachable again" in m for m in messages) == 1
+    assert int(redis_client.get(checker.make_key(key))) == 4 * hits_per_thread
+
+
+def test_a_server_refusing_the_write_back_keeps_the_outage_and_its_changes(
+    server: Server,
+) -> None:
+    """Redis answers again but refuses writes (out of memory): the process keeps serving
+    from its memory and keeps the changes; once Redis takes them, they are written back."""
+    backend = _backend(server.url, FAILOVER_SECONDS=0.2)
+    redis_client = server.client()
+    backend.set("session:xyz", {"user": 2})
+    redis_client.execute_command("CLIENT", "PAUSE", "600", "ALL")
+    assert backend.get("x") is None  # timed out: the circuit opens
+    backend.delete("session:xyz")
+    assert backend.add("altcha-used:n3", 1, 120)
+    time.sleep(0.7)
+    redis_client.config_set("maxmemory-policy", "noeviction")
+    redis_client.config_set("maxmemory", "1")  # every write refused: OOM
+    assert not backend.add("altcha-used:n3", 1, 120)  # served from memory, still used
+    assert backend.outage
+    assert redis_client.get(backend.make_key("altcha-used:n3")) is None  # refused, kept
+    redis_client.config_set("maxmemory", "0")
+    time.sleep(0.3)
+    assert backend.get("session:xyz") is None
+    assert not backend.outage
+    assert redis_client.get(backend.make_key("session:xyz")) is None
+    assert redis_client.get(backend.make_key("altcha-used:n3")) is not None
