@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from netral.core import health, replica
+from netral.core import replica
 from netral.jobs.services import worker_beat
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,19 +61,29 @@ def test_readiness_fails_without_a_worker_and_passes_with_one(db: Any, client: C
     assert response.json()["checks"]["worker"]["detail"] == "1 alive"
 
 
-def test_readiness_names_a_failing_dependency(
-    db: Any, client: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def broken() -> str:
-        raise ConnectionError("Connection refused")
+def test_readiness_names_a_failing_dependency(db: Any, client: Client, settings: Any) -> None:
+    """A cache whose Redis refuses connections (a port nobody listens on), where the
+    deployment asks readiness to require it: 503, naming the cache and the refusal."""
+    import socket
 
-    monkeypatch.setitem(health.CHECKS, "cache", broken)
-    body = client.get("/healthz/ready").json()
-    assert body["status"] == "fail"
-    assert body["checks"]["cache"] == {
-        "status": "fail",
-        "detail": "ConnectionError: Connection refused",
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "netral.core.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
     }
+    settings.NETRAL_HEALTH_REQUIRE_CACHE = True
+    response = client.get("/healthz/ready")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "fail"
+    assert body["checks"]["cache"]["status"] == "fail"
+    assert "ConnectionError" in body["checks"]["cache"]["detail"]
+    assert body["checks"]["database"]["status"] == "ok"
 
 
 # --- metrics ------------------------------------------------------------------------------
