@@ -119,8 +119,8 @@ class ResilientRedisCache(RedisCache):
         with _STATES_LOCK:
             state = _STATES.get(identity)
             if state is None:
-                local = {k: v for k, v in params.items() if k in {"TIMEOUT", "KEY_PREFIX"}}
-                local |= {k: v for k, v in params.items() if k in {"VERSION", "KEY_FUNCTION"}}
+                shared = {"TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION"}
+                local = {k: v for k, v in params.items() if k in shared}
                 # LocMemCache instances of one name share their store: a stable name
                 state = _FailoverState(
                     local=LocMemCache(
